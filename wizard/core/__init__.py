@@ -1,0 +1,1 @@
+"""The engine: no Textual and no Rich import anywhere below this package."""

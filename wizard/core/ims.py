@@ -1,0 +1,123 @@
+"""Adobe IMS: JWT claims and signing, the JWT exchange, client credentials, errors -> advice."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from wizard.core.errors import IMSError
+from wizard.core.http import json_object, request, retry_after
+
+JWT_LIFETIME_S = 300  # what Adobe's own libraries use
+SIGNATURE_MISMATCH = "Could not match JWT signature to any of the bindings"
+
+
+@dataclass(frozen=True)
+class Token:
+    access_token: str
+    expires_at: float  # epoch seconds
+    token_type: str = "bearer"
+
+    def seconds_left(self, now: float | None = None) -> float:
+        return self.expires_at - (time.time() if now is None else now)
+
+
+def jwt_claims(*, org_id: str, technical_account_id: str, client_id: str, ims_url: str,
+               metascopes: list[str], now: float | None = None) -> dict:
+    base = ims_url.rstrip("/")
+    claims = {
+        "exp": int(now if now is not None else time.time()) + JWT_LIFETIME_S,
+        "iss": org_id,
+        "sub": technical_account_id,
+        "aud": f"{base}/c/{client_id}",
+    }
+    claims.update({f"{base}/s/{m}": True for m in metascopes})
+    return claims
+
+
+JWT_HEADER = {"alg": "RS256", "typ": "JWT"}
+
+
+def sign_jwt(claims: dict, private_key) -> str:
+    import jwt
+
+    return jwt.encode(claims, private_key, algorithm="RS256", headers={"typ": "JWT"})
+
+
+def exchange_jwt(ims_url: str, client_id: str, client_secret: str, jwt_token: str,
+                 key_note: str = "") -> Token:
+    """POST /ims/exchange/jwt; `expires_in` is in MILLISECONDS here."""
+    response = request("POST", f"{ims_url.rstrip('/')}/ims/exchange/jwt", data={
+        "client_id": client_id, "client_secret": client_secret, "jwt_token": jwt_token,
+    })
+    body = _answer(response, "the JWT exchange", key_note)
+    return _token(body, divisor=1000.0)
+
+
+def client_credentials(ims_url: str, client_id: str, client_secret: str,
+                       scopes: list[str]) -> Token:
+    """POST /ims/token/v3 (OAuth Server-to-Server); `expires_in` is in SECONDS here."""
+    response = request("POST", f"{ims_url.rstrip('/')}/ims/token/v3", data={
+        "grant_type": "client_credentials", "client_id": client_id,
+        "client_secret": client_secret, "scope": ",".join(scopes),
+    })
+    body = _answer(response, "the token request", "")
+    return _token(body, divisor=1.0)
+
+
+def _answer(response, what: str, key_note: str) -> dict:
+    if response.status_code == 429:
+        raise IMSError(f"IMS is throttling this integration (HTTP 429)",
+                       f"{retry_after(response)}; cache tokens (`launch-wizard token` does)",
+                       code="429", status=429)
+    body = json_object(response, what)
+    if response.status_code != 200 or "error" in body:
+        raise ims_error(response.status_code, body, key_note)
+    return body
+
+
+def _token(body: dict, divisor: float) -> Token:
+    access_token, expires_in = body.get("access_token"), body.get("expires_in")
+    if not isinstance(access_token, str) or not access_token:
+        raise IMSError("IMS answered without an access token", "try again; if it persists, "
+                       "check the IMS URL", code="no_token", status=200)
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or expires_in <= 0:
+        raise IMSError(f"IMS answered with an unusable expires_in ({expires_in!r})",
+                       "check the IMS URL", code="bad_expiry", status=200)
+    return Token(access_token, time.time() + expires_in / divisor,
+                 str(body.get("token_type") or "bearer"))
+
+
+def ims_error(status: int, body: dict, key_note: str = "") -> IMSError:
+    code = str(body.get("error") or body.get("error_code") or f"HTTP {status}")
+    description = str(body.get("error_description") or body.get("message") or "no description")
+    return IMSError(f"IMS refused ({code}): {description}", advice(code, description, key_note),
+                    code=code, status=status)
+
+
+def advice(code: str, description: str, key_note: str = "") -> str:
+    """A fix in plain words for each failure Adobe's users trip over."""
+    lowered = description.lower()
+    if code == "invalid_client" and "secret" in lowered:
+        return ("the client secret is wrong: copy it again from the Developer Console and run "
+                "`launch-wizard configure --client-secret-stdin`")
+    if code == "invalid_client":
+        return ("IMS does not know this client ID (API key), or the JWT's audience names another "
+                "one: check the client ID and the IMS URL")
+    if code == "invalid_token" and "signature" in lowered:
+        return ("the private key does not belong to any certificate uploaded for this integration, "
+                "or that certificate expired: upload the certificate made with this key "
+                "(or use the key of the uploaded certificate)" + (f"; {key_note}" if key_note else ""))
+    if code == "invalid_token":
+        return ("the JWT could not be read or has expired: check this computer's clock, "
+                "then try again")
+    if code == "invalid_scope":
+        return ("the integration does not have these metascopes: clear them "
+                "(`launch-wizard configure --metascope ''`) so the wizard finds the right one, "
+                "or set the one the Developer Console shows")
+    if code == "bad_request":
+        return ("the organization ID or technical account ID is malformed or does not belong "
+                "to this integration: copy both again from the Developer Console")
+    if code in ("unauthorized_client", "invalid_grant"):
+        return "this credential cannot use this grant: check the credential type (JWT or OAuth S2S)"
+    return "check the profile with `launch-wizard status`; if it looks right, try again later"

@@ -1,0 +1,349 @@
+"""The shared state model: a `Profile`, its field validation, and profiles on disk (TOML).
+
+A profile never holds a secret: client secrets, private keys, passphrases and tokens live in
+the secret store (`secret_store.py`) or come from the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from wizard.core.errors import ConfigError
+
+IMS_PRODUCTION = "https://ims-na1.adobelogin.com"
+REACTOR_PRODUCTION = "https://reactor.adobe.io"
+AUTH_TYPES = ("jwt", "oauth-s2s")
+STORAGES = ("keyring", "file")
+# The scopes Adobe's own Launch uploader asks for with OAuth Server-to-Server.
+DEFAULT_SCOPES = (
+    "AdobeID",
+    "openid",
+    "read_organizations",
+    "additional_info.job_function",
+    "additional_info.projectedProductContext",
+    "additional_info.roles",
+)
+# The wizard's steps, in order. S2S skips the key and certificate steps.
+STEPS = ("organization", "keys", "upload", "role", "credentials", "test", "done")
+JWT_ONLY_STEPS = ("keys", "upload")
+
+ENV_PREFIX = "LAUNCH_WIZARD_"
+DEFAULT_PROFILE = "default"
+
+
+@dataclass
+class Profile:
+    name: str = DEFAULT_PROFILE
+    auth_type: str = "oauth-s2s"
+    org_id: str = ""
+    client_id: str = ""  # Adobe's console also calls this the "API key": the same value.
+    technical_account_id: str = ""
+    technical_account_email: str = ""
+    role: str = ""
+    metascopes: list[str] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
+    private_key_path: str = ""
+    certificate_path: str = ""
+    ims_url: str = IMS_PRODUCTION
+    reactor_url: str = REACTOR_PRODUCTION
+    storage: str = "keyring"
+    steps_done: list[str] = field(default_factory=list)
+
+    @property
+    def is_jwt(self) -> bool:
+        return self.auth_type == "jwt"
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return STEPS if self.is_jwt else tuple(s for s in STEPS if s not in JWT_ONLY_STEPS)
+
+    def next_step(self) -> str:
+        """The first step not done yet (where a resumed wizard opens)."""
+        return next((s for s in self.steps if s not in self.steps_done), self.steps[-1])
+
+    def with_changes(self, **changes: object) -> Profile:
+        """A copy with `changes` applied, each validated; raises ConfigError on the first bad one."""
+        return replace(self, **{k: validate_field(k, v) for k, v in changes.items()})
+
+    def missing_for_token(self) -> list[str]:
+        """Fields a token exchange needs that are still empty."""
+        needed = ["org_id", "client_id"] + (["technical_account_id"] if self.is_jwt else [])
+        return [n for n in needed if not getattr(self, n)]
+
+    def require_ready(self) -> None:
+        missing = self.missing_for_token()
+        if missing:
+            names = ", ".join(LABELS[m] for m in missing)
+            flags = " ".join(f"--{m.replace('_', '-')} ..." for m in missing)
+            raise ConfigError(
+                f"profile {self.name!r} is missing: {names}",
+                f"run `launch-wizard configure --profile {self.name} {flags}` or the wizard",
+            )
+
+
+LABELS = {
+    "name": "profile name",
+    "auth_type": "credential type",
+    "org_id": "organization ID",
+    "client_id": "client ID (API key)",
+    "technical_account_id": "technical account ID",
+    "technical_account_email": "technical account email",
+    "role": "role",
+    "metascopes": "metascopes",
+    "scopes": "scopes",
+    "private_key_path": "private key path",
+    "certificate_path": "certificate path",
+    "ims_url": "IMS URL",
+    "reactor_url": "Reactor URL",
+    "storage": "secret storage",
+    "steps_done": "steps done",
+}
+FIELD_NAMES = tuple(f.name for f in fields(Profile))
+LIST_FIELDS = ("metascopes", "scopes", "steps_done")
+
+
+# --- validation: one function per kind of value, one clear message per problem -------------
+
+def _single_token(label: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{label} must be text, not {type(value).__name__}")
+    text = value.strip()
+    if any(ch.isspace() for ch in text):
+        raise ConfigError(f"{label} must not contain spaces or line breaks: {text!r}",
+                          "copy the value again from the Developer Console")
+    return text
+
+
+def _with_suffix(label: str, suffix: str, example: str):
+    def check(value: object) -> str:
+        text = _single_token(label, value)
+        if text and not text.endswith(suffix):
+            raise ConfigError(f"{label} must end in {suffix}: {text!r}",
+                              f"copy it from the Developer Console, e.g. {example}")
+        if text == suffix:
+            raise ConfigError(f"{label} is only {suffix!r}", f"the ID comes before it, e.g. {example}")
+        return text
+    return check
+
+
+def _one_of(label: str, choices: tuple[str, ...]):
+    def check(value: object) -> str:
+        text = _single_token(label, value).lower()
+        if text not in choices:
+            raise ConfigError(f"{label} must be one of {', '.join(choices)}, not {value!r}")
+        return text
+    return check
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url(label: str):
+    def check(value: object) -> str:
+        text = _single_token(label, value).rstrip("/")
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{label} must be an https:// URL, not {text!r}")
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            raise ConfigError(
+                f"{label} {text!r} would send secrets in clear text to {parts.hostname}",
+                "use https:// (plain http:// is allowed only to this machine, e.g. the sandbox)",
+            )
+        return text
+    return check
+
+
+def _names(label: str):
+    def check(value: object) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            raise ConfigError(f"{label} must be a list")
+        return [v for v in (_single_token(label, i) for i in items) if v]
+    return check
+
+
+def _role(value: object) -> str:
+    from wizard.core.roles import role
+
+    if not isinstance(value, str):
+        raise ConfigError("role must be text")
+    return role(value.strip()).name if value.strip() else ""
+
+
+def _path(label: str):
+    def check(value: object) -> str:
+        if not isinstance(value, (str, os.PathLike)):
+            raise ConfigError(f"{label} must be a file path")
+        text = str(value).strip()
+        return str(Path(text).expanduser().resolve()) if text else ""
+    return check
+
+
+def _name(value: object) -> str:
+    text = _single_token("profile name", value)
+    if not text or not all(ch.isalnum() or ch in "-_." for ch in text):
+        raise ConfigError(f"profile name must be letters, digits, '-', '_' or '.', not {value!r}")
+    return text
+
+
+def _steps(value: object) -> list[str]:
+    steps = _names("steps done")(value)
+    return [s for s in STEPS if s in steps]
+
+
+VALIDATORS = {
+    "name": _name,
+    "auth_type": _one_of("credential type", AUTH_TYPES),
+    "org_id": _with_suffix("organization ID", "@AdobeOrg", "0123456789ABCDEF01234567@AdobeOrg"),
+    "client_id": lambda v: _single_token("client ID (API key)", v),
+    "technical_account_id": _with_suffix(
+        "technical account ID", "@techacct.adobe.com", "0123456789ABCDEF01234567@techacct.adobe.com"),
+    "technical_account_email": lambda v: _single_token("technical account email", v),
+    "role": _role,
+    "metascopes": _names("metascopes"),
+    "scopes": _names("scopes"),
+    "private_key_path": _path("private key path"),
+    "certificate_path": _path("certificate path"),
+    "ims_url": _url("IMS URL"),
+    "reactor_url": _url("Reactor URL"),
+    "storage": _one_of("secret storage", STORAGES),
+    "steps_done": _steps,
+}
+
+
+def validate_field(name: str, value: object) -> object:
+    if name not in VALIDATORS:
+        raise ConfigError(f"unknown profile field {name!r}")
+    return VALIDATORS[name](value)
+
+
+# --- the environment: every field can come from LAUNCH_WIZARD_<FIELD> (the CI path) ---------
+
+ENV_FIELDS = {ENV_PREFIX + n.upper(): n for n in FIELD_NAMES if n not in ("name", "steps_done")}
+ENV_SECRETS = {
+    "client_secret": ENV_PREFIX + "CLIENT_SECRET",
+    "private_key": ENV_PREFIX + "PRIVATE_KEY",  # PEM text or a path to a PEM file
+    "key_passphrase": ENV_PREFIX + "KEY_PASSPHRASE",
+}
+
+
+def apply_environment(profile: Profile, environ: dict[str, str] | None = None) -> Profile:
+    """`profile` with every LAUNCH_WIZARD_<FIELD> variable that is set applied over it."""
+    environ = os.environ if environ is None else environ
+    changes = {}
+    for var, name in ENV_FIELDS.items():
+        if environ.get(var, "").strip():
+            try:
+                changes[name] = validate_field(name, environ[var])
+            except ConfigError as exc:
+                raise ConfigError(f"{var}: {exc.cause}", exc.fix) from None
+    return replace(profile, **changes)
+
+
+# --- profiles on disk ------------------------------------------------------------------------
+
+def config_dir() -> Path:
+    override = os.environ.get(ENV_PREFIX + "CONFIG_DIR", "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("launch-wizard", appauthor=False))
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `data` so that a crash leaves the old file or the new, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        os.fchmod(fd, mode)
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class ProfileStore:
+    """Named profiles in one TOML file (`config.toml`), written atomically, mode 0600."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "config.toml"
+
+    def _read(self) -> dict[str, dict]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read {self.path}: {exc.strerror}",
+                              "check the file's permissions") from None
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{self.path} is not valid TOML ({exc})",
+                              "repair it or move it aside; nothing was changed") from None
+        profiles = data.get("profiles", {})
+        if not isinstance(profiles, dict):
+            raise ConfigError(f"{self.path}: [profiles] must be a table",
+                              "repair it or move it aside; nothing was changed")
+        return profiles
+
+    def names(self) -> list[str]:
+        return sorted(self._read())
+
+    def exists(self, name: str) -> bool:
+        return name in self._read()
+
+    def load(self, name: str = DEFAULT_PROFILE) -> Profile:
+        """The saved profile `name`, or a new empty one if none is saved."""
+        raw = self._read().get(name)
+        if raw is None:
+            return Profile(name=name)
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{self.path}: profile {name!r} must be a table")
+        profile = Profile(name=name)
+        for key, value in raw.items():
+            if key not in FIELD_NAMES or key == "name":
+                continue  # written by a newer version: keep going rather than refuse
+            try:
+                setattr(profile, key, validate_field(key, value))
+            except ConfigError as exc:
+                raise ConfigError(f"{self.path}, profile {name!r}: {exc.cause}",
+                                  exc.fix or "correct it with `launch-wizard configure`") from None
+        return profile
+
+    def save(self, profile: Profile) -> None:
+        import tomli_w
+
+        profiles = self._read()
+        profiles[profile.name] = {
+            n: getattr(profile, n) for n in FIELD_NAMES if n != "name"
+        }
+        write_atomically(self.path, tomli_w.dumps({"profiles": profiles}).encode())
+
+    def delete(self, name: str) -> bool:
+        import tomli_w
+
+        profiles = self._read()
+        if profiles.pop(name, None) is None:
+            return False
+        write_atomically(self.path, tomli_w.dumps({"profiles": profiles}).encode())
+        return True

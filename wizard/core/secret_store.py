@@ -1,0 +1,279 @@
+"""Secrets in the OS keyring, behind a timeout, read back after every write.
+
+Rules (see DESIGN.md): the `fail` and `null` backends are refused; values are stored
+single-line (base64) because gnome-keyring without a password loses its collection on a
+newline; values are chunked so no entry exceeds 1000 characters (Windows Credential Manager);
+a chunked write goes to a new generation and only then is the head switched, so a failure half
+way leaves the old value readable. A plaintext file is used only when the user asks for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import secrets as _random
+import threading
+from pathlib import Path
+
+from wizard.core.errors import SecretStoreError
+
+SERVICE = "launch-wizard"
+SANDBOX_SERVICE = "launch-wizard-sandbox"
+KINDS = ("client_secret", "private_key", "key_passphrase", "token")
+CHUNK_SIZE = 1000
+TIMEOUT_S = 10.0
+
+_SINGLE = "v1:"
+_CHUNKED = "v1chunks:"
+
+NO_KEYRING_FIX = (
+    "start and unlock a Secret Service (e.g. gnome-keyring), or set LAUNCH_WIZARD_CLIENT_SECRET "
+    "and LAUNCH_WIZARD_PRIVATE_KEY in the environment, or opt in to a plaintext file with "
+    "`launch-wizard configure --insecure-storage`"
+)
+
+
+class MemoryBackend:
+    """Keeps secrets in this process only (the sandbox's throwaway secrets, the demo, tests).
+
+    `limit` makes it refuse values longer than that, as Windows Credential Manager does."""
+
+    name = "memory (this process only)"
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.values.get((service, user))
+
+    def set_password(self, service: str, user: str, value: str) -> None:
+        if self.limit is not None and len(value) > self.limit:
+            raise SecretStoreError(f"value of {len(value)} characters is over this store's "
+                                   f"limit of {self.limit}")
+        self.values[(service, user)] = value
+
+    def delete_password(self, service: str, user: str) -> None:
+        self.values.pop((service, user), None)
+
+
+class FileBackend:
+    """The explicit plaintext fallback: a JSON file, mode 0600, written atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = f"plaintext file {path}"
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise SecretStoreError(f"cannot read the secrets file {self.path} ({exc})",
+                                   "repair it or move it aside and enter the secrets again") from None
+
+    def _save(self, data: dict) -> None:
+        from wizard.core.profile import write_atomically
+
+        write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode(), 0o600)
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self._load().get(service, {}).get(user)
+
+    def set_password(self, service: str, user: str, value: str) -> None:
+        data = self._load()
+        data.setdefault(service, {})[user] = value
+        self._save(data)
+
+    def delete_password(self, service: str, user: str) -> None:
+        data = self._load()
+        if data.get(service, {}).pop(user, None) is not None:
+            self._save(data)
+
+
+def _system_keyring():
+    """The OS keyring backend, refusing the ones that store nothing."""
+    import keyring
+    from keyring.backends import chainer, fail, null
+
+    backend = keyring.get_keyring()
+    label = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    if isinstance(backend, fail.Keyring) or (
+        isinstance(backend, chainer.ChainerBackend) and not backend.backends
+    ):
+        raise SecretStoreError(f"no usable keyring was found ({label})", NO_KEYRING_FIX)
+    if isinstance(backend, null.Keyring):
+        raise SecretStoreError(f"the keyring backend is {label}, which silently stores nothing",
+                               NO_KEYRING_FIX)
+    backend.name = getattr(backend, "name", label)
+    return backend
+
+
+def _with_timeout(fn, timeout: float, what: str):
+    """Run `fn` in a daemon thread: a hung Secret Service must not hang us, nor our exit."""
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True, name="secret-store")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise SecretStoreError(f"the keyring did not answer within {timeout:g} s ({what})",
+                               "unlock the keyring, or check that its service is running; "
+                               + NO_KEYRING_FIX.split(", or ", 1)[1])
+    error = box.get("error")
+    if isinstance(error, SecretStoreError):
+        raise error
+    if error is not None:
+        raise SecretStoreError(f"the keyring failed ({what}): {type(error).__name__}: {error}",
+                               "unlock the keyring, or " + NO_KEYRING_FIX) from None
+    return box.get("value")
+
+
+def _encode(value: str) -> str:
+    return base64.b64encode(value.encode()).decode()
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+class SecretStore:
+    """One keyring service; entries are named `<profile>:<kind>`."""
+
+    def __init__(self, service: str = SERVICE, backend=None, timeout: float = TIMEOUT_S) -> None:
+        self.service = service
+        self._backend = backend
+        self.timeout = timeout
+
+    @property
+    def backend(self):
+        if self._backend is None:
+            self._backend = _with_timeout(_system_keyring, self.timeout, "finding the keyring")
+        return self._backend
+
+    @property
+    def plaintext(self) -> bool:
+        return isinstance(self._backend, FileBackend)
+
+    def describe(self) -> str:
+        backend = self.backend
+        if isinstance(backend, (FileBackend, MemoryBackend)):
+            return backend.name
+        return f"keyring ({getattr(backend, 'name', type(backend).__name__)}, service {self.service})"
+
+    def _call(self, what: str, method: str, *args):
+        backend = self.backend
+        return _with_timeout(lambda: getattr(backend, method)(self.service, *args), self.timeout, what)
+
+    def _write(self, user: str, value: str) -> None:
+        self._call(f"saving {user}", "set_password", user, value)
+        if self._call(f"reading back {user}", "get_password", user) != value:
+            raise SecretStoreError(f"the keyring did not keep {user} (read back differs)",
+                                   NO_KEYRING_FIX)
+
+    def get(self, profile: str, kind: str) -> str | None:
+        user = f"{profile}:{kind}"
+        head = self._call(f"reading {user}", "get_password", user)
+        if head is None:
+            return None
+        try:
+            if head.startswith(_SINGLE):
+                return base64.b64decode(head[len(_SINGLE):], validate=True).decode()
+            if head.startswith(_CHUNKED):
+                generation, count, digest = head[len(_CHUNKED):].split(":")
+                parts = [self._call(f"reading {user}", "get_password", f"{user}#{generation}.{i}")
+                         for i in range(int(count))]
+                if any(p is None for p in parts):
+                    raise ValueError("a chunk is missing")
+                value = base64.b64decode("".join(parts), validate=True).decode()
+                if _digest(value) != digest:
+                    raise ValueError("checksum differs")
+                return value
+        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+            raise SecretStoreError(f"the stored {kind} of profile {profile!r} is damaged ({exc})",
+                                   "enter it again (the wizard or `launch-wizard configure`)") from None
+        return head  # set by hand, e.g. with `keyring set launch-wizard <profile>:<kind>`
+
+    def set(self, profile: str, kind: str, value: str) -> None:
+        user = f"{profile}:{kind}"
+        encoded = _encode(value)
+        if len(_SINGLE) + len(encoded) <= CHUNK_SIZE:
+            old_head = self._call(f"reading {user}", "get_password", user)
+            self._write(user, _SINGLE + encoded)
+            self._drop_chunks(user, old_head)
+            return
+        old_head = self._call(f"reading {user}", "get_password", user)
+        generation = _random.token_hex(4)
+        chunks = [encoded[i:i + CHUNK_SIZE] for i in range(0, len(encoded), CHUNK_SIZE)]
+        try:
+            for i, chunk in enumerate(chunks):
+                self._write(f"{user}#{generation}.{i}", chunk)
+        except SecretStoreError:
+            self._drop_chunks(user, f"{_CHUNKED}{generation}:{len(chunks)}:-")
+            raise
+        self._write(user, f"{_CHUNKED}{generation}:{len(chunks)}:{_digest(value)}")
+        self._drop_chunks(user, old_head)
+
+    def _drop_chunks(self, user: str, head: str | None) -> None:
+        """Best effort: leftover chunks are harmless, a failure here must not fail the write."""
+        if not head or not head.startswith(_CHUNKED):
+            return
+        generation, count, _ = head[len(_CHUNKED):].split(":")
+        for i in range(int(count)):
+            try:
+                self._call("tidying", "delete_password", f"{user}#{generation}.{i}")
+            except SecretStoreError:
+                pass
+
+    def delete(self, profile: str, kind: str) -> None:
+        user = f"{profile}:{kind}"
+        head = self._call(f"reading {user}", "get_password", user)
+        if head is None:
+            return
+        try:
+            self._call(f"deleting {user}", "delete_password", user)
+        except SecretStoreError:
+            if self._call(f"reading {user}", "get_password", user) is not None:
+                raise
+        self._drop_chunks(user, head)
+
+
+def store_for(storage: str, service: str = SERVICE, config_folder: Path | None = None,
+              timeout: float = TIMEOUT_S) -> SecretStore:
+    """The store a profile's `storage` setting names ("keyring" or "file")."""
+    if storage == "file":
+        from wizard.core.profile import config_dir
+
+        folder = config_folder or config_dir()
+        return SecretStore(service, FileBackend(folder / "secrets.json"), timeout)
+    return SecretStore(service, None, timeout)
+
+
+PLAINTEXT_WARNING = ("warning: secrets are stored in a plaintext file (--insecure-storage); "
+                     "anyone who can read {path} can use them")
+
+
+def env_secret(kind: str, environ=None) -> str | None:
+    """A secret given in the environment (the CI path); LAUNCH_WIZARD_PRIVATE_KEY may be a path."""
+    from wizard.core.profile import ENV_SECRETS
+
+    environ = os.environ if environ is None else environ
+    var = ENV_SECRETS.get(kind)
+    value = environ.get(var, "") if var else ""
+    if not value.strip():
+        return None
+    if kind == "private_key" and "-----BEGIN" not in value and Path(value.strip()).expanduser().is_file():
+        from wizard.core.keys import read_file
+
+        return read_file(value.strip(), "private key")
+    return value

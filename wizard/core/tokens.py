@@ -1,0 +1,181 @@
+""""Give me a valid token": the cache (10-minute margin), the exchange, metascope discovery."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+
+from wizard.core.errors import ConfigError, IMSError, SecretStoreError
+from wizard.core.ims import Token, client_credentials, exchange_jwt, jwt_claims, sign_jwt
+from wizard.core.profile import ENV_SECRETS, Profile
+from wizard.core.secret_store import SecretStore, env_secret
+
+MARGIN_S = 600  # a cached token is reused while more than this is left
+
+
+@dataclass
+class TokenResult:
+    token: Token
+    source: str  # "cache" or "exchange"
+    profile: Profile  # with the metascope learned by discovery, if any
+    profile_changed: bool = False
+    notes: list[str] = field(default_factory=list)
+    claims: dict | None = None  # the JWT's claims, when one was signed
+
+
+def secret(profile: Profile, store: SecretStore, kind: str) -> str | None:
+    """A secret from the environment if set there, else from the store."""
+    return env_secret(kind) or store.get(profile.name, kind)
+
+
+def secret_source(profile: Profile, store: SecretStore, kind: str) -> str:
+    """Where a secret lives, for `status`: never the value."""
+    if env_secret(kind):
+        return f"environment ({ENV_SECRETS[kind]})"
+    try:
+        if store.get(profile.name, kind) is not None:
+            return store.describe()
+    except SecretStoreError as exc:
+        return f"unknown: {exc.cause}"
+    if kind == "private_key" and profile.private_key_path:
+        return f"file {profile.private_key_path}"
+    return "not set"
+
+
+def signing_key(profile: Profile, store: SecretStore):
+    """The RSA private key for the JWT and a note on where it came from."""
+    from wizard.core.keys import load_private_key, read_file
+
+    pem = env_secret("private_key")
+    where = f"the environment ({ENV_SECRETS['private_key']})"
+    if not pem:
+        pem, where = store.get(profile.name, "private_key"), store.describe()
+    if not pem and profile.private_key_path:
+        pem, where = read_file(profile.private_key_path, "private key"), profile.private_key_path
+    if not pem:
+        raise ConfigError(f"profile {profile.name!r} has no private key",
+                          "run `launch-wizard configure --private-key FILE` or set "
+                          "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)")
+    key = load_private_key(pem, secret(profile, store, "key_passphrase"))
+    return key, where
+
+
+def key_note(profile: Profile, key, where: str) -> str:
+    """What to compare in the console when IMS cannot match the signature."""
+    from wizard.core.errors import KeyFileError
+    from wizard.core.keys import cert_info, key_matches, load_certificate, read_file
+
+    note = f"the JWT was signed with the private key from {where}"
+    if not profile.certificate_path:
+        return note
+    try:
+        cert = load_certificate(read_file(profile.certificate_path, "certificate"))
+    except KeyFileError as exc:
+        return f"{note}; the certificate {profile.certificate_path} cannot be read ({exc.cause})"
+    info = cert_info(cert)
+    note += (f"; its certificate {profile.certificate_path} has SHA-1 fingerprint {info.sha1} "
+             "(compare it with the console's list)")
+    if info.expired:
+        note += f" and expired on {info.not_after:%Y-%m-%d}"
+    if not key_matches(key, cert):
+        note += "; this key does NOT match that certificate"
+    return note
+
+
+def cached(profile: Profile, store: SecretStore, now: float | None = None) -> Token | None:
+    """The cached token if it belongs to this profile's credential and has > 10 min left."""
+    raw = store.get(profile.name, "token")
+    if not raw:
+        return None
+    try:
+        record = json.loads(raw)
+        token = Token(str(record["access_token"]), float(record["expires_at"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+    if record.get("client_id") != profile.client_id or record.get("ims_url") != profile.ims_url:
+        return None
+    return token if token.seconds_left(now) > MARGIN_S else None
+
+
+def remember(profile: Profile, store: SecretStore, token: Token) -> None:
+    store.set(profile.name, "token", json.dumps({
+        "access_token": token.access_token, "expires_at": token.expires_at,
+        "client_id": profile.client_id, "ims_url": profile.ims_url,
+    }))
+
+
+def forget(profile: Profile, store: SecretStore) -> None:
+    store.delete(profile.name, "token")
+
+
+def metascope_candidates(profile: Profile) -> list[list[str]]:
+    """The configured metascopes, or Adobe's discovery order: the new one, then the legacy roles."""
+    from wizard.core.roles import DEFAULT_METASCOPE, LEGACY_METASCOPES, role
+
+    if profile.metascopes:
+        return [list(profile.metascopes)]
+    order = [DEFAULT_METASCOPE]
+    if profile.role:
+        order.append(role(profile.role).metascope)
+    order += [m for m in LEGACY_METASCOPES if m not in order]
+    return [[m] for m in order]
+
+
+def exchange(profile: Profile, store: SecretStore) -> TokenResult:
+    """A fresh token from IMS (no cache involved)."""
+    profile.require_ready()
+    client_secret = secret(profile, store, "client_secret")
+    if not client_secret:
+        raise ConfigError(f"profile {profile.name!r} has no client secret",
+                          "run `launch-wizard configure --client-secret-stdin` or set "
+                          "LAUNCH_WIZARD_CLIENT_SECRET")
+    if not profile.is_jwt:
+        token = client_credentials(profile.ims_url, profile.client_id, client_secret, profile.scopes)
+        return TokenResult(token, "exchange", profile)
+
+    key, where = signing_key(profile, store)
+    candidates = metascope_candidates(profile)
+    discovering = len(candidates) > 1
+    for metascopes in candidates:
+        claims = jwt_claims(org_id=profile.org_id, technical_account_id=profile.technical_account_id,
+                            client_id=profile.client_id, ims_url=profile.ims_url,
+                            metascopes=metascopes)
+        try:
+            token = exchange_jwt(profile.ims_url, profile.client_id, client_secret,
+                                 sign_jwt(claims, key))
+        except IMSError as exc:
+            if discovering and exc.code == "invalid_scope":
+                continue
+            if exc.code == "invalid_token" and "signature" in exc.cause.lower():
+                exc.fix = f"{exc.fix}; {key_note(profile, key, where)}"
+            raise
+        if discovering:
+            learned = replace(profile, metascopes=metascopes)
+            return TokenResult(token, "exchange", learned, True,
+                               [f"metascope {metascopes[0]} works: saved in the profile"], claims)
+        return TokenResult(token, "exchange", profile, claims=claims)
+    tried = ", ".join(c[0] for c in candidates)
+    raise IMSError(f"IMS accepted none of the Launch metascopes ({tried})",
+                   "add the Experience Platform Launch API to the integration in the Developer "
+                   "Console, or set the metascope it shows with --metascope",
+                   code="invalid_scope", status=400)
+
+
+def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False) -> TokenResult:
+    """A token with more than 10 minutes left: from the cache, else from IMS (then cached)."""
+    notes = []
+    if not refresh:
+        token = None
+        try:
+            token = cached(profile, store)
+        except SecretStoreError as exc:
+            notes.append(f"token cache unavailable: {exc.cause}")
+        if token:
+            return TokenResult(token, "cache", profile)
+    result = exchange(profile, store)
+    try:
+        remember(result.profile, store, result.token)
+    except SecretStoreError as exc:
+        notes.append(f"token not cached: {exc.cause}")
+    result.notes = notes + result.notes
+    return result

@@ -1,0 +1,127 @@
+"""The sandbox's IMS: the JWT exchange and client credentials, with Adobe's exact error bodies."""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from wizard.sandbox.jwtcheck import BadJWT, parse, signed_by
+from wizard.sandbox.state import (JWT_TOKEN_LIFETIME_MS, PRODUCTION_IMS, S2S_TOKEN_LIFETIME_S,
+                                  SandboxState)
+
+UNDECODABLE = "JWT token is incorrectly formatted, and can not be decoded."
+NO_BINDING = "Could not match JWT signature to any of the bindings"
+NOT_SUBSET = "The metascopes in the JWT are not a subset of the metascopes in the binding."
+MAX_JWT_AHEAD_S = 24 * 3600
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(description)
+        self.response = JSONResponse({"error": error, "error_description": description}, status)
+
+
+def _client(state: SandboxState, form, auth_type: str):
+    client_id = str(form.get("client_id") or "")
+    integration = state.get(client_id)
+    if integration is None:
+        raise Refusal(400, "invalid_client", "invalid client_id parameter")
+    if not secrets.compare_digest(str(form.get("client_secret") or ""), integration.client_secret):
+        raise Refusal(401, "invalid_client", "invalid client_secret parameter")
+    if integration.auth_type != auth_type:
+        raise Refusal(400, "unauthorized_client",
+                      f"this client is an {integration.auth_type} credential and cannot use this grant")
+    return integration
+
+
+def access_token(state: SandboxState, integration, lifetime_ms: int, scope: str) -> str:
+    """An access token shaped like Adobe's: itself a JWT the sandbox signs."""
+    import jwt
+
+    now_ms = int(state.now() * 1000)
+    claims = {
+        "id": secrets.token_hex(8), "type": "access_token", "as": "ims-na1",
+        "client_id": integration.client_id, "user_id": integration.technical_account_id,
+        "org": integration.org_id, "scope": scope,
+        "created_at": str(now_ms), "expires_in": str(lifetime_ms),
+    }
+    headers = {"x5u": "ims_na1-key-at-1.cer", "kid": "ims_na1-key-at-1", "itt": "at"}
+    return jwt.encode(claims, state.signing_key, algorithm="RS256", headers=headers)
+
+
+def check_jwt(state: SandboxState, integration, token: str, own_base: str) -> list[str]:
+    """The metascopes of a client's JWT after every check Adobe makes, or a Refusal."""
+    try:
+        header, claims, signing_input, signature = parse(token)
+    except BadJWT:
+        raise Refusal(400, "invalid_token", UNDECODABLE) from None
+    if header.get("alg") != "RS256":
+        raise Refusal(400, "invalid_token", f"Unsupported JWT signing algorithm {header.get('alg')!r}")
+    exp = claims.get("exp")
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        raise Refusal(400, "invalid_token", UNDECODABLE)
+    now = state.now()
+    if exp <= now:
+        raise Refusal(400, "invalid_token", UNDECODABLE)
+    if exp > now + MAX_JWT_AHEAD_S:
+        raise Refusal(400, "bad_request", "exp is more than 24 hours in the future")
+    bases = (own_base, PRODUCTION_IMS)
+    if claims.get("aud") not in [f"{b}/c/{integration.client_id}" for b in bases]:
+        raise Refusal(400, "invalid_client", "aud does not match the client_id")
+    iss, sub = claims.get("iss"), claims.get("sub")
+    if not isinstance(iss, str) or not iss.endswith("@AdobeOrg") or iss != integration.org_id:
+        raise Refusal(400, "bad_request", "invalid iss: not the integration's organization")
+    if not isinstance(sub, str) or not sub.endswith("@techacct.adobe.com") \
+            or sub != integration.technical_account_id:
+        raise Refusal(400, "bad_request", "invalid sub: not the integration's technical account")
+    bindings = [c for c in integration.certificates.values() if not c.expired(now)]
+    if not any(signed_by(c.public_key(), signing_input, signature) for c in bindings):
+        raise Refusal(400, "invalid_token", NO_BINDING)
+    metascopes = [key.rsplit("/s/", 1)[1] for key, value in claims.items()
+                  if value is True and any(key.startswith(f"{b}/s/") for b in bases)]
+    if not metascopes or not set(metascopes) <= set(integration.metascopes):
+        raise Refusal(400, "invalid_scope", NOT_SUBSET)
+    return metascopes
+
+
+async def exchange_jwt(request: Request) -> JSONResponse:
+    state: SandboxState = request.app.state.sandbox
+    try:
+        form = await request.form()
+        integration = _client(state, form, "jwt")
+        metascopes = check_jwt(state, integration, str(form.get("jwt_token") or ""),
+                               request.app.state.base_url)
+    except Refusal as refusal:
+        return refusal.response
+    token = access_token(state, integration, JWT_TOKEN_LIFETIME_MS, ",".join(metascopes))
+    return JSONResponse({"token_type": "bearer", "access_token": token,
+                         "expires_in": JWT_TOKEN_LIFETIME_MS})
+
+
+async def client_credentials(request: Request) -> JSONResponse:
+    state: SandboxState = request.app.state.sandbox
+    try:
+        form = await request.form()
+        if form.get("grant_type") != "client_credentials":
+            raise Refusal(400, "unsupported_grant_type", "grant_type must be client_credentials")
+        integration = _client(state, form, "oauth-s2s")
+        asked = [s.strip() for s in str(form.get("scope") or "").split(",") if s.strip()]
+        if not set(asked) <= set(integration.scopes):
+            extra = sorted(set(asked) - set(integration.scopes))
+            raise Refusal(400, "invalid_scope", f"invalid scope {','.join(extra)}")
+    except Refusal as refusal:
+        return refusal.response
+    scope = ",".join(asked or integration.scopes)
+    token = access_token(state, integration, S2S_TOKEN_LIFETIME_S * 1000, scope)
+    return JSONResponse({"access_token": token, "token_type": "bearer",
+                         "expires_in": S2S_TOKEN_LIFETIME_S})
+
+
+routes = [
+    Route("/ims/exchange/jwt", exchange_jwt, methods=["POST"]),
+    Route("/ims/exchange/jwt/", exchange_jwt, methods=["POST"]),
+    *[Route(f"/ims/token/{v}", client_credentials, methods=["POST"]) for v in ("v2", "v3", "v4")],
+]

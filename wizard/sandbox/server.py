@@ -1,0 +1,146 @@
+"""The sandbox as a real HTTP server on loopback: in a background thread, or standalone."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+from wizard.core.profile import is_loopback
+from wizard.sandbox.state import SandboxState
+
+
+class FaultInjection:
+    """ASGI wrapper: the next requests to a path fail (or slow down) as a fault asks."""
+
+    def __init__(self, app, state: SandboxState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope, receive, send) -> None:
+        fault = self.state.take_fault(scope["path"]) if scope["type"] == "http" else None
+        if fault is not None:
+            if fault.delay_s:
+                await asyncio.sleep(fault.delay_s)
+            if fault.status is not None:
+                await _fault_response(fault)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _fault_response(fault):
+    from starlette.responses import Response
+
+    body, content_type = fault.body, fault.content_type
+    if isinstance(body, (dict, list)):
+        body, content_type = json.dumps(body), content_type or "application/json"
+    elif body is None:
+        body = ""
+    else:
+        body = str(body)
+        content_type = content_type or ("text/html" if body.lstrip().startswith("<") else "text/plain")
+    headers = dict(fault.headers)
+    if fault.status == 429:
+        headers.setdefault("Retry-After", "1")
+    return Response(body, fault.status, headers=headers, media_type=content_type or None)
+
+
+def build_app(state: SandboxState, base_url: str):
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from wizard.sandbox import console, ims, reactor
+
+    app = Starlette(routes=[
+        *ims.routes,
+        Mount("/reactor", routes=reactor.routes),
+        Mount("/console", routes=console.routes),
+    ])
+    app.state.sandbox = state
+    app.state.base_url = base_url
+    app.state.started_at = time.time()
+    return FaultInjection(app, state)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    if not is_loopback(host):
+        raise ValueError(f"the sandbox listens on this machine only (127.0.0.1, ::1 or localhost), not {host!r}")
+    host = "127.0.0.1" if host == "localhost" else host
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    return sock
+
+
+class Sandbox:
+    """`with Sandbox() as sb:` serves on a free loopback port until the block ends."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, state_file: Path | None = None,
+                 state: SandboxState | None = None) -> None:
+        self.state = state or SandboxState(state_file)
+        self._sock = _bind(host, port)
+        name, self.port = self._sock.getsockname()[:2]
+        self.base_url = f"http://[{name}]:{self.port}" if ":" in name else f"http://{name}:{self.port}"
+        self._server = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def ims_url(self) -> str:
+        return self.base_url
+
+    @property
+    def reactor_url(self) -> str:
+        return f"{self.base_url}/reactor"
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.base_url}/console"
+
+    def urls(self) -> dict[str, str]:
+        return {"ims": self.ims_url, "reactor": self.reactor_url, "console": self.console_url}
+
+    def _make_server(self):
+        import uvicorn
+
+        config = uvicorn.Config(build_app(self.state, self.base_url), log_level="warning",
+                                access_log=False, lifespan="off", log_config=None,
+                                timeout_graceful_shutdown=2)
+        self._server = uvicorn.Server(config)
+        return self._server
+
+    def serve_forever(self) -> None:
+        """In the foreground; uvicorn stops cleanly on SIGINT and SIGTERM."""
+        self._make_server().run(sockets=[self._sock])
+
+    def start(self) -> Sandbox:
+        server = self._make_server()
+        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [self._sock]},
+                                        daemon=True, name="sandbox")
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox server did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(5)
+        self._sock.close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,258 @@
+"""What the sandbox knows: its organization, integrations, certificates, clock and faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, role
+
+PRODUCTION_IMS = "https://ims-na1.adobelogin.com"
+S2S_SCOPES = ["AdobeID", "openid", "read_organizations", "additional_info.job_function",
+              "additional_info.projectedProductContext", "additional_info.roles"]
+JWT_TOKEN_LIFETIME_MS = 86_399_999
+S2S_TOKEN_LIFETIME_S = 86_399
+
+
+def _hex(nbytes: int) -> str:
+    return secrets.token_hex(nbytes).upper()
+
+
+class ConsoleRefusal(ValueError):
+    """A console request the sandbox refuses; the message is the reason shown to the caller."""
+
+
+@dataclass
+class Certificate:
+    pem: str
+    fingerprint_sha1: str
+    not_after: str  # ISO 8601, UTC
+
+    def expired(self, now: float) -> bool:
+        return dt.datetime.fromisoformat(self.not_after).timestamp() <= now
+
+    def public_key(self):
+        from cryptography import x509
+
+        return x509.load_pem_x509_certificate(self.pem.encode()).public_key()
+
+
+@dataclass
+class Integration:
+    name: str
+    auth_type: str
+    org_id: str
+    client_id: str
+    client_secret: str
+    technical_account_id: str
+    technical_account_email: str
+    metascopes: list[str]
+    scopes: list[str]
+    rights: list[str]
+    role: str = ""
+    certificates: dict[str, Certificate] = field(default_factory=dict)
+
+    def public(self) -> dict:
+        data = asdict(self)
+        data.pop("certificates")
+        return data
+
+
+def read_certificate(pem: object, now: float) -> Certificate:
+    """Check an uploaded certificate as Adobe's console does (own parsing, not the client's)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    if not isinstance(pem, str) or "-----BEGIN CERTIFICATE-----" not in pem:
+        raise ConsoleRefusal("not a PEM certificate (expected '-----BEGIN CERTIFICATE-----')")
+    try:
+        cert = x509.load_pem_x509_certificate(pem.strip().encode())
+    except ValueError:
+        raise ConsoleRefusal("the certificate cannot be decoded (truncated or altered PEM)") from None
+    public = cert.public_key()
+    if not isinstance(public, rsa.RSAPublicKey):
+        raise ConsoleRefusal("the certificate's key is not RSA; Adobe needs RSA")
+    if public.key_size < 2048:
+        raise ConsoleRefusal(f"the certificate's key is {public.key_size} bits; Adobe needs at least 2048")
+    not_after = cert.not_valid_after_utc
+    if not_after.timestamp() <= now:
+        raise ConsoleRefusal(f"the certificate expired on {not_after:%Y-%m-%d}")
+    der = cert.public_bytes(serialization.Encoding.DER)
+    return Certificate(cert.public_bytes(serialization.Encoding.PEM).decode(),
+                       hashlib.sha1(der).hexdigest(), not_after.isoformat())
+
+
+@dataclass
+class Fault:
+    path: str
+    status: int | None = None
+    body: object = None
+    delay_s: float = 0.0
+    times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = ""
+
+
+class SandboxState:
+    """Thread-safe: the HTTP server and in-process callers (tests, the wizard) share it."""
+
+    def __init__(self, state_file: Path | None = None) -> None:
+        self.lock = threading.RLock()
+        self.state_file = state_file
+        self.org_id = f"{_hex(12)}@AdobeOrg"
+        self.integrations: dict[str, Integration] = {}
+        self.clock_offset_s = 0.0
+        self.faults: list[Fault] = []
+        self._signing_key = None
+        if state_file and state_file.exists():
+            self._load(state_file)
+
+    # --- time ------------------------------------------------------------------------------
+    def now(self) -> float:
+        return time.time() + self.clock_offset_s
+
+    # --- the key that signs the sandbox's own access tokens --------------------------------
+    @property
+    def signing_key(self):
+        with self.lock:
+            if self._signing_key is None:
+                from cryptography.hazmat.primitives.asymmetric import rsa
+
+                self._signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            return self._signing_key
+
+    # --- integrations ------------------------------------------------------------------------
+    def create_integration(self, spec: dict) -> Integration:
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConsoleRefusal("'name' is required: a descriptive name for the integration")
+        auth_type = spec.get("auth_type")
+        if auth_type not in ("jwt", "oauth-s2s"):
+            raise ConsoleRefusal("'auth_type' must be 'jwt' or 'oauth-s2s'")
+        role_name = ""
+        if spec.get("role"):
+            try:
+                found = role(str(spec["role"]))
+            except Exception as exc:  # ConfigError from the shared role table
+                raise ConsoleRefusal(str(exc)) from None
+            role_name = found.name
+        metascopes = _names(spec, "metascopes") or (
+            [found.metascope] if role_name else [DEFAULT_METASCOPE]) if auth_type == "jwt" else []
+        scopes = _names(spec, "scopes") or (list(S2S_SCOPES) if auth_type == "oauth-s2s" else [])
+        rights = _names(spec, "rights") or (found.rights if role_name else list(RIGHTS.values()))
+        unknown = [r for r in rights if r not in RIGHTS.values()]
+        if unknown:
+            raise ConsoleRefusal(f"unknown rights {unknown}; known: {sorted(RIGHTS.values())}")
+        tech = _hex(12).lower()
+        integration = Integration(
+            name=name.strip(), auth_type=auth_type, org_id=self.org_id,
+            client_id=secrets.token_hex(16), client_secret=f"p8e-{secrets.token_urlsafe(24)}",
+            technical_account_id=f"{tech.upper()}@techacct.adobe.com",
+            technical_account_email=f"{secrets.token_hex(16)}@techacct.adobe.com",
+            metascopes=metascopes, scopes=scopes, rights=rights, role=role_name,
+        )
+        with self.lock:
+            self.integrations[integration.client_id] = integration
+            self._save()
+        return integration
+
+    def get(self, client_id: str) -> Integration | None:
+        with self.lock:
+            return self.integrations.get(client_id)
+
+    def delete(self, client_id: str) -> bool:
+        with self.lock:
+            found = self.integrations.pop(client_id, None) is not None
+            self._save()
+            return found
+
+    def add_certificate(self, client_id: str, pem: object) -> tuple[Certificate, bool]:
+        cert = read_certificate(pem, self.now())
+        with self.lock:
+            integration = self.integrations[client_id]
+            added = cert.fingerprint_sha1 not in integration.certificates
+            integration.certificates.setdefault(cert.fingerprint_sha1, cert)
+            self._save()
+        return cert, added
+
+    def remove_certificate(self, client_id: str, fingerprint: str) -> bool:
+        with self.lock:
+            found = self.integrations[client_id].certificates.pop(fingerprint.lower(), None)
+            self._save()
+            return found is not None
+
+    # --- faults (test hooks) -----------------------------------------------------------------
+    def add_fault(self, spec: dict) -> Fault:
+        path = spec.get("path")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ConsoleRefusal("'path' is required and must start with '/'")
+        status = spec.get("status")
+        if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
+            raise ConsoleRefusal("'status' must be an HTTP status code")
+        delay = spec.get("delay_s", 0)
+        if not isinstance(delay, (int, float)) or not 0 <= delay <= 120:
+            raise ConsoleRefusal("'delay_s' must be 0 to 120 seconds")
+        times = spec.get("times", 1)
+        if not isinstance(times, int) or times < 1:
+            raise ConsoleRefusal("'times' must be a positive integer")
+        headers = spec.get("headers") or {}
+        if not isinstance(headers, dict):
+            raise ConsoleRefusal("'headers' must be an object")
+        if status is None and spec.get("body") is not None:
+            raise ConsoleRefusal("a fault with a 'body' needs a 'status'")
+        fault = Fault(path.rstrip("/") or "/", status, spec.get("body"), float(delay), times,
+                      {str(k): str(v) for k, v in headers.items()}, str(spec.get("content_type", "")))
+        with self.lock:
+            self.faults.append(fault)
+        return fault
+
+    def take_fault(self, path: str) -> Fault | None:
+        path = path.rstrip("/") or "/"
+        with self.lock:
+            for fault in self.faults:
+                if fault.path == path:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    # --- persistence (--state FILE) ----------------------------------------------------------
+    def _save(self) -> None:
+        if not self.state_file:
+            return
+        from wizard.core.profile import write_atomically
+
+        data = {"org_id": self.org_id,
+                "integrations": [asdict(i) for i in self.integrations.values()]}
+        write_atomically(self.state_file, json.dumps(data, indent=1).encode(), 0o600)
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.org_id = data["org_id"]
+            for raw in data["integrations"]:
+                raw["certificates"] = {fp: Certificate(**c) for fp, c in raw["certificates"].items()}
+                integration = Integration(**raw)
+                self.integrations[integration.client_id] = integration
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"the sandbox state file {path} cannot be read ({exc}); "
+                             "move it aside to start afresh") from None
+
+
+def _names(spec: dict, key: str) -> list[str]:
+    value = spec.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConsoleRefusal(f"'{key}' must be a list of strings")
+    return [v.strip() for v in value if v.strip()]
