@@ -1,0 +1,187 @@
+"""The front door: argparse, then the command's module; the TUI is imported only when opened.
+
+Exit codes: 0 ok, 2 bad input or configuration, 3 refused by Adobe (IMS or Reactor),
+4 network or server unreachable, 5 secret store unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EXIT_CODES = """exit codes:
+  0  ok
+  2  bad input or configuration
+  3  refused by Adobe (IMS or the Launch API)
+  4  network or server unreachable
+  5  secret store (keyring) unusable
+"""
+
+ENVIRONMENT = """environment (the CI path, where no keyring exists):
+  LAUNCH_WIZARD_PROFILE            profile name (default: default)
+  LAUNCH_WIZARD_AUTH_TYPE          jwt | oauth-s2s
+  LAUNCH_WIZARD_ORG_ID             organization ID (...@AdobeOrg)
+  LAUNCH_WIZARD_CLIENT_ID          client ID, which the console also calls the API key
+  LAUNCH_WIZARD_CLIENT_SECRET      client secret
+  LAUNCH_WIZARD_TECHNICAL_ACCOUNT_ID   (JWT) ...@techacct.adobe.com
+  LAUNCH_WIZARD_PRIVATE_KEY        (JWT) PEM text or a path to the key file
+  LAUNCH_WIZARD_KEY_PASSPHRASE     (JWT) passphrase of an encrypted key
+  LAUNCH_WIZARD_METASCOPES, LAUNCH_WIZARD_SCOPES   comma-separated
+  LAUNCH_WIZARD_IMS_URL, LAUNCH_WIZARD_REACTOR_URL  other servers (e.g. the sandbox)
+  LAUNCH_WIZARD_CONFIG_DIR         where config.toml lives
+  every other profile field: LAUNCH_WIZARD_<FIELD>, e.g. LAUNCH_WIZARD_ROLE
+"""
+
+
+def _profile_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default=argparse.SUPPRESS,
+                        help="profile name (default: $LAUNCH_WIZARD_PROFILE or 'default')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from wizard import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="launch-wizard",
+        description="From nothing to a working Adobe Experience Platform Launch (Reactor API) "
+                    "access token. Without a command, opens the wizard.",
+        epilog=EXIT_CODES + "\n" + ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"launch-wizard {__version__}")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="open the wizard against the built-in sandbox (no Adobe account needed)")
+    _profile_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help, epilog=EXIT_CODES,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        _profile_option(p)
+        return p
+
+    p = command("configure", "save profile fields (and secrets, into the keyring)")
+    p.add_argument("--auth", dest="auth_type", choices=("jwt", "oauth-s2s"),
+                   help="credential type: oauth-s2s (Adobe today) or jwt (service account, ended 2025)")
+    p.add_argument("--org-id", help="organization ID, ...@AdobeOrg")
+    p.add_argument("--client-id", help="client ID; the console also calls it the API key (same value)")
+    p.add_argument("--technical-account-id", help="(JWT) technical account ID, ...@techacct.adobe.com")
+    p.add_argument("--technical-account-email", help="(JWT) technical account email (optional)")
+    p.add_argument("--role", help="legacy role (Admin, IT Admin, Developer, Approver, Publisher, "
+                                  "Extension Developer); see `launch-wizard roles`")
+    p.add_argument("--metascope", dest="metascopes", action="append",
+                   help="(JWT) metascope, repeatable; '' clears them so the right one is discovered")
+    p.add_argument("--scope", dest="scopes", action="append",
+                   help="(OAuth S2S) scope, repeatable; default: Adobe's Launch list")
+    p.add_argument("--private-key", dest="private_key_path", metavar="FILE",
+                   help="(JWT) private key file: checked, then imported into the secret store")
+    p.add_argument("--certificate", dest="certificate_path", metavar="FILE",
+                   help="(JWT) the certificate uploaded to the console (for expiry warnings)")
+    p.add_argument("--ims-url", help="IMS base URL (default https://ims-na1.adobelogin.com)")
+    p.add_argument("--reactor-url", help="Launch API base URL (default https://reactor.adobe.io)")
+    p.add_argument("--client-secret-stdin", action="store_true",
+                   help="read the client secret from standard input (never pass it as an option)")
+    p.add_argument("--key-passphrase-stdin", action="store_true",
+                   help="read the private key's passphrase from standard input "
+                        "(after the client secret's line, if both)")
+    p.add_argument("--insecure-storage", action="store_true",
+                   help="keep secrets in a plaintext file (0600) instead of the keyring")
+
+    p = command("token", "print a valid access token (cached while > 10 minutes are left)")
+    p.add_argument("--refresh", action="store_true", help="ignore the cache; exchange anew")
+    p.add_argument("--json", action="store_true", help="print a JSON object with the expiry")
+
+    p = command("test", "exchange a token and call the Launch API (GET /companies), step by step")
+
+    p = command("status", "show the profile, where each secret lives, certificate and token state")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
+    p = command("keygen", "generate an RSA private key and a self-signed certificate")
+    p.add_argument("--out-dir", default=".", help="folder for the files (default: here)")
+    p.add_argument("--bits", type=int, default=2048, help="key size: 2048, 3072 or 4096")
+    p.add_argument("--days", type=int, default=365, help="certificate validity, at most 365")
+    p.add_argument("--cn", default="launch-wizard", help="certificate common name")
+    p.add_argument("--key-name", default="private.key", help="key file name")
+    p.add_argument("--cert-name", default="adobe-io-public.crt", help="certificate file name")
+
+    p = command("inspect", "check a private key or certificate (and whether they are a pair)")
+    p.add_argument("file", help="a private key or a certificate (with --cert: the private key)")
+    p.add_argument("--cert", help="certificate to match against the private key")
+    p.add_argument("--passphrase-stdin", action="store_true",
+                   help="read the key's passphrase from standard input")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
+    p = command("roles", "the Launch role/permission table, and which role grants what")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--can", nargs="+", metavar="PERM",
+                   help="which role do I need for these permissions?")
+
+    p = command("sandbox", "serve the built-in Adobe simulator on this machine")
+    p.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
+    p.add_argument("--state", metavar="FILE", help="keep integrations in FILE across restarts")
+    p.add_argument("--json", action="store_true", help="print the URLs as one JSON line")
+
+    command("demo", "the whole seed flow against the sandbox, headless and narrated")
+    return parser
+
+
+COMMANDS = {
+    "configure": ("wizard.commands.credentials", "configure"),
+    "token": ("wizard.commands.credentials", "token"),
+    "test": ("wizard.commands.credentials", "test"),
+    "status": ("wizard.commands.credentials", "status"),
+    "keygen": ("wizard.commands.keyfiles", "keygen"),
+    "inspect": ("wizard.commands.keyfiles", "inspect"),
+    "roles": ("wizard.commands.roles", "roles"),
+    "sandbox": ("wizard.commands.sandbox", "sandbox"),
+    "demo": ("wizard.commands.demo", "demo"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from importlib import import_module
+
+    from wizard.core.errors import WizardError
+
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "profile"):
+        args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or "default"
+    try:
+        if args.command is None:
+            return _open_wizard(args)
+        module, name = COMMANDS[args.command]
+        return getattr(import_module(module), name)(args) or 0
+    except WizardError as exc:
+        print(f"error: {exc.cause}", file=sys.stderr)
+        if exc.fix:
+            print(f"  fix: {exc.fix}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say where, without a traceback that could carry secrets
+        if os.environ.get("LAUNCH_WIZARD_DEBUG"):
+            raise
+        import traceback
+
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"internal error: {type(exc).__name__} at {os.path.basename(frame.filename)}:"
+              f"{frame.lineno}\n  fix: please report it; LAUNCH_WIZARD_DEBUG=1 shows the traceback",
+              file=sys.stderr)
+        return 1
+
+
+def _open_wizard(args: argparse.Namespace) -> int:
+    try:
+        from wizard.tui.app import run
+    except ImportError:  # the TUI lands in its own issue; until then the demo shows the flow
+        print("the interactive wizard is not built yet: running `launch-wizard demo` instead",
+              file=sys.stderr)
+        from wizard.commands.demo import demo
+
+        return demo(args)
+    return run(profile=args.profile, sandbox=args.sandbox)

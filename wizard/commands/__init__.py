@@ -1,0 +1,1 @@
+"""The headless commands. None of them imports Textual; only `roles` imports Rich."""

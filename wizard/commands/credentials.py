@@ -1,0 +1,238 @@
+"""configure, token, test, status: the commands a script or a person runs every day."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from wizard.commands.output import FAIL, OK, duration, load, mask, say, secrets_for, warn
+from wizard.core.errors import ConfigError, SecretStoreError, WizardError
+from wizard.core.profile import LABELS, Profile, ProfileStore
+from wizard.core.tokens import TokenResult, get_token, secret_source
+
+JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
+            "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
+CERT_WARN_DAYS = 30
+
+
+def _read_secret(prompt: str) -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(f"{prompt}: ")
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value.strip():
+        raise ConfigError(f"no {prompt.lower()} was given on standard input",
+                          f"pipe it in, e.g. `printf '%s\\n' \"$SECRET\" | launch-wizard configure ...`")
+    return value
+
+
+_FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email",
+           "role", "metascopes", "scopes", "private_key_path", "certificate_path", "ims_url",
+           "reactor_url")
+
+
+def configure(args) -> int:
+    from wizard.core.keys import PassphraseNeeded, key_matches, load_certificate, load_private_key, read_file
+
+    profiles = ProfileStore()
+    profile = profiles.load(args.profile)  # the saved profile, without the environment over it
+    changes = {f: getattr(args, f) for f in _FIELDS if getattr(args, f) is not None}
+    if args.insecure_storage:
+        changes["storage"] = "file"
+    profile = profile.with_changes(**changes)
+    client_secret = _read_secret("Client secret") if args.client_secret_stdin else None
+    passphrase = _read_secret("Key passphrase") if args.key_passphrase_stdin else None
+
+    key_pem = key = None
+    if args.private_key_path:
+        key_pem = read_file(profile.private_key_path, "private key")
+        try:
+            key = load_private_key(key_pem, passphrase)
+        except PassphraseNeeded as exc:
+            raise ConfigError(f"{profile.private_key_path}: {exc.cause}",
+                              "add --key-passphrase-stdin and pipe the passphrase in") from None
+    if args.certificate_path:
+        cert = load_certificate(read_file(profile.certificate_path, "certificate"))
+        if key is not None and not key_matches(key, cert):
+            raise ConfigError(f"the private key {profile.private_key_path} does not belong to the "
+                              f"certificate {profile.certificate_path}",
+                              "give the key and the certificate that were generated together")
+
+    profiles.save(profile)
+    say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
+    secrets = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
+    secrets = {k: v for k, v in secrets.items() if v}
+    if secrets or changes:
+        store = secrets_for(profile)
+        try:
+            for kind, value in secrets.items():
+                store.set(profile.name, kind, value)
+                say(f"{OK} {kind.replace('_', ' ')} saved in {store.describe()}")
+            store.delete(profile.name, "token")  # the credential may have changed
+        except SecretStoreError as exc:
+            exc.cause = f"the profile was saved, but its secrets were not: {exc.cause}"
+            raise
+    if profile.is_jwt:
+        warn(JWT_NOTE)
+    missing = profile.missing_for_token()
+    if missing:
+        say("still needed: " + ", ".join(LABELS[m] for m in missing))
+    return 0
+
+
+def _save_learned(profiles: ProfileStore, result: TokenResult) -> None:
+    """Remember the metascope discovery found, in the saved profile only (not env overrides)."""
+    if not result.profile_changed or not profiles.exists(result.profile.name):
+        return
+    saved = profiles.load(result.profile.name)
+    saved.metascopes = list(result.profile.metascopes)
+    profiles.save(saved)
+
+
+def _token(args, refresh: bool) -> tuple[Profile, TokenResult]:
+    profile, profiles = load(args)
+    result = get_token(profile, secrets_for(profile), refresh=refresh)
+    for note in result.notes:
+        warn(note)
+    _save_learned(profiles, result)
+    return result.profile, result
+
+
+def token(args) -> int:
+    _, result = _token(args, args.refresh)
+    if args.json:
+        say(json.dumps({"access_token": result.token.access_token,
+                        "token_type": result.token.token_type,
+                        "expires_at": int(result.token.expires_at),
+                        "expires_in": int(result.token.seconds_left()),
+                        "source": result.source}))
+    else:
+        say(result.token.access_token)
+    return 0
+
+
+def test(args) -> int:
+    from wizard.core.reactor import get_companies
+
+    profile, _ = load(args)
+    kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
+    say(f"testing profile {profile.name!r} ({kind})")
+    stage = f"access token from {profile.ims_url}"
+    try:
+        profile, result = _token(args, refresh=True)
+        if result.claims is not None:
+            scopes = [k.rsplit("/s/", 1)[1] for k in result.claims if "/s/" in k]
+            say(f"{OK} JWT signed (RS256) for {profile.technical_account_id}, "
+                f"metascope {', '.join(scopes)}, valid {result.claims['exp'] - int(time.time())} s")
+        say(f"{OK} {stage}: expires in {duration(result.token.seconds_left())}")
+        stage = f"GET {profile.reactor_url}/companies"
+        companies = get_companies(profile.reactor_url, result.token.access_token,
+                                  profile.client_id, profile.org_id)
+    except WizardError:
+        say(f"{FAIL} {stage}")
+        raise
+    say(f"{OK} {stage}: {len(companies)} compan{'y' if len(companies) == 1 else 'ies'}")
+    for company in companies:
+        say(f"    {company.name} ({company.id})  rights: {', '.join(company.rights) or 'none'}")
+    say("this integration works.")
+    return 0
+
+
+def _certificate_state(profile: Profile) -> tuple[str, str | None]:
+    """(what to show, a problem or None) for the profile's certificate."""
+    from wizard.core.errors import KeyFileError
+    from wizard.core.keys import cert_info, load_certificate, read_file
+
+    if not profile.certificate_path:
+        return "not recorded (configure --certificate FILE to be warned before it expires)", None
+    try:
+        info = cert_info(load_certificate(read_file(profile.certificate_path, "certificate")))
+    except KeyFileError as exc:
+        return f"{profile.certificate_path}: {exc.cause}", exc.cause
+    when = f"{info.not_after:%Y-%m-%d}"
+    if info.expired:
+        return f"{profile.certificate_path}: EXPIRED on {when}", "the certificate has expired"
+    text = f"{profile.certificate_path}: expires {when} ({info.days_left} days left, SHA-1 {info.sha1})"
+    if info.days_left < CERT_WARN_DAYS:
+        text += " - make and upload a new one soon"
+    return text, None
+
+
+def status(args) -> int:
+    from wizard.core.tokens import cached
+
+    profile, profiles = load(args)
+    report: dict = {"profile": profile.name, "config": str(profiles.path),
+                    "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
+                    "org_id": profile.org_id, "client_id": profile.client_id,
+                    "ims_url": profile.ims_url, "reactor_url": profile.reactor_url}
+    if profile.is_jwt:
+        report["technical_account_id"] = profile.technical_account_id
+        report["metascopes"] = profile.metascopes
+    else:
+        report["scopes"] = profile.scopes
+    problems = [f"missing {LABELS[m]}" for m in profile.missing_for_token()]
+    store_problem = None
+    store = secrets_for(profile)
+    kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
+    report["secrets"] = {}
+    for kind in kinds:
+        where = secret_source(profile, store, kind)
+        report["secrets"][kind] = where
+        if where == "not set":
+            problems.append(f"missing {kind.replace('_', ' ')}")
+        elif where.startswith("unknown"):
+            store_problem = where
+    if profile.is_jwt:
+        report["certificate"], cert_problem = _certificate_state(profile)
+        if cert_problem:
+            problems.append(cert_problem)
+    try:
+        cached_token = cached(profile, store)
+    except SecretStoreError as exc:
+        cached_token, store_problem = None, exc.cause
+    report["token"] = ({"cached": True, "expires_in": int(cached_token.seconds_left()),
+                        "masked": mask(cached_token.access_token)} if cached_token
+                       else {"cached": False})
+    report["problems"] = problems + ([store_problem] if store_problem else [])
+    if args.json:
+        say(json.dumps(report, indent=2))
+    else:
+        _print_status(report)
+    if problems:
+        return 2
+    return 5 if store_problem else 0
+
+
+def _print_status(report: dict) -> None:
+    saved = "" if report["saved"] else " (not saved yet)"
+    say(f"profile {report['profile']!r}{saved} in {report['config']}")
+    jwt = report["auth_type"] == "jwt"
+    say(f"  credential type: {'JWT service account' if jwt else 'OAuth Server-to-Server'}")
+    say(f"  organization ID: {report['org_id'] or '(not set)'}")
+    say(f"  client ID (API key): {report['client_id'] or '(not set)'}")
+    if jwt:
+        say(f"  technical account ID: {report['technical_account_id'] or '(not set)'}")
+        say(f"  metascopes: {', '.join(report['metascopes']) or '(discovered on first use)'}")
+    else:
+        say(f"  scopes: {', '.join(report['scopes'])}")
+    say(f"  IMS: {report['ims_url']}")
+    say(f"  Launch API: {report['reactor_url']}")
+    for kind, where in report["secrets"].items():
+        say(f"  {kind.replace('_', ' ')}: {where}")
+    if jwt:
+        say(f"  certificate: {report['certificate']}")
+    token = report["token"]
+    if token["cached"]:
+        say(f"  token: cached, valid for {duration(token['expires_in'])} ({token['masked']})")
+    else:
+        say("  token: none cached (`launch-wizard token` gets one)")
+    if jwt:
+        say(f"  {JWT_NOTE}")
+    for problem in report["problems"]:
+        say(f"  {FAIL} {problem}")
+    if not report["problems"]:
+        say(f"  {OK} ready: `launch-wizard test` checks it against the Launch API")

@@ -1,0 +1,89 @@
+"""demo: the seed's whole flow, headless and narrated, against the built-in sandbox.
+
+Everything happens in a temporary folder with secrets in memory: the user's profiles and
+keyring are not touched.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from wizard.commands.output import OK, duration, mask, say
+
+ROLE = "Publisher"
+
+
+def demo(args) -> int:
+    from wizard.core.console import SandboxConsole
+    from wizard.core.keys import cert_info, generate_pair
+    from wizard.core.profile import Profile, ProfileStore
+    from wizard.core.reactor import get_companies
+    from wizard.core.roles import role
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+    from wizard.core.tokens import get_token
+    from wizard.sandbox import Sandbox
+
+    say("launch-wizard demo: Adobe's guide, step by step, against the built-in sandbox")
+    say("(nothing leaves this machine; files go to a temporary folder, secrets stay in memory)\n")
+    with tempfile.TemporaryDirectory(prefix="launch-wizard-demo-") as tmp, Sandbox() as sandbox:
+        folder = Path(tmp)
+        say(f"{OK} sandbox serving at {sandbox.base_url}")
+        console = SandboxConsole(sandbox.console_url)
+        chosen = role(ROLE)
+        made = console.create_integration("launch-wizard demo", "jwt", chosen.name)
+        say(f"{OK} 1. integration created in the (sandbox) Developer Console")
+        say(f"     organization ID   {made.org_id}")
+        say(f"     client ID/API key {made.client_id}")
+        say(f"     client secret     {mask(made.client_secret)}")
+        say(f"     technical account {made.technical_account_id}")
+
+        started = time.perf_counter()
+        pair = generate_pair(folder / "keys")
+        info = cert_info(pair.cert)
+        say(f"{OK} 2. key and certificate generated in {time.perf_counter() - started:.2f} s")
+        say(f"     {pair.key_path.name} (RSA 2048, mode 0600), {pair.cert_path.name} "
+            f"(expires {info.not_after:%Y-%m-%d})")
+        uploaded = console.upload_certificate(made.client_id, pair.cert_path.read_text())
+        same = "matches" if uploaded.fingerprint_sha1 == info.sha1 else "DIFFERS from"
+        say(f"{OK} 3. certificate uploaded: console fingerprint {uploaded.fingerprint_sha1} "
+            f"{same} the file's")
+        say(f"{OK} 4. role {chosen.name}: {chosen.description} (metascope {chosen.metascope})")
+
+        profiles = ProfileStore(folder / "config.toml")
+        secrets = SecretStore(backend=MemoryBackend())
+        profile = Profile(name="demo", auth_type="jwt").with_changes(
+            org_id=made.org_id, client_id=made.client_id,
+            technical_account_id=made.technical_account_id, role=chosen.name,
+            certificate_path=str(pair.cert_path),
+            ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
+        secrets.set(profile.name, "client_secret", made.client_secret)
+        secrets.set(profile.name, "private_key", pair.key_path.read_text())
+        profiles.save(profile)
+        say(f"{OK} 5. credentials and private key saved (profile 'demo', secrets in memory)")
+
+        result = get_token(profile, secrets)
+        for note in result.notes:
+            say(f"     {note}")
+        say(f"{OK} 6. JWT signed and exchanged: access token {mask(result.token.access_token)}, "
+            f"expires in {duration(result.token.seconds_left())}")
+        companies = get_companies(sandbox.reactor_url, result.token.access_token,
+                                  profile.client_id, profile.org_id)
+        for company in companies:
+            say(f"{OK} 7. GET /companies: {company.name} ({company.id})")
+            say(f"     rights: {', '.join(company.rights)}")
+
+        s2s = console.create_integration("launch-wizard demo (OAuth S2S)", "oauth-s2s")
+        s2s_profile = Profile(name="demo-s2s", auth_type="oauth-s2s").with_changes(
+            org_id=s2s.org_id, client_id=s2s.client_id,
+            ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
+        secrets.set(s2s_profile.name, "client_secret", s2s.client_secret)
+        s2s_token = get_token(s2s_profile, secrets).token
+        companies = get_companies(sandbox.reactor_url, s2s_token.access_token,
+                                  s2s_profile.client_id, s2s_profile.org_id)
+        say(f"{OK} and with OAuth Server-to-Server (Adobe's replacement for JWT): token in one "
+            f"request, {len(companies)} company visible")
+    say("\ndone. Next: `launch-wizard sandbox` keeps a sandbox running for your own scripts;")
+    say("`launch-wizard configure --help` sets up a real integration.")
+    return 0

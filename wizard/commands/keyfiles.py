@@ -1,0 +1,89 @@
+"""keygen and inspect: the seed's openssl step, and a check of what it made."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from wizard.commands.output import FAIL, OK, say
+from wizard.core.errors import KeyFileError
+
+
+def keygen(args) -> int:
+    from wizard.core.keys import cert_info, generate_pair, openssl_command
+
+    pair = generate_pair(args.out_dir, args.bits, args.days, args.cn, args.key_name, args.cert_name)
+    info = cert_info(pair.cert)
+    say(f"{OK} private key  {pair.key_path}  (RSA {args.bits}, mode 0600: keep it safe)")
+    say(f"{OK} certificate  {pair.cert_path}  (expires {info.not_after:%Y-%m-%d})")
+    say(f"   SHA-1 fingerprint: {info.sha1}")
+    say(f"   same as: {openssl_command(args.bits, args.days, args.key_name, args.cert_name)}")
+    say("next: upload the certificate to the integration in the Adobe Developer Console")
+    return 0
+
+
+def _passphrase(args) -> str | None:
+    if not args.passphrase_stdin:
+        return None
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Key passphrase: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def inspect(args) -> int:
+    from wizard.core.keys import (cert_info, key_matches, load_certificate, load_private_key,
+                                  normalize_pem, pem_label, read_file)
+
+    text = read_file(args.file, "key or certificate")
+    label = pem_label(normalize_pem(text)) if text.strip() else ""
+    report: dict = {"file": args.file}
+    problems: list[str] = []
+    key = cert = None
+    if args.cert or label.endswith("PRIVATE KEY"):
+        key = load_private_key(text, _passphrase(args))
+        report["key"] = {"type": "RSA", "bits": key.key_size}
+    elif label == "CERTIFICATE":
+        cert = load_certificate(text)
+    else:
+        what = f"a PEM '{label}'" if label else "not PEM"
+        raise KeyFileError(f"{args.file} is {what}: neither a private key nor a certificate",
+                           "give the private key (e.g. private.key) or the certificate "
+                           "(e.g. adobe-io-public.crt)")
+    if args.cert:
+        cert = load_certificate(read_file(args.cert, "certificate"))
+    if cert is not None:
+        info = cert_info(cert)
+        report["certificate"] = info.as_dict()
+        if info.expired:
+            problems.append(f"the certificate expired on {info.not_after:%Y-%m-%d}")
+    if key is not None and cert is not None:
+        report["pair"] = key_matches(key, cert)
+        if not report["pair"]:
+            problems.append("the private key does not belong to the certificate")
+    report["good"] = not problems
+    report["problems"] = problems
+    if args.json:
+        say(json.dumps(report, indent=2))
+    else:
+        _print(report)
+    return 0 if not problems else 2
+
+
+def _print(report: dict) -> None:
+    if "key" in report:
+        say(f"{OK} private key: RSA {report['key']['bits']} bits")
+    cert = report.get("certificate")
+    if cert:
+        say(f"{OK if not cert['expired'] else FAIL} certificate: {cert['subject']}")
+        say(f"   valid {cert['not_before'][:10]} to {cert['not_after'][:10]} "
+            f"({'expired' if cert['expired'] else str(cert['days_left']) + ' days left'})")
+        say(f"   key: {cert['key_type']} {cert['key_bits']} bits")
+        say(f"   SHA-1 fingerprint:   {cert['fingerprint_sha1']}")
+        say(f"   SHA-256 fingerprint: {cert['fingerprint_sha256']}")
+    if "pair" in report:
+        say(f"{OK} the key and the certificate belong together" if report["pair"]
+            else f"{FAIL} the key and the certificate do NOT belong together")
+    for problem in report["problems"]:
+        say(f"{FAIL} {problem}", )

@@ -1,0 +1,56 @@
+"""How the headless commands speak: marks, masks, durations, the profile they work on."""
+
+from __future__ import annotations
+
+import sys
+
+from wizard.core.profile import Profile, ProfileStore, apply_environment
+from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
+
+
+def _utf8(stream) -> bool:
+    return (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+
+
+OK = "✓" if _utf8(sys.stdout) else "ok"
+FAIL = "✗" if _utf8(sys.stdout) else "FAIL"
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def warn(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def mask(secret: str | None) -> str:
+    """Never the secret: its length class and last four characters at most."""
+    if not secret:
+        return "(none)"
+    return "****" + secret[-4:] if len(secret) >= 16 else "****"
+
+
+def duration(seconds: float) -> str:
+    seconds = int(max(seconds, 0))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min" if minutes else f"{seconds} s"
+
+
+def load(args) -> tuple[Profile, ProfileStore]:
+    """The profile `--profile` names, with LAUNCH_WIZARD_* variables applied over it."""
+    store = ProfileStore()
+    return apply_environment(store.load(args.profile)), store
+
+
+def secrets_for(profile: Profile) -> SecretStore:
+    store = store_for(profile.storage)
+    if store.plaintext:
+        warn(PLAINTEXT_WARNING.format(path=store.backend.path))
+    return store

@@ -1,0 +1,27 @@
+"""sandbox: serve the built-in Adobe simulator until interrupted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from wizard.commands.output import say
+from wizard.core.errors import ConfigError
+
+
+def sandbox(args) -> int:
+    from wizard.sandbox import Sandbox
+
+    try:
+        server = Sandbox(args.host, args.port, Path(args.state) if args.state else None)
+    except (ValueError, OSError) as exc:
+        raise ConfigError(str(exc), "use --host 127.0.0.1 and a free --port (0 picks one)") from None
+    urls = server.urls()
+    if args.json:
+        say(json.dumps(urls))
+    else:
+        for name, url in urls.items():
+            say(f"{name}: {url}")
+        say("serving until interrupted (Ctrl+C)")
+    server.serve_forever()
+    return 0
