@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.secret_service import PrivateSecretService, SecretServiceUnavailable
+from wizard.core.console import SandboxConsole
+from wizard.core.keys import generate_pair
+from wizard.core.profile import Profile
+from wizard.core.secret_store import MemoryBackend, SecretStore
+from wizard.sandbox import Sandbox
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a CLI subprocess: none of the caller's launch-wizard settings."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("LAUNCH_WIZARD_") and k != "PYTHON_KEYRING_BACKEND"}
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str], input: str | None = None,
+            timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wizard", *args], env=env, input=input,
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own config folder and none of the caller's LAUNCH_WIZARD_* variables."""
+    for name in list(os.environ):
+        if name.startswith("LAUNCH_WIZARD_") or name == "PYTHON_KEYRING_BACKEND":
+            monkeypatch.delenv(name)
+    folder = tmp_path / "config"
+    monkeypatch.setenv("LAUNCH_WIZARD_CONFIG_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture
+def fresh_sandbox():
+    """A sandbox of its own, for tests that move its clock or add faults."""
+    with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture(scope="session")
+def keypair(tmp_path_factory):
+    return generate_pair(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="session")
+def other_keypair(tmp_path_factory):
+    return generate_pair(tmp_path_factory.mktemp("other-keys"))
+
+
+@pytest.fixture
+def memory_store() -> SecretStore:
+    return SecretStore(backend=MemoryBackend(limit=1000))
+
+
+def jwt_profile(sandbox, creds, keypair=None, **changes) -> Profile:
+    fields = dict(org_id=creds.org_id, client_id=creds.client_id,
+                  technical_account_id=creds.technical_account_id,
+                  ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
+    if keypair is not None:
+        fields["certificate_path"] = str(keypair.cert_path)
+    fields.update(changes)
+    return Profile(name=f"p{uuid.uuid4().hex[:8]}", auth_type="jwt").with_changes(**fields)
+
+
+def s2s_profile(sandbox, creds, **changes) -> Profile:
+    fields = dict(org_id=creds.org_id, client_id=creds.client_id,
+                  ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
+    fields.update(changes)
+    return Profile(name=f"p{uuid.uuid4().hex[:8]}", auth_type="oauth-s2s").with_changes(**fields)
+
+
+@pytest.fixture
+def jwt_setup(sandbox, keypair, memory_store):
+    """A JWT integration with the test certificate uploaded, and a profile with its secrets."""
+    console = SandboxConsole(sandbox.console_url)
+    creds = console.create_integration("test", "jwt")
+    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    profile = jwt_profile(sandbox, creds, keypair)
+    memory_store.set(profile.name, "client_secret", creds.client_secret)
+    memory_store.set(profile.name, "private_key", keypair.key_path.read_text())
+    return creds, profile, memory_store
+
+
+@pytest.fixture
+def s2s_setup(sandbox, memory_store):
+    creds = SandboxConsole(sandbox.console_url).create_integration("test", "oauth-s2s")
+    profile = s2s_profile(sandbox, creds)
+    memory_store.set(profile.name, "client_secret", creds.client_secret)
+    return creds, profile, memory_store
+
+
+@pytest.fixture(scope="session")
+def secret_service(tmp_path_factory):
+    try:
+        service = PrivateSecretService(tmp_path_factory.mktemp("secret-service")).start()
+    except SecretServiceUnavailable as exc:
+        if os.environ.get("REQUIRE_SECRET_SERVICE") == "1":
+            pytest.fail(f"REQUIRE_SECRET_SERVICE=1 but no Secret Service could start: {exc}")
+        pytest.skip(f"no Secret Service here: {exc}")
+    yield service
+    service.stop()

@@ -1,0 +1,130 @@
+import os
+import stat
+
+import pytest
+
+from wizard.core.errors import ConfigError
+from wizard.core.profile import (DEFAULT_SCOPES, Profile, ProfileStore, apply_environment,
+                                 config_dir, validate_field)
+
+ORG = "0123456789ABCDEF01234567@AdobeOrg"
+TECH = "0123456789ABCDEF01234567@techacct.adobe.com"
+
+
+def test_ids_are_trimmed():
+    assert validate_field("org_id", f"  {ORG}\n") == ORG
+    assert validate_field("technical_account_id", f"\t{TECH} ") == TECH
+    assert validate_field("client_id", " abc123 ") == "abc123"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("org_id", "0123456789ABCDEF01234567", "must end in @AdobeOrg"),
+    ("org_id", "0123 4567@AdobeOrg", "must not contain spaces"),
+    ("org_id", "@AdobeOrg", "is only '@AdobeOrg'"),
+    ("technical_account_id", "abc@AdobeOrg", "must end in @techacct.adobe.com"),
+    ("client_id", "abc def", "must not contain spaces"),
+    ("ims_url", "http://ims.example.com", "would send secrets in clear text"),
+    ("ims_url", "ftp://127.0.0.1", "must be an https:// URL"),
+    ("reactor_url", "reactor.adobe.io", "must be an https:// URL"),
+    ("auth_type", "saml", "must be one of jwt, oauth-s2s"),
+    ("role", "Owner", "unknown role"),
+    ("name", "my profile", "must not contain spaces"),
+    ("name", "a/b", "profile name must be"),
+    ("storage", "cloud", "must be one of keyring, file"),
+    ("org_id", 42, "must be text"),
+])
+def test_bad_values_get_one_clear_message(field, value, message):
+    with pytest.raises(ConfigError, match=message):
+        validate_field(field, value)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9",
+                                 "https://ims-na1.adobelogin.com/"])
+def test_urls_https_or_loopback_http(url):
+    assert validate_field("ims_url", url) == url.rstrip("/")
+
+
+def test_role_names_are_normalised_and_lists_split():
+    assert validate_field("role", "it admin") == "IT Admin"
+    assert validate_field("metascopes", "a, b,,") == ["a", "b"]
+    assert validate_field("metascopes", [""]) == []
+
+
+def test_defaults_and_steps():
+    p = Profile()
+    assert p.name == "default" and p.auth_type == "oauth-s2s"
+    assert p.scopes == list(DEFAULT_SCOPES)
+    assert "keys" not in p.steps and Profile(auth_type="jwt").steps[1] == "keys"
+    assert p.next_step() == "organization"
+    assert Profile(auth_type="jwt", steps_done=["organization", "keys"]).next_step() == "upload"
+    assert p.missing_for_token() == ["org_id", "client_id"]
+    assert Profile(auth_type="jwt").missing_for_token()[-1] == "technical_account_id"
+    with pytest.raises(ConfigError, match="missing: organization ID, client ID"):
+        p.require_ready()
+
+
+def test_store_round_trip_several_profiles(isolated_config):
+    store = ProfileStore()
+    assert store.path == isolated_config / "config.toml" == config_dir() / "config.toml"
+    a = Profile(name="a", auth_type="jwt").with_changes(org_id=ORG, technical_account_id=TECH,
+                                                          metascopes=["ent_reactor_sdk"],
+                                                          steps_done=["keys", "organization"])
+    store.save(a)
+    store.save(Profile(name="b").with_changes(client_id="xyz"))
+    assert store.names() == ["a", "b"]
+    loaded = store.load("a")
+    assert loaded == a
+    assert loaded.steps_done == ["organization", "keys"]  # kept in step order
+    assert store.load("b").client_id == "xyz"
+    assert store.load("missing") == Profile(name="missing")
+    assert store.delete("b") and not store.delete("b")
+    assert store.names() == ["a"]
+
+
+def test_file_is_0600_and_written_atomically(isolated_config):
+    store = ProfileStore()
+    store.save(Profile())
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    assert [p.name for p in store.path.parent.iterdir()] == ["config.toml"]  # no temp left
+
+
+def test_corrupt_file_is_reported_and_never_overwritten(isolated_config):
+    store = ProfileStore()
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text("[profiles.default\norg_id = ")
+    with pytest.raises(ConfigError, match="not valid TOML") as exc:
+        store.save(Profile())
+    assert "nothing was changed" in exc.value.fix
+    assert store.path.read_text() == "[profiles.default\norg_id = "
+
+
+def test_bad_value_on_disk_names_the_file_and_profile(isolated_config):
+    store = ProfileStore()
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text('[profiles.work]\norg_id = "nope"\nfuture_field = 1\n')
+    with pytest.raises(ConfigError, match=r"config.toml, profile 'work': organization ID must end"):
+        store.load("work")
+    store.path.write_text('[profiles.work]\nclient_id = "abc"\nfuture_field = 1\n')
+    assert store.load("work").client_id == "abc"  # unknown keys from newer versions are ignored
+
+
+def test_environment_overrides_every_field():
+    env = {"LAUNCH_WIZARD_ORG_ID": ORG, "LAUNCH_WIZARD_CLIENT_ID": "cid",
+           "LAUNCH_WIZARD_AUTH_TYPE": "jwt", "LAUNCH_WIZARD_METASCOPES": "a,b",
+           "LAUNCH_WIZARD_IMS_URL": "http://127.0.0.1:9", "LAUNCH_WIZARD_ROLE": "developer",
+           "LAUNCH_WIZARD_TECHNICAL_ACCOUNT_ID": TECH, "LAUNCH_WIZARD_CLIENT_SECRET": "s"}
+    p = apply_environment(Profile(client_id="old"), env)
+    assert (p.org_id, p.client_id, p.auth_type, p.metascopes, p.ims_url, p.role) == (
+        ORG, "cid", "jwt", ["a", "b"], "http://127.0.0.1:9", "Developer")
+    assert p.technical_account_id == TECH
+    with pytest.raises(ConfigError, match="LAUNCH_WIZARD_ORG_ID: organization ID must end"):
+        apply_environment(Profile(), {"LAUNCH_WIZARD_ORG_ID": "x"})
+
+
+def test_profile_file_never_holds_a_secret(isolated_config, jwt_setup, keypair):
+    creds, profile, store = jwt_setup
+    ProfileStore().save(profile)
+    text = (isolated_config / "config.toml").read_text()
+    key_body = keypair.key_path.read_text().splitlines()[1]
+    assert creds.client_secret not in text and key_body not in text
+    assert "secret" not in text.lower()

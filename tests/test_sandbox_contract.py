@@ -1,0 +1,386 @@
+"""The sandbox against Adobe's contract, over real sockets, with hand-built requests."""
+
+import asyncio
+import datetime as dt
+import hashlib
+import time
+
+import httpx
+import jwt
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+from wizard.sandbox import Sandbox
+from wizard.sandbox.ims import NO_BINDING, NOT_SUBSET, UNDECODABLE
+
+PROD = "https://ims-na1.adobelogin.com"
+
+
+def create(sb, **spec):
+    spec.setdefault("name", "contract")
+    spec.setdefault("auth_type", "jwt")
+    r = httpx.post(f"{sb.console_url}/integrations", json=spec)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def upload(sb, client_id, cert_pem):
+    return httpx.post(f"{sb.console_url}/integrations/{client_id}/certificates",
+                      json={"certificate": cert_pem})
+
+
+def claims_for(sb, integ, base=None, metascopes=("ent_reactor_sdk",), **over):
+    base = base or sb.ims_url
+    claims = {"exp": int(time.time()) + 300, "iss": integ["org_id"],
+              "sub": integ["technical_account_id"], "aud": f"{base}/c/{integ['client_id']}"}
+    claims.update({f"{base}/s/{m}": True for m in metascopes})
+    claims.update(over)
+    return claims
+
+
+def exchange(sb, integ, token, secret=None, path="/ims/exchange/jwt", multipart=False):
+    fields = {"client_id": integ["client_id"], "client_secret": secret or integ["client_secret"],
+              "jwt_token": token}
+    url = f"{sb.ims_url}{path}"
+    if multipart:
+        return httpx.post(url, files={k: (None, v) for k, v in fields.items()})
+    return httpx.post(url, data=fields)
+
+
+@pytest.fixture
+def integ(sandbox, keypair):
+    made = create(sandbox)
+    assert upload(sandbox, made["client_id"], keypair.cert_path.read_text()).status_code == 201
+    return made
+
+
+def sign(keypair, claims, **kw):
+    return jwt.encode(claims, keypair.key, algorithm="RS256", **kw)
+
+
+def assert_ims_error(response, status, code, description=None):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["error"] == code
+    if description:
+        assert body["error_description"] == description
+
+
+@pytest.mark.parametrize("path", ["/ims/exchange/jwt", "/ims/exchange/jwt/"])
+@pytest.mark.parametrize("multipart", [False, True], ids=["urlencoded", "multipart"])
+def test_jwt_exchange_succeeds_in_every_form(sandbox, integ, keypair, path, multipart):
+    r = exchange(sandbox, integ, sign(keypair, claims_for(sandbox, integ)), path=path,
+                 multipart=multipart)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "bearer" and body["expires_in"] == 86399999  # milliseconds
+    token = jwt.decode(body["access_token"], options={"verify_signature": False})
+    assert token["type"] == "access_token" and token["as"] == "ims-na1"
+    assert token["client_id"] == integ["client_id"]
+    assert token["user_id"] == integ["technical_account_id"]
+    assert int(token["expires_in"]) == 86399999 and int(token["created_at"]) > 1.7e12
+
+
+def test_production_audience_is_accepted(sandbox, integ, keypair):
+    claims = claims_for(sandbox, integ, base=PROD)
+    assert exchange(sandbox, integ, sign(keypair, claims)).status_code == 200
+
+
+def test_unknown_client_and_wrong_secret(sandbox, integ, keypair):
+    token = sign(keypair, claims_for(sandbox, integ))
+    assert_ims_error(exchange(sandbox, dict(integ, client_id="nope"), token), 400, "invalid_client")
+    assert_ims_error(exchange(sandbox, integ, token, secret="wrong"), 401, "invalid_client",
+                     "invalid client_secret parameter")
+
+
+@pytest.mark.parametrize("make, status, code, description", [
+    (lambda sb, i, k: "not-a-jwt", 400, "invalid_token", UNDECODABLE),
+    (lambda sb, i, k: "a.b.c", 400, "invalid_token", UNDECODABLE),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, exp="1999")), 400, "invalid_token", UNDECODABLE),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, exp=time.time() + 300.5)), 400, "invalid_token",
+     UNDECODABLE),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, exp=int(time.time()) - 5)), 400, "invalid_token",
+     UNDECODABLE),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, exp=int(time.time()) + 90000)), 400, "bad_request",
+     None),
+    (lambda sb, i, k: jwt.encode(claims_for(sb, i), "s" * 32, algorithm="HS256"), 400,
+     "invalid_token", None),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, aud=f"{sb.ims_url}/c/other")), 400,
+     "invalid_client", None),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, iss="0000@AdobeOrg")), 400, "bad_request", None),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, iss="no-suffix")), 400, "bad_request", None),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, sub="x@techacct.adobe.com")), 400, "bad_request",
+     None),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, metascopes=["ent_reactor_admin_sdk"])), 400,
+     "invalid_scope", NOT_SUBSET),
+    (lambda sb, i, k: sign(k, claims_for(sb, i, metascopes=[])), 400, "invalid_scope", NOT_SUBSET),
+], ids=["garbage", "three-dots", "exp-string", "exp-float", "expired", "exp-too-far", "hs256",
+        "aud", "iss", "iss-malformed", "sub", "metascope", "no-metascope"])
+def test_each_jwt_check_answers_like_adobe(sandbox, integ, keypair, make, status, code, description):
+    assert_ims_error(exchange(sandbox, integ, make(sandbox, integ, keypair)), status, code,
+                     description)
+
+
+def test_signature_must_match_an_uploaded_valid_certificate(fresh_sandbox, keypair, other_keypair):
+    sb = fresh_sandbox
+    integ = create(sb)
+    token = sign(other_keypair, claims_for(sb, integ))
+    assert_ims_error(exchange(sb, integ, token), 400, "invalid_token", NO_BINDING)
+    # several certificates per integration, as Adobe allows: either key works
+    assert upload(sb, integ["client_id"], keypair.cert_path.read_text()).status_code == 201
+    assert upload(sb, integ["client_id"], other_keypair.cert_path.read_text()).status_code == 201
+    assert exchange(sb, integ, token).status_code == 200
+    listed = httpx.get(f"{sb.console_url}/integrations/{integ['client_id']}/certificates").json()
+    assert len(listed["certificates"]) == 2
+    # rotation: remove one certificate and its key stops working
+    fp = hashlib.sha1(other_keypair.cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    r = httpx.delete(f"{sb.console_url}/integrations/{integ['client_id']}/certificates/{fp}")
+    assert r.status_code == 204
+    assert_ims_error(exchange(sb, integ, token), 400, "invalid_token", NO_BINDING)
+    # a certificate past its expiry no longer binds (the clock moves 366 days on)
+    token = sign(keypair, claims_for(sb, integ, exp=int(time.time()) + 366 * 86400 + 300))
+    httpx.post(f"{sb.console_url}/clock", json={"offset_s": 366 * 86400})
+    assert_ims_error(exchange(sb, integ, token), 400, "invalid_token", NO_BINDING)
+
+
+def test_client_credentials_all_versions(sandbox):
+    integ = create(sandbox, auth_type="oauth-s2s")
+    for version in ("v2", "v3", "v4"):
+        r = httpx.post(f"{sandbox.ims_url}/ims/token/{version}", data={
+            "grant_type": "client_credentials", "client_id": integ["client_id"],
+            "client_secret": integ["client_secret"], "scope": "openid,AdobeID"})
+        assert r.status_code == 200, r.text
+        assert r.json()["expires_in"] == 86399  # seconds here
+        assert r.json()["token_type"] == "bearer"
+
+
+def test_client_credentials_errors(sandbox):
+    integ = create(sandbox, auth_type="oauth-s2s")
+    jwt_integ = create(sandbox)
+    url = f"{sandbox.ims_url}/ims/token/v3"
+    base = {"grant_type": "client_credentials", "client_id": integ["client_id"],
+            "client_secret": integ["client_secret"]}
+    assert_ims_error(httpx.post(url, data=dict(base, grant_type="password")), 400,
+                     "unsupported_grant_type")
+    assert_ims_error(httpx.post(url, data=dict(base, client_secret="x")), 401, "invalid_client",
+                     "invalid client_secret parameter")
+    assert_ims_error(httpx.post(url, data=dict(base, client_id="nope")), 400, "invalid_client")
+    assert_ims_error(httpx.post(url, data=dict(base, scope="openid,write_everything")), 400,
+                     "invalid_scope")
+    assert_ims_error(httpx.post(url, data=dict(base, client_id=jwt_integ["client_id"],
+                                               client_secret=jwt_integ["client_secret"])),
+                     400, "unauthorized_client")
+
+
+def s2s_token(sb, **spec):
+    integ = create(sb, auth_type="oauth-s2s", **spec)
+    r = httpx.post(f"{sb.ims_url}/ims/token/v3", data={
+        "grant_type": "client_credentials", "client_id": integ["client_id"],
+        "client_secret": integ["client_secret"]})
+    return integ, r.json()["access_token"]
+
+
+def reactor_headers(integ, token):
+    return {"Authorization": f"Bearer {token}", "x-api-key": integ["client_id"],
+            "x-gw-ims-org-id": integ["org_id"], "Accept": "application/vnd.api+json;revision=1",
+            "Content-Type": "application/vnd.api+json"}
+
+
+def test_companies_and_profile_shapes(sandbox):
+    integ, token = s2s_token(sandbox, role="Approver")
+    r = httpx.get(f"{sandbox.reactor_url}/companies", headers=reactor_headers(integ, token))
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vnd.api+json")
+    company = r.json()["data"][0]
+    assert company["type"] == "companies" and company["id"].startswith("CO")
+    assert company["attributes"]["org_id"] == integ["org_id"]
+    assert {"name", "created_at", "updated_at"} <= set(company["attributes"])
+    assert company["meta"]["rights"] == ["develop", "approve"]
+    assert r.json()["meta"]["pagination"]["total_count"] == 1
+    r = httpx.get(f"{sandbox.reactor_url}/profile", headers=reactor_headers(integ, token))
+    assert r.json()["data"]["type"] == "users"
+    assert integ["org_id"] in r.json()["data"]["attributes"]["organizations"]
+
+
+@pytest.mark.parametrize("change, status, key, value", [
+    ({"Authorization": None}, 401, "error_code", "401013"),
+    ({"Authorization": "Bearer garbage"}, 401, "error_code", "401013"),
+    ({"Authorization": "Basic abc"}, 401, "error_code", "401013"),
+    ({"x-api-key": None}, 403, "error_code", "403003"),
+    ({"x-api-key": "someone-else"}, 403, "error_code", "403003"),
+    ({"x-gw-ims-org-id": "0000@AdobeOrg"}, 403, "code", "invalid-org"),
+    ({"Accept": "application/json"}, 406, "code", "not-acceptable"),
+])
+def test_reactor_gateway_checks(sandbox, change, status, key, value):
+    integ, token = s2s_token(sandbox)
+    headers = {k: v for k, v in {**reactor_headers(integ, token), **change}.items() if v}
+    r = httpx.get(f"{sandbox.reactor_url}/companies", headers=headers)
+    assert r.status_code == status
+    body = r.json()
+    assert (body[key] if key == "error_code" else body["errors"][0][key]) == value
+    if key == "error_code":
+        assert body["message"] in ("Oauth token is not valid", "Api Key is invalid")
+
+
+def test_unknown_reactor_path_is_jsonapi_404(sandbox):
+    r = httpx.get(f"{sandbox.reactor_url}/properties/PR123")
+    assert r.status_code == 404 and r.json()["errors"][0]["code"] == "not-found"
+
+
+def test_token_stops_working_when_the_clock_passes_its_expiry(fresh_sandbox):
+    integ, token = s2s_token(fresh_sandbox)
+    url, headers = f"{fresh_sandbox.reactor_url}/companies", reactor_headers(integ, token)
+    assert httpx.get(url, headers=headers).status_code == 200
+    httpx.post(f"{fresh_sandbox.console_url}/clock", json={"offset_s": 86398})
+    assert httpx.get(url, headers=headers).status_code == 200
+    httpx.post(f"{fresh_sandbox.console_url}/clock", json={"offset_s": 86400})
+    r = httpx.get(url, headers=headers)
+    assert r.status_code == 401 and r.json()["error_code"] == "401013"
+
+
+def test_deleting_the_integration_revokes_its_tokens(sandbox):
+    integ, token = s2s_token(sandbox)
+    assert httpx.delete(f"{sandbox.console_url}/integrations/{integ['client_id']}").status_code == 204
+    r = httpx.get(f"{sandbox.reactor_url}/companies", headers=reactor_headers(integ, token))
+    assert r.status_code == 401
+    assert httpx.get(f"{sandbox.console_url}/integrations/{integ['client_id']}").status_code == 404
+
+
+def test_created_integrations_look_like_adobes(sandbox):
+    import re
+
+    made = create(sandbox, role="IT Admin")
+    assert re.fullmatch(r"[0-9A-F]{24}@AdobeOrg", made["org_id"])
+    assert re.fullmatch(r"[0-9a-f]{32}", made["client_id"])
+    assert re.fullmatch(r"[0-9A-F]{24}@techacct\.adobe\.com", made["technical_account_id"])
+    assert made["metascopes"] == ["ent_reactor_it_admin_sdk"]
+    assert create(sandbox)["metascopes"] == ["ent_reactor_sdk"]
+    s2s = create(sandbox, auth_type="oauth-s2s")
+    assert "AdobeID" in s2s["scopes"] and s2s["metascopes"] == []
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"auth_type": "jwt"}, "'name' is required"),
+    ({"name": "x", "auth_type": "saml"}, "'auth_type' must be"),
+    ({"name": "x", "auth_type": "jwt", "role": "Owner"}, "unknown role"),
+    ({"name": "x", "auth_type": "jwt", "rights": ["fly"]}, "unknown rights"),
+    ({"name": "x", "auth_type": "jwt", "metascopes": 5}, "must be a list of strings"),
+    ([1, 2], "must be a JSON object"),
+])
+def test_console_refuses_bad_integrations(sandbox, body, message):
+    r = httpx.post(f"{sandbox.console_url}/integrations", json=body)
+    assert r.status_code == 400 and message in r.json()["message"]
+    r = httpx.post(f"{sandbox.console_url}/integrations", content=b"{not json")
+    assert r.status_code == 400 and "must be JSON" in r.json()["message"]
+
+
+def _cert_pem(key, days=30, start=None):
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "t")])
+    start = start or dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(7).not_valid_before(start)
+            .not_valid_after(start + dt.timedelta(days=days)).sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda kp: "hello", "not a PEM certificate"),
+    (lambda kp: kp.key_path.read_text(), "not a PEM certificate"),
+    (lambda kp: kp.cert_path.read_text()[:300], "cannot be decoded"),
+    (lambda kp: _cert_pem(ec.generate_private_key(ec.SECP256R1())), "not RSA"),
+    (lambda kp: _cert_pem(rsa.generate_private_key(65537, 1024)), "1024 bits"),
+    (lambda kp: _cert_pem(kp.key, days=1, start=dt.datetime.now(dt.timezone.utc)
+                          - dt.timedelta(days=5)), "expired"),
+    (lambda kp: None, "not a PEM certificate"),
+], ids=["text", "private-key", "truncated", "ec", "rsa1024", "expired", "missing"])
+def test_console_refuses_bad_certificates(sandbox, keypair, make, message):
+    made = create(sandbox)
+    r = upload(sandbox, made["client_id"], make(keypair))
+    assert r.status_code == 400 and message in r.json()["message"]
+
+
+def test_console_unknown_integration_is_404(sandbox, keypair):
+    assert upload(sandbox, "nope", keypair.cert_path.read_text()).status_code == 404
+    made = create(sandbox)
+    r = httpx.delete(f"{sandbox.console_url}/integrations/{made['client_id']}/certificates/abc")
+    assert r.status_code == 404
+    assert upload(sandbox, made["client_id"], keypair.cert_path.read_text()).status_code == 201
+    assert upload(sandbox, made["client_id"], keypair.cert_path.read_text()).status_code == 200
+
+
+def test_faults_fail_then_recover(fresh_sandbox):
+    sb = fresh_sandbox
+    url = f"{sb.reactor_url}/companies"
+    assert httpx.post(f"{sb.console_url}/faults", json={
+        "path": "/reactor/companies", "status": 503, "body": "<html>down</html>", "times": 2,
+    }).status_code == 201
+    for _ in range(2):
+        r = httpx.get(url)
+        assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
+    assert httpx.get(url).status_code == 401  # back to the real handler
+    httpx.post(f"{sb.console_url}/faults", json={"path": "/ims/token/v3", "status": 429})
+    r = httpx.post(f"{sb.ims_url}/ims/token/v3")
+    assert r.status_code == 429 and r.headers["retry-after"] == "1"
+    httpx.post(f"{sb.console_url}/faults", json={"path": "/ims/token/v3", "status": 200,
+                                                  "body": '{"access_tok', "content_type": "application/json"})
+    assert httpx.post(f"{sb.ims_url}/ims/token/v3").text == '{"access_tok'
+    httpx.post(f"{sb.console_url}/faults", json={"path": "/reactor/companies", "delay_s": 0.3})
+    started = time.monotonic()
+    assert httpx.get(url).status_code == 401
+    assert time.monotonic() - started >= 0.3
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"status": 500}, "'path' is required"),
+    ({"path": "/x", "status": 99}, "HTTP status"),
+    ({"path": "/x", "delay_s": -1}, "'delay_s'"),
+    ({"path": "/x", "times": 0}, "'times'"),
+    ({"path": "/x", "body": "b"}, "needs a 'status'"),
+])
+def test_fault_hook_bad_inputs(sandbox, body, message):
+    r = httpx.post(f"{sandbox.console_url}/faults", json=body)
+    assert r.status_code == 400 and message in r.json()["message"]
+
+
+def test_clock_bad_input(sandbox):
+    r = httpx.post(f"{sandbox.console_url}/clock", json={"offset_s": "soon"})
+    assert r.status_code == 400
+
+
+def test_state_file_keeps_integrations_across_restarts(tmp_path, keypair):
+    state = tmp_path / "sandbox.json"
+    with Sandbox(state_file=state) as sb:
+        made = create(sb)
+        upload(sb, made["client_id"], keypair.cert_path.read_text())
+    assert oct(state.stat().st_mode)[-3:] == "600"
+    with Sandbox(state_file=state) as sb:
+        r = httpx.get(f"{sb.console_url}/integrations/{made['client_id']}")
+        assert r.status_code == 200 and len(r.json()["certificates"]) == 1
+        assert exchange(sb, made, sign(keypair, claims_for(sb, made))).status_code == 200
+    state.write_text("{broken")
+    with pytest.raises(ValueError, match="cannot be read"):
+        Sandbox(state_file=state)
+
+
+def test_binds_loopback_only():
+    with pytest.raises(ValueError, match="this machine only"):
+        Sandbox(host="0.0.0.0")
+
+
+def test_load_200_concurrent_exchanges(sandbox, integ, keypair):
+    tokens = [sign(keypair, claims_for(sandbox, integ, jti=str(i))) for i in range(200)]
+
+    async def run():
+        limits = httpx.Limits(max_connections=200)
+        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+            return await asyncio.gather(*(client.post(f"{sandbox.ims_url}/ims/exchange/jwt", data={
+                "client_id": integ["client_id"], "client_secret": integ["client_secret"],
+                "jwt_token": t}) for t in tokens))
+
+    started = time.monotonic()
+    responses = asyncio.run(asyncio.wait_for(run(), 60))
+    assert [r.status_code for r in responses] == [200] * 200
+    assert time.monotonic() - started < 60
