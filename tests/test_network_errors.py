@@ -1,0 +1,138 @@
+"""Every way the network or a server can fail becomes a typed error with a cause and a fix."""
+
+import socket
+
+import httpx
+import pytest
+
+from wizard.core import http, tokens
+from wizard.core.errors import IMSError, NetworkError, ReactorError
+from wizard.core.reactor import get_companies, reactor_error
+
+
+def closed_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def fault(sb, **spec):
+    assert httpx.post(f"{sb.console_url}/faults", json=spec).status_code == 201
+
+
+def test_connection_refused(s2s_setup):
+    _, profile, store = s2s_setup
+    profile = profile.with_changes(ims_url=f"http://127.0.0.1:{closed_port()}")
+    with pytest.raises(NetworkError, match="connection refused by 127.0.0.1") as exc:
+        tokens.exchange(profile, store)
+    assert exc.value.exit_code == 4 and "--ims-url" in exc.value.fix
+
+
+def test_dns_failure():
+    with pytest.raises(NetworkError, match="cannot resolve the host name launch-wizard-test.invalid"):
+        http.request("GET", "https://launch-wizard-test.invalid/")
+
+
+def test_read_timeout(fresh_sandbox, monkeypatch):
+    monkeypatch.setattr(http, "READ_TIMEOUT_S", 0.3)
+    fault(fresh_sandbox, path="/reactor/companies", delay_s=2)
+    with pytest.raises(NetworkError, match="did not answer in time"):
+        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+
+
+@pytest.mark.parametrize("spec, match", [
+    ({"status": 503, "body": "<html><body>Service Unavailable</body></html>"},
+     r"failed on the server \(HTTP 503, text/html\)"),
+    ({"status": 502, "body": ""}, r"failed on the server \(HTTP 502"),
+    ({"status": 200, "body": "hello", "content_type": "text/plain"},
+     r"answered something that is not the API \(HTTP 200, text/plain\)"),
+    ({"status": 200, "body": '{"access_token": "abc', "content_type": "application/json"},
+     r"not the API \(HTTP 200, application/json\)"),
+])
+def test_non_api_answers_from_ims(fresh_sandbox, memory_store, spec, match):
+    from tests.conftest import s2s_profile
+    from wizard.core.console import SandboxConsole
+
+    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    profile = s2s_profile(fresh_sandbox, creds)
+    memory_store.set(profile.name, "client_secret", creds.client_secret)
+    fault(fresh_sandbox, path="/ims/token/v3", **spec)
+    with pytest.raises(NetworkError, match=match):
+        tokens.exchange(profile, memory_store)
+    assert tokens.exchange(profile, memory_store).token  # the next try works
+
+
+@pytest.mark.parametrize("body, match", [
+    ({"token_type": "bearer"}, "without an access token"),
+    ({"access_token": "x", "expires_in": "soon"}, "unusable expires_in"),
+    ({"access_token": "x", "expires_in": -1}, "unusable expires_in"),
+])
+def test_ims_200_without_a_usable_token(fresh_sandbox, memory_store, body, match):
+    from tests.conftest import s2s_profile
+    from wizard.core.console import SandboxConsole
+
+    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    profile = s2s_profile(fresh_sandbox, creds)
+    memory_store.set(profile.name, "client_secret", creds.client_secret)
+    fault(fresh_sandbox, path="/ims/token/v3", status=200, body=body)
+    with pytest.raises(IMSError, match=match):
+        tokens.exchange(profile, memory_store)
+
+
+def test_429_from_ims_says_when_to_retry(fresh_sandbox, memory_store):
+    from tests.conftest import s2s_profile
+    from wizard.core.console import SandboxConsole
+
+    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    profile = s2s_profile(fresh_sandbox, creds)
+    memory_store.set(profile.name, "client_secret", creds.client_secret)
+    fault(fresh_sandbox, path="/ims/token/v3", status=429, headers={"Retry-After": "7"})
+    with pytest.raises(IMSError, match="throttling") as exc:
+        tokens.exchange(profile, memory_store)
+    assert "retry after 7 s" in exc.value.fix and exc.value.exit_code == 3
+
+
+def test_reactor_errors_from_the_sandbox(s2s_setup, sandbox):
+    creds, profile, store = s2s_setup
+    token = tokens.get_token(profile, store).token.access_token
+    with pytest.raises(ReactorError, match="401013") as exc:
+        get_companies(profile.reactor_url, "expired-token", profile.client_id, profile.org_id)
+    assert "--refresh" in exc.value.fix
+    with pytest.raises(ReactorError, match="403003") as exc:
+        get_companies(profile.reactor_url, token, "wrong", profile.org_id)
+    assert "API key" in exc.value.fix
+    with pytest.raises(ReactorError, match="invalid-org") as exc:
+        get_companies(profile.reactor_url, token, profile.client_id, "0000@AdobeOrg")
+    assert "--org-id" in exc.value.fix
+
+
+@pytest.mark.parametrize("status, body, match, fix", [
+    (404, {"errors": [{"status": "404", "code": "not-found", "detail": "Company not found"}]},
+     "no company for this organization", "provision Launch"),
+    (403, {"errors": [{"status": "403", "code": "not-authorized", "title": "Forbidden"}]},
+     "not-authorized", "launch-wizard roles"),
+    (401, {"error_code": "401013", "message": "Oauth token is not valid"}, "401013", "--refresh"),
+    (403, {"errors": "weird"}, "HTTP 403", "not allowed"),
+    (500, {}, "HTTP 500", "try again later"),
+])
+def test_reactor_error_shapes(status, body, match, fix):
+    err = reactor_error(status, body)
+    assert match in err.cause and fix in err.fix
+
+
+def test_reactor_429_and_html_500(fresh_sandbox):
+    fault(fresh_sandbox, path="/reactor/companies", status=429, headers={"Retry-After": "30"})
+    with pytest.raises(ReactorError, match="throttling") as exc:
+        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+    assert exc.value.fix == "retry after 30 s"
+    fault(fresh_sandbox, path="/reactor/companies", status=500, body="<html>oops</html>")
+    with pytest.raises(NetworkError, match="HTTP 500, text/html"):
+        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+
+
+def test_unreadable_ca_bundle_is_explained(monkeypatch, tmp_path):
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(NetworkError, match="cannot load the CA bundle"):
+        http.request("GET", "https://127.0.0.1:1/")
