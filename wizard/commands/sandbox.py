@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 from wizard.commands.output import say
 from wizard.core.errors import ConfigError
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def sandbox(args) -> int:
@@ -16,6 +21,8 @@ def sandbox(args) -> int:
         server = Sandbox(args.host, args.port, Path(args.state) if args.state else None)
     except (ValueError, OSError) as exc:
         raise ConfigError(str(exc), "use --host 127.0.0.1 and a free --port (0 picks one)") from None
+    # a signal that comes before the server takes over its handlers still stops cleanly
+    signal.signal(signal.SIGTERM, _interrupt)
     urls = server.urls()
     if args.json:
         say(json.dumps(urls))
@@ -23,5 +30,10 @@ def sandbox(args) -> int:
         for name, url in urls.items():
             say(f"{name}: {url}")
         say("serving until interrupted (Ctrl+C)")
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    if not args.json:
+        say("sandbox stopped")
     return 0

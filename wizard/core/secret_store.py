@@ -109,7 +109,6 @@ def _system_keyring():
     if isinstance(backend, null.Keyring):
         raise SecretStoreError(f"the keyring backend is {label}, which silently stores nothing",
                                NO_KEYRING_FIX)
-    backend.name = getattr(backend, "name", label)
     return backend
 
 

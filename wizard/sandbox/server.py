@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import signal
 import socket
 import threading
 import time
@@ -110,10 +112,24 @@ class Sandbox:
     def _make_server(self):
         import uvicorn
 
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self):
+                """Stop on SIGINT/SIGTERM and return normally (uvicorn re-raises the signal)."""
+                if threading.current_thread() is not threading.main_thread():
+                    yield
+                    return
+                old = {s: signal.signal(s, self.handle_exit) for s in (signal.SIGINT, signal.SIGTERM)}
+                try:
+                    yield
+                finally:
+                    for sig, handler in old.items():
+                        signal.signal(sig, handler)
+
         config = uvicorn.Config(build_app(self.state, self.base_url), log_level="warning",
                                 access_log=False, lifespan="off", log_config=None,
                                 timeout_graceful_shutdown=2)
-        self._server = uvicorn.Server(config)
+        self._server = Server(config)
         return self._server
 
     def serve_forever(self) -> None:

@@ -1,0 +1,259 @@
+"""The headless commands as a user runs them: real processes, real sockets, exit codes."""
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.conftest import REPO, clean_env, run_cli
+from wizard.core.console import SandboxConsole
+
+
+@pytest.fixture
+def env(tmp_path):
+    """A process environment with its own config folder and no keyring reachable."""
+    return clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"),
+                     DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent")
+
+
+def test_help_documents_exit_codes_and_environment(env):
+    out = run_cli("--help", env=env).stdout
+    assert "3  refused by Adobe" in out and "5  secret store" in out
+    assert "LAUNCH_WIZARD_CLIENT_SECRET" in out and "API key" in out
+    for command in ("configure", "token", "test", "status", "keygen", "inspect", "roles",
+                    "sandbox", "demo"):
+        assert command in out
+    assert "exit codes" in run_cli("token", "--help", env=env).stdout
+
+
+def test_roles_table_json_and_can(env):
+    table = run_cli("roles", env=env)
+    assert table.returncode == 0 and "Extension Developer" in table.stdout
+    assert "ent_reactor_publisher_sdk" in table.stdout
+    data = json.loads(run_cli("roles", "--json", env=env).stdout)
+    assert data["matrix"]["Developer"] == ["Develop"]
+    assert data["roles"]["IT Admin"]["metascope"] == "ent_reactor_it_admin_sdk"
+    can = json.loads(run_cli("roles", "--json", "--can", "publish", "develop", env=env).stdout)
+    assert can["can"]["least_privileged"] == ["Publisher"]
+    assert "Publisher" in run_cli("roles", "--can", "Publish", env=env).stdout
+    bad = run_cli("roles", "--can", "fly", env=env)
+    assert bad.returncode == 2 and "unknown permission 'fly'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_keygen_then_inspect(env, tmp_path):
+    out = tmp_path / "k"
+    made = run_cli("keygen", "--out-dir", str(out), "--days", "30", "--cn", "acme", env=env)
+    assert made.returncode == 0, made.stderr
+    key, cert = out / "private.key", out / "adobe-io-public.crt"
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    assert "SHA-1 fingerprint" in made.stdout and "openssl req -x509" in made.stdout
+    again = run_cli("keygen", "--out-dir", str(out), env=env)
+    assert again.returncode == 2 and "already exists; refusing to overwrite" in again.stderr
+    assert run_cli("inspect", str(key), env=env).returncode == 0
+    report = json.loads(run_cli("inspect", str(key), "--cert", str(cert), "--json", env=env).stdout)
+    assert report["pair"] is True and report["good"] is True
+    assert report["certificate"]["subject"] == "CN=acme"
+    assert 29 <= report["certificate"]["days_left"] <= 30
+    only_cert = json.loads(run_cli("inspect", str(cert), "--json", env=env).stdout)
+    assert len(only_cert["certificate"]["fingerprint_sha1"]) == 40
+    for bad, code in ((["--bits", "1000"], 2), (["--days", "400"], 2)):
+        r = run_cli("keygen", "--out-dir", str(tmp_path / "x"), *bad, env=env)
+        assert r.returncode == code and "error:" in r.stderr
+
+
+def test_inspect_refusals(env, tmp_path, keypair, other_keypair):
+    mismatch = run_cli("inspect", str(keypair.key_path), "--cert", str(other_keypair.cert_path),
+                       env=env)
+    assert mismatch.returncode == 2 and "do NOT belong together" in mismatch.stdout
+    (tmp_path / "junk.txt").write_text("hello")
+    junk = run_cli("inspect", str(tmp_path / "junk.txt"), env=env)
+    assert junk.returncode == 2 and "neither a private key nor a certificate" in junk.stderr
+    missing = run_cli("inspect", str(tmp_path / "nope.key"), env=env)
+    assert missing.returncode == 2 and "file not found" in missing.stderr
+    as_key = run_cli("inspect", str(keypair.cert_path), "--cert", str(keypair.cert_path), env=env)
+    assert as_key.returncode == 2 and "certificate, not a private key" in as_key.stderr
+
+
+def test_inspect_encrypted_key_and_expired_cert(env, tmp_path, keypair):
+    import datetime as dt
+
+    from cryptography.hazmat.primitives import serialization
+
+    from wizard.core.keys import cert_pem, make_certificate
+
+    enc = tmp_path / "enc.key"
+    enc.write_bytes(keypair.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"hunter22")))
+    assert run_cli("inspect", str(enc), "--passphrase-stdin", input="hunter22\n",
+                   env=env).returncode == 0
+    wrong = run_cli("inspect", str(enc), "--passphrase-stdin", input="nope\n", env=env)
+    assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr
+    needs = run_cli("inspect", str(enc), env=env)
+    assert needs.returncode == 2 and "needs its passphrase" in needs.stderr
+    old = tmp_path / "old.crt"
+    old.write_text(cert_pem(make_certificate(keypair.key, days=1, now=dt.datetime.now(
+        dt.timezone.utc) - dt.timedelta(days=3))))
+    expired = run_cli("inspect", str(old), env=env)
+    assert expired.returncode == 2 and "expired" in expired.stdout
+
+
+def _configure_jwt(sandbox, keypair, env, *extra):
+    console = SandboxConsole(sandbox.console_url)
+    creds = console.create_integration("cli", "jwt")
+    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    done = run_cli("configure", "--auth", "jwt", "--org-id", creds.org_id, "--client-id",
+                   creds.client_id, "--technical-account-id", creds.technical_account_id,
+                   "--private-key", str(keypair.key_path), "--certificate", str(keypair.cert_path),
+                   "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
+                   "--client-secret-stdin", *extra, input=creds.client_secret + "\n", env=env)
+    return creds, done
+
+
+def test_full_cli_flow_with_file_storage(sandbox, keypair, env, tmp_path):
+    creds, done = _configure_jwt(sandbox, keypair, env, "--insecure-storage")
+    assert done.returncode == 0, done.stderr
+    assert "plaintext file" in done.stderr and "Adobe stopped issuing JWT" in done.stderr
+    token = run_cli("token", env=env)
+    assert token.returncode == 0, token.stderr
+    access = token.stdout.strip()
+    assert access.count(".") == 2 and "\n" not in access  # stdout holds only the token
+    cached = json.loads(run_cli("token", "--json", env=env).stdout)
+    assert cached["source"] == "cache" and cached["access_token"] == access
+    assert 86000 < cached["expires_in"] <= 86400
+    assert json.loads(run_cli("token", "--refresh", "--json", env=env).stdout)["source"] == "exchange"
+    test = run_cli("test", env=env)
+    assert test.returncode == 0, test.stderr
+    assert "JWT signed (RS256)" in test.stdout and "GET " in test.stdout
+    assert "Sandbox Company" in test.stdout and "this integration works" in test.stdout
+    status = run_cli("status", env=env)
+    assert status.returncode == 0, status.stdout
+    assert "ready" in status.stdout and "days left" in status.stdout
+    assert "plaintext file" in status.stdout
+    report = json.loads(run_cli("status", "--json", env=env).stdout)
+    assert report["metascopes"] == ["ent_reactor_sdk"]  # discovery was remembered
+    assert report["token"]["cached"] is True
+    # no secret in any output but the token command's own stdout, nor in the profile file
+    everything = done.stdout + done.stderr + test.stdout + status.stdout + json.dumps(report)
+    config = (tmp_path / "cfg" / "config.toml").read_text()
+    key_line = keypair.key_path.read_text().splitlines()[1]
+    for secret in (creds.client_secret, access, key_line):
+        assert secret not in everything and secret not in config
+    assert stat.S_IMODE(os.stat(tmp_path / "cfg" / "secrets.json").st_mode) == 0o600
+
+
+def test_no_keyring_exits_5_with_what_to_do(sandbox, keypair, env):
+    _, done = _configure_jwt(sandbox, keypair, env)
+    assert done.returncode == 5
+    assert "the profile was saved, but its secrets were not" in done.stderr
+    assert "--insecure-storage" in done.stderr and "LAUNCH_WIZARD_CLIENT_SECRET" in done.stderr
+    status = run_cli("status", env=env)
+    assert status.returncode in (2, 5) and "no usable keyring" in status.stdout
+
+
+def test_environment_only_ci_path(sandbox, env):
+    creds = SandboxConsole(sandbox.console_url).create_integration("ci", "oauth-s2s")
+    ci = dict(env, LAUNCH_WIZARD_AUTH_TYPE="oauth-s2s", LAUNCH_WIZARD_ORG_ID=creds.org_id,
+              LAUNCH_WIZARD_CLIENT_ID=creds.client_id, LAUNCH_WIZARD_CLIENT_SECRET=creds.client_secret,
+              LAUNCH_WIZARD_IMS_URL=sandbox.ims_url, LAUNCH_WIZARD_REACTOR_URL=sandbox.reactor_url)
+    token = run_cli("token", env=ci)
+    assert token.returncode == 0, token.stderr
+    assert token.stdout.count(".") == 2
+    assert "token not cached" in token.stderr  # said on stderr, stdout stays clean
+    assert run_cli("test", env=ci).returncode == 0
+    bad = run_cli("token", env=dict(ci, LAUNCH_WIZARD_CLIENT_SECRET="Sentinel-Wrong-9f3a"))
+    assert bad.returncode == 3 and "invalid client_secret parameter" in bad.stderr
+    assert "Sentinel-Wrong-9f3a" not in bad.stderr + bad.stdout
+    off = run_cli("token", env=dict(ci, LAUNCH_WIZARD_IMS_URL="http://127.0.0.1:1"))
+    assert off.returncode == 4 and "connection refused" in off.stderr
+    clear = run_cli("token", env=dict(ci, LAUNCH_WIZARD_IMS_URL="http://example.com"))
+    assert clear.returncode == 2 and "clear text" in clear.stderr
+
+
+def test_configure_bad_input_saves_nothing(env, tmp_path):
+    bad = run_cli("configure", "--org-id", "12345", "--client-id", "abc", env=env)
+    assert bad.returncode == 2 and "organization ID must end in @AdobeOrg" in bad.stderr
+    assert not (tmp_path / "cfg" / "config.toml").exists()
+    missing = run_cli("configure", "--private-key", str(tmp_path / "none.key"), env=env)
+    assert missing.returncode == 2 and "private key file not found" in missing.stderr
+    empty = run_cli("configure", "--client-secret-stdin", input="\n", env=env)
+    assert empty.returncode == 2 and "no client secret" in empty.stderr
+    ok = run_cli("configure", "--org-id", "ABC@AdobeOrg", "--insecure-storage", env=env)
+    assert ok.returncode == 0 and "still needed: client ID (API key)" in ok.stdout
+    token = run_cli("token", env=env)
+    assert token.returncode == 2 and "missing: client ID (API key)" in token.stderr
+
+
+def test_configure_refuses_a_key_that_does_not_match_the_certificate(env, keypair, other_keypair):
+    r = run_cli("configure", "--auth", "jwt", "--private-key", str(keypair.key_path),
+                "--certificate", str(other_keypair.cert_path), "--insecure-storage", env=env)
+    assert r.returncode == 2 and "does not belong to the certificate" in r.stderr
+
+
+def test_profiles_are_separate(sandbox, env):
+    creds = SandboxConsole(sandbox.console_url).create_integration("p", "oauth-s2s")
+    common = ["--org-id", creds.org_id, "--client-id", creds.client_id, "--ims-url",
+              sandbox.ims_url, "--reactor-url", sandbox.reactor_url, "--insecure-storage",
+              "--client-secret-stdin"]
+    assert run_cli("configure", "--profile", "work", *common, input=creds.client_secret + "\n",
+                   env=env).returncode == 0
+    assert run_cli("token", "--profile", "work", env=env).returncode == 0
+    other = run_cli("token", env=env)
+    assert other.returncode == 2 and "profile 'default' is missing" in other.stderr
+    assert run_cli("token", env=dict(env, LAUNCH_WIZARD_PROFILE="work")).returncode == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_sandbox_command_serves_and_stops_cleanly(env, tmp_path, sig):
+    proc = subprocess.Popen([sys.executable, "-m", "wizard", "sandbox", "--json", "--state",
+                             str(tmp_path / "state.json")], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        urls = json.loads(proc.stdout.readline())
+        assert set(urls) == {"ims", "reactor", "console"}
+        r = httpx.post(f"{urls['console']}/integrations", json={"name": "x", "auth_type": "jwt"})
+        assert r.status_code == 201
+        assert (tmp_path / "state.json").exists()
+        proc.send_signal(sig)
+        assert proc.wait(10) == 0
+    finally:
+        proc.kill()
+
+
+def test_sandbox_command_text_output_and_refusals(env):
+    proc = subprocess.Popen([sys.executable, "-m", "wizard", "sandbox"], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(3)]
+        assert [l.split(":")[0] for l in lines] == ["ims", "reactor", "console"]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(10) == 0
+    finally:
+        proc.kill()
+    public = run_cli("sandbox", "--host", "0.0.0.0", env=env)
+    assert public.returncode == 2 and "this machine only" in public.stderr
+
+
+def test_demo_runs_the_whole_flow(env, tmp_path):
+    demo = run_cli("demo", env=env, timeout=120)
+    assert demo.returncode == 0, demo.stderr
+    for step in ("1. integration created", "2. key and certificate generated",
+                 "3. certificate uploaded", "4. role Publisher", "6. JWT signed and exchanged",
+                 "7. GET /companies", "OAuth Server-to-Server"):
+        assert step in demo.stdout
+    assert "ent_reactor_publisher_sdk works" in demo.stdout
+    assert not (tmp_path / "cfg").exists()  # the user's config is untouched
+
+
+def test_internal_errors_are_one_line_without_a_traceback(env, tmp_path):
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "config.toml").write_text("[profiles]\ndefault = 5\n")
+    r = run_cli("status", env=env)
+    assert r.returncode == 2 and "profile 'default' must be a table" in r.stderr
+    assert "Traceback" not in r.stderr

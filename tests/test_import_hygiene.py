@@ -1,0 +1,50 @@
+"""The engine and the headless commands never import Textual or Rich; the cached token path
+does not even import httpx or PyJWT."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, clean_env
+
+CORE = ["wizard.core.errors", "wizard.core.profile", "wizard.core.roles", "wizard.core.keys",
+        "wizard.core.http", "wizard.core.ims", "wizard.core.reactor", "wizard.core.secret_store",
+        "wizard.core.tokens", "wizard.core.console", "wizard.cli", "wizard.commands.credentials",
+        "wizard.commands.keyfiles", "wizard.commands.demo", "wizard.commands.sandbox"]
+
+
+def loaded_after(code: str, env=None) -> set[str]:
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=REPO, env=env, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_modules_import_neither_textual_nor_rich(module):
+    modules = loaded_after(f"import {module}")
+    assert not {m for m in modules if m.split(".")[0] in ("textual", "rich")}
+    assert "wizard.core.ims" not in modules or module != "wizard.core.profile"
+
+
+def test_token_command_on_the_cached_path(tmp_path):
+    """Runs `launch-wizard token` in-process with a cached token and records what it loaded."""
+    code = f"""
+import os, sys, json, time
+os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = {str(tmp_path)!r}
+from wizard.core.profile import Profile, ProfileStore
+from wizard.core.secret_store import store_for
+p = Profile(client_id="cid", org_id="O@AdobeOrg", storage="file")
+ProfileStore().save(p)
+store_for("file").set("default", "token", json.dumps({{"access_token": "tok", "expires_at": time.time() + 9999, "client_id": "cid", "ims_url": p.ims_url}}))
+for m in [m for m in sys.modules if m.startswith(("wizard", "tomli_w"))]:
+    del sys.modules[m]
+from wizard.cli import main
+rc = main(["token"])
+assert rc == 0, rc
+"""
+    modules = loaded_after(code, env=clean_env())
+    top = {m.split(".")[0] for m in modules}
+    assert not top & {"textual", "rich", "httpx", "jwt", "starlette", "uvicorn"}, top
