@@ -83,7 +83,7 @@ async def companies(request: Request) -> JSONResponse:
     company = {
         "id": company_id(found.org_id), "type": "companies",
         "attributes": {"name": "Sandbox Company", "org_id": found.org_id,
-                       "created_at": stamp, "updated_at": stamp, "token": found.client_id[:8]},
+                       "created_at": stamp, "updated_at": stamp},
         "links": {"self": f"{request.app.state.base_url}/reactor/companies/{company_id(found.org_id)}"},
         "meta": {"rights": list(found.rights)},
     }
