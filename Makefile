@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/launch-wizard demo
+	$(BIN)/launch-wizard --sandbox
 
 demo: $(STAMP)
 	$(BIN)/launch-wizard demo

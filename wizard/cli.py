@@ -147,10 +147,12 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     if not hasattr(args, "profile"):
-        args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or "default"
+        args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or None
+    chosen_profile = args.profile  # the wizard in sandbox mode has its own profile unless one is named
+    args.profile = args.profile or "default"
     try:
         if args.command is None:
-            return _open_wizard(args)
+            return _open_wizard(args, chosen_profile)
         module, name = COMMANDS[args.command]
         return getattr(import_module(module), name)(args) or 0
     except WizardError as exc:
@@ -175,13 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _open_wizard(args: argparse.Namespace) -> int:
-    try:
-        from wizard.tui.app import run
-    except ImportError:  # the TUI lands in its own issue; until then the demo shows the flow
-        print("the interactive wizard is not built yet: running `launch-wizard demo` instead",
-              file=sys.stderr)
-        from wizard.commands.demo import demo
+def _open_wizard(args: argparse.Namespace, profile: str | None) -> int:
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print("error: the wizard needs a terminal\n  fix: run it in a terminal, or use the "
+              "headless commands (`launch-wizard --help`)", file=sys.stderr)
+        return 2
+    from wizard.tui.app import run
 
-        return demo(args)
-    return run(profile=args.profile, sandbox=args.sandbox)
+    return run(profile=profile, sandbox=args.sandbox)
