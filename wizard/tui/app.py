@@ -14,12 +14,13 @@ from wizard.tui.state import WizardState
 from wizard.tui.steps import STEP_VIEWS
 from wizard.tui.widgets import STEP_TITLES, StepList
 
-SANDBOX_BANNER = "SANDBOX · a local simulator of Adobe on this machine: no Adobe account, nothing leaves it"
+SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
 
 
 class WizardApp(App):
     CSS_PATH = "wizard.tcss"
     TITLE = "launch-wizard"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True, id="quit"),
         Binding("ctrl+n", "next", "Next", priority=True, id="next"),
@@ -132,6 +133,7 @@ class WizardApp(App):
         step = self.current
         view = self.query_one(f"#step-{step}")
         if not await view.accept():
+            view.reveal_first_error()
             return
         try:
             self.state.mark_done(step)

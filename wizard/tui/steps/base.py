@@ -29,6 +29,13 @@ class Step(VerticalScroll):
         """Next was pressed: validate and save; False keeps the user here."""
         return True
 
+    def reveal_first_error(self) -> None:
+        """After a refused Next, bring the first message into view: it may be below the fold."""
+        for widget in self.query(".-invalid, .-error"):
+            if widget.display:
+                self.call_after_refresh(widget.scroll_visible, animate=False)
+                return
+
     # helpers ---------------------------------------------------------------------------------
     def field_of(self, control_id: str) -> Field:
         node = self.query_one(f"#{control_id}")

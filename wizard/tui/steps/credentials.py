@@ -84,7 +84,10 @@ class CredentialsStep(Step):
                          "paste or load another to replace it")
 
     def _status(self, text: str, error: bool = False) -> None:
-        self.query_one("#key-status", Static).update(f"[red]✗ {text}[/]" if error else text)
+        status = self.query_one("#key-status", Static)
+        status.update(f"[red]✗ {text}[/]" if error else text)
+        status.set_class(error, "-error")
+        self.call_after_refresh(status.scroll_visible, animate=False)
 
     # --- live validation ----------------------------------------------------------------------
     def on_switch_changed(self, event: Switch.Changed) -> None:
@@ -124,16 +127,19 @@ class CredentialsStep(Step):
             call(self._need_passphrase, str(exc))
             return
         except WizardError as exc:
+            if "passphrase" in exc.cause:
+                call(self.field_of("passphrase").show_error, str(exc))
             call(self._status, str(exc), True)
             return
-        call(self._status, verdict + " (saved when you press Next)")
         call(self.field_of("passphrase").show_error, None)
+        call(self._status, verdict + " (saved when you press Next)")
 
     def _need_passphrase(self, message: str) -> None:
         field = self.field_of("passphrase")
         field.display = True
+        field.show_error(message)
         self._status(message, True)
-        self.query_one("#passphrase", Input).focus()
+        self.call_after_refresh(self.query_one("#passphrase", Input).focus)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "use-generated":
