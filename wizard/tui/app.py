@@ -6,7 +6,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, ContentSwitcher, Footer, LoadingIndicator, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Label, LoadingIndicator, Static
 
 from wizard.core.errors import WizardError
 from wizard.tui.screens import ConfirmQuit, HelpScreen, RolesScreen
@@ -92,8 +92,8 @@ class WizardApp(App):
         self.query_one("#loading").display = False
         self.query_one("#nav").display = True
         if problem and state.memory_only:
-            self.notify(f"No usable keyring ({problem}): the sandbox's throwaway secrets stay in "
-                        "memory for this session.", title="Secrets in memory", timeout=10)
+            self.notify(f"{problem}: the sandbox's throwaway secrets stay in memory for this "
+                        "session.", title="Secrets in memory", timeout=10)
         elif problem:
             self.notify(f"{problem}. Secrets cannot be saved until this is fixed; "
                         "`launch-wizard configure --insecure-storage` opts in to a plaintext file.",
@@ -110,7 +110,12 @@ class WizardApp(App):
         self.current = step
         self.query_one("#pages", ContentSwitcher).current = f"step-{step}"
         view = self.query_one(f"#step-{step}")
+        number = self.state.profile.steps.index(step) + 1
+        view.query_one(".step-title", Label).update(f"[b]{number}. {STEP_TITLES[step]}[/b]")
         view.on_show_step()
+        target = view.first_focus()
+        if target:
+            self.call_after_refresh(view.query_one(target).focus)
         steps = self.state.profile.steps
         self.query_one("#back", Button).disabled = step == steps[0]
         self.query_one("#next", Button).label = "Finish" if step == steps[-1] else "Next"

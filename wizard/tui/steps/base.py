@@ -14,7 +14,6 @@ from wizard.tui.widgets import Field
 
 class Step(VerticalScroll):
     key: ClassVar[str]
-    title: ClassVar[str]
 
     DEFAULT_CSS = "Step { padding: 0 1; }"
 
@@ -24,6 +23,10 @@ class Step(VerticalScroll):
 
     def on_show_step(self) -> None:
         """Called each time the step is shown: fill the fields from the state."""
+
+    def first_focus(self) -> str | None:
+        """The control a keyboard user starts at on this step."""
+        return None
 
     async def accept(self) -> bool:
         """Next was pressed: validate and save; False keeps the user here."""

@@ -34,14 +34,13 @@ def check_key(text: str, passphrase: str | None, certificate_path: str) -> str:
 
 class CredentialsStep(Step):
     key = "credentials"
-    title = "5. Credentials and private key"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pending_key: str | None = None  # accepted key text, kept off the screen
 
     def compose(self) -> ComposeResult:
-        yield Label(f"[b]{self.title}[/b]")
+        yield Label("", classes="step-title")
         yield Field("Client ID (API key)", Input(id="client-id"),
                     "Adobe's console calls it both Client ID and API key: the same value.")
         yield Field("Client secret", Horizontal(Input(id="client-secret", password=True),
@@ -82,6 +81,9 @@ class CredentialsStep(Step):
         if "private_key" in state.stored and self.pending_key is None:
             self._status(f"✓ a private key is saved in {state.storage_description()}; "
                          "paste or load another to replace it")
+
+    def first_focus(self) -> str:
+        return "#client-id"
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#key-status", Static)

@@ -12,10 +12,9 @@ from wizard.tui.steps.base import Step
 
 class DoneStep(Step):
     key = "done"
-    title = "7. Done"
 
     def compose(self) -> ComposeResult:
-        yield Label(f"[b]{self.title}[/b]")
+        yield Label("", classes="step-title")
         yield Static("", id="summary")
 
     def on_show_step(self) -> None:

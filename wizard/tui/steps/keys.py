@@ -31,10 +31,9 @@ def describe_pair(key_path: Path, cert_path: Path, cert, bits: int) -> str:
 
 class KeysStep(Step):
     key = "keys"
-    title = "2. Key and certificate"
 
     def compose(self) -> ComposeResult:
-        yield Label(f"[b]{self.title}[/b]")
+        yield Label("", classes="step-title")
         yield Static("Adobe checks the JWT's signature against a certificate you upload. "
                      "Make a new RSA key and self-signed certificate, or use the ones you have.")
         with RadioSet(id="key-source"):
@@ -184,6 +183,9 @@ class KeysStep(Step):
         field.display = True
         field.show_error(str(exc))
         self.query_one("#existing-passphrase", Input).focus()
+
+    def first_focus(self) -> str:
+        return "#generate-button"
 
     async def accept(self) -> bool:
         profile = self.state.profile

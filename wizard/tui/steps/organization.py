@@ -17,10 +17,9 @@ JWT_NOTE = ("Adobe stopped issuing JWT credentials in June 2024 and ended them i
 
 class OrganizationStep(Step):
     key = "organization"
-    title = "1. Organization and integration"
 
     def compose(self) -> ComposeResult:
-        yield Label(f"[b]{self.title}[/b]")
+        yield Label("", classes="step-title")
         yield Label("Credential type")
         with RadioSet(id="auth-type"):
             yield RadioButton("OAuth Server-to-Server (recommended: works with Adobe today)",
@@ -89,6 +88,9 @@ class OrganizationStep(Step):
         if made.technical_account_id and self.state.profile.is_jwt:
             lines.append(f"  technical account    {made.technical_account_id}")
         created.update("\n".join(lines))
+
+    def first_focus(self) -> str:
+        return "#create-integration" if self.state.console.automatic else "#org-id"
 
     async def accept(self) -> bool:
         return self.save_field("org-id", "org_id", required="Organization ID")

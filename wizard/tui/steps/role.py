@@ -12,10 +12,9 @@ from wizard.tui.widgets import RoleTable
 
 class RoleStep(Step):
     key = "role"
-    title = "4. Role"
 
     def compose(self) -> ComposeResult:
-        yield Label(f"[b]{self.title}[/b]")
+        yield Label("", classes="step-title")
         yield Static("Integrations made before 2019-09 carry a role (a legacy metascope); newer ones "
                      "get rights from Admin Console product profiles. Choosing a role here tells "
                      "the wizard which metascope to try first.")
@@ -24,6 +23,9 @@ class RoleStep(Step):
             yield Button("Choose the highlighted role", id="choose-role", variant="primary")
             yield Button("No legacy role", id="no-role")
         yield Static("", id="chosen-role")
+
+    def first_focus(self) -> str:
+        return "#role-table"
 
     def on_show_step(self) -> None:
         self._show(self.state.profile.role)

@@ -46,10 +46,9 @@ class Stage(Vertical):
 
 class TestStep(Step):
     key = "test"
-    title = "6. Test the integration"
 
     def compose(self) -> ComposeResult:
-        yield Label(f"[b]{self.title}[/b]")
+        yield Label("", classes="step-title")
         yield Static("One click does what the console's Generate JWT and sample cURL do: "
                      "get an access token, then call the Launch API with it.")
         yield Button("Run the test (F5)", id="run-test", variant="primary")
@@ -77,6 +76,9 @@ class TestStep(Step):
         self.query_one("#stage-jwt").display = jwt
         if self.state.last_token is not None:
             self._show_token()
+
+    def first_focus(self) -> str:
+        return "#run-test"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run-test":

@@ -16,10 +16,9 @@ from wizard.tui.steps.base import Step
 
 class UploadStep(Step):
     key = "upload"
-    title = "3. Upload the certificate"
 
     def compose(self) -> ComposeResult:
-        yield Label(f"[b]{self.title}[/b]")
+        yield Label("", classes="step-title")
         with Horizontal(classes="row"):
             yield Static("", id="cert-file")
             yield Button("Copy path", id="copy-path")
@@ -73,6 +72,9 @@ class UploadStep(Step):
         self.query_one("#upload-result", Static).update(text)
         if ok:
             self.query_one("#uploaded", Checkbox).value = True
+
+    def first_focus(self) -> str:
+        return "#upload-sandbox" if self.state.console.automatic else "#uploaded"
 
     async def accept(self) -> bool:
         if self.query_one("#uploaded", Checkbox).value:
