@@ -18,6 +18,11 @@ from wizard.sandbox import Sandbox
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser):
+    parser.addoption("--snapshot-update", action="store_true",
+                     help="rewrite tests/snapshots/ from what the screens show now")
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment for a CLI subprocess: none of the caller's launch-wizard settings."""
     env = {k: v for k, v in os.environ.items()

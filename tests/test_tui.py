@@ -38,7 +38,7 @@ async def jwt_to_credentials(app, pilot):
     assert app.current == "upload"
     await pilot.click("#upload-sandbox")
     await settle(app, pilot)
-    assert "matches yours" in screen_text(app)
+    assert "the same fingerprint as yours" in screen_text(app)
     await next_step(app, pilot)
     assert app.current == "role"
     await next_step(app, pilot)

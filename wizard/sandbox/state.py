@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import random
 import secrets
 import threading
 import time
@@ -18,10 +19,6 @@ S2S_SCOPES = ["AdobeID", "openid", "read_organizations", "additional_info.job_fu
               "additional_info.projectedProductContext", "additional_info.roles"]
 JWT_TOKEN_LIFETIME_MS = 86_399_999
 S2S_TOKEN_LIFETIME_S = 86_399
-
-
-def _hex(nbytes: int) -> str:
-    return secrets.token_hex(nbytes).upper()
 
 
 class ConsoleRefusal(ValueError):
@@ -103,16 +100,21 @@ class Fault:
 class SandboxState:
     """Thread-safe: the HTTP server and in-process callers (tests, the wizard) share it."""
 
-    def __init__(self, state_file: Path | None = None) -> None:
+    def __init__(self, state_file: Path | None = None, seed: int | None = None) -> None:
         self.lock = threading.RLock()
         self.state_file = state_file
-        self.org_id = f"{_hex(12)}@AdobeOrg"
+        # a seed makes every ID repeatable (screenshots, snapshots); never for real use
+        self._random = random.Random(seed) if seed is not None else secrets.SystemRandom()
+        self.org_id = f"{self._hex(12).upper()}@AdobeOrg"
         self.integrations: dict[str, Integration] = {}
         self.clock_offset_s = 0.0
         self.faults: list[Fault] = []
         self._signing_key = None
         if state_file and state_file.exists():
             self._load(state_file)
+
+    def _hex(self, nbytes: int) -> str:
+        return f"{self._random.getrandbits(8 * nbytes):0{2 * nbytes}x}"
 
     # --- time ------------------------------------------------------------------------------
     def now(self) -> float:
@@ -150,12 +152,11 @@ class SandboxState:
         unknown = [r for r in rights if r not in RIGHTS.values()]
         if unknown:
             raise ConsoleRefusal(f"unknown rights {unknown}; known: {sorted(RIGHTS.values())}")
-        tech = _hex(12).lower()
         integration = Integration(
             name=name.strip(), auth_type=auth_type, org_id=self.org_id,
-            client_id=secrets.token_hex(16), client_secret=f"p8e-{secrets.token_urlsafe(24)}",
-            technical_account_id=f"{tech.upper()}@techacct.adobe.com",
-            technical_account_email=f"{secrets.token_hex(16)}@techacct.adobe.com",
+            client_id=self._hex(16), client_secret=f"p8e-{self._hex(18)}",
+            technical_account_id=f"{self._hex(12).upper()}@techacct.adobe.com",
+            technical_account_email=f"{self._hex(16)}@techacct.adobe.com",
             metascopes=metascopes, scopes=scopes, rights=rights, role=role_name,
         )
         with self.lock:

@@ -115,7 +115,9 @@ class WizardApp(App):
         view.on_show_step()
         target = view.first_focus()
         if target:
-            self.call_after_refresh(view.query_one(target).focus)
+            control = view.query_one(target)
+            control.focus(scroll_visible=False)
+            self.call_after_refresh(control.scroll_visible, animate=False)  # once laid out
         steps = self.state.profile.steps
         self.query_one("#back", Button).disabled = step == steps[0]
         self.query_one("#next", Button).label = "Finish" if step == steps[-1] else "Next"

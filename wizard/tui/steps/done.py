@@ -37,10 +37,10 @@ class DoneStep(Step):
                 lines.append(f"certificate    {exc.cause}")
         flag = "" if profile.name == "default" else f" --profile {profile.name}"
         lines += ["", "Next:",
-                  f"  launch-wizard token{flag}    a valid token for scripts (cached 24 h)",
-                  f"  launch-wizard test{flag}     check the integration again",
-                  f"  launch-wizard status{flag}   where everything is"]
+                  f"• launch-wizard token{flag}    a valid token for scripts (cached 24 h)",
+                  f"• launch-wizard test{flag}     check the integration again",
+                  f"• launch-wizard status{flag}   where everything is"]
         if state.sandbox is not None:
-            lines.append("  (the sandbox runs only while the wizard does: "
+            lines.append("(the sandbox runs only while the wizard does: "
                          "`launch-wizard sandbox` keeps one running)")
         self.query_one("#summary", Static).update("\n".join(lines))

@@ -24,7 +24,8 @@ def describe_pair(key_path: Path, cert_path: Path, cert, bits: int) -> str:
     return "\n".join([
         f"✓ private key  {key_path}  (RSA {bits}, mode {mode}: keep it safe)",
         f"✓ certificate  {cert_path}",
-        f"  SHA-1 fingerprint  {info.sha1}",
+        "  SHA-1 fingerprint (compare it in the console):",
+        f"    {info.sha1}",
         f"  expires            {info.not_after:%Y-%m-%d} ({info.days_left} days left)",
     ])
 

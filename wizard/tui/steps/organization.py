@@ -90,7 +90,7 @@ class OrganizationStep(Step):
         created.update("\n".join(lines))
 
     def first_focus(self) -> str:
-        return "#create-integration" if self.state.console.automatic else "#org-id"
+        return "#auth-type"  # the top of the step, where the first choice is
 
     async def accept(self) -> bool:
         return self.save_field("org-id", "org_id", required="Organization ID")

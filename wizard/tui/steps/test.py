@@ -68,6 +68,7 @@ class TestStep(Step):
             yield Static("", id="curl")
 
     def on_mount(self) -> None:
+        self.passed = False
         self.query_one("#token-panel").display = False
         self.set_interval(1, self._tick)
 
@@ -94,6 +95,8 @@ class TestStep(Step):
 
     def start(self) -> None:
         self.query_one("#run-test", Button).disabled = True
+        self.query_one("#token-panel").display = False  # shown again when this run passes
+        self.passed = False
         for stage in self.query(Stage):
             stage.set(PENDING)
         self.run_test(*(self.query_one(f"#stage-{n}", Stage) for n in ("jwt", "token", "companies")))
@@ -132,6 +135,7 @@ class TestStep(Step):
             lines = [f"{c.name} ({c.id})  rights: {', '.join(c.rights) or 'none'}" for c in companies]
             call(companies_stage.set, PASSED, "\n".join(lines) or "no companies")
             state.mark_done("test")
+            self.passed = True
         except WizardError as exc:
             call(current.set, FAILED, f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
         finally:
@@ -145,7 +149,7 @@ class TestStep(Step):
     def _finished(self) -> None:
         self.query_one("#run-test", Button).disabled = False
         self.app.refresh_steps()
-        if self.state.last_token is not None:
+        if self.passed:
             self._show_token()
 
     def _show_token(self) -> None:

@@ -42,7 +42,7 @@ class UploadStep(Step):
             self.query_one("#fingerprint", Static).update(f"[red]{exc}[/]")
             return
         self.query_one("#fingerprint", Static).update(
-            f"SHA-1 fingerprint to compare: [b]{info.sha1}[/b]\n"
+            f"SHA-1 fingerprint to compare:\n  [b]{info.sha1}[/b]\n"
             f"expires {info.not_after:%Y-%m-%d} ({info.days_left} days left)")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -63,9 +63,10 @@ class UploadStep(Step):
         except WizardError as exc:
             self.app.call_from_thread(self._uploaded, f"[red]✗ {exc}[/]", False)
             return
-        same = "matches" if done.fingerprint_sha1 == local else "[red]DIFFERS from[/]"
+        same = ("the same fingerprint as yours" if done.fingerprint_sha1 == local
+                else "[red]a DIFFERENT fingerprint from yours[/]")
         self.app.call_from_thread(
-            self._uploaded, f"✓ Uploaded. The console shows {done.fingerprint_sha1}: {same} yours.", True)
+            self._uploaded, f"✓ Uploaded. The console shows {same}:\n  {done.fingerprint_sha1}", True)
 
     def _uploaded(self, text: str, ok: bool) -> None:
         self.query_one("#upload-sandbox", Button).disabled = False

@@ -1,0 +1,165 @@
+"""A tour of every screen of the wizard against the sandbox, shot as SVG at each stop.
+
+Used by the snapshot tests (normalised, compared) and by `make screenshots` (written to
+screenshots/). Run directly: `python -m tests.tour OUT_DIR [--size 120x40]`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from textual.widgets import Checkbox, Input, RadioButton, TextArea
+
+from tests.tui_helpers import settle
+from wizard.core.secret_store import MemoryBackend, SecretStore
+from wizard.tui.app import WizardApp
+
+# What varies from run to run and is not part of how a screen looks.
+_VARIABLE = [
+    (re.compile(r"(127\.0\.0\.1|localhost):\d+"), r"\1:PORT"),
+    (re.compile(r"\bCO[0-9a-f]{32}\b"), "CO-COMPANY-ID"),
+    (re.compile(r"\b[0-9A-F]{24}(?=@(AdobeOrg|techacct))"), "ID-ID-ID-ID-ID-ID-ID-ID-"),
+    (re.compile(r"\b[0-9a-f]{40}\b"), "SHA-1"),
+    (re.compile(r"\b[0-9a-f]{32}\b"), "CLIENT-ID"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "YYYY-MM-DD"),
+    (re.compile(r"\d+(&#160;|\s)days(&#160;|\s)left"), r"N\1days\2left"),
+    (re.compile(r"\d{2}:\d{2}:\d{2}"), "HH:MM:SS"),
+    (re.compile(r"\b1\d{9}\b"), "EPOCH"),
+    (re.compile(r"\d+(&#160;|\s)h(&#160;|\s)\d+(&#160;|\s)min"), r"H\1h\2M\3min"),
+    (re.compile(r"eyJ[\w-]{3}•+[\w-]{4}"), "TOKEN"),
+    (re.compile(r"/tmp/[^\s<&\"']*"), "/TMP"),
+]
+
+
+def normalise(svg: str) -> str:
+    svg = re.sub(r"terminal-\d+", "terminal", svg)  # Rich names its classes after a content hash
+    for pattern, replacement in _VARIABLE:
+        svg = pattern.sub(replacement, svg)
+    return svg
+
+
+async def _press(app, pilot, selector: str) -> None:
+    app.screen.query_one(selector).press()
+    await settle(app, pilot)
+
+
+async def _keys(app, pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(app, pilot)
+
+
+def _steady(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str], None]) -> list[str]:
+    """Drive the JWT flow (and its failures) through every screen; shoot at each stop."""
+    shots: list[str] = []
+    backend = MemoryBackend()
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", backend))
+
+    async def snap(name: str) -> None:
+        _steady(app)
+        await settle(app, pilot)
+        shoot(app, name)
+        shots.append(name)
+
+    app.animation_level = "none"  # a screenshot must not catch a scroll half way
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await snap("01-organization")
+        app.screen.query_one("#auth-jwt", RadioButton).value = True
+        await settle(app, pilot)
+        app.screen.query_one("#org-id", Input).value = "not-an-org"
+        await _keys(app, pilot, "ctrl+n")
+        await snap("02-organization-error")
+        await _press(app, pilot, "#create-integration")
+        await snap("03-organization-created")
+        await _keys(app, pilot, "ctrl+n")
+        await snap("04-keys")
+        await _press(app, pilot, "#generate-button")
+        await snap("05-keys-generated")
+        await _keys(app, pilot, "ctrl+n")
+        await _press(app, pilot, "#upload-sandbox")
+        await snap("06-upload")
+        await _keys(app, pilot, "ctrl+n")
+        app.screen.query_one("#perm-publish", Checkbox).value = True
+        await settle(app, pilot)
+        await snap("07-role-filter")
+        await _keys(app, pilot, "ctrl+n")
+        await snap("08-credentials")
+        app.screen.query_one("#tech-id", Input).value = "wrong"
+        app.screen.query_one("#key-text", TextArea).load_text("-----BEGIN CERTIFICATE-----\nMIIB")
+        await settle(app, pilot)
+        await _keys(app, pilot, "ctrl+n")
+        await snap("09-credentials-errors")
+        app.screen.query_one("#tech-id", Input).value = app.state.profile.technical_account_id
+        await _press(app, pilot, "#use-generated")
+        await snap("10-credentials-filled")
+        await _keys(app, pilot, "ctrl+n")
+        await _keys(app, pilot, "f5")
+        await settle(app, pilot, 4)
+        await snap("11-test-passed")
+        app.screen.query_one("#reveal-token").value = True
+        await settle(app, pilot)
+        shoot_revealed = size == (120, 40)
+        if shoot_revealed:  # the real token varies: shot for the gallery, never compared
+            shoot(app, "12-test-token-revealed")
+        app.screen.query_one("#reveal-token").value = False
+        await _keys(app, pilot, "ctrl+n")
+        await snap("13-done")
+        await _keys(app, pilot, "f1")
+        await snap("14-help")
+        await _keys(app, pilot, "escape", "f2")
+        await snap("15-role-lookup")
+        await _keys(app, pilot, "escape", "ctrl+l")
+        await snap("16-done-light")
+        await _keys(app, pilot, "ctrl+l", "ctrl+b")
+        app.state.put_secret("client_secret", "wrong-secret")
+        await _keys(app, pilot, "f5")
+        await settle(app, pilot, 4)
+        await snap("17-test-failed")
+    return shots
+
+
+CONFIG_DIR = Path(tempfile.gettempdir()) / "launch-wizard-tour"
+
+
+def repeatable_sandbox():
+    """A sandbox whose IDs are the same every run, in a config folder at a fixed path."""
+    import shutil
+
+    from wizard.sandbox import Sandbox
+    from wizard.sandbox.state import SandboxState
+
+    shutil.rmtree(CONFIG_DIR, ignore_errors=True)
+    os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = str(CONFIG_DIR / "config")
+    return Sandbox(state=SandboxState(seed=2026))
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else Path("screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    size = (120, 40)
+    if "--size" in argv:
+        width, height = argv[argv.index("--size") + 1].split("x")
+        size = (int(width), int(height))
+
+    def shoot(app, name: str) -> None:
+        (out / f"{name}.svg").write_text(app.export_screenshot(title=f"launch-wizard · {name[3:]}"))
+
+    with repeatable_sandbox() as sandbox:
+        shots = asyncio.run(tour(sandbox, size, shoot))
+    print(f"{len(shots) + 1} screenshots in {out}/")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
