@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo clean
+.PHONY: run test demo screenshots clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Every screen as SVG (and the main ones as PNG where rsvg-convert is installed).
+MAIN_SHOTS := 01-organization 05-keys-generated 07-role-filter 11-test-passed 13-done
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.tour screenshots
+	if command -v rsvg-convert >/dev/null; then \
+	  for s in $(MAIN_SHOTS); do rsvg-convert -w 1200 screenshots/$$s.svg -o screenshots/$$s.png; done; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache
