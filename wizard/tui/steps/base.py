@@ -32,6 +32,11 @@ class Step(VerticalScroll):
         """Next was pressed: validate and save; False keeps the user here."""
         return True
 
+    def bring_into_view(self, selector: str) -> None:
+        """A result that just appeared may be below the fold: scroll to it once laid out."""
+        widget = self.query_one(selector)
+        self.call_after_refresh(widget.scroll_visible, animate=False)
+
     def reveal_first_error(self) -> None:
         """After a refused Next, bring the first message into view: it may be below the fold."""
         for widget in self.query(".-invalid, .-error"):

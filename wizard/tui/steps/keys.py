@@ -129,6 +129,7 @@ class KeysStep(Step):
         if field_id is None:
             self.field_of("out-dir").show_error(None)
         result.update(text or "")
+        self.bring_into_view("#keys-result")
         self.query_one("#key-path", Input).value = self.state.profile.private_key_path
         self.query_one("#cert-path", Input).value = self.state.profile.certificate_path
 

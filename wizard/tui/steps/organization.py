@@ -80,6 +80,7 @@ class OrganizationStep(Step):
         created = self.query_one("#created", Static)
         if error is not None:
             created.update(f"[red]✗ {error}[/]")
+            self.bring_into_view("#created")
             return
         self.query_one("#org-id", Input).value = made.org_id
         lines = [f"✓ Created. The console now shows what you would copy:",
@@ -88,6 +89,7 @@ class OrganizationStep(Step):
         if made.technical_account_id and self.state.profile.is_jwt:
             lines.append(f"  technical account    {made.technical_account_id}")
         created.update("\n".join(lines))
+        self.bring_into_view("#created")
 
     def first_focus(self) -> str:
         return "#auth-type"  # the top of the step, where the first choice is

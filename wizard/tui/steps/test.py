@@ -151,6 +151,11 @@ class TestStep(Step):
         self.app.refresh_steps()
         if self.passed:
             self._show_token()
+            self.bring_into_view("#token-panel")
+        else:
+            failed = self.query(".-failed")
+            if failed:
+                self.call_after_refresh(failed.first().scroll_visible, animate=False)
 
     def _show_token(self) -> None:
         token = self.state.last_token

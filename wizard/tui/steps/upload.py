@@ -71,6 +71,7 @@ class UploadStep(Step):
     def _uploaded(self, text: str, ok: bool) -> None:
         self.query_one("#upload-sandbox", Button).disabled = False
         self.query_one("#upload-result", Static).update(text)
+        self.bring_into_view("#upload-result")
         if ok:
             self.query_one("#uploaded", Checkbox).value = True
 

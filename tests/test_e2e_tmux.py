@@ -1,0 +1,155 @@
+"""The wizard in a real terminal: tmux runs `launch-wizard --sandbox`, keys are real key presses,
+the screen is read back with capture-pane, and the copied token comes back through OSC 52."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from tests.conftest import REPO, clean_env
+
+pytestmark = pytest.mark.skipif(not shutil.which("tmux"), reason="tmux is not installed")
+
+
+class Terminal:
+    def __init__(self, env: dict[str, str], width: int = 100, height: int = 32) -> None:
+        self.socket = f"lw-{uuid.uuid4().hex[:8]}"
+        self.env, self.size = env, (width, height)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                              check=True, env=self.env).stdout
+
+    def start(self) -> None:
+        exe = os.path.join(os.path.dirname(sys.executable), "launch-wizard")
+        command = f"cd {REPO} && {exe} --sandbox; sleep 60"
+        if not self._running():
+            self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "w", "-x", str(self.size[0]),
+                      "-y", str(self.size[1]), command)
+            self.tmux("set-option", "-g", "set-clipboard", "on")
+        else:
+            self.tmux("respawn-pane", "-k", "-t", "w", command)
+
+    def _running(self) -> bool:
+        return subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "w"],
+                              capture_output=True, env=self.env).returncode == 0
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "w")
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def keys(self, *keys: str, pause: float = 0.3) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "w", key)
+            time.sleep(pause)
+
+    def wizard_pid(self) -> int:
+        shell = int(self.tmux("display-message", "-p", "-t", "w", "#{pane_pid}").strip())
+        children = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True)
+        return int(children.stdout.split()[0])
+
+    def clipboard(self) -> str:
+        return self.tmux("show-buffer")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env)
+
+
+@pytest.fixture
+def terminal(secret_service, tmp_path):
+    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color",
+                    **secret_service.env)
+    term = Terminal(env)
+    yield term
+    term.close()
+
+
+def token_claims(token: str) -> dict:
+    body = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def saved_profile(tmp_path) -> str:
+    return (tmp_path / "config" / "config.toml").read_text()
+
+
+def test_jwt_flow_by_keyboard_to_a_copied_token(terminal, tmp_path):
+    terminal.start()
+    terminal.wait_for("Credential type")
+    terminal.keys("Down", "Enter")              # the JWT service account
+    terminal.wait_for("Adobe stopped issuing JWT")
+    terminal.keys("Tab", "Enter")               # Create the integration in the sandbox
+    terminal.wait_for("Created.")
+    terminal.keys("C-n")
+    terminal.wait_for("Key and certificate")
+    terminal.keys("Enter")                      # Generate key and certificate
+    terminal.wait_for("compare it in the console", timeout=60)
+    terminal.keys("C-n")
+    terminal.wait_for("Upload the certificate")
+    terminal.keys("Enter")                      # Upload to the sandbox
+    terminal.wait_for("the same fingerprint as yours")
+    terminal.keys("C-n")
+    terminal.wait_for("Which role do I need?")
+    terminal.keys("C-n")
+    terminal.wait_for("Client ID (API key)")
+    terminal.keys("Tab", "Tab", "Tab", "Tab", "Enter")  # Use the generated key
+    terminal.wait_for("matches the certificate from step 2")
+    terminal.keys("C-n")
+    terminal.wait_for("Run the test (F5)")
+    terminal.keys("Enter")
+    terminal.wait_for("Sandbox Company")
+    terminal.keys("F3")
+    terminal.wait_for("Token copied")
+    token = terminal.clipboard()
+    client_id = next(line.split('"')[1] for line in saved_profile(tmp_path).splitlines()
+                     if line.startswith("client_id"))
+    assert token_claims(token)["client_id"] == client_id
+    assert token[20:60] not in terminal.screen()  # copied, never shown
+    terminal.keys("C-q")
+    time.sleep(1)
+    assert "launch-wizard" not in terminal.screen()
+
+
+def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
+    terminal.start()
+    terminal.wait_for("Credential type")
+    terminal.keys("Tab", "Enter")               # Create (OAuth Server-to-Server, the default)
+    terminal.wait_for("Created.")
+    terminal.keys("C-n")
+    terminal.wait_for("Which role do I need?")
+    os.kill(terminal.wizard_pid(), signal.SIGKILL)
+    time.sleep(0.5)
+    import tomllib
+
+    saved = tomllib.loads(saved_profile(tmp_path))["profiles"]["sandbox"]
+    assert saved["steps_done"] == ["organization"] and saved["org_id"].endswith("@AdobeOrg")
+    terminal.start()                            # reopen: it resumes where it stopped
+    shown = terminal.wait_for("Which role do I need?")
+    assert "✓ 1. Organization" in shown and "▶ 2. Role" in shown
+    terminal.keys("C-n")
+    shown = terminal.wait_for("Client ID (API key)")
+    assert "saved: leave empty to keep it" in shown  # the secret survived in the keyring
+    terminal.keys("C-n")
+    terminal.wait_for("Run the test (F5)")
+    terminal.keys("Enter")
+    terminal.wait_for("Sandbox Company")
+    terminal.keys("F3")
+    terminal.wait_for("Token copied")
+    assert token_claims(terminal.clipboard())["type"] == "access_token"
