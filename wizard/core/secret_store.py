@@ -97,6 +97,13 @@ class FileBackend:
 
 def _system_keyring():
     """The OS keyring backend, refusing the ones that store nothing."""
+    from wizard.core import secret_service
+
+    if secret_service.applies():
+        try:
+            return secret_service.SecretServiceBackend()
+        except (secret_service.Unavailable, ImportError):
+            pass  # let keyring look for another backend, and explain if there is none
     import keyring
     from keyring.backends import chainer, fail, null
 
@@ -169,6 +176,7 @@ class SecretStore:
         if isinstance(backend, (FileBackend, MemoryBackend)):
             return backend.name
         return f"keyring ({getattr(backend, 'name', type(backend).__name__)}, service {self.service})"
+
 
     def _call(self, what: str, method: str, *args):
         backend = self.backend
