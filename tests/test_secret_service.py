@@ -67,3 +67,52 @@ def test_cli_keeps_secrets_in_the_keyring(secret_service, sandbox, keypair, tmp_
     assert "client secret: keyring (SecretService" in status.stdout
     assert creds.client_secret not in status.stdout + done.stdout + done.stderr
     assert oct(os.stat(tmp_path / "cfg" / "config.toml").st_mode)[-3:] == "600"
+
+
+def test_native_backend_and_keyring_read_each_other(secret_service, monkeypatch):
+    """Items written by the direct Secret Service road are keyring's, and the other way round."""
+    for name, value in secret_service.env.items():
+        monkeypatch.setenv(name, value)
+    from keyring.backends import SecretService
+
+    from wizard.core.secret_service import SecretServiceBackend, applies
+    from wizard.core.secret_store import SecretStore, _system_keyring
+
+    assert applies()
+    assert isinstance(_system_keyring(), SecretServiceBackend)
+    ours, theirs = SecretServiceBackend(), SecretService.Keyring()
+    user = uuid.uuid4().hex[:8]
+    ours.set_password("launch-wizard-test", user, "from us")
+    assert theirs.get_password("launch-wizard-test", user) == "from us"
+    theirs.set_password("launch-wizard-test", user, "from keyring")
+    assert ours.get_password("launch-wizard-test", user) == "from keyring"
+    ours.delete_password("launch-wizard-test", user)
+    assert theirs.get_password("launch-wizard-test", user) is None
+    store = SecretStore("launch-wizard-test", ours)
+    store.set(user, "private_key", PEM_LIKE)
+    assert SecretStore("launch-wizard-test", theirs).get(user, "private_key") == PEM_LIKE
+
+
+def test_native_road_is_skipped_when_keyring_is_configured(tmp_path):
+    from wizard.core.secret_service import applies
+
+    bus = {"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_CONFIG_HOME": str(tmp_path)}
+    assert applies(bus)
+    assert not applies(dict(bus, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring"))
+    (tmp_path / "python_keyring").mkdir()
+    (tmp_path / "python_keyring" / "keyringrc.cfg").write_text("[backend]\n")
+    assert not applies(bus)
+    assert not applies({"XDG_CONFIG_HOME": str(tmp_path / "other")})  # no session bus at all
+
+
+def test_an_unreachable_bus_falls_back_to_keyring_and_explains(monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    from wizard.core.errors import SecretStoreError
+    from wizard.core.secret_store import SecretStore
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    with pytest.raises(SecretStoreError, match="no usable keyring was found"):
+        SecretStore().get("p", "client_secret")

@@ -47,8 +47,8 @@ class SecretServiceBackend:
             if not secretstorage.check_service_availability(self._bus):
                 raise Unavailable("no Secret Service is running or activatable on the bus")
             self._collection = secretstorage.get_default_collection(self._bus)
-        except SecretStorageException as exc:
-            raise Unavailable(str(exc)) from None
+        except (SecretStorageException, OSError) as exc:  # OSError: no socket at that address
+            raise Unavailable(str(exc) or type(exc).__name__) from None
         self._checked_unlocked = False
 
     def _unlocked(self):
