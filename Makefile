@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo screenshots clean
+.PHONY: run test demo screenshots bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Whole-process benchmarks against baselines measured in the same run (not part of `make test`).
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 # Every screen as SVG (and the main ones as PNG where rsvg-convert is installed).
 MAIN_SHOTS := 01-organization 05-keys-generated 07-role-filter 11-test-passed 13-done
