@@ -27,9 +27,13 @@ def test_jwt_claims_are_the_contracts():
     }
 
 
-def test_signed_jwt_header_is_rs256(keypair):
-    token = sign_jwt({"exp": 1}, keypair.key)
+def test_signed_jwt_is_rs256_and_verifies_with_pyjwt(keypair, other_keypair):
+    claims = {"exp": 2_000_000_000, "iss": "O@AdobeOrg", "https://x/s/ent_reactor_sdk": True}
+    token = sign_jwt(claims, keypair.key)
     assert jwt.get_unverified_header(token) == JWT_HEADER
+    assert jwt.decode(token, keypair.key.public_key(), algorithms=["RS256"]) == claims
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, other_keypair.key.public_key(), algorithms=["RS256"])
 
 
 def test_jwt_flow_end_to_end(jwt_setup):

@@ -6,6 +6,7 @@ httpx is imported only when a request is actually made (the cached-token path ne
 from __future__ import annotations
 
 import os
+import sys
 from urllib.parse import urlsplit
 
 from wizard.core.errors import NetworkError
@@ -31,7 +32,7 @@ def _verify():
 
 
 def _explain(exc: Exception, url: str) -> NetworkError:
-    import httpx
+    httpx = _httpx()
 
     parts = urlsplit(url)
     where = parts.netloc or url
@@ -59,9 +60,19 @@ def _explain(exc: Exception, url: str) -> NetworkError:
                         "check your network connection and the URL")
 
 
+def _httpx():
+    # httpx imports its command-line entry point, and with it rich and click, whenever they
+    # are installed (they are: Textual needs rich): ~40 ms per request-making process for
+    # nothing. A None entry makes that optional import fail fast, as it is written to.
+    sys.modules.setdefault("httpx._main", None)
+    import httpx
+
+    return httpx
+
+
 def request(method: str, url: str, **kwargs):
     """An httpx response; every transport failure becomes a NetworkError with cause and fix."""
-    import httpx
+    httpx = _httpx()
 
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
     try:

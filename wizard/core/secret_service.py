@@ -61,7 +61,12 @@ class SecretServiceBackend:
         return self._collection
 
     def _items(self, service: str, user: str):
-        return list(self._unlocked().search_items({"username": user, "service": service}))
+        collection = self._unlocked()
+        if collection.session is None:  # one encryption session for every item, not one each
+            from secretstorage.util import open_session
+
+            collection.session = open_session(self._bus)
+        return list(collection.search_items({"username": user, "service": service}))
 
     def get_password(self, service: str, user: str) -> str | None:
         for item in self._items(service, user):
@@ -71,6 +76,7 @@ class SecretServiceBackend:
         return None
 
     def set_password(self, service: str, user: str, value: str) -> None:
+        self._items(service, user)  # opens the shared session
         self._unlocked().create_item(
             f"Password for '{user}' on '{service}'",
             {"username": user, "service": service, "application": APPLICATION},
