@@ -48,3 +48,28 @@ assert rc == 0, rc
     modules = loaded_after(code, env=clean_env())
     top = {m.split(".")[0] for m in modules}
     assert not top & {"textual", "rich", "httpx", "jwt", "starlette", "uvicorn"}, top
+
+
+def test_the_wizards_first_screen_loads_no_server_keyring_or_http(tmp_path):
+    """Opening the wizard (not in sandbox mode) must not pay for what its first screen does not use."""
+    code = """
+import sys, json
+from wizard.tui.app import WizardApp
+seen = {}
+async def auto(pilot):
+    await pilot.pause()
+    seen["modules"] = sorted(sys.modules)
+    seen["step"] = pilot.app.current
+    pilot.app.exit()
+WizardApp().run(headless=True, auto_pilot=auto)
+print(json.dumps(seen))
+"""
+    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                         env=env, check=True)
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["step"] == "organization"
+    top = {m.split(".")[0] for m in seen["modules"]}
+    assert not top & {"starlette", "uvicorn", "httpx", "jwt", "keyring", "secretstorage"}, top
+    assert "wizard.sandbox" not in seen["modules"]
+    assert "wizard.tui.steps.credentials" not in seen["modules"]  # steps load when first shown

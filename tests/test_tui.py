@@ -301,10 +301,10 @@ async def test_sandbox_without_keyring_keeps_secrets_in_memory(sandbox):
     app = make_app(sandbox, Broken())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
+        await pilot.click("#create-integration")  # the first secret to keep
+        await settle(app, pilot)
         assert app.state.memory_only
         assert "Secrets in memory" in screen_text(app)
-        await pilot.click("#create-integration")
-        await settle(app, pilot)
         assert app.state.secret("client_secret")
 
 
@@ -316,5 +316,12 @@ async def test_wizard_on_real_adobe_with_unusable_keyring_says_so(backend):
     app = WizardApp(secrets=SecretStore(backend=Broken()))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
+        await app.show_step("credentials")  # where the keyring is first needed
+        await settle(app, pilot)
         assert not app.state.memory_only
-        assert "Keyring unusable" in screen_text(app)
+        assert "the keyring failed" in screen_text(app) and "RuntimeError: locked" in screen_text(app)
+        await type_into(pilot, "#client-id", "abc")
+        await type_into(pilot, "#client-secret", "s3cret")
+        await next_step(app, pilot)
+        assert app.current == "credentials"  # nothing lost, nothing pretended saved
+        assert app.screen.query_one("#client-secret", Input).value == "s3cret"

@@ -9,9 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, Footer, Label, LoadingIndicator, Static
 
 from wizard.core.errors import WizardError
-from wizard.tui.screens import ConfirmQuit, HelpScreen, RolesScreen
 from wizard.tui.state import WizardState
-from wizard.tui.steps import STEP_VIEWS
+from wizard.tui.steps import view_class
 from wizard.tui.widgets import STEP_TITLES, StepList
 
 SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
@@ -65,7 +64,7 @@ class WizardApp(App):
 
     @work(thread=True, exclusive=True, group="open")
     def open_state(self) -> None:
-        """Start the sandbox (if asked), load the profile and check the keyring, off the UI thread."""
+        """Start the sandbox (if asked) and load the profile, off the UI thread."""
         sandbox = self.sandbox_request
         try:
             if sandbox is True:
@@ -75,11 +74,14 @@ class WizardApp(App):
                 sandbox = self._own_sandbox = Sandbox(
                     state_file=config_dir() / "sandbox-state.json").start()
             state = WizardState.open(self.profile_name, sandbox or None, self._secrets, self._profiles)
-            problem = state.check_store()
         except (WizardError, ValueError, OSError) as exc:
             self.call_from_thread(self._cannot_open, exc)
             return
-        self.call_from_thread(self._opened, state, problem)
+        state.notice = self._notice_from_worker
+        self.call_from_thread(self._opened, state)
+
+    def _notice_from_worker(self, title: str, message: str) -> None:
+        self.call_from_thread(self.notify, message, title=title, timeout=10)
 
     def _cannot_open(self, exc: Exception) -> None:
         self.query_one("#loading").display = False
@@ -87,17 +89,10 @@ class WizardApp(App):
         self.query_one("#nav").display = True
         self.notify(str(exc), title="Cannot open the wizard", severity="error", timeout=30)
 
-    def _opened(self, state: WizardState, problem: str | None) -> None:
+    def _opened(self, state: WizardState) -> None:
         self.state = state
         self.query_one("#loading").display = False
         self.query_one("#nav").display = True
-        if problem and state.memory_only:
-            self.notify(f"{problem}: the sandbox's throwaway secrets stay in memory for this "
-                        "session.", title="Secrets in memory", timeout=10)
-        elif problem:
-            self.notify(f"{problem}. Secrets cannot be saved until this is fixed; "
-                        "`launch-wizard configure --insecure-storage` opts in to a plaintext file.",
-                        title="Keyring unusable", severity="error", timeout=20)
         self.call_later(self.show_step, state.profile.next_step())
 
     # --- steps ----------------------------------------------------------------------------------
@@ -106,7 +101,7 @@ class WizardApp(App):
             return
         switcher = self.query_one("#pages", ContentSwitcher)
         if not switcher.query(f"#step-{step}"):
-            await switcher.mount(STEP_VIEWS[step](id=f"step-{step}"))  # built when first shown
+            await switcher.mount(view_class(step)(id=f"step-{step}"))  # built when first shown
         self.current = step
         self.query_one("#pages", ContentSwitcher).current = f"step-{step}"
         view = self.query_one(f"#step-{step}")
@@ -185,13 +180,19 @@ class WizardApp(App):
             if quit_anyway:
                 self.exit()
 
+        from wizard.tui.screens import ConfirmQuit
+
         self.push_screen(ConfirmQuit(sorted(self.unsaved)), answered)
 
     # --- global actions ----------------------------------------------------------------------------
     def action_help(self) -> None:
+        from wizard.tui.screens import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_roles(self) -> None:
+        from wizard.tui.screens import RolesScreen
+
         self.push_screen(RolesScreen())
 
     def action_toggle_theme(self) -> None:
@@ -215,6 +216,7 @@ class WizardApp(App):
         token = state.last_token
         try:
             if token is None or token.seconds_left() < 600:
+                state.check_store()
                 token = get_token(state.profile, state.secrets).token
                 state.last_token = token
         except WizardError as exc:

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from wizard.tui.widgets import RoleTable
+from wizard.tui.role_table import RoleTable
 
 KEYS = (
     ("ctrl+n", "next step (accepts and saves this one)"),

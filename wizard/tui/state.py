@@ -6,10 +6,11 @@ secrets go to the secret store. Nothing here imports Textual: it is tested on it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wizard.core.console import ManualConsole, SandboxConsole
-from wizard.core.errors import ConfigError, SecretStoreError
+from wizard.core.errors import SecretStoreError
 from wizard.core.profile import Profile, ProfileStore
 from wizard.core.secret_store import SANDBOX_SERVICE, SERVICE, MemoryBackend, SecretStore, store_for
 
@@ -27,6 +28,8 @@ class WizardState:
     stored: set[str] = field(default_factory=set)  # kinds known to be in the secret store
     memory_only: bool = False  # the sandbox's throwaway secrets, when no keyring is usable
     last_token: object = None  # the Token the test step got, for copy and countdown
+    store_checked: bool = False
+    notice: Callable[[str, str], None] = lambda title, message: None  # the app shows these
 
     @classmethod
     def open(cls, profile_name: str | None = None, sandbox=None,
@@ -61,32 +64,36 @@ class WizardState:
             self.update(auth_type=auth_type)
 
     # --- secrets (call these from a worker thread: the keyring may be slow) ----------------
-    def check_store(self) -> str | None:
-        """None if the secret store works; else the reason. In sandbox mode, fall back to memory."""
+    def check_store(self) -> None:
+        """Find the secret store at first need, not at start-up: finding a keyring can take long.
+
+        In sandbox mode an unusable keyring falls back to memory (with a notice); otherwise its
+        SecretStoreError goes to the caller, which shows it where the secret was needed."""
+        if self.store_checked:
+            return
+        kinds = ("client_secret", "private_key", "key_passphrase")
         try:
-            self.secrets.backend  # noqa: B018 - resolving it is the check
-            self.stored = {k for k in ("client_secret", "private_key", "key_passphrase")
-                           if self.secrets.get(self.profile.name, k) is not None}
-            return None
+            self.stored = {k for k in kinds if self.secrets.get(self.profile.name, k) is not None}
         except SecretStoreError as exc:
-            if self.sandbox is not None:
-                self.secrets = SecretStore(self.secrets.service, MemoryBackend())
-                self.memory_only = True
-            return exc.cause
+            if self.sandbox is None:
+                raise
+            self.secrets = SecretStore(self.secrets.service, MemoryBackend())
+            self.memory_only = True
+            self.stored = set()
+            self.notice("Secrets in memory", f"{exc.cause}: the sandbox's throwaway secrets stay "
+                                             "in memory for this session.")
+        self.store_checked = True
 
     def put_secret(self, kind: str, value: str) -> None:
+        self.check_store()
         self.session[kind] = value
         self.secrets.set(self.profile.name, kind, value)
         self.stored.add(kind)
 
-    def drop_secret(self, kind: str) -> None:
-        self.session.pop(kind, None)
-        self.secrets.delete(self.profile.name, kind)
-        self.stored.discard(kind)
-
     def secret(self, kind: str) -> str | None:
         if kind in self.session:
             return self.session[kind]
+        self.check_store()
         value = self.secrets.get(self.profile.name, kind)
         if value is not None:
             self.session[kind] = value
@@ -102,9 +109,3 @@ class WizardState:
             return self.secrets.describe()
         except SecretStoreError as exc:
             return f"unavailable ({exc.cause})"
-
-
-def require(value: str, label: str) -> str:
-    if not value.strip():
-        raise ConfigError(f"{label} is required")
-    return value

@@ -1,12 +1,18 @@
-"""One view per step of Adobe's guide; `STEP_VIEWS` maps a step to its view class."""
+"""One view per step of Adobe's guide, each imported the first time it is shown."""
 
-from wizard.tui.steps.credentials import CredentialsStep
-from wizard.tui.steps.done import DoneStep
-from wizard.tui.steps.keys import KeysStep
-from wizard.tui.steps.organization import OrganizationStep
-from wizard.tui.steps.role import RoleStep
-from wizard.tui.steps.test import TestStep
-from wizard.tui.steps.upload import UploadStep
+from importlib import import_module
 
-STEP_VIEWS = {view.key: view for view in (OrganizationStep, KeysStep, UploadStep, RoleStep,
-                                          CredentialsStep, TestStep, DoneStep)}
+_VIEWS = {
+    "organization": "organization:OrganizationStep",
+    "keys": "keys:KeysStep",
+    "upload": "upload:UploadStep",
+    "role": "role:RoleStep",
+    "credentials": "credentials:CredentialsStep",
+    "test": "test:TestStep",
+    "done": "done:DoneStep",
+}
+
+
+def view_class(step: str):
+    module, name = _VIEWS[step].split(":")
+    return getattr(import_module(f"wizard.tui.steps.{module}"), name)

@@ -75,6 +75,20 @@ class CredentialsStep(Step):
         self.query_one("#tech-id", Input).value = profile.technical_account_id
         self.query_one("#scopes", Input).value = ",".join(profile.scopes)
         self.query_one("#use-generated").display = bool(profile.private_key_path)
+        self.look_up_stored()
+
+    @work(thread=True, exclusive=True, group="stored")
+    def look_up_stored(self) -> None:
+        """Which secrets the store already holds (finding the keyring may be slow)."""
+        try:
+            self.state.check_store()
+        except WizardError as exc:
+            self.app.call_from_thread(self.fail, exc)
+            return
+        self.app.call_from_thread(self._show_stored)
+
+    def _show_stored(self) -> None:
+        state = self.state
         secret = self.query_one("#client-secret", Input)
         secret.placeholder = ("saved: leave empty to keep it" if "client_secret" in state.stored
                               else "from the console's Credentials page")
@@ -161,6 +175,11 @@ class CredentialsStep(Step):
     # --- Next -----------------------------------------------------------------------------------
     async def accept(self) -> bool:
         state, profile = self.state, self.state.profile
+        try:
+            await asyncio.to_thread(state.check_store)
+        except WizardError as exc:
+            self.fail(exc)
+            return False
         ok = self.save_field("client-id", "client_id", required="Client ID")
         if profile.is_jwt:
             ok = self.save_field("tech-id", "technical_account_id",
@@ -201,5 +220,5 @@ class CredentialsStep(Step):
         self.pending_key = None
         for name in ("client-secret", "private key"):
             self.app.mark_unsaved(name, False)
-        self.on_show_step()
+        self._show_stored()
         return True

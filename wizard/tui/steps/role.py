@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static
 
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import RoleTable
+from wizard.tui.role_table import RoleTable
 
 
 class RoleStep(Step):

@@ -108,6 +108,7 @@ class TestStep(Step):
         call = self.app.call_from_thread
         current = jwt_stage if profile.is_jwt else token_stage
         try:
+            state.check_store()
             if profile.is_jwt:
                 call(jwt_stage.set, RUNNING)
                 profile.require_ready()
