@@ -325,3 +325,29 @@ async def test_wizard_on_real_adobe_with_unusable_keyring_says_so(backend):
         await next_step(app, pilot)
         assert app.current == "credentials"  # nothing lost, nothing pretended saved
         assert app.screen.query_one("#client-secret", Input).value == "s3cret"
+
+
+def test_a_crash_report_shows_no_local_variables(tmp_path):
+    """Textual prints crashes with every frame's locals; ours must not (a local may be a secret)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO, clean_env
+
+    code = """
+from wizard.tui.app import WizardApp
+class Crashing(WizardApp):
+    def action_help(self):
+        client_secret = "p8e-Sentinel-Secret-4711"
+        raise RuntimeError("boom")
+async def auto(pilot):
+    await pilot.pause()
+    await pilot.press("f1")
+    await pilot.pause()
+Crashing().run(headless=True, auto_pilot=auto)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                          env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path)), timeout=60)
+    output = done.stdout + done.stderr
+    assert "RuntimeError" in output and "boom" in output
+    assert "p8e-Sentinel-Secret-4711" not in output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -17,7 +19,7 @@ SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed,
 
 
 class WizardApp(App):
-    CSS_PATH = "wizard.tcss"
+    CSS_PATH = Path(__file__).with_name("wizard.tcss")  # absolute: subclasses elsewhere find it
     TITLE = "launch-wizard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
@@ -246,6 +248,16 @@ class WizardApp(App):
         yield SystemCommand("Light/dark theme", "Switch between the light and dark theme",
                             self.action_toggle_theme)
         yield SystemCommand("Help", "Keys and how progress is saved", self.action_help)
+
+    def _fatal_error(self) -> None:
+        """A crash report without local variables: Textual's shows them, and one may be a secret."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        report = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         if self._own_sandbox is not None:
