@@ -257,3 +257,26 @@ def test_internal_errors_are_one_line_without_a_traceback(env, tmp_path):
     r = run_cli("status", env=env)
     assert r.returncode == 2 and "profile 'default' must be a table" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_tls_sandbox_and_the_corporate_proxy_case(env, tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "wizard", "sandbox", "--tls", "--json",
+                             "--tls-dir", str(tmp_path / "tls")], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        urls = json.loads(proc.stdout.readline())
+        assert urls["ims"].startswith("https://") and os.path.exists(urls["ca"])
+        made = httpx.post(f"{urls['console']}/integrations", verify=urls["ca"],
+                          json={"name": "tls", "auth_type": "oauth-s2s"}).json()
+        ci = dict(env, LAUNCH_WIZARD_ORG_ID=made["org_id"], LAUNCH_WIZARD_CLIENT_ID=made["client_id"],
+                  LAUNCH_WIZARD_CLIENT_SECRET=made["client_secret"],
+                  LAUNCH_WIZARD_IMS_URL=urls["ims"], LAUNCH_WIZARD_REACTOR_URL=urls["reactor"])
+        untrusted = run_cli("token", env=ci)
+        assert untrusted.returncode == 4 and "is not trusted" in untrusted.stderr
+        assert "SSL_CERT_FILE" in untrusted.stderr
+        trusted = run_cli("test", env=dict(ci, SSL_CERT_FILE=urls["ca"]))
+        assert trusted.returncode == 0, trusted.stderr
+        assert "this integration works" in trusted.stdout
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(10)

@@ -1,6 +1,7 @@
 """Every way the network or a server can fail becomes a typed error with a cause and a fix."""
 
 import socket
+import time
 
 import httpx
 import pytest
@@ -8,6 +9,11 @@ import pytest
 from wizard.core import http, tokens
 from wizard.core.errors import IMSError, NetworkError, ReactorError
 from wizard.core.reactor import get_companies, reactor_error
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(http, "BACKOFF_S", 0.05)
 
 
 def closed_port() -> int:
@@ -127,9 +133,65 @@ def test_reactor_429_and_html_500(fresh_sandbox):
     with pytest.raises(ReactorError, match="throttling") as exc:
         get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
     assert exc.value.fix == "retry after 30 s"
-    fault(fresh_sandbox, path="/reactor/companies", status=500, body="<html>oops</html>")
+    fault(fresh_sandbox, path="/reactor/companies", status=500, body="<html>oops</html>",
+          times=http.ATTEMPTS)
     with pytest.raises(NetworkError, match="HTTP 500, text/html"):
         get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+
+
+def test_gets_are_retried_through_5xx_and_429(fresh_sandbox, monkeypatch):
+    fault(fresh_sandbox, path="/reactor/companies", status=503, body="<html>busy</html>",
+          times=http.ATTEMPTS - 1)
+    with pytest.raises(ReactorError, match="401013"):  # got through to the real answer
+        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+    fault(fresh_sandbox, path="/reactor/companies", status=429, headers={"Retry-After": "1"})
+    monkeypatch.setattr(http, "MAX_WAIT_S", 1.0)
+    started = time.monotonic()
+    with pytest.raises(ReactorError, match="401013"):
+        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+    assert time.monotonic() - started >= 1.0  # Retry-After was honoured
+
+
+def test_token_requests_are_not_retried_on_5xx(fresh_sandbox, memory_store):
+    from tests.conftest import s2s_profile
+    from wizard.core.console import SandboxConsole
+
+    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    profile = s2s_profile(fresh_sandbox, creds)
+    memory_store.set(profile.name, "client_secret", creds.client_secret)
+    fault(fresh_sandbox, path="/ims/token/v3", status=503, body="<html>busy</html>")
+    with pytest.raises(NetworkError, match="HTTP 503"):
+        tokens.exchange(profile, memory_store)
+    assert tokens.exchange(profile, memory_store).token  # the fault was used once, not retried
+
+
+def test_refused_connections_are_retried_with_backoff_then_reported(monkeypatch):
+    monkeypatch.setattr(http, "BACKOFF_S", 0.2)
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="connection refused"):
+        http.request("POST", f"http://127.0.0.1:{closed_port()}/ims/token/v3")
+    assert time.monotonic() - started >= 0.2 + 0.4  # two waits between three attempts
+    monkeypatch.setattr(http, "DEADLINE_S", 0.1)  # a deadline cuts the retries short
+    started = time.monotonic()
+    with pytest.raises(NetworkError):
+        http.request("GET", f"http://127.0.0.1:{closed_port()}/")
+    assert time.monotonic() - started < 0.2
+
+
+def test_untrusted_tls_then_trusted_through_ssl_cert_file(tmp_path, monkeypatch):
+    from wizard.sandbox import Sandbox
+
+    with Sandbox(tls_dir=tmp_path) as sb:
+        assert sb.base_url.startswith("https://")
+        started = time.monotonic()
+        with pytest.raises(NetworkError, match="TLS certificate of 127.0.0.1") as exc:
+            get_companies(sb.reactor_url, "t", "c", "o")
+        assert "SSL_CERT_FILE" in exc.value.fix and exc.value.exit_code == 4
+        assert "_ssl.c" not in exc.value.cause
+        assert time.monotonic() - started < 1  # not retried: it would not get better
+        monkeypatch.setenv("SSL_CERT_FILE", str(sb.ca_path))
+        with pytest.raises(ReactorError, match="401013"):  # through TLS to the real answer
+            get_companies(sb.reactor_url, "t", "c", "o")
 
 
 def test_unreadable_ca_bundle_is_explained(monkeypatch, tmp_path):

@@ -122,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     p.add_argument("--state", metavar="FILE", help="keep integrations in FILE across restarts")
     p.add_argument("--json", action="store_true", help="print the URLs as one JSON line")
+    p.add_argument("--tls", action="store_true",
+                   help="serve HTTPS with a throwaway CA (its path is printed: trust it with "
+                        "SSL_CERT_FILE), to try what a TLS-inspecting proxy does")
+    p.add_argument("--tls-dir", default=".", metavar="DIR",
+                   help="where --tls writes ca.pem, server.pem, server.key (default: here)")
 
     command("demo", "the whole seed flow against the sandbox, headless and narrated")
     return parser

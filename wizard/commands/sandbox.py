@@ -18,7 +18,8 @@ def sandbox(args) -> int:
     from wizard.sandbox import Sandbox
 
     try:
-        server = Sandbox(args.host, args.port, Path(args.state) if args.state else None)
+        server = Sandbox(args.host, args.port, Path(args.state) if args.state else None,
+                         tls_dir=Path(args.tls_dir) if args.tls else None)
     except (ValueError, OSError) as exc:
         raise ConfigError(str(exc), "use --host 127.0.0.1 and a free --port (0 picks one)") from None
     # a signal that comes before the server takes over its handlers still stops cleanly
@@ -29,6 +30,8 @@ def sandbox(args) -> int:
     else:
         for name, url in urls.items():
             say(f"{name}: {url}")
+        if server.ca_path:
+            say(f"trust it with: SSL_CERT_FILE={server.ca_path}")
         say("serving until interrupted (Ctrl+C)")
     try:
         server.serve_forever()

@@ -6,13 +6,22 @@ httpx is imported only when a request is actually made (the cached-token path ne
 from __future__ import annotations
 
 import os
+import re
 import sys
+import time
 from urllib.parse import urlsplit
 
 from wizard.core.errors import NetworkError
 
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
+# Retries: only where a second try cannot do harm. A failed connection sent nothing, so any
+# call may retry it; 429 and 5xx are retried only on idempotent calls (GET), never on a token
+# request (Adobe throttles integrations that mint too many tokens).
+ATTEMPTS = 3
+BACKOFF_S = 0.5  # doubled after each failure
+MAX_WAIT_S = 5.0  # the longest Retry-After honoured before giving up
+DEADLINE_S = 20.0  # for all attempts together
 TLS_FIX = ("if a company proxy inspects TLS, point SSL_CERT_FILE at its CA bundle "
            "(the file your IT department provides); otherwise check the URL")
 
@@ -46,7 +55,8 @@ def _explain(exc: Exception, url: str) -> NetworkError:
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(f"{where} did not answer in time", "try again in a moment")
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-        reason = text.split("certificate verify failed:", 1)[-1].strip(" ()_") if "verify failed:" in text else text
+        reason = text.split("certificate verify failed:", 1)[-1] if "verify failed:" in text else text
+        reason = re.sub(r"\s*\(_ssl\.c:\d+\)", "", reason).strip(" ()")
         return NetworkError(f"the TLS certificate of {where} is not trusted ({reason})", TLS_FIX)
     if any(s in text for s in ("Name or service not known", "nodename nor servname",
                                "Temporary failure in name resolution", "getaddrinfo failed",
@@ -71,18 +81,48 @@ def _httpx():
 
 
 def request(method: str, url: str, **kwargs):
-    """An httpx response; every transport failure becomes a NetworkError with cause and fix."""
+    """An httpx response; every transport failure becomes a NetworkError with cause and fix.
+
+    Failed connections are retried, and 429/5xx answers to GET, with backoff, within DEADLINE_S."""
     httpx = _httpx()
 
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+    deadline = time.monotonic() + DEADLINE_S
+    idempotent = method.upper() in ("GET", "HEAD")
     try:
         with httpx.Client(timeout=timeout, verify=_verify(), trust_env=True) as client:
-            return client.request(method, url, **kwargs)
+            for attempt in range(1, ATTEMPTS + 1):
+                wait = BACKOFF_S * 2 ** (attempt - 1)
+                try:
+                    response = client.request(method, url, **kwargs)
+                except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                    error = _explain(exc, url)
+                    if error.fix == TLS_FIX or not _may_wait(attempt, wait, deadline):
+                        raise error from None  # an untrusted certificate stays untrusted
+                else:
+                    status = response.status_code
+                    if not (idempotent and (status == 429 or status >= 500)):
+                        return response
+                    wait = _retry_after_s(response, wait)
+                    if not _may_wait(attempt, wait, deadline):
+                        return response
+                time.sleep(wait)
     except httpx.HTTPError as exc:
         raise _explain(exc, url) from None
     except ValueError as exc:  # e.g. an invalid proxy URL in the environment
         raise NetworkError(f"cannot send the request to {url}: {exc}",
                            "check the URL and HTTPS_PROXY") from None
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+def _may_wait(attempt: int, wait: float, deadline: float) -> bool:
+    return attempt < ATTEMPTS and time.monotonic() + wait < deadline
+
+
+def _retry_after_s(response, default: float) -> float:
+    value = response.headers.get("retry-after", "").strip()
+    seconds = float(value) if value.isdigit() else default
+    return seconds if seconds <= MAX_WAIT_S else DEADLINE_S  # too long: give up, say when
 
 
 def json_object(response, what: str) -> dict:

@@ -86,11 +86,19 @@ class Sandbox:
     """`with Sandbox() as sb:` serves on a free loopback port until the block ends."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, state_file: Path | None = None,
-                 state: SandboxState | None = None) -> None:
+                 state: SandboxState | None = None, tls_dir: Path | None = None) -> None:
+        """`tls_dir`: serve HTTPS with a throwaway CA written there (`self.ca_path`)."""
         self.state = state or SandboxState(state_file)
         self._sock = _bind(host, port)
         name, self.port = self._sock.getsockname()[:2]
-        self.base_url = f"http://[{name}]:{self.port}" if ":" in name else f"http://{name}:{self.port}"
+        self.ca_path = self._tls = None
+        if tls_dir is not None:
+            from wizard.sandbox.tls import make_tls_files
+
+            self.ca_path, *self._tls = make_tls_files(Path(tls_dir))
+        scheme = "https" if self._tls else "http"
+        host_part = f"[{name}]" if ":" in name else name
+        self.base_url = f"{scheme}://{host_part}:{self.port}"
         self._server = None
         self._thread: threading.Thread | None = None
 
@@ -107,7 +115,8 @@ class Sandbox:
         return f"{self.base_url}/console"
 
     def urls(self) -> dict[str, str]:
-        return {"ims": self.ims_url, "reactor": self.reactor_url, "console": self.console_url}
+        urls = {"ims": self.ims_url, "reactor": self.reactor_url, "console": self.console_url}
+        return urls | ({"ca": str(self.ca_path)} if self.ca_path else {})
 
     def _make_server(self):
         import uvicorn
@@ -126,9 +135,10 @@ class Sandbox:
                     for sig, handler in old.items():
                         signal.signal(sig, handler)
 
+        tls = dict(zip(("ssl_certfile", "ssl_keyfile"), map(str, self._tls))) if self._tls else {}
         config = uvicorn.Config(build_app(self.state, self.base_url), log_level="warning",
                                 access_log=False, lifespan="off", log_config=None,
-                                timeout_graceful_shutdown=2)
+                                timeout_graceful_shutdown=2, **tls)
         self._server = Server(config)
         return self._server
 
