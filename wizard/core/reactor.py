@@ -38,6 +38,11 @@ def curl_command(reactor_url: str, access_token: str, client_id: str, org_id: st
 def get_companies(reactor_url: str, access_token: str, client_id: str, org_id: str) -> list[Company]:
     response = request("GET", f"{reactor_url.rstrip('/')}/companies",
                        headers=headers(access_token, client_id, org_id))
+    return parse_companies(response)
+
+
+def parse_companies(response) -> list[Company]:
+    """The companies in a GET /companies answer, or the Launch API's refusal as a ReactorError."""
     if response.status_code == 429:
         raise ReactorError("the Launch API is throttling this integration (HTTP 429)",
                            retry_after(response), code="429", status=429)
