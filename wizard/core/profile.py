@@ -279,6 +279,18 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+    _drop_orphans(path)
+
+
+def _drop_orphans(path: Path) -> None:
+    """Remove temp files left by writers that were killed mid-write (their pid is gone)."""
+    for orphan in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            os.kill(int(orphan.name.rsplit(".", 2)[-2]), 0)
+        except ProcessLookupError:
+            orphan.unlink(missing_ok=True)
+        except (ValueError, PermissionError):
+            continue
 
 
 class ProfileStore:
