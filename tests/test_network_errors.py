@@ -41,6 +41,31 @@ def test_dns_failure():
         http.request("GET", "https://launch-wizard-test.invalid/")
 
 
+def test_connect_timeout(monkeypatch):
+    """A listening socket whose backlog is full drops new connections: connect times out."""
+    monkeypatch.setattr(http, "CONNECT_TIMEOUT_S", 0.3)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        try:
+            filler.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        fillers.append(filler)
+    try:
+        with pytest.raises(NetworkError, match="timed out connecting to 127.0.0.1") as exc:
+            http.request("GET", f"http://127.0.0.1:{port}/companies")
+        assert "HTTPS_PROXY" in exc.value.fix
+    finally:
+        for sock in (*fillers, server):
+            sock.close()
+
+
 def test_read_timeout(fresh_sandbox, monkeypatch):
     monkeypatch.setattr(http, "READ_TIMEOUT_S", 0.3)
     fault(fresh_sandbox, path="/reactor/companies", delay_s=2)

@@ -351,3 +351,50 @@ Crashing().run(headless=True, auto_pilot=auto)
     output = done.stdout + done.stderr
     assert "RuntimeError" in output and "boom" in output
     assert "p8e-Sentinel-Secret-4711" not in output
+
+
+async def test_a_server_fault_shows_at_its_stage_and_loses_nothing(fresh_sandbox, backend):
+    import httpx
+
+    app = make_app(fresh_sandbox, backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#create-integration")
+        await settle(app, pilot)
+        org = app.state.profile.org_id
+        httpx.post(f"{fresh_sandbox.console_url}/faults", json={
+            "path": "/ims/token/v3", "status": 503, "body": "<html>down</html>"})
+        await app.show_step("test")
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        text = screen_text(app)
+        assert "✗ Exchange it for an access token" in text
+        assert "failed on the server (HTTP 503, text/html)" in text and "fix:" in text
+        assert app.state.profile.org_id == org and app.state.secret("client_secret")
+        await pilot.press("f5")  # the fault was one-off: the retry by hand passes
+        await settle(app, pilot, 4)
+        assert "Sandbox Company" in screen_text(app)
+
+
+async def test_a_hanging_keyring_leaves_the_wizard_responsive(sandbox):
+    import threading
+
+    release = threading.Event()
+
+    class Hangs(MemoryBackend):
+        def get_password(self, service, user):
+            release.wait(10)
+
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", Hangs(), timeout=1.5))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await app.show_step("credentials")  # looks up what is stored: the keyring hangs
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+l")  # the UI answers meanwhile
+        assert app.theme == "textual-light"
+        await type_into(pilot, "#client-id", "still-typing")
+        await settle(app, pilot)  # the lookup times out within its bound, then says so
+        assert app.state.memory_only  # sandbox: falls back to memory, with a notice
+        assert "did not answer within 1.5 s" in screen_text(app)
+        assert app.screen.query_one("#client-id", Input).value == "still-typing"
+        release.set()
