@@ -280,3 +280,12 @@ def test_tls_sandbox_and_the_corporate_proxy_case(env, tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(10)
+
+
+def test_status_names_the_legacy_role_of_a_metascope(env):
+    done = run_cli("configure", "--auth", "jwt", "--metascope", "ent_reactor_approver_sdk",
+                   "--insecure-storage", env=env)
+    assert done.returncode == 0
+    status = run_cli("status", env=env)
+    assert "ent_reactor_approver_sdk (legacy role Approver)" in status.stdout
+    assert status.returncode == 2 and "missing organization ID" in status.stdout

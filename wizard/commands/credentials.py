@@ -207,6 +207,16 @@ def status(args) -> int:
     return 5 if store_problem else 0
 
 
+def _metascopes(names: list[str]) -> str:
+    from wizard.core.roles import role_for_metascope
+
+    def named(metascope: str) -> str:
+        legacy = role_for_metascope(metascope)
+        return f"{metascope} (legacy role {legacy.name})" if legacy else metascope
+
+    return ", ".join(named(m) for m in names)
+
+
 def _print_status(report: dict) -> None:
     saved = "" if report["saved"] else " (not saved yet)"
     say(f"profile {report['profile']!r}{saved} in {report['config']}")
@@ -216,7 +226,7 @@ def _print_status(report: dict) -> None:
     say(f"  client ID (API key): {report['client_id'] or '(not set)'}")
     if jwt:
         say(f"  technical account ID: {report['technical_account_id'] or '(not set)'}")
-        say(f"  metascopes: {', '.join(report['metascopes']) or '(discovered on first use)'}")
+        say(f"  metascopes: {_metascopes(report['metascopes']) or '(discovered on first use)'}")
     else:
         say(f"  scopes: {', '.join(report['scopes'])}")
     say(f"  IMS: {report['ims_url']}")

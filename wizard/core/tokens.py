@@ -104,10 +104,6 @@ def remember(profile: Profile, store: SecretStore, token: Token) -> None:
     }))
 
 
-def forget(profile: Profile, store: SecretStore) -> None:
-    store.delete(profile.name, "token")
-
-
 def metascope_candidates(profile: Profile) -> list[list[str]]:
     """The configured metascopes, or Adobe's discovery order: the new one, then the legacy roles."""
     from wizard.core.roles import DEFAULT_METASCOPE, LEGACY_METASCOPES, role

@@ -12,11 +12,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from wizard.core.errors import ConfigError
+from wizard.core.profile import DEFAULT_SCOPES, IMS_PRODUCTION
 from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, role
 
-PRODUCTION_IMS = "https://ims-na1.adobelogin.com"
-S2S_SCOPES = ["AdobeID", "openid", "read_organizations", "additional_info.job_function",
-              "additional_info.projectedProductContext", "additional_info.roles"]
+PRODUCTION_IMS = IMS_PRODUCTION
+S2S_SCOPES = list(DEFAULT_SCOPES)  # data shared with the client, as the role table is
 JWT_TOKEN_LIFETIME_MS = 86_399_999
 S2S_TOKEN_LIFETIME_S = 86_399
 
@@ -138,17 +139,19 @@ class SandboxState:
         auth_type = spec.get("auth_type")
         if auth_type not in ("jwt", "oauth-s2s"):
             raise ConsoleRefusal("'auth_type' must be 'jwt' or 'oauth-s2s'")
-        role_name = ""
+        found = None
         if spec.get("role"):
             try:
                 found = role(str(spec["role"]))
-            except Exception as exc:  # ConfigError from the shared role table
-                raise ConsoleRefusal(str(exc)) from None
-            role_name = found.name
-        metascopes = _names(spec, "metascopes") or (
-            [found.metascope] if role_name else [DEFAULT_METASCOPE]) if auth_type == "jwt" else []
+            except ConfigError as exc:
+                raise ConsoleRefusal(exc.cause) from None
+        # JWT integrations carry metascopes (a legacy role's, else the current one); S2S, scopes
+        metascopes = []
+        if auth_type == "jwt":
+            metascopes = _names(spec, "metascopes") or [found.metascope if found else DEFAULT_METASCOPE]
         scopes = _names(spec, "scopes") or (list(S2S_SCOPES) if auth_type == "oauth-s2s" else [])
-        rights = _names(spec, "rights") or (found.rights if role_name else list(RIGHTS.values()))
+        rights = _names(spec, "rights") or (found.rights if found else list(RIGHTS.values()))
+        role_name = found.name if found else ""
         unknown = [r for r in rights if r not in RIGHTS.values()]
         if unknown:
             raise ConsoleRefusal(f"unknown rights {unknown}; known: {sorted(RIGHTS.values())}")
