@@ -25,15 +25,15 @@ def sandbox(args) -> int:
     # a signal that comes before the server takes over its handlers still stops cleanly
     signal.signal(signal.SIGTERM, _interrupt)
     urls = server.urls()
-    if args.json:
-        say(json.dumps(urls))
-    else:
-        for name, url in urls.items():
-            say(f"{name}: {url}")
-        if server.ca_path:
-            say(f"trust it with: SSL_CERT_FILE={server.ca_path}")
-        say("serving until interrupted (Ctrl+C)")
-    try:
+    try:  # from the first line printed on, an interrupt is a normal stop
+        if args.json:
+            say(json.dumps(urls))
+        else:
+            for name, url in urls.items():
+                say(f"{name}: {url}")
+            if server.ca_path:
+                say(f"trust it with: SSL_CERT_FILE={server.ca_path}")
+            say("serving until interrupted (Ctrl+C)")
         server.serve_forever()
     except KeyboardInterrupt:
         pass
