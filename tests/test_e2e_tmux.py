@@ -144,8 +144,8 @@ def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
     shown = terminal.wait_for("Which role do I need?")
     assert "✓ 1. Organization" in shown and "▶ 2. Role" in shown
     terminal.keys("C-n")
-    shown = terminal.wait_for("Client ID (API key)")
-    assert "saved: leave empty to keep it" in shown  # the secret survived in the keyring
+    terminal.wait_for("Client ID (API key)")
+    terminal.wait_for("saved: leave empty to keep it")  # the secret survived in the keyring
     terminal.keys("C-n")
     terminal.wait_for("Run the test (F5)")
     terminal.keys("Enter")

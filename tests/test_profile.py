@@ -32,6 +32,8 @@ def test_ids_are_trimmed():
     ("name", "a/b", "profile name must be"),
     ("storage", "cloud", "must be one of keyring, file"),
     ("org_id", 42, "must be text"),
+    ("private_key_path", "key\x00.pem", "contains a NUL character"),
+    ("certificate_path", "~no-such-user-here/cert.crt", "cannot be used"),
 ])
 def test_bad_values_get_one_clear_message(field, value, message):
     with pytest.raises(ConfigError, match=message):

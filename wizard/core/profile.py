@@ -186,7 +186,12 @@ def _path(label: str):
         if not isinstance(value, (str, os.PathLike)):
             raise ConfigError(f"{label} must be a file path")
         text = str(value).strip()
-        return str(Path(text).expanduser().resolve()) if text else ""
+        if "\0" in text:
+            raise ConfigError(f"{label} contains a NUL character", "give a plain file path")
+        try:
+            return str(Path(text).expanduser().resolve()) if text else ""
+        except (OSError, RuntimeError, ValueError) as exc:  # e.g. ~nobody, a symlink loop
+            raise ConfigError(f"{label} {text!r} cannot be used: {exc}") from None
     return check
 
 
