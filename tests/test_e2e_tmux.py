@@ -153,3 +153,51 @@ def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
     terminal.keys("F3")
     terminal.wait_for("Token copied")
     assert token_claims(terminal.clipboard())["type"] == "access_token"
+
+
+def test_kill_9_at_every_step_resumes_there_with_nothing_lost(terminal, tmp_path):
+    """The JWT flow with the wizard killed (SIGKILL) after each step and opened again."""
+
+    def kill_and_reopen(expect: str) -> str:
+        os.kill(terminal.wizard_pid(), signal.SIGKILL)
+        time.sleep(0.3)
+        terminal.start()
+        return terminal.wait_for(expect)
+
+    terminal.start()
+    terminal.wait_for("Credential type")
+    terminal.keys("Down", "Enter", "Tab", "Enter")
+    terminal.wait_for("Created.")
+    terminal.keys("C-n")
+    terminal.wait_for("Generate key and certificate")
+    kill_and_reopen("▶ 2. Key and")
+    terminal.keys("Enter")
+    terminal.wait_for("compare it in the console", timeout=60)
+    key = next((tmp_path / "config" / "keys").rglob("private.key"))
+    key_bytes = key.read_bytes()
+    terminal.keys("C-n")
+    terminal.wait_for("I have uploaded it")
+    kill_and_reopen("▶ 3. Upload")
+    terminal.keys("Enter")
+    terminal.wait_for("the same fingerprint as yours")
+    terminal.keys("C-n")
+    terminal.wait_for("Which role do I need?")
+    kill_and_reopen("▶ 4. Role")
+    terminal.keys("C-n")
+    terminal.wait_for("Client ID (API key)")
+    kill_and_reopen("▶ 5. Credentials")
+    terminal.keys("Tab", "Tab", "Tab", "Tab", "Enter")
+    terminal.wait_for("matches the certificate from step 2")
+    terminal.keys("C-n")
+    terminal.wait_for("Run the test (F5)")
+    kill_and_reopen("▶ 6. Test")
+    terminal.keys("Enter")
+    terminal.wait_for("Sandbox Company")
+    shown = kill_and_reopen("▶ 7. Done")
+    terminal.wait_for("The integration works")
+    assert key.read_bytes() == key_bytes and oct(key.stat().st_mode)[-3:] == "600"
+    import tomllib
+
+    saved = tomllib.loads(saved_profile(tmp_path))["profiles"]["sandbox"]
+    assert saved["steps_done"] == ["organization", "keys", "upload", "role", "credentials", "test"]
+    assert "✓ 6. Test" in shown
