@@ -292,3 +292,9 @@ def test_status_names_the_legacy_role_of_a_metascope(env):
     status = run_cli("status", env=env)
     assert "ent_reactor_approver_sdk (legacy role Approver)" in status.stdout
     assert status.returncode == 2 and "missing organization ID" in status.stdout
+
+
+def test_the_wizard_without_a_terminal_says_what_to_do(env):
+    done = run_cli(env=env, input="")
+    assert done.returncode == 2 and "the wizard needs a terminal" in done.stderr
+    assert "headless commands" in done.stderr and "Traceback" not in done.stderr
