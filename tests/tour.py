@@ -17,8 +17,11 @@ from typing import Callable
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
 from tests.tui_helpers import settle
+from wizard.core.ims import Token
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
+
+STAND_IN_TOKEN = "stand-in." + "revealed-token-of-the-usual-length." * 24 + "end"
 
 # What varies from run to run and is not part of how a screen looks.
 _VARIABLE = [
@@ -112,6 +115,14 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
         await _keys(app, pilot, "f5")
         await settle(app, pilot, 4)
         await snap("11-test-passed")
+        # Revealed, the real token would differ every run: show a stand-in of the same shape.
+        real = app.state.last_token
+        app.state.last_token = Token(STAND_IN_TOKEN, real.expires_at)
+        app.screen.query_one("#reveal-token").value = True
+        await settle(app, pilot)
+        await snap("12-test-token-revealed")
+        app.screen.query_one("#reveal-token").value = False
+        app.state.last_token = real
         await _keys(app, pilot, "ctrl+n")
         await snap("13-done")
         await _keys(app, pilot, "f1")
