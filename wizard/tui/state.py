@@ -105,6 +105,9 @@ class WizardState:
         return "sandbox" if self.sandbox is not None else "Adobe"
 
     def storage_description(self) -> str:
+        """Where secrets go; never opens the keyring itself (the UI thread calls this)."""
+        if not self.store_checked:
+            return "not opened yet: no secret was needed so far"
         try:
             return self.secrets.describe()
         except SecretStoreError as exc:
