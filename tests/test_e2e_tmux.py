@@ -68,6 +68,15 @@ class Terminal:
     def clipboard(self) -> str:
         return self.tmux("show-buffer")
 
+    def test_and_copy_token(self) -> str:
+        """On the test step: run it, copy the token (F3), read it back from tmux's buffer."""
+        self.wait_for("Run the test (F5)")
+        self.keys("Enter")
+        self.wait_for("Sandbox Company")
+        self.keys("F3")
+        self.wait_for("Token copied")
+        return self.clipboard()
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env)
 
@@ -112,12 +121,7 @@ def test_jwt_flow_by_keyboard_to_a_copied_token(terminal, tmp_path):
     terminal.keys("Tab", "Tab", "Tab", "Tab", "Enter")  # Use the generated key
     terminal.wait_for("matches the certificate from step 2")
     terminal.keys("C-n")
-    terminal.wait_for("Run the test (F5)")
-    terminal.keys("Enter")
-    terminal.wait_for("Sandbox Company")
-    terminal.keys("F3")
-    terminal.wait_for("Token copied")
-    token = terminal.clipboard()
+    token = terminal.test_and_copy_token()
     client_id = next(line.split('"')[1] for line in saved_profile(tmp_path).splitlines()
                      if line.startswith("client_id"))
     assert token_claims(token)["client_id"] == client_id
@@ -147,12 +151,7 @@ def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
     terminal.wait_for("Client ID (API key)")
     terminal.wait_for("saved: leave empty to keep it")  # the secret survived in the keyring
     terminal.keys("C-n")
-    terminal.wait_for("Run the test (F5)")
-    terminal.keys("Enter")
-    terminal.wait_for("Sandbox Company")
-    terminal.keys("F3")
-    terminal.wait_for("Token copied")
-    assert token_claims(terminal.clipboard())["type"] == "access_token"
+    assert token_claims(terminal.test_and_copy_token())["type"] == "access_token"
 
 
 def test_kill_9_at_every_step_resumes_there_with_nothing_lost(terminal, tmp_path):
