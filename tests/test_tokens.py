@@ -6,7 +6,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.conftest import jwt_profile, s2s_profile
+from tests.conftest import jwt_profile
 from wizard.core import tokens
 from wizard.core.console import SandboxConsole
 from wizard.core.errors import ConfigError, IMSError, KeyFileError

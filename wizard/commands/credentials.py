@@ -25,7 +25,7 @@ def _read_secret(prompt: str) -> str:
         value = sys.stdin.readline().rstrip("\r\n")
     if not value.strip():
         raise ConfigError(f"no {prompt.lower()} was given on standard input",
-                          f"pipe it in, e.g. `printf '%s\\n' \"$SECRET\" | launch-wizard configure ...`")
+                          "pipe it in, e.g. `printf '%s\\n' \"$SECRET\" | launch-wizard configure ...`")
     return value
 
 
@@ -35,7 +35,8 @@ _FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technica
 
 
 def configure(args) -> int:
-    from wizard.core.keys import PassphraseNeeded, key_matches, load_certificate, load_private_key, read_file
+    from wizard.core.keys import (PassphraseNeeded, certificate_file, key_matches, load_private_key,
+                                  read_file)
 
     profiles = ProfileStore()
     profile = profiles.load(args.profile)  # the saved profile, without the environment over it
@@ -55,7 +56,7 @@ def configure(args) -> int:
             raise ConfigError(f"{profile.private_key_path}: {exc.cause}",
                               "add --key-passphrase-stdin and pipe the passphrase in") from None
     if args.certificate_path:
-        cert = load_certificate(read_file(profile.certificate_path, "certificate"))
+        cert = certificate_file(profile.certificate_path)
         if key is not None and not key_matches(key, cert):
             raise ConfigError(f"the private key {profile.private_key_path} does not belong to the "
                               f"certificate {profile.certificate_path}",
@@ -144,12 +145,12 @@ def test(args) -> int:
 def _certificate_state(profile: Profile) -> tuple[str, str | None]:
     """(what to show, a problem or None) for the profile's certificate."""
     from wizard.core.errors import KeyFileError
-    from wizard.core.keys import cert_info, load_certificate, read_file
+    from wizard.core.keys import cert_info, certificate_file
 
     if not profile.certificate_path:
         return "not recorded (configure --certificate FILE to be warned before it expires)", None
     try:
-        info = cert_info(load_certificate(read_file(profile.certificate_path, "certificate")))
+        info = cert_info(certificate_file(profile.certificate_path))
     except KeyFileError as exc:
         return f"{profile.certificate_path}: {exc.cause}", exc.cause
     when = f"{info.not_after:%Y-%m-%d}"

@@ -33,8 +33,8 @@ def _passphrase(args) -> str | None:
 
 
 def inspect(args) -> int:
-    from wizard.core.keys import (cert_info, key_matches, load_certificate, load_private_key,
-                                  normalize_pem, pem_label, read_file)
+    from wizard.core.keys import (cert_info, certificate_file, key_matches, load_certificate,
+                                  load_private_key, normalize_pem, pem_label, read_file)
 
     text = read_file(args.file, "key or certificate")
     label = pem_label(normalize_pem(text)) if text.strip() else ""
@@ -52,7 +52,7 @@ def inspect(args) -> int:
                            "give the private key (e.g. private.key) or the certificate "
                            "(e.g. adobe-io-public.crt)")
     if args.cert:
-        cert = load_certificate(read_file(args.cert, "certificate"))
+        cert = certificate_file(args.cert)
     if cert is not None:
         info = cert_info(cert)
         report["certificate"] = info.as_dict()

@@ -82,7 +82,7 @@ def client_credentials(ims_url: str, client_id: str, client_secret: str,
 
 def _answer(response, what: str, key_note: str) -> dict:
     if response.status_code == 429:
-        raise IMSError(f"IMS is throttling this integration (HTTP 429)",
+        raise IMSError("IMS is throttling this integration (HTTP 429)",
                        f"{retry_after(response)}; cache tokens (`launch-wizard token` does)",
                        code="429", status=429)
     body = json_object(response, what)

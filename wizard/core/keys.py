@@ -184,6 +184,11 @@ def load_certificate(text: str):
                            "copy the whole file again, from BEGIN to END") from None
 
 
+def certificate_file(path: str | os.PathLike):
+    """The certificate in the PEM file at `path` (KeyFileError naming what is wrong)."""
+    return load_certificate(read_file(path, "certificate"))
+
+
 # --- inspecting -------------------------------------------------------------------------------
 
 def fingerprint_sha1(cert) -> str:

@@ -63,13 +63,13 @@ def signing_key(profile: Profile, store: SecretStore):
 def key_note(profile: Profile, key, where: str) -> str:
     """What to compare in the console when IMS cannot match the signature."""
     from wizard.core.errors import KeyFileError
-    from wizard.core.keys import cert_info, key_matches, load_certificate, read_file
+    from wizard.core.keys import cert_info, certificate_file, key_matches
 
     note = f"the JWT was signed with the private key from {where}"
     if not profile.certificate_path:
         return note
     try:
-        cert = load_certificate(read_file(profile.certificate_path, "certificate"))
+        cert = certificate_file(profile.certificate_path)
     except KeyFileError as exc:
         return f"{note}; the certificate {profile.certificate_path} cannot be read ({exc.cause})"
     info = cert_info(cert)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static, Switch, TextArea
 
 from wizard.core.errors import KeyFileError, WizardError
-from wizard.core.keys import (PassphraseNeeded, cert_info, key_matches, load_certificate,
+from wizard.core.keys import (PassphraseNeeded, cert_info, certificate_file, key_matches,
                               load_private_key, read_file)
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Field
@@ -23,7 +23,7 @@ def check_key(text: str, passphrase: str | None, certificate_path: str) -> str:
     key = load_private_key(text, passphrase)
     verdict = f"✓ RSA {key.key_size} private key"
     if certificate_path:
-        cert = load_certificate(read_file(certificate_path, "certificate"))
+        cert = certificate_file(certificate_path)
         if not key_matches(key, cert):
             raise KeyFileError("this key does not match the certificate from step 2 "
                                f"(SHA-1 {cert_info(cert).sha1})",
@@ -67,7 +67,7 @@ class CredentialsStep(Step):
         self.field_of("passphrase").display = False
 
     def on_show_step(self) -> None:
-        profile, state = self.state.profile, self.state
+        profile = self.state.profile
         jwt = profile.is_jwt
         self.query_one("#jwt-part").display = jwt
         self.query_one("#s2s-part").display = not jwt

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Label, Static
 
 from wizard.core.errors import WizardError
-from wizard.core.keys import cert_info, load_certificate, read_file
+from wizard.core.keys import cert_info, certificate_file
 from wizard.tui.steps.base import Step
 
 
@@ -30,7 +30,7 @@ class DoneStep(Step):
             lines.append("               (this sandbox session only: no keyring was usable)")
         if profile.is_jwt and profile.certificate_path:
             try:
-                info = cert_info(load_certificate(read_file(profile.certificate_path, "certificate")))
+                info = cert_info(certificate_file(profile.certificate_path))
                 lines.append(f"certificate    expires {info.not_after:%Y-%m-%d} "
                              f"({info.days_left} days left): make and upload a new one before then")
             except WizardError as exc:

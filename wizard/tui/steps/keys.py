@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, RadioButton,
 
 from wizard.core.errors import KeyFileError, WizardError
 from wizard.core.keys import (KEY_SIZES, PassphraseNeeded, cert_info, generate_pair,
-                              key_matches, load_certificate, load_private_key, openssl_command,
+                              certificate_file, key_matches, load_private_key, openssl_command,
                               read_file)
 from wizard.core.profile import config_dir
 from wizard.tui.steps.base import Step
@@ -156,7 +156,7 @@ class KeysStep(Step):
             return
         call(self.field_of("key-path").show_error, None)
         try:
-            cert = load_certificate(read_file(cert_path, "certificate"))
+            cert = certificate_file(cert_path)
         except KeyFileError as exc:
             call(self.field_of("cert-path").show_error, str(exc))
             return

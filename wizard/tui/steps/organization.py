@@ -83,7 +83,7 @@ class OrganizationStep(Step):
             self.bring_into_view("#created")
             return
         self.query_one("#org-id", Input).value = made.org_id
-        lines = [f"✓ Created. The console now shows what you would copy:",
+        lines = ["✓ Created. The console now shows what you would copy:",
                  f"  client ID (API key)  {made.client_id}",
                  f"  client secret        saved in {self.state.storage_description()}"]
         if made.technical_account_id and self.state.profile.is_jwt:

@@ -9,7 +9,7 @@ from textual.widgets import Button, Checkbox, Label, Static
 
 from wizard.core.console import UPLOAD_STEPS
 from wizard.core.errors import WizardError
-from wizard.core.keys import cert_info, load_certificate, read_file
+from wizard.core.keys import cert_info, certificate_file, load_certificate, read_file
 from wizard.tui.clipboard import copy
 from wizard.tui.steps.base import Step
 
@@ -37,7 +37,7 @@ class UploadStep(Step):
         self.query_one("#cert-file", Static).update(f"Certificate: {profile.certificate_path or '(none yet: see step 2)'}")
         self.query_one("#uploaded", Checkbox).value = "upload" in profile.steps_done
         try:
-            info = cert_info(load_certificate(read_file(profile.certificate_path, "certificate")))
+            info = cert_info(certificate_file(profile.certificate_path))
         except WizardError as exc:
             self.query_one("#fingerprint", Static).update(f"[red]{exc}[/]")
             return
