@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 
-from wizard.commands.output import FAIL, OK, duration, load, mask, say, secrets_for, warn
+from wizard.commands.output import (FAIL, OK, duration, load, mask, read_secret, say, secrets_for,
+                                    warn)
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
 from wizard.core.profile import LABELS, Profile, ProfileStore
 from wizard.core.tokens import TokenResult, get_token, secret_source
@@ -14,19 +14,6 @@ from wizard.core.tokens import TokenResult, get_token, secret_source
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
 CERT_WARN_DAYS = 30
-
-
-def _read_secret(prompt: str) -> str:
-    if sys.stdin.isatty():
-        import getpass
-
-        value = getpass.getpass(f"{prompt}: ")
-    else:
-        value = sys.stdin.readline().rstrip("\r\n")
-    if not value.strip():
-        raise ConfigError(f"no {prompt.lower()} was given on standard input",
-                          "pipe it in, e.g. `printf '%s\\n' \"$SECRET\" | launch-wizard configure ...`")
-    return value
 
 
 _FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email",
@@ -44,8 +31,8 @@ def configure(args) -> int:
     if args.insecure_storage:
         changes["storage"] = "file"
     profile = profile.with_changes(**changes)
-    client_secret = _read_secret("Client secret") if args.client_secret_stdin else None
-    passphrase = _read_secret("Key passphrase") if args.key_passphrase_stdin else None
+    client_secret = read_secret("Client secret") if args.client_secret_stdin else None
+    passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
 
     key_pem = key = None
     if args.private_key_path:

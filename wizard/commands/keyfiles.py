@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 
-from wizard.commands.output import FAIL, OK, say
+from wizard.commands.output import FAIL, OK, read_secret, say
 from wizard.core.errors import KeyFileError
 
 
@@ -22,16 +21,6 @@ def keygen(args) -> int:
     return 0
 
 
-def _passphrase(args) -> str | None:
-    if not args.passphrase_stdin:
-        return None
-    if sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass("Key passphrase: ")
-    return sys.stdin.readline().rstrip("\r\n")
-
-
 def inspect(args) -> int:
     from wizard.core.keys import (cert_info, certificate_file, key_matches, load_certificate,
                                   load_private_key, normalize_pem, pem_label, read_file)
@@ -42,7 +31,7 @@ def inspect(args) -> int:
     problems: list[str] = []
     key = cert = None
     if args.cert or label.endswith("PRIVATE KEY"):
-        key = load_private_key(text, _passphrase(args))
+        key = load_private_key(text, read_secret("Key passphrase") if args.passphrase_stdin else None)
         report["key"] = {"type": "RSA", "bits": key.key_size}
     elif label == "CERTIFICATE":
         cert = load_certificate(text)

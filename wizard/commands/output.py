@@ -43,6 +43,22 @@ def duration(seconds: float) -> str:
     return f"{minutes} min" if minutes else f"{seconds} s"
 
 
+def read_secret(prompt: str) -> str:
+    """A secret from the terminal (not echoed) or one line of standard input; never an option."""
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(f"{prompt}: ")
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value.strip():
+        from wizard.core.errors import ConfigError
+
+        raise ConfigError(f"no {prompt.lower()} was given on standard input",
+                          "pipe it in, e.g. `printf '%s\\n' \"$SECRET\" | launch-wizard ...`")
+    return value
+
+
 def load(args) -> tuple[Profile, ProfileStore]:
     """The profile `--profile` names, with LAUNCH_WIZARD_* variables applied over it."""
     store = ProfileStore()

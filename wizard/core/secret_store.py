@@ -214,12 +214,11 @@ class SecretStore:
     def set(self, profile: str, kind: str, value: str) -> None:
         user = f"{profile}:{kind}"
         encoded = _encode(value)
+        old_head = self._call(f"reading {user}", "get_password", user)  # its chunks go after
         if len(_SINGLE) + len(encoded) <= CHUNK_SIZE:
-            old_head = self._call(f"reading {user}", "get_password", user)
             self._write(user, _SINGLE + encoded)
             self._drop_chunks(user, old_head)
             return
-        old_head = self._call(f"reading {user}", "get_password", user)
         generation = _random.token_hex(4)
         chunks = [encoded[i:i + CHUNK_SIZE] for i in range(0, len(encoded), CHUNK_SIZE)]
         try:

@@ -170,9 +170,6 @@ class WizardApp(App):
     def mark_unsaved(self, what: str, unsaved: bool) -> None:
         (self.unsaved.add if unsaved else self.unsaved.discard)(what)
 
-    def mark_saved(self, what: str) -> None:
-        self.unsaved.discard(what)
-
     def action_quit_wizard(self) -> None:
         if not self.unsaved:
             self.exit()

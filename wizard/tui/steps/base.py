@@ -67,7 +67,7 @@ class Step(VerticalScroll):
             field.show_error(str(exc))
             return False
         field.show_error(None)
-        self.app.mark_saved(control_id)
+        self.app.mark_unsaved(control_id, False)
         return True
 
     def fail(self, exc: WizardError, control_id: str | None = None) -> None:
