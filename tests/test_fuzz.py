@@ -92,7 +92,7 @@ REACTOR_KEYS = ["data", "errors", "error_code", "message", "meta"]
 @given(response=answers(IMS_KEYS), divisor=st.sampled_from([1.0, 1000.0]))
 def test_ims_answers_become_tokens_or_typed_errors(response, divisor):
     try:
-        token = ims._token(ims._answer(response, "the token request", ""), divisor)
+        token = ims._token(ims._answer(response, "the token request"), divisor)
     except WizardError as exc:
         assert exc.cause and exc.exit_code in (3, 4)
     else:

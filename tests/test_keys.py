@@ -52,7 +52,7 @@ def test_encrypted_keys_pkcs8_and_pkcs1():
         assert same_key(keys.load_private_key(text.replace("\n", "\\n"), "s3cret"))
         with pytest.raises(keys.PassphraseNeeded, match="encrypted: it needs its passphrase"):
             keys.load_private_key(text)
-        with pytest.raises(KeyFileError, match="wrong passphrase"):
+        with pytest.raises(keys.WrongPassphrase, match="wrong passphrase"):
             keys.load_private_key(text, "nope")
 
 

@@ -22,8 +22,8 @@ _FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technica
 
 
 def configure(args) -> int:
-    from wizard.core.keys import (PassphraseNeeded, certificate_file, key_matches, load_private_key,
-                                  read_file)
+    from wizard.core.errors import PassphraseNeeded
+    from wizard.core.keys import certificate_file, key_matches, load_private_key, read_file
 
     profiles = ProfileStore()
     profile = profiles.load(args.profile)  # the saved profile, without the environment over it
@@ -61,8 +61,8 @@ def configure(args) -> int:
                 say(f"{OK} {kind.replace('_', ' ')} saved in {store.describe()}")
             store.delete(profile.name, "token")  # the credential may have changed
         except SecretStoreError as exc:
-            exc.cause = f"the profile was saved, but its secrets were not: {exc.cause}"
-            raise
+            raise SecretStoreError(f"the profile was saved, but its secrets were not: {exc.cause}",
+                                   exc.fix, subject=exc.subject) from None
     if profile.is_jwt:
         warn(JWT_NOTE)
     missing = profile.missing_for_token()

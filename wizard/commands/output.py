@@ -66,7 +66,7 @@ def load(args) -> tuple[Profile, ProfileStore]:
 
 
 def secrets_for(profile: Profile) -> SecretStore:
-    store = store_for(profile.storage)
+    store = store_for(profile.storage, profile.keyring_service)
     if store.plaintext:
         warn(PLAINTEXT_WARNING.format(path=store.backend.path))
     return store

@@ -1,6 +1,8 @@
 """Typed errors that cross layers: a one-line cause, a one-line fix, and an exit code.
 
-The CLI and the TUI only render these; they never parse messages.
+The CLI and the TUI only render these; they decide by type (and by `subject`), never by text.
+`fix` is written for the command line; `subject` names what the user has to correct (a profile
+field or a secret kind, see SUBJECTS) so that the wizard can point at its own step instead.
 """
 
 from __future__ import annotations
@@ -12,14 +14,24 @@ EXIT_REFUSED = 3
 EXIT_NETWORK = 4
 EXIT_SECRET_STORE = 5
 
+# What an error can ask the user to correct, beyond the profile's own fields.
+SECRET_SUBJECTS = ("client_secret", "private_key", "key_passphrase")
+OTHER_SUBJECTS = (
+    "token",  # get a new access token
+    "rights",  # the integration's role or product profile
+    "secret_store",  # the keyring
+    "certificate",  # the certificate uploaded to the console
+)
+
 
 class WizardError(Exception):
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, cause: str, fix: str = "") -> None:
+    def __init__(self, cause: str, fix: str = "", *, subject: str = "") -> None:
         super().__init__(cause)
         self.cause = cause
         self.fix = fix
+        self.subject = subject
 
     def __str__(self) -> str:
         return f"{self.cause}\n  fix: {self.fix}" if self.fix else self.cause
@@ -33,19 +45,36 @@ class KeyFileError(WizardError):
     """A private key or certificate cannot be used (bad PEM, wrong type, exists already...)."""
 
 
+class PassphraseNeeded(KeyFileError):
+    """The key is encrypted and no passphrase was given (the wizard then shows the field)."""
+
+
+class WrongPassphrase(KeyFileError):
+    """The key is encrypted and the passphrase given does not open it."""
+
+
 class RefusedError(WizardError):
     """Adobe (or the sandbox) answered and said no."""
 
     exit_code = EXIT_REFUSED
 
-    def __init__(self, cause: str, fix: str = "", *, code: str = "", status: int = 0) -> None:
-        super().__init__(cause, fix)
+    def __init__(self, cause: str, fix: str = "", *, code: str = "", status: int = 0,
+                 subject: str = "") -> None:
+        super().__init__(cause, fix, subject=subject)
         self.code = code
         self.status = status
 
 
 class IMSError(RefusedError):
     """IMS refused a token request: `code` is IMS's `error`, `cause` its description."""
+
+
+class SignatureMismatch(IMSError):
+    """IMS could not match the JWT's signature to any certificate of the integration."""
+
+
+class ScopeRefused(IMSError):
+    """IMS refused the metascopes (JWT) or scopes (OAuth Server-to-Server) asked for."""
 
 
 class ReactorError(RefusedError):
@@ -56,6 +85,10 @@ class NetworkError(WizardError):
     """The server could not be reached or answered something that is not the API."""
 
     exit_code = EXIT_NETWORK
+
+
+class UntrustedCertificate(NetworkError):
+    """The server's TLS certificate is not trusted here (a TLS-inspecting proxy, mostly)."""
 
 
 class SecretStoreError(WizardError):

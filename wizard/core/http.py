@@ -6,12 +6,11 @@ httpx is imported only when a request is actually made (the cached-token path ne
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from urllib.parse import urlsplit
 
-from wizard.core.errors import NetworkError
+from wizard.core.errors import NetworkError, UntrustedCertificate
 
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
@@ -40,33 +39,48 @@ def _verify():
                            "point SSL_CERT_FILE at a readable PEM file of CA certificates") from None
 
 
-def _explain(exc: Exception, url: str) -> NetworkError:
-    httpx = _httpx()
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what caused it: httpx wraps httpcore, which wraps the socket's own error."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
+
+def _explain(exc: Exception, url: str) -> NetworkError:
+    import socket
+    import ssl
+
+    httpx = _httpx()
     parts = urlsplit(url)
     where = parts.netloc or url
-    text = str(exc)
+    causes = _causes(exc)
+
+    def found(kind: type[BaseException]) -> BaseException | None:
+        return next((c for c in causes if isinstance(c, kind)), None)
+
     if isinstance(exc, httpx.ProxyError):
-        return NetworkError(f"the proxy failed to reach {where}: {text}",
+        return NetworkError(f"the proxy failed to reach {where}: {exc}",
                             "check HTTPS_PROXY / HTTP_PROXY / NO_PROXY")
     if isinstance(exc, httpx.ConnectTimeout):
         return NetworkError(f"timed out connecting to {where}",
                             "check your network, proxy (HTTPS_PROXY) and the URL")
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(f"{where} did not answer in time", "try again in a moment")
-    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-        reason = text.split("certificate verify failed:", 1)[-1] if "verify failed:" in text else text
-        reason = re.sub(r"\s*\(_ssl\.c:\d+\)", "", reason).strip(" ()")
-        return NetworkError(f"the TLS certificate of {where} is not trusted ({reason})", TLS_FIX)
-    if any(s in text for s in ("Name or service not known", "nodename nor servname",
-                               "Temporary failure in name resolution", "getaddrinfo failed",
-                               "No address associated")):
+    untrusted = found(ssl.SSLCertVerificationError)
+    if untrusted is not None:
+        reason = getattr(untrusted, "verify_message", "") or "certificate verify failed"
+        return UntrustedCertificate(f"the TLS certificate of {where} is not trusted ({reason})",
+                                    TLS_FIX)
+    if found(socket.gaierror) is not None:
         return NetworkError(f"cannot resolve the host name {parts.hostname}",
                             "check the URL and your DNS or network connection")
-    if "refused" in text.lower():
+    if found(ConnectionRefusedError) is not None:
         return NetworkError(f"connection refused by {where}",
                             "is the server running? check the URL (e.g. --ims-url, --reactor-url)")
-    return NetworkError(f"cannot reach {where}: {text or type(exc).__name__}",
+    return NetworkError(f"cannot reach {where}: {exc or type(exc).__name__}",
                         "check your network connection and the URL")
 
 
@@ -97,7 +111,7 @@ def request(method: str, url: str, **kwargs):
                     response = client.request(method, url, **kwargs)
                 except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                     error = _explain(exc, url)
-                    if error.fix == TLS_FIX or not _may_wait(attempt, wait, deadline):
+                    if isinstance(error, UntrustedCertificate) or not _may_wait(attempt, wait, deadline):
                         raise error from None  # an untrusted certificate stays untrusted
                 else:
                     status = response.status_code

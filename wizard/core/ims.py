@@ -7,7 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from wizard.core.errors import IMSError
+from wizard.core.errors import IMSError, ScopeRefused, SignatureMismatch
 from wizard.core.http import json_object, request, retry_after
 
 JWT_LIFETIME_S = 300  # what Adobe's own libraries use
@@ -59,13 +59,12 @@ def sign_jwt(claims: dict, private_key) -> str:
     return f"{signing_input}.{_b64url(signature)}"
 
 
-def exchange_jwt(ims_url: str, client_id: str, client_secret: str, jwt_token: str,
-                 key_note: str = "") -> Token:
+def exchange_jwt(ims_url: str, client_id: str, client_secret: str, jwt_token: str) -> Token:
     """POST /ims/exchange/jwt; `expires_in` is in MILLISECONDS here."""
     response = request("POST", f"{ims_url.rstrip('/')}/ims/exchange/jwt", data={
         "client_id": client_id, "client_secret": client_secret, "jwt_token": jwt_token,
     })
-    body = _answer(response, "the JWT exchange", key_note)
+    body = _answer(response, "the JWT exchange")
     return _token(body, divisor=1000.0)
 
 
@@ -76,18 +75,18 @@ def client_credentials(ims_url: str, client_id: str, client_secret: str,
         "grant_type": "client_credentials", "client_id": client_id,
         "client_secret": client_secret, "scope": ",".join(scopes),
     })
-    body = _answer(response, "the token request", "")
+    body = _answer(response, "the token request")
     return _token(body, divisor=1.0)
 
 
-def _answer(response, what: str, key_note: str) -> dict:
+def _answer(response, what: str) -> dict:
     if response.status_code == 429:
         raise IMSError("IMS is throttling this integration (HTTP 429)",
                        f"{retry_after(response)}; cache tokens (`launch-wizard token` does)",
                        code="429", status=429)
     body = json_object(response, what)
     if response.status_code != 200 or "error" in body:
-        raise ims_error(response.status_code, body, key_note)
+        raise ims_error(response.status_code, body)
     return body
 
 
@@ -103,36 +102,39 @@ def _token(body: dict, divisor: float) -> Token:
                  str(body.get("token_type") or "bearer"))
 
 
-def ims_error(status: int, body: dict, key_note: str = "") -> IMSError:
+def ims_error(status: int, body: dict) -> IMSError:
+    """The typed error for an IMS refusal, with a fix in plain words for each common failure."""
     code = str(body.get("error") or body.get("error_code") or f"HTTP {status}")
     description = str(body.get("error_description") or body.get("message") or "no description")
-    return IMSError(f"IMS refused ({code}): {description}", advice(code, description, key_note),
-                    code=code, status=status)
-
-
-def advice(code: str, description: str, key_note: str = "") -> str:
-    """A fix in plain words for each failure Adobe's users trip over."""
-    lowered = description.lower()
-    if code == "invalid_client" and "secret" in lowered:
-        return ("the client secret is wrong: copy it again from the Developer Console and run "
-                "`launch-wizard configure --client-secret-stdin`")
-    if code == "invalid_client":
-        return ("IMS does not know this client ID (API key), or the JWT's audience names another "
-                "one: check the client ID and the IMS URL")
-    if code == "invalid_token" and "signature" in lowered:
-        return ("the private key does not belong to any certificate uploaded for this integration, "
-                "or that certificate expired: upload the certificate made with this key "
-                "(or use the key of the uploaded certificate)" + (f"; {key_note}" if key_note else ""))
-    if code == "invalid_token":
-        return ("the JWT could not be read or has expired: check this computer's clock, "
-                "then try again")
+    cause = f"IMS refused ({code}): {description}"
+    if code == "invalid_signature" or (code == "invalid_token" and SIGNATURE_MISMATCH in description):
+        fix = ("the private key does not belong to any certificate uploaded for this integration, "
+               "or that certificate expired: upload the certificate made with this key "
+               "(or use the key of the uploaded certificate)")
+        return SignatureMismatch(cause, fix, code=code, status=status, subject="certificate")
     if code == "invalid_scope":
-        return ("the integration does not have these metascopes: clear them "
-                "(`launch-wizard configure --metascope ''`) so the wizard finds the right one, "
-                "or set the one the Developer Console shows")
-    if code == "bad_request":
-        return ("the organization ID or technical account ID is malformed or does not belong "
-                "to this integration: copy both again from the Developer Console")
-    if code in ("unauthorized_client", "invalid_grant"):
-        return "this credential cannot use this grant: check the credential type (JWT or OAuth S2S)"
-    return "check the profile with `launch-wizard status`; if it looks right, try again later"
+        return ScopeRefused(cause, "the integration does not have these metascopes: clear them "
+                                   "(`launch-wizard configure --metascope ''`) so the right one is "
+                                   "found, or set the one the Developer Console shows",
+                            code=code, status=status, subject="metascopes")
+    fix, subject = _ADVICE.get(code, _ADVICE["?"])
+    if code == "invalid_client" and status == 401:  # 400: unknown client; 401: wrong secret
+        fix, subject = ("the client secret is wrong: copy it again from the Developer Console and "
+                        "run `launch-wizard configure --client-secret-stdin`", "client_secret")
+    return IMSError(cause, fix, code=code, status=status, subject=subject)
+
+
+_ADVICE = {
+    "invalid_client": ("IMS does not know this client ID (API key), or the JWT's audience names "
+                       "another one: check the client ID and the IMS URL", "client_id"),
+    "invalid_token": ("the JWT could not be read or has expired: check this computer's clock, "
+                      "then try again", ""),
+    "bad_request": ("the organization ID or technical account ID is malformed or does not belong "
+                    "to this integration: copy both again from the Developer Console",
+                    "technical_account_id"),
+    "unauthorized_client": ("this credential cannot use this grant: check the credential type "
+                            "(JWT or OAuth Server-to-Server)", "auth_type"),
+    "invalid_grant": ("this credential cannot use this grant: check the credential type "
+                      "(JWT or OAuth Server-to-Server)", "auth_type"),
+    "?": ("check the profile with `launch-wizard status`; if it looks right, try again later", ""),
+}

@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.core.errors import KeyFileError
+from wizard.core.errors import KeyFileError, PassphraseNeeded, WrongPassphrase
 
 KEY_SIZES = (2048, 3072, 4096)
 MAX_DAYS = 365
@@ -25,10 +25,6 @@ _PEM_BLOCK = re.compile(
     r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END ([A-Z0-9 ]+)-----|$)", re.S
 )
 _PEM_HEADER = re.compile(r"^(Proc-Type|DEK-Info):\s*(\S+)$")
-
-
-class PassphraseNeeded(KeyFileError):
-    """The key is encrypted and no passphrase was given (the wizard then shows the field)."""
 
 
 def openssl_command(bits: int = 2048, days: int = MAX_DAYS, key_name: str = KEY_FILE,
@@ -46,7 +42,8 @@ def read_file(path: str | os.PathLike, what: str) -> str:
     except FileNotFoundError:
         raise KeyFileError(f"{what} file not found: {p}", "check the path") from None
     except IsADirectoryError:
-        raise KeyFileError(f"{what} path is a folder, not a file: {p}") from None
+        raise KeyFileError(f"{what} path is a folder, not a file: {p}",
+                           "give the path of the file inside it") from None
     except PermissionError:
         raise KeyFileError(f"cannot read {what} file {p}: permission denied",
                            "run as the file's owner or fix its permissions") from None
@@ -102,10 +99,11 @@ def _check_rsa(key: object):
     if not isinstance(key, rsa.RSAPrivateKey):
         kind = type(key).__name__.removeprefix("_").replace("PrivateKey", "") or "non-RSA"
         raise KeyFileError(f"this is an {kind} key; Adobe needs RSA",
-                           f"generate one with `launch-wizard keygen` or `{openssl_command()}`")
+                           f"generate one with `launch-wizard keygen` or `{openssl_command()}`",
+                           subject="private_key")
     if key.key_size < 2048:
         raise KeyFileError(f"the RSA key is {key.key_size} bits; Adobe needs at least 2048",
-                           "generate a new key with `launch-wizard keygen`")
+                           "generate a new key with `launch-wizard keygen`", subject="private_key")
     return key
 
 
@@ -129,25 +127,26 @@ def load_private_key(text: str, passphrase: str | None = None):
         label == "OPENSSH PRIVATE KEY" and b"bcrypt" in _b64_body(pem))
     if encrypted and not passphrase:
         raise PassphraseNeeded("the private key is encrypted: it needs its passphrase",
-                               "enter the passphrase the key was made with")
+                               "enter the passphrase the key was made with",
+                               subject="key_passphrase")
     password = passphrase.encode() if (passphrase and encrypted) else None
     loader = (serialization.load_ssh_private_key if label == "OPENSSH PRIVATE KEY"
               else serialization.load_pem_private_key)
     try:
         key = loader(pem.encode(), password=password)
-    except (ValueError, TypeError) as exc:
-        if encrypted and ("password" in str(exc).lower() or "decrypt" in str(exc).lower()
-                          or "bad decrypt" in str(exc).lower()):
-            raise KeyFileError("wrong passphrase for the private key",
-                               "type the passphrase again") from None
+    except (ValueError, TypeError):
+        # cryptography says "wrong password" and "damaged" with the same exception type
         if encrypted:
-            raise KeyFileError("wrong passphrase for the private key, or the key is damaged",
-                               "type the passphrase again, or copy the whole key again") from None
+            raise WrongPassphrase("wrong passphrase for the private key",
+                                  "type the passphrase again; if it is right, the key is damaged: "
+                                  "copy it again", subject="key_passphrase") from None
         raise KeyFileError("the private key's PEM is damaged (truncated or altered)",
-                           "copy the whole file again, from BEGIN to END") from None
+                           "copy the whole file again, from BEGIN to END",
+                           subject="private_key") from None
     except Exception as exc:  # cryptography raises UnsupportedAlgorithm and friends
         raise KeyFileError(f"the private key cannot be read ({type(exc).__name__})",
-                           "copy the whole file again, or generate a new key") from None
+                           "copy the whole file again, or generate a new key",
+                           subject="private_key") from None
     return _check_rsa(key)
 
 
@@ -263,7 +262,8 @@ def generate_key(bits: int = 2048):
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     if bits not in KEY_SIZES:
-        raise KeyFileError(f"key size must be one of {', '.join(map(str, KEY_SIZES))}, not {bits}")
+        raise KeyFileError(f"key size must be one of {', '.join(map(str, KEY_SIZES))}, not {bits}",
+                           "use 2048 (Adobe's recipe), 3072 or 4096")
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
@@ -277,7 +277,8 @@ def make_certificate(key, days: int = MAX_DAYS, common_name: str = "launch-wizar
         raise KeyFileError(f"certificate validity must be 1 to {MAX_DAYS} days, not {days}",
                            "Adobe refuses certificates valid for longer than a year")
     if country and len(country) != 2:
-        raise KeyFileError(f"country must be a two-letter code, not {country!r}")
+        raise KeyFileError(f"country must be a two-letter code, not {country!r}",
+                           "use an ISO 3166 code such as US or DE")
     attrs = [x509.NameAttribute(NameOID.COMMON_NAME, common_name or "launch-wizard")]
     if organization:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
@@ -343,7 +344,8 @@ def generate_pair(out_dir: str | os.PathLike, bits: int = 2048, days: int = MAX_
     folder = Path(out_dir).expanduser()
     key_path, cert_path = folder / key_name, folder / cert_name
     if key_path == cert_path:
-        raise KeyFileError("the key and the certificate need different file names")
+        raise KeyFileError("the key and the certificate need different file names",
+                           "give --key-name and --cert-name different values")
     for path in (key_path, cert_path):
         if path.exists():
             raise KeyFileError(f"{path} already exists; refusing to overwrite it",
@@ -355,7 +357,8 @@ def generate_pair(out_dir: str | os.PathLike, bits: int = 2048, days: int = MAX_
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise KeyFileError(f"cannot create folder {folder}: {exc.strerror}") from None
+        raise KeyFileError(f"cannot create folder {folder}: {exc.strerror}",
+                           "choose a folder you can write to") from None
     write_new_file(key_path, key_pem(key), 0o600)
     write_new_file(cert_path, cert_pem(cert), 0o644)
     return GeneratedPair(key_path.resolve(), cert_path.resolve(), key, cert)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
+import threading
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -34,6 +36,7 @@ JWT_ONLY_STEPS = ("keys", "upload")
 
 ENV_PREFIX = "LAUNCH_WIZARD_"
 DEFAULT_PROFILE = "default"
+KEYRING_SERVICE = "launch-wizard"
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Profile:
     ims_url: str = IMS_PRODUCTION
     reactor_url: str = REACTOR_PRODUCTION
     storage: str = "keyring"
+    keyring_service: str = KEYRING_SERVICE  # the sandbox's profile keeps its secrets apart
     steps_done: list[str] = field(default_factory=list)
 
     @property
@@ -83,6 +87,7 @@ class Profile:
             raise ConfigError(
                 f"profile {self.name!r} is missing: {names}",
                 f"run `launch-wizard configure --profile {self.name} {flags}` or the wizard",
+                subject=missing[0],
             )
 
 
@@ -101,6 +106,7 @@ LABELS = {
     "ims_url": "IMS URL",
     "reactor_url": "Reactor URL",
     "storage": "secret storage",
+    "keyring_service": "keyring service",
     "steps_done": "steps done",
 }
 FIELD_NAMES = tuple(f.name for f in fields(Profile))
@@ -223,6 +229,7 @@ VALIDATORS = {
     "ims_url": _url("IMS URL"),
     "reactor_url": _url("Reactor URL"),
     "storage": _one_of("secret storage", STORAGES),
+    "keyring_service": lambda v: _single_token("keyring service", v) or KEYRING_SERVICE,
     "steps_done": _steps,
 }
 
@@ -267,11 +274,16 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("launch-wizard", appauthor=False))
 
 
+_WRITE_LOCK = threading.Lock()  # one writer at a time in this process (read-modify-write)
+
+
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that a crash leaves the old file or the new, never a mix."""
+    """Replace `path` with `data` so that a crash leaves the old file or the new, never a mix.
+
+    Safe from several threads: each write has a temp file of its own."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         os.fchmod(fd, mode)
         os.write(fd, data)
@@ -291,10 +303,10 @@ def _drop_orphans(path: Path) -> None:
     """Remove temp files left by writers that were killed mid-write (their pid is gone)."""
     for orphan in path.parent.glob(f".{path.name}.*.tmp"):
         try:
-            os.kill(int(orphan.name.rsplit(".", 2)[-2]), 0)
+            os.kill(int(orphan.name.rsplit(".", 3)[-3]), 0)
         except ProcessLookupError:
             orphan.unlink(missing_ok=True)
-        except (ValueError, PermissionError):
+        except (ValueError, PermissionError, IndexError):
             continue
 
 
@@ -348,19 +360,20 @@ class ProfileStore:
         return profile
 
     def save(self, profile: Profile) -> None:
-        import tomli_w
-
-        profiles = self._read()
-        profiles[profile.name] = {
-            n: getattr(profile, n) for n in FIELD_NAMES if n != "name"
-        }
-        write_atomically(self.path, tomli_w.dumps({"profiles": profiles}).encode())
+        with _WRITE_LOCK:
+            profiles = self._read()
+            profiles[profile.name] = {n: getattr(profile, n) for n in FIELD_NAMES if n != "name"}
+            self._write(profiles)
 
     def delete(self, name: str) -> bool:
+        with _WRITE_LOCK:
+            profiles = self._read()
+            if profiles.pop(name, None) is None:
+                return False
+            self._write(profiles)
+            return True
+
+    def _write(self, profiles: dict[str, dict]) -> None:
         import tomli_w
 
-        profiles = self._read()
-        if profiles.pop(name, None) is None:
-            return False
         write_atomically(self.path, tomli_w.dumps({"profiles": profiles}).encode())
-        return True

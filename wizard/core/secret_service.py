@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 APPLICATION = "Python keyring library"  # what keyring's backend stamps on its items
 
 
-def applies(environ=os.environ) -> bool:
-    """True on a desktop-bus system where keyring has not been configured by the user."""
+def applies(environ: Mapping[str, str] = os.environ) -> bool:
+    """True where keyring itself would pick the Secret Service: a desktop-bus system, keyring
+    not configured by the user, and not KDE (where keyring prefers KWallet)."""
     if not sys.platform.startswith(("linux", "freebsd")):
         return False
     if environ.get("PYTHON_KEYRING_BACKEND"):
+        return False
+    if "KDE" in environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":"):
         return False
     config_home = Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
     if (config_home / "python_keyring" / "keyringrc.cfg").exists():

@@ -19,8 +19,9 @@ import threading
 from pathlib import Path
 
 from wizard.core.errors import SecretStoreError
+from wizard.core.profile import ENV_SECRETS, KEYRING_SERVICE, config_dir, write_atomically
 
-SERVICE = "launch-wizard"
+SERVICE = KEYRING_SERVICE
 SANDBOX_SERVICE = "launch-wizard-sandbox"
 KINDS = ("client_secret", "private_key", "key_passphrase", "token")
 CHUNK_SIZE = 1000
@@ -29,11 +30,15 @@ TIMEOUT_S = 10.0
 _SINGLE = "v1:"
 _CHUNKED = "v1chunks:"
 
-NO_KEYRING_FIX = (
-    "start and unlock a Secret Service (e.g. gnome-keyring), or set LAUNCH_WIZARD_CLIENT_SECRET "
-    "and LAUNCH_WIZARD_PRIVATE_KEY in the environment, or opt in to a plaintext file with "
-    "`launch-wizard configure --insecure-storage`"
+NO_KEYRING_ALTERNATIVES = (
+    "set LAUNCH_WIZARD_CLIENT_SECRET and LAUNCH_WIZARD_PRIVATE_KEY in the environment, or opt in "
+    "to a plaintext file with `launch-wizard configure --insecure-storage`"
 )
+NO_KEYRING_FIX = "start and unlock a Secret Service (e.g. gnome-keyring), or " + NO_KEYRING_ALTERNATIVES
+
+
+class KeyringTimeout(SecretStoreError):
+    """The keyring did not answer in time (its call may still be running in its thread)."""
 
 
 class MemoryBackend:
@@ -77,8 +82,6 @@ class FileBackend:
                                    "repair it or move it aside and enter the secrets again") from None
 
     def _save(self, data: dict) -> None:
-        from wizard.core.profile import write_atomically
-
         write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode(), 0o600)
 
     def get_password(self, service: str, user: str) -> str | None:
@@ -133,9 +136,9 @@ def _with_timeout(fn, timeout: float, what: str):
     thread.start()
     thread.join(timeout)
     if thread.is_alive():
-        raise SecretStoreError(f"the keyring did not answer within {timeout:g} s ({what})",
-                               "unlock the keyring, or check that its service is running; "
-                               + NO_KEYRING_FIX.split(", or ", 1)[1])
+        raise KeyringTimeout(f"the keyring did not answer within {timeout:g} s ({what})",
+                             "unlock the keyring, or check that its service is running; or "
+                             + NO_KEYRING_ALTERNATIVES)
     error = box.get("error")
     if isinstance(error, SecretStoreError):
         raise error
@@ -159,12 +162,13 @@ class SecretStore:
     def __init__(self, service: str = SERVICE, backend=None, timeout: float = TIMEOUT_S) -> None:
         self.service = service
         self._backend = backend
+        self._found = backend is None  # the backend is ours to find (and to drop)
         self.timeout = timeout
 
     @property
     def backend(self):
         if self._backend is None:
-            self._backend = _with_timeout(_system_keyring, self.timeout, "finding the keyring")
+            self._backend = self._timed(_system_keyring, "finding the keyring")
         return self._backend
 
     @property
@@ -177,20 +181,37 @@ class SecretStore:
             return backend.name
         return f"keyring ({getattr(backend, 'name', type(backend).__name__)}, service {self.service})"
 
+    def _timed(self, fn, what: str):
+        try:
+            return _with_timeout(fn, self.timeout, what)
+        except KeyringTimeout:
+            # the hung call still holds the connection, which is not thread-safe: next time,
+            # start from a new one
+            if self._found:
+                self._backend = None
+            raise
 
-    def _call(self, what: str, method: str, *args):
+    def _get(self, user: str, what: str = "") -> str | None:
         backend = self.backend
-        return _with_timeout(lambda: getattr(backend, method)(self.service, *args), self.timeout, what)
+        return self._timed(lambda: backend.get_password(self.service, user), what or f"reading {user}")
+
+    def _set(self, user: str, value: str) -> None:
+        backend = self.backend
+        self._timed(lambda: backend.set_password(self.service, user, value), f"saving {user}")
+
+    def _delete(self, user: str, what: str = "") -> None:
+        backend = self.backend
+        self._timed(lambda: backend.delete_password(self.service, user), what or f"deleting {user}")
 
     def _write(self, user: str, value: str) -> None:
-        self._call(f"saving {user}", "set_password", user, value)
-        if self._call(f"reading back {user}", "get_password", user) != value:
+        self._set(user, value)
+        if self._get(user, f"reading back {user}") != value:
             raise SecretStoreError(f"the keyring did not keep {user} (read back differs)",
                                    NO_KEYRING_FIX)
 
     def get(self, profile: str, kind: str) -> str | None:
         user = f"{profile}:{kind}"
-        head = self._call(f"reading {user}", "get_password", user)
+        head = self._get(user)
         if head is None:
             return None
         try:
@@ -198,7 +219,7 @@ class SecretStore:
                 return base64.b64decode(head[len(_SINGLE):], validate=True).decode()
             if head.startswith(_CHUNKED):
                 generation, count, digest = head[len(_CHUNKED):].split(":")
-                parts = [self._call(f"reading {user}", "get_password", f"{user}#{generation}.{i}")
+                parts = [self._get(f"{user}#{generation}.{i}", f"reading {user}")
                          for i in range(int(count))]
                 if any(p is None for p in parts):
                     raise ValueError("a chunk is missing")
@@ -214,7 +235,7 @@ class SecretStore:
     def set(self, profile: str, kind: str, value: str) -> None:
         user = f"{profile}:{kind}"
         encoded = _encode(value)
-        old_head = self._call(f"reading {user}", "get_password", user)  # its chunks go after
+        old_head = self._get(user)  # its chunks go after
         if len(_SINGLE) + len(encoded) <= CHUNK_SIZE:
             self._write(user, _SINGLE + encoded)
             self._drop_chunks(user, old_head)
@@ -237,19 +258,19 @@ class SecretStore:
         generation, count, _ = head[len(_CHUNKED):].split(":")
         for i in range(int(count)):
             try:
-                self._call("tidying", "delete_password", f"{user}#{generation}.{i}")
+                self._delete(f"{user}#{generation}.{i}", "tidying")
             except SecretStoreError:
                 pass
 
     def delete(self, profile: str, kind: str) -> None:
         user = f"{profile}:{kind}"
-        head = self._call(f"reading {user}", "get_password", user)
+        head = self._get(user)
         if head is None:
             return
         try:
-            self._call(f"deleting {user}", "delete_password", user)
+            self._delete(user)
         except SecretStoreError:
-            if self._call(f"reading {user}", "get_password", user) is not None:
+            if self._get(user) is not None:
                 raise
         self._drop_chunks(user, head)
 
@@ -258,8 +279,6 @@ def store_for(storage: str, service: str = SERVICE, config_folder: Path | None =
               timeout: float = TIMEOUT_S) -> SecretStore:
     """The store a profile's `storage` setting names ("keyring" or "file")."""
     if storage == "file":
-        from wizard.core.profile import config_dir
-
         folder = config_folder or config_dir()
         return SecretStore(service, FileBackend(folder / "secrets.json"), timeout)
     return SecretStore(service, None, timeout)
@@ -271,8 +290,6 @@ PLAINTEXT_WARNING = ("warning: secrets are stored in a plaintext file (--insecur
 
 def env_secret(kind: str, environ=None) -> str | None:
     """A secret given in the environment (the CI path); LAUNCH_WIZARD_PRIVATE_KEY may be a path."""
-    from wizard.core.profile import ENV_SECRETS
-
     environ = os.environ if environ is None else environ
     var = ENV_SECRETS.get(kind)
     value = environ.get(var, "") if var else ""

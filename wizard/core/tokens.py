@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from wizard.core.errors import ConfigError, IMSError, SecretStoreError
+from wizard.core.errors import ConfigError, ScopeRefused, SecretStoreError, SignatureMismatch
 from wizard.core.ims import Token, client_credentials, exchange_jwt, jwt_claims, sign_jwt
 from wizard.core.profile import ENV_SECRETS, Profile
 from wizard.core.secret_store import SecretStore, env_secret
@@ -55,7 +56,7 @@ def signing_key(profile: Profile, store: SecretStore):
     if not pem:
         raise ConfigError(f"profile {profile.name!r} has no private key",
                           "run `launch-wizard configure --private-key FILE` or set "
-                          "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)")
+                          "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)", subject="private_key")
     key = load_private_key(pem, secret(profile, store, "key_passphrase"))
     return key, where
 
@@ -117,14 +118,15 @@ def metascope_candidates(profile: Profile) -> list[list[str]]:
     return [[m] for m in order]
 
 
-def exchange(profile: Profile, store: SecretStore) -> TokenResult:
-    """A fresh token from IMS (no cache involved)."""
+def exchange(profile: Profile, store: SecretStore,
+             on_signed: Callable[[dict], None] | None = None) -> TokenResult:
+    """A fresh token from IMS (no cache involved). `on_signed` sees the claims of each JWT signed."""
     profile.require_ready()
     client_secret = secret(profile, store, "client_secret")
     if not client_secret:
         raise ConfigError(f"profile {profile.name!r} has no client secret",
                           "run `launch-wizard configure --client-secret-stdin` or set "
-                          "LAUNCH_WIZARD_CLIENT_SECRET")
+                          "LAUNCH_WIZARD_CLIENT_SECRET", subject="client_secret")
     if not profile.is_jwt:
         token = client_credentials(profile.ims_url, profile.client_id, client_secret, profile.scopes)
         return TokenResult(token, "exchange", profile)
@@ -136,28 +138,32 @@ def exchange(profile: Profile, store: SecretStore) -> TokenResult:
         claims = jwt_claims(org_id=profile.org_id, technical_account_id=profile.technical_account_id,
                             client_id=profile.client_id, ims_url=profile.ims_url,
                             metascopes=metascopes)
+        signed = sign_jwt(claims, key)
+        if on_signed is not None:
+            on_signed(claims)
         try:
-            token = exchange_jwt(profile.ims_url, profile.client_id, client_secret,
-                                 sign_jwt(claims, key))
-        except IMSError as exc:
-            if discovering and exc.code == "invalid_scope":
+            token = exchange_jwt(profile.ims_url, profile.client_id, client_secret, signed)
+        except ScopeRefused:
+            if discovering:
                 continue
-            if exc.code == "invalid_token" and "signature" in exc.cause.lower():
-                exc.fix = f"{exc.fix}; {key_note(profile, key, where)}"
             raise
+        except SignatureMismatch as exc:
+            raise SignatureMismatch(exc.cause, f"{exc.fix}; {key_note(profile, key, where)}",
+                                    code=exc.code, status=exc.status, subject=exc.subject) from None
         if discovering:
             learned = replace(profile, metascopes=metascopes)
             return TokenResult(token, "exchange", learned, True,
                                [f"metascope {metascopes[0]} works: saved in the profile"], claims)
         return TokenResult(token, "exchange", profile, claims=claims)
     tried = ", ".join(c[0] for c in candidates)
-    raise IMSError(f"IMS accepted none of the Launch metascopes ({tried})",
-                   "add the Experience Platform Launch API to the integration in the Developer "
-                   "Console, or set the metascope it shows with --metascope",
-                   code="invalid_scope", status=400)
+    raise ScopeRefused(f"IMS accepted none of the Launch metascopes ({tried})",
+                       "add the Experience Platform Launch API to the integration in the Developer "
+                       "Console, or set the metascope it shows with --metascope",
+                       code="invalid_scope", status=400, subject="metascopes")
 
 
-def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False) -> TokenResult:
+def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
+              on_signed: Callable[[dict], None] | None = None) -> TokenResult:
     """A token with more than 10 minutes left: from the cache, else from IMS (then cached)."""
     notes = []
     if not refresh:
@@ -168,7 +174,7 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False) ->
             notes.append(f"token cache unavailable: {exc.cause}")
         if token:
             return TokenResult(token, "cache", profile)
-    result = exchange(profile, store)
+    result = exchange(profile, store, on_signed)
     try:
         remember(result.profile, store, result.token)
     except SecretStoreError as exc:
