@@ -74,18 +74,42 @@ class Terminal:
         self.keys("Enter")
         self.wait_for("Sandbox Company")
         self.keys("F3")
-        self.wait_for("Token copied")
+        self.wait_for("Copied")
         return self.clipboard()
+
+    def quit(self) -> None:
+        """ctrl+q, then wait for the wizard's process to end."""
+        pid = self.wizard_pid()
+        self.keys("C-q")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        raise AssertionError("the wizard did not end after ctrl+q")
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env)
 
 
 @pytest.fixture
-def terminal(secret_service, tmp_path):
-    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color",
-                    **secret_service.env)
-    term = Terminal(env)
+def terminal_env(secret_service, tmp_path) -> dict[str, str]:
+    return clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color",
+                     **secret_service.env)
+
+
+@pytest.fixture
+def terminal(terminal_env):
+    term = Terminal(terminal_env)
+    yield term
+    term.close()
+
+
+@pytest.fixture
+def small_terminal(terminal_env):
+    term = Terminal(terminal_env, 80, 24)
     yield term
     term.close()
 
@@ -99,12 +123,16 @@ def saved_profile(tmp_path) -> str:
     return (tmp_path / "config" / "config.toml").read_text()
 
 
-def test_jwt_flow_by_keyboard_to_a_copied_token(terminal, tmp_path):
+def test_jwt_flow_by_keyboard_at_80x24_and_the_done_steps_commands_work(small_terminal, tmp_path,
+                                                                         terminal_env):
+    terminal = small_terminal
     terminal.start()
     terminal.wait_for("Credential type")
     terminal.keys("Down", "Enter")              # the JWT service account
     terminal.wait_for("Adobe stopped issuing JWT")
-    terminal.keys("Tab", "Enter")               # Create the integration in the sandbox
+    terminal.keys("C-n")                        # the sandbox filled in its organization
+    terminal.wait_for("Which role do I need?")
+    terminal.keys("Down", "Down", "Down", "Down", "Enter")  # Publisher: creates the integration
     terminal.wait_for("Created.")
     terminal.keys("C-n")
     terminal.wait_for("Key and certificate")
@@ -115,20 +143,27 @@ def test_jwt_flow_by_keyboard_to_a_copied_token(terminal, tmp_path):
     terminal.keys("Enter")                      # Upload to the sandbox
     terminal.wait_for("the same fingerprint as yours")
     terminal.keys("C-n")
-    terminal.wait_for("Which role do I need?")
-    terminal.keys("C-n")
-    terminal.wait_for("Client ID (API key)")
-    terminal.keys("Tab", "Tab", "Tab", "Tab", "Enter")  # Use the generated key
-    terminal.wait_for("matches the certificate from step 2")
+    terminal.wait_for("Credentials and private key")
+    terminal.keys("Enter")                      # focus starts on "Use the generated key"
+    terminal.wait_for("matches the certificate from step 3")
     terminal.keys("C-n")
     token = terminal.test_and_copy_token()
+    assert "rights: develop, approve, publish" in " ".join(terminal.screen().split())
     client_id = next(line.split('"')[1] for line in saved_profile(tmp_path).splitlines()
                      if line.startswith("client_id"))
     assert token_claims(token)["client_id"] == client_id
     assert token[20:60] not in terminal.screen()  # copied, never shown
-    terminal.keys("C-q")
-    time.sleep(1)
-    assert "launch-wizard" not in terminal.screen()
+    terminal.keys("C-n")
+    done = terminal.wait_for("Next, in a shell:")
+    commands = [line.split("•", 1)[1].split("  ")[0].strip()
+                for line in done.splitlines() if "• launch-wizard" in line]
+    assert len(commands) == 3
+    for command in commands:  # each runs as written, beside the running wizard
+        argv = command.split()
+        done_cmd = subprocess.run([os.path.join(os.path.dirname(sys.executable), argv[0]), *argv[1:]],
+                                  env=terminal_env, capture_output=True, text=True, timeout=60)
+        assert done_cmd.returncode == 0, (command, done_cmd.stdout, done_cmd.stderr)
+    terminal.quit()
 
 
 def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
@@ -137,7 +172,7 @@ def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
     terminal.keys("Tab", "Enter")               # Create (OAuth Server-to-Server, the default)
     terminal.wait_for("Created.")
     terminal.keys("C-n")
-    terminal.wait_for("Which role do I need?")
+    terminal.wait_for("Client ID (API key)")
     os.kill(terminal.wizard_pid(), signal.SIGKILL)
     time.sleep(0.5)
     import tomllib
@@ -145,13 +180,11 @@ def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
     saved = tomllib.loads(saved_profile(tmp_path))["profiles"]["sandbox"]
     assert saved["steps_done"] == ["organization"] and saved["org_id"].endswith("@AdobeOrg")
     terminal.start()                            # reopen: it resumes where it stopped
-    shown = terminal.wait_for("Which role do I need?")
-    assert "✓ 1. Organization" in shown and "▶ 2. Role" in shown
-    terminal.keys("C-n")
-    terminal.wait_for("Client ID (API key)")
-    terminal.wait_for("saved: leave empty to keep it")  # the secret survived in the keyring
+    shown = terminal.wait_for("saved: leave empty to keep it")  # the secret survived in the keyring
+    assert "✓ 1. Organization" in shown and "▶ 2. Credentials" in shown
     terminal.keys("C-n")
     assert token_claims(terminal.test_and_copy_token())["type"] == "access_token"
+    terminal.quit()
 
 
 def test_kill_9_at_every_step_resumes_there_with_nothing_lost(terminal, tmp_path):
@@ -165,38 +198,41 @@ def test_kill_9_at_every_step_resumes_there_with_nothing_lost(terminal, tmp_path
 
     terminal.start()
     terminal.wait_for("Credential type")
-    terminal.keys("Down", "Enter", "Tab", "Enter")
+    terminal.keys("Down", "Enter")
+    terminal.wait_for("Adobe stopped issuing JWT")
+    terminal.keys("C-n")
+    terminal.wait_for("Which role do I need?")
+    kill_and_reopen("▶ 2. Role")
+    terminal.keys("Enter")
     terminal.wait_for("Created.")
     terminal.keys("C-n")
     terminal.wait_for("Generate key and certificate")
-    kill_and_reopen("▶ 2. Key and")
+    kill_and_reopen("▶ 3. Key and")
     terminal.keys("Enter")
     terminal.wait_for("compare it in the console", timeout=60)
     key = next((tmp_path / "config" / "keys").rglob("private.key"))
     key_bytes = key.read_bytes()
     terminal.keys("C-n")
     terminal.wait_for("I have uploaded it")
-    kill_and_reopen("▶ 3. Upload")
+    kill_and_reopen("▶ 4. Upload")
     terminal.keys("Enter")
     terminal.wait_for("the same fingerprint as yours")
     terminal.keys("C-n")
-    terminal.wait_for("Which role do I need?")
-    kill_and_reopen("▶ 4. Role")
-    terminal.keys("C-n")
-    terminal.wait_for("Client ID (API key)")
+    terminal.wait_for("Use the generated key")
     kill_and_reopen("▶ 5. Credentials")
-    terminal.keys("Tab", "Tab", "Tab", "Tab", "Enter")
-    terminal.wait_for("matches the certificate from step 2")
+    terminal.wait_for("saved: leave empty to keep it")  # the keyring answered: focus moved on
+    terminal.keys("Enter")
+    terminal.wait_for("matches the certificate from step 3")
     terminal.keys("C-n")
     terminal.wait_for("Run the test (F5)")
     kill_and_reopen("▶ 6. Test")
     terminal.keys("Enter")
     terminal.wait_for("Sandbox Company")
     shown = kill_and_reopen("▶ 7. Done")
-    terminal.wait_for("The integration works")
+    terminal.wait_for("The test passed in an earlier session")
     assert key.read_bytes() == key_bytes and oct(key.stat().st_mode)[-3:] == "600"
     import tomllib
 
     saved = tomllib.loads(saved_profile(tmp_path))["profiles"]["sandbox"]
-    assert saved["steps_done"] == ["organization", "keys", "upload", "role", "credentials", "test"]
+    assert saved["steps_done"] == ["organization", "role", "keys", "upload", "credentials", "test"]
     assert "✓ 6. Test" in shown

@@ -56,9 +56,10 @@ def test_defaults_and_steps():
     p = Profile()
     assert p.name == "default" and p.auth_type == "oauth-s2s"
     assert p.scopes == list(DEFAULT_SCOPES)
-    assert "keys" not in p.steps and Profile(auth_type="jwt").steps[1] == "keys"
+    assert p.steps == ("organization", "credentials", "test", "done")  # no role, key or certificate
+    assert Profile(auth_type="jwt").steps[1] == "role"  # the role comes before the integration
     assert p.next_step() == "organization"
-    assert Profile(auth_type="jwt", steps_done=["organization", "keys"]).next_step() == "upload"
+    assert Profile(auth_type="jwt", steps_done=["organization", "role", "keys"]).next_step() == "upload"
     assert p.missing_for_token() == ["org_id", "client_id"]
     assert Profile(auth_type="jwt").missing_for_token()[-1] == "technical_account_id"
     with pytest.raises(ConfigError, match="missing: organization ID, client ID"):

@@ -15,10 +15,11 @@ from tests.tour import normalise, repeatable_sandbox, tour
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SIZES = [(80, 24), (120, 40)]
-EXPECTED = ["01-organization", "02-organization-error", "03-organization-created", "04-keys",
-            "05-keys-generated", "06-upload", "07-role-filter", "08-credentials",
-            "09-credentials-errors", "10-credentials-filled", "11-test-passed", "12-test-token-revealed", "13-done",
-            "14-help", "15-role-lookup", "16-done-light", "17-test-failed"]
+EXPECTED = ["01-organization", "02-organization-error", "03-role", "04-role-created", "05-keys",
+            "06-keys-generated", "07-upload", "08-credentials", "09-credentials-errors",
+            "10-credentials-filled", "11-test-passed", "12-test-token-revealed", "13-done",
+            "14-help", "15-role-lookup", "16-done-light", "17-test-failed", "18-s2s-created",
+            "19-s2s-credentials", "20-s2s-test-passed", "21-no-keyring"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -67,40 +67,53 @@ def _steady(app) -> None:
         button.remove_class("-active")
 
 
+class _Broken(MemoryBackend):
+    """A keyring that is there but does not work (locked, no daemon...)."""
+
+    def get_password(self, service, user):
+        raise RuntimeError("the keyring is locked")
+
+
 async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str], None]) -> list[str]:
-    """Drive the JWT flow (and its failures) through every screen; shoot at each stop."""
+    """Drive the JWT flow (and its failures), the S2S flow and a keyring problem through every
+    screen; shoot at each stop."""
     shots: list[str] = []
-    backend = MemoryBackend()
-    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", backend))
 
-    async def snap(name: str) -> None:
-        _steady(app)
-        await settle(app, pilot)
-        shoot(app, name)
-        shots.append(name)
+    async def visit(app: WizardApp, script) -> None:
+        app.animation_level = "none"  # a screenshot must not catch a scroll half way
+        async with app.run_test(size=size) as pilot:
 
-    app.animation_level = "none"  # a screenshot must not catch a scroll half way
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+            async def snap(name: str) -> None:
+                _steady(app)
+                await settle(app, pilot)
+                shoot(app, name)
+                shots.append(name)
+
+            await settle(app, pilot)
+            await script(app, pilot, snap)
+            assert app.unexpected == [], app.unexpected
+
+    async def jwt(app, pilot, snap) -> None:
         await snap("01-organization")
         app.screen.query_one("#auth-jwt", RadioButton).value = True
         await settle(app, pilot)
         app.screen.query_one("#org-id", Input).value = "not-an-org"
         await _keys(app, pilot, "ctrl+n")
         await snap("02-organization-error")
-        await _press(app, pilot, "#create-integration")
-        await snap("03-organization-created")
+        app.screen.query_one("#org-id", Input).value = app.state.profile.org_id
         await _keys(app, pilot, "ctrl+n")
-        await snap("04-keys")
-        await _press(app, pilot, "#generate-button")
-        await snap("05-keys-generated")
-        await _keys(app, pilot, "ctrl+n")
-        await _press(app, pilot, "#upload-sandbox")
-        await snap("06-upload")
-        await _keys(app, pilot, "ctrl+n")
+        await snap("03-role")
         app.screen.query_one("#perm-publish", Checkbox).value = True
         await settle(app, pilot)
-        await snap("07-role-filter")
+        await _press(app, pilot, "#choose-role")
+        await snap("04-role-created")
+        await _keys(app, pilot, "ctrl+n")
+        await snap("05-keys")
+        await _press(app, pilot, "#generate-button")
+        await snap("06-keys-generated")
+        await _keys(app, pilot, "ctrl+n")
+        await _press(app, pilot, "#upload-sandbox")
+        await snap("07-upload")
         await _keys(app, pilot, "ctrl+n")
         await snap("08-credentials")
         app.screen.query_one("#tech-id", Input).value = "wrong"
@@ -132,10 +145,29 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
         await _keys(app, pilot, "escape", "ctrl+l")
         await snap("16-done-light")
         await _keys(app, pilot, "ctrl+l", "ctrl+b")
-        app.state.put_secret("client_secret", "wrong-secret")
+        await app.state.put_secret("client_secret", "wrong-secret")
         await _keys(app, pilot, "f5")
         await settle(app, pilot, 4)
         await snap("17-test-failed")
+
+    async def s2s(app, pilot, snap) -> None:
+        await _press(app, pilot, "#create-integration")
+        await snap("18-s2s-created")
+        await _keys(app, pilot, "ctrl+n")
+        await snap("19-s2s-credentials")
+        await _keys(app, pilot, "ctrl+n", "f5")
+        await settle(app, pilot, 4)
+        await snap("20-s2s-test-passed")
+
+    async def no_keyring(app, pilot, snap) -> None:
+        app.screen.query_one("#org-id", Input).value = "0123456789ABCDEF01234567@AdobeOrg"
+        await _keys(app, pilot, "ctrl+n")
+        await snap("21-no-keyring")
+
+    store = SecretStore("launch-wizard-sandbox", MemoryBackend())
+    await visit(WizardApp(sandbox=sandbox, secrets=store), jwt)
+    await visit(WizardApp(profile="s2s", sandbox=sandbox, secrets=store), s2s)
+    await visit(WizardApp(profile="real", secrets=SecretStore(backend=_Broken())), no_keyring)
     return shots
 
 

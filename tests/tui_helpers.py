@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+CELL_W, ROW_H, FIRST_Y = 12.2, 24.4, 20.0  # how Textual's SVG screenshots place characters
+
 
 async def settle(app, pilot, rounds: int = 2) -> None:
     for _ in range(rounds):
@@ -13,13 +15,49 @@ async def settle(app, pilot, rounds: int = 2) -> None:
     await pilot.pause()
 
 
-def screen_text(app) -> str:
-    """Everything the terminal shows right now, as text (from the SVG screenshot)."""
+def screen_rows(app) -> list[str]:
+    """The terminal's rows right now, as text, each character in its column."""
     svg = app.export_screenshot()
-    lines = []
-    for match in re.finditer(r'<text [^>]*>(.*?)</text>', svg, re.S):
-        lines.append(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))))
-    return "".join(lines).replace("\xa0", " ")
+    width, height = app.size
+    grid = [[" "] * width for _ in range(height)]
+    body = svg[re.search(r'clip-path="url\(#terminal-[\w-]*clip-terminal\)"', svg).start():]
+    for match in re.finditer(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', body, re.S):
+        col = round(float(match.group(1)) / CELL_W)
+        row = round((float(match.group(2)) - FIRST_Y) / ROW_H)
+        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(3))).replace("\xa0", " ")
+        if 0 <= row < height:
+            for i, ch in enumerate(text.rstrip("\n")):
+                if 0 <= col + i < width:
+                    grid[row][col + i] = ch
+    return ["".join(r).rstrip() for r in grid]
+
+
+def screen_text(app) -> str:
+    """Everything on screen as one line of words: phrases wrapped across rows still match.
+
+    The step list and the step beside it are read one after the other, not row by row."""
+    rows = screen_rows(app)
+    columns = []
+    sidebar = app.screen.query("#steps")
+    if sidebar and sidebar.first().display and sidebar.first().region.width:
+        region = sidebar.first().region
+        body = range(region.y, region.bottom)
+        rows_out = [r for i, r in enumerate(rows) if i < region.y]
+        columns = [[r[:region.right] for i, r in enumerate(rows) if i in body],
+                   [r[region.right:] for i, r in enumerate(rows) if i in body]]
+        rows = rows_out + [line for column in columns for line in column] + rows[region.bottom:]
+    return _flat(rows)
+
+
+def region_text(app, selector: str) -> str:
+    """What one widget's part of the screen shows (e.g. "#main": the step, not the step list)."""
+    region = app.screen.query_one(selector).region
+    return _flat([r[region.x:region.right] for r in screen_rows(app)[region.y:region.bottom]])
+
+
+def _flat(rows: list[str]) -> str:
+    """Rows as one line of words, without the frames' vertical borders."""
+    return re.sub(r"\s+", " ", re.sub(r"[│▎▊▌▐]", " ", " ".join(rows))).strip()
 
 
 async def type_into(pilot, selector: str, text: str) -> None:
@@ -31,3 +69,8 @@ async def type_into(pilot, selector: str, text: str) -> None:
 async def next_step(app, pilot) -> None:
     await pilot.press("ctrl+n")
     await settle(app, pilot)
+
+
+def notifications(app) -> str:
+    """The messages of the notifications (toasts) now showing, one after the other."""
+    return " ".join(f"{n.title}: {n.message}" for n in app._notifications)

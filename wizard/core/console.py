@@ -57,7 +57,13 @@ class ManualConsole:
 
     automatic = False
 
+    def organization(self) -> str | None:
+        return None
+
     def create_integration(self, name: str, auth_type: str, role: str = "") -> Credentials | None:
+        return None
+
+    def integration(self, client_id: str) -> Credentials | None:
         return None
 
     def upload_certificate(self, client_id: str, pem: str) -> Uploaded | None:
@@ -72,21 +78,39 @@ class SandboxConsole:
     def __init__(self, console_url: str) -> None:
         self.console_url = console_url.rstrip("/")
 
-    def _post(self, path: str, body: dict) -> dict:
-        response = request("POST", f"{self.console_url}{path}", json=body)
+    def _call(self, method: str, path: str, body: dict | None = None) -> dict | None:
+        """The console's JSON answer; None for 404 (nothing there); ConsoleRefused otherwise."""
+        response = request(method, f"{self.console_url}{path}", json=body)
+        if response.status_code == 404:
+            return None
         answer = json_object(response, "the sandbox console")
         if response.status_code not in (200, 201):
             raise ConsoleRefused(f"the sandbox console refused: {answer.get('message', answer)}",
                                  "correct the request and try again", status=response.status_code)
         return answer
 
+    def organization(self) -> str:
+        found = self._call("GET", "/organization") or {}
+        return str(found.get("org_id", ""))
+
     def create_integration(self, name: str, auth_type: str, role: str = "") -> Credentials:
         body = {"name": name, "auth_type": auth_type, **({"role": role} if role else {})}
-        made = self._post("/integrations", body)
-        return Credentials(made["org_id"], made["client_id"], made["client_secret"],
-                           made["technical_account_id"], made["technical_account_email"],
-                           made["metascopes"], made["scopes"])
+        return _credentials(self._call("POST", "/integrations", body) or {})
+
+    def integration(self, client_id: str) -> Credentials | None:
+        """The integration as the sandbox keeps it (secret included), or None if it has none."""
+        found = self._call("GET", f"/integrations/{client_id}")
+        return _credentials(found) if found is not None else None
 
     def upload_certificate(self, client_id: str, pem: str) -> Uploaded:
-        made = self._post(f"/integrations/{client_id}/certificates", {"certificate": pem})
+        made = self._call("POST", f"/integrations/{client_id}/certificates", {"certificate": pem})
+        if made is None:
+            raise ConsoleRefused(f"the sandbox has no integration with client ID {client_id}",
+                                 "create the integration again", status=404, subject="client_id")
         return Uploaded(made["fingerprint_sha1"], made["not_after"])
+
+
+def _credentials(made: dict) -> Credentials:
+    return Credentials(made["org_id"], made["client_id"], made["client_secret"],
+                       made["technical_account_id"], made["technical_account_email"],
+                       made["metascopes"], made["scopes"])

@@ -30,9 +30,12 @@ DEFAULT_SCOPES = (
     "additional_info.projectedProductContext",
     "additional_info.roles",
 )
-# The wizard's steps, in order. S2S skips the key and certificate steps.
-STEPS = ("organization", "keys", "upload", "role", "credentials", "test", "done")
-JWT_ONLY_STEPS = ("keys", "upload")
+# The wizard's steps, in order, for each flow. JWT chooses the role before the integration is
+# created (in the console's form, as in Adobe's guide); OAuth Server-to-Server has no role (its
+# rights come from product profiles) and no key or certificate.
+JWT_STEPS = ("organization", "role", "keys", "upload", "credentials", "test", "done")
+S2S_STEPS = ("organization", "credentials", "test", "done")
+STEPS = JWT_STEPS  # every step, in order
 
 ENV_PREFIX = "LAUNCH_WIZARD_"
 DEFAULT_PROFILE = "default"
@@ -64,7 +67,7 @@ class Profile:
 
     @property
     def steps(self) -> tuple[str, ...]:
-        return STEPS if self.is_jwt else tuple(s for s in STEPS if s not in JWT_ONLY_STEPS)
+        return JWT_STEPS if self.is_jwt else S2S_STEPS
 
     def next_step(self) -> str:
         """The first step not done yet (where a resumed wizard opens)."""

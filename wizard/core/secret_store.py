@@ -172,6 +172,11 @@ class SecretStore:
         return self._backend
 
     @property
+    def found(self) -> bool:
+        """Whether the backend is at hand (asking for it may mean finding the keyring: slow)."""
+        return self._backend is not None
+
+    @property
     def plaintext(self) -> bool:
         return isinstance(self._backend, FileBackend)
 

@@ -86,6 +86,11 @@ async def certificate(request: Request) -> Response:
 
 
 @_handles
+async def organization(request: Request) -> Response:
+    return JSONResponse({"org_id": _state(request).org_id, "name": "Sandbox Organization"})
+
+
+@_handles
 async def faults(request: Request) -> Response:
     fault = _state(request).add_fault(await _json(request))
     return JSONResponse({"path": fault.path, "times": fault.times}, 201)
@@ -102,6 +107,7 @@ async def clock(request: Request) -> Response:
 
 
 routes = [
+    Route("/organization", organization, methods=["GET"]),
     Route("/integrations", create_integration, methods=["POST"]),
     Route("/integrations/{client_id}", integration, methods=["GET", "DELETE"]),
     Route("/integrations/{client_id}/certificates", certificates, methods=["GET", "POST"]),

@@ -1,49 +1,75 @@
-"""WizardApp: the step list, the current step, Next/Back, and the global keys and commands."""
+"""WizardApp: the step list, the current step, Next/Back, the one notice, and the global keys.
+
+The app talks to a step through the `Step` API and hears from it through `Step` messages.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
-from wizard.core.errors import WizardError
+from wizard.core.errors import SecretStoreError, WizardError
+from wizard.tui import clipboard
 from wizard.tui.state import WizardState
-from wizard.tui.steps import view_class
-from wizard.tui.widgets import STEP_TITLES, StepList
+from wizard.tui.steps import title, view_class
+from wizard.tui.steps.base import Step
+from wizard.tui.widgets import Notice, StepList
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from wizard.sandbox import Sandbox
 
 SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
+CLEAR_OFFER_AFTER_S = 60.0  # then offer to clear a token that is still on the clipboard
+TOKEN_MARGIN_S = 600  # a token with less left than this is not worth copying
 
 
-class WizardApp(App):
+class WizardApp(App[None]):
     CSS_PATH = Path(__file__).with_name("wizard.tcss")  # absolute: subclasses elsewhere find it
     TITLE = "launch-wizard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # The one list of keys: the footer shows them and the help screen is built from them.
     BINDINGS = [
-        Binding("ctrl+q", "quit_wizard", "Quit", priority=True, id="quit"),
-        Binding("ctrl+n", "next", "Next", priority=True, id="next"),
-        Binding("ctrl+b", "back", "Back", priority=True, id="back"),
-        Binding("f1", "help", "Help", id="help"),
-        Binding("f2", "roles", "Roles", id="roles"),
-        Binding("f3", "copy_token", "Copy token", id="copy-token"),
-        Binding("f5", "run_test", "Test", id="test"),
-        Binding("ctrl+l", "toggle_theme", "Light/Dark", id="theme"),
+        Binding("ctrl+q", "quit_wizard", "Quit", priority=True, id="quit",
+                tooltip="quit (asks first if something typed is not saved)"),
+        Binding("ctrl+n", "next", "Next", priority=True, id="next",
+                tooltip="next step: accepts and saves this one"),
+        Binding("ctrl+b", "back", "Back", priority=True, id="back", tooltip="previous step"),
+        Binding("f1", "help", "Help", id="help", tooltip="this help"),
+        Binding("f2", "roles", "Roles", id="roles", tooltip="role lookup: which role grants what"),
+        Binding("f3", "copy_token", "Copy", id="copy-token", tooltip="copy a valid access token"),
+        Binding("f5", "run_test", "Test", id="test",
+                tooltip="test: get a token, then call the Launch API"),
+        Binding("ctrl+l", "toggle_theme", "Theme", id="theme", show=False,
+                tooltip="light / dark theme"),
+        Binding("ctrl+k", "clear_clipboard", "Clear clipboard", id="clear-clipboard", show=False,
+                tooltip="clear the clipboard (after copying a token)"),
     ]
 
-    def __init__(self, profile: str | None = None, sandbox: object = False, secrets=None,
-                 profiles=None) -> None:
+    def __init__(self, profile: str | None = None, sandbox: Sandbox | bool = False,
+                 secrets=None, profiles=None) -> None:
         """`sandbox`: False (real Adobe), True (start one in-process) or a running Sandbox."""
         super().__init__()
         self.profile_name = profile
         self.sandbox_request = sandbox
         self._secrets, self._profiles = secrets, profiles
-        self._own_sandbox = None
+        self._own_sandbox: Sandbox | None = None
         self.state: WizardState | None = None
-        self.unsaved: set[str] = set()
+        self.unsaved: dict[str, None] = {}  # field labels, in the order they were touched
         self.current: str = ""
+        self.unexpected: list[BaseException] = []  # bugs shown instead of crashing (tests read it)
+        self._token_on_clipboard = ""
         self.theme = "textual-dark"
 
     def compose(self) -> ComposeResult:
@@ -52,126 +78,296 @@ class WizardApp(App):
         with Horizontal(id="body"):
             yield StepList(id="steps")
             with Vertical(id="main"):
+                yield Label("", id="step-title")
+                yield Notice(id="notice")
                 yield LoadingIndicator(id="loading")
                 yield ContentSwitcher(id="pages")
                 with Horizontal(id="nav"):
-                    yield Static("", id="nav-hint")
+                    yield Static("ctrl+n next · ctrl+b back · F1 help", id="nav-hint")
                     yield Button("Back", id="back")
                     yield Button("Next", id="next", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#nav").display = False
         self.open_state()
 
-    @work(thread=True, exclusive=True, group="open")
-    def open_state(self) -> None:
-        """Start the sandbox (if asked) and load the profile, off the UI thread."""
-        sandbox = self.sandbox_request
+    # --- opening ----------------------------------------------------------------------------
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def open_state(self) -> None:
+        """Start the sandbox (if asked) and read the profile, off the UI thread."""
         try:
-            if sandbox is True:
-                from wizard.core.profile import config_dir
-                from wizard.sandbox import Sandbox
-
-                sandbox = self._own_sandbox = Sandbox(
-                    state_file=config_dir() / "sandbox-state.json").start()
-            state = WizardState.open(self.profile_name, sandbox or None, self._secrets, self._profiles)
-        except (WizardError, ValueError, OSError) as exc:
-            self.call_from_thread(self._cannot_open, exc)
+            state = await asyncio.to_thread(self._open)
+        except (WizardError, ValueError, OSError, RuntimeError) as exc:
+            self.query_one("#loading").display = False
+            cause = exc.cause if isinstance(exc, WizardError) else str(exc)
+            fix = exc.fix if isinstance(exc, WizardError) else ""
+            self.show_notice("open", f"Cannot open the wizard: {cause}" + (f"\nfix: {fix}" if fix else ""))
             return
-        state.notice = self._notice_from_worker
-        self.call_from_thread(self._opened, state)
-
-    def _notice_from_worker(self, title: str, message: str) -> None:
-        self.call_from_thread(self.notify, message, title=title, timeout=10)
-
-    def _cannot_open(self, exc: Exception) -> None:
-        self.query_one("#loading").display = False
-        self.query_one("#nav-hint", Static).update(f"[red]{exc}[/]")
-        self.query_one("#nav").display = True
-        self.notify(str(exc), title="Cannot open the wizard", severity="error", timeout=30)
-
-    def _opened(self, state: WizardState) -> None:
+        state.on_memory_fallback = self._memory_fallback
         self.state = state
         self.query_one("#loading").display = False
         self.query_one("#nav").display = True
-        self.call_later(self.show_step, state.profile.next_step())
+        await self.show_step(state.profile.next_step())
+        if {"credentials", "test"} & set(state.profile.steps_done):
+            self.check_resume()
 
-    # --- steps ----------------------------------------------------------------------------------
+    def _open(self) -> WizardState:
+        sandbox = self.sandbox_request
+        if sandbox is True:
+            from wizard.core.profile import config_dir
+            from wizard.sandbox import Sandbox
+
+            sandbox = self._own_sandbox = Sandbox(
+                state_file=config_dir() / "sandbox-state.json").start()
+        return WizardState.open(self.profile_name, sandbox or None, self._secrets, self._profiles)
+
+    @work(exclusive=True, group="resume", exit_on_error=False)
+    async def check_resume(self) -> None:
+        """A resumed profile claims steps as done: check that what they made is still there."""
+        state = self.state
+        assert state is not None
+        resumed_at = self.current
+        try:
+            await state.ensure_store()
+        except SecretStoreError as exc:
+            self.store_problem(exc)
+            return
+        missing = state.missing_secrets()
+        gone = False
+        if state.console.automatic and state.profile.client_id:
+            try:
+                gone = await asyncio.to_thread(state.console.integration, state.profile.client_id) is None
+            except WizardError as exc:
+                self.show_notice("resume", f"Cannot ask the sandbox about the integration: {exc.cause}")
+                return
+        if not (missing or gone):
+            return
+        state.unmark(("credentials", "test"))
+        names = " and ".join(k.replace("_", " ") for k in missing)
+        where = state.storage_description()
+        if gone:
+            text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
+                    "(its state was removed): this profile cannot work until it is created again.")
+            actions: tuple[tuple[str, str], ...] = (("recreate", "Create the integration again"),)
+        elif state.console.automatic:
+            text = (f"The {names} of profile {state.profile.name!r} is gone from {where}: the "
+                    "last test result no longer holds. The sandbox still has the integration.")
+            actions = (("recover", "Recover it from the sandbox"),
+                       ("recreate", "Create the integration again"))
+        else:
+            step = state.number("credentials")
+            text = (f"The {names} of profile {state.profile.name!r} is not in {where}: the last "
+                    f"test result no longer holds. Enter it again at step {step}, Credentials.")
+            actions = (("go-credentials", "Go to Credentials"),)
+        self.show_notice("resume", text, actions)
+        self.refresh_steps()
+        if self.current == resumed_at and self.current != state.profile.next_step():
+            await self.show_step(state.profile.next_step())
+
+    # --- the notice -------------------------------------------------------------------------
+    def show_notice(self, kind: str, text: str, actions: tuple[tuple[str, str], ...] = (),
+                    info: bool = False) -> None:
+        self.query_one(Notice).show(kind, text, actions, info)
+
+    def store_problem(self, exc: SecretStoreError) -> None:
+        """No usable keyring: offer the ways out, inside the wizard, once."""
+        self.show_notice("store", f"No usable keyring: {exc.cause}\nWhere should this session's "
+                                  "secrets go?",
+                         (("memory", "This session only"),
+                          ("plaintext", "A plaintext file (0600)"),
+                          ("retry", "Try the keyring again")))
+
+    def _memory_fallback(self, reason: str) -> None:
+        self.show_notice("store", f"No usable keyring ({reason}): the sandbox's throwaway secrets "
+                                  "stay in memory for this session.", info=True)
+        self.refresh_steps()
+
+    @on(Notice.Action)
+    async def _notice_action(self, event: Notice.Action) -> None:
+        state = self.state
+        notice = self.query_one(Notice)
+        if state is None:
+            return
+        if event.action == "memory":
+            state.use_memory()
+            notice.show("store", "Secrets stay in memory for this session only: press Next again. "
+                                 "`launch-wizard` commands will not find them.", info=True)
+        elif event.action == "plaintext":
+            state.use_plaintext_file()
+            notice.show("store", "Secrets go to a plaintext file, mode 0600, in the config folder: "
+                                 "press Next again.", info=True)
+        elif event.action == "retry":
+            notice.clear("store")
+            state.store_ready = False
+        elif event.action == "go-credentials":
+            notice.clear("resume")
+            await self.show_step("credentials")
+        elif event.action in ("recover", "recreate"):
+            self.repair_integration(event.action)
+        self.refresh_steps()
+
+    @work(exclusive=True, group="console", exit_on_error=False)
+    async def repair_integration(self, how: str) -> None:
+        """Recover the client secret from the sandbox, or create the integration again."""
+        state = self.state
+        assert state is not None
+        console, profile = state.console, state.profile
+        try:
+            if how == "recover":
+                made = await asyncio.to_thread(console.integration, profile.client_id)
+            else:
+                made = await asyncio.to_thread(console.create_integration, "launch-wizard",
+                                               profile.auth_type, profile.role)
+            if made is None:
+                raise WizardError("the sandbox no longer has this integration",
+                                  "create the integration again")
+            state.apply_integration(made)
+            await state.put_secret("client_secret", made.client_secret)
+        except WizardError as exc:
+            self.show_notice("resume", f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
+            return
+        if how == "recover" and not state.missing_secrets():
+            state.mark_done("credentials")
+        self.query_one(Notice).show(
+            "resume", "Recovered the client secret from the sandbox: run the test again (F5)."
+            if how == "recover" else
+            f"Created the integration again (client ID {made.client_id}): the steps that used the "
+            "old one are open again.", info=True)
+        await self.show_step(state.profile.next_step())
+
+    # --- steps ------------------------------------------------------------------------------
+    def view(self, step: str) -> Step:
+        return self.query_one(f"#step-{step}", Step)
+
     async def show_step(self, step: str) -> None:
-        if self.state is None or step not in self.state.profile.steps:
+        state = self.state
+        if state is None or step not in state.steps:
             return
         switcher = self.query_one("#pages", ContentSwitcher)
         if not switcher.query(f"#step-{step}"):
             await switcher.mount(view_class(step)(id=f"step-{step}"))  # built when first shown
         self.current = step
-        self.query_one("#pages", ContentSwitcher).current = f"step-{step}"
-        view = self.query_one(f"#step-{step}")
-        number = self.state.profile.steps.index(step) + 1
-        view.query_one(".step-title", Label).update(f"[b]{number}. {STEP_TITLES[step]}[/b]")
+        switcher.current = f"step-{step}"
+        view = self.view(step)
         view.on_show_step()
         target = view.first_focus()
-        if target:
-            control = view.query_one(target)
-            control.focus(scroll_visible=False)
-            self.call_after_refresh(control.scroll_visible, animate=False)  # once laid out
-        steps = self.state.profile.steps
-        self.query_one("#back", Button).disabled = step == steps[0]
-        self.query_one("#next", Button).label = "Finish" if step == steps[-1] else "Next"
+        if target is not None:
+            target.focus(scroll_visible=False)
+            self.call_after_refresh(target.scroll_visible, animate=False)
+        else:
+            self.set_focus(None)
+            view.scroll_home(animate=False)
         self.refresh_steps()
 
     def refresh_steps(self) -> None:
-        if self.state is None:
+        state = self.state
+        if state is None:
             return
-        p = self.state.profile
-        self.query_one(StepList).show(p.steps, p.steps_done, self.current, p.name, p.auth_type,
-                                      self.state.mode)
-        self.query_one("#nav-hint", Static).update("ctrl+n next · ctrl+b back · F1 help")
+        profile, steps = state.profile, state.steps
+        auth = profile.auth_type
+        if self.current not in steps:  # the flow changed under the current step
+            return
+        rows = [(n, title(s, auth), "current" if s == self.current
+                 else "done" if s in profile.steps_done else "todo")
+                for n, s in enumerate(steps, 1)]
+        kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
+        self.query_one(StepList).show(rows, profile.name, kind, state.mode)
+        number = steps.index(self.current) + 1
+        self.query_one("#step-title", Label).update(Content.from_markup(
+            "[b]$n. $t[/b] [dim]step $n of $all[/dim]", n=str(number), t=title(self.current, auth),
+            all=str(len(steps))))
+        self.query_one("#back", Button).disabled = number == 1
+        self.query_one("#next", Button).label = "Finish" if number == len(steps) else "Next"
 
     def action_next(self) -> None:
         if self.state is not None and self.current:
             self.advance()
 
-    @work(exclusive=True, group="nav")
+    @work(exclusive=True, group="nav", exit_on_error=False)
     async def advance(self) -> None:
+        state = self.state
+        assert state is not None
         step = self.current
-        view = self.query_one(f"#step-{step}")
-        if not await view.accept():
-            view.reveal_first_error()
-            return
+        view = self.view(step)
         try:
-            self.state.mark_done(step)
-        except WizardError as exc:
-            self.notify(str(exc), severity="error")
+            accepted = await view.accept()
+        except SecretStoreError as exc:
+            self.store_problem(exc)
             return
-        steps = self.state.profile.steps
-        index = steps.index(step) if step in steps else 0
-        if index + 1 < len(steps):
-            await self.show_step(steps[index + 1])
+        if not accepted:
+            view.focus_first_invalid()
+            return
+        self.unsaved.clear()
+        state.mark_done(step)
+        steps = state.steps
+        if step != steps[-1]:
+            await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            self.notify("All steps done. `launch-wizard token` gives scripts a token.")
+            self.notify("All steps done. `launch-wizard token` gives scripts a token.", markup=False)
 
     def action_back(self) -> None:
-        if self.state is None or not self.current:
+        state = self.state
+        if state is None or self.current not in state.steps:
             return
-        steps = self.state.profile.steps
-        index = steps.index(self.current) if self.current in steps else 0
+        index = state.steps.index(self.current)
         if index > 0:
-            self.call_later(self.show_step, steps[index - 1])
+            self.call_later(self.show_step, state.steps[index - 1])
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "next":
-            self.action_next()
-        elif event.button.id == "back":
-            self.action_back()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Step keys do nothing while a dialog (help, roles, quit) is open."""
+        if action in ("next", "back", "copy_token", "run_test") and isinstance(self.screen, ModalScreen):
+            return False
+        return True
 
-    # --- unsaved input, quitting ----------------------------------------------------------------
-    def mark_unsaved(self, what: str, unsaved: bool) -> None:
-        (self.unsaved.add if unsaved else self.unsaved.discard)(what)
+    @on(Button.Pressed, "#nav Button")
+    def _nav(self, event: Button.Pressed) -> None:
+        (self.action_next if event.button.id == "next" else self.action_back)()
 
+    # --- what steps tell the app ------------------------------------------------------------
+    @on(Step.Dirty)
+    def _dirty(self, event: Step.Dirty) -> None:
+        if event.dirty:
+            self.unsaved[event.label] = None
+        else:
+            self.unsaved.pop(event.label, None)
+
+    @on(Step.Changed)
+    def _changed(self) -> None:
+        self.refresh_steps()
+
+    @on(Step.Next)
+    def _next(self) -> None:
+        self.action_next()
+
+    @on(Step.Problem)
+    def _problem(self, event: Step.Problem) -> None:
+        if isinstance(event.error, SecretStoreError):
+            self.store_problem(event.error)
+        elif self.state is not None:
+            self.show_notice("problem", self.view(self.current).explain(event.error))
+
+    @on(Step.Crashed)
+    def _crashed(self, event: Step.Crashed) -> None:
+        self.report_unexpected(event.error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.report_unexpected(event.worker.error)
+
+    def report_unexpected(self, error: BaseException) -> None:
+        """A bug in a worker: say so and keep going; what was typed stays."""
+        self.unexpected.append(error)
+        self.show_notice("unexpected", f"Something went wrong inside launch-wizard "
+                                       f"({type(error).__name__}: {error}). What you entered is "
+                                       "kept; please report this.")
+
+    # --- unsaved input, quitting ------------------------------------------------------------
     def action_quit_wizard(self) -> None:
-        if not self.unsaved:
+        from wizard.tui.screens import ConfirmQuit
+
+        if not self.unsaved or isinstance(self.screen, ConfirmQuit):
             self.exit()
             return
 
@@ -179,69 +375,100 @@ class WizardApp(App):
             if quit_anyway:
                 self.exit()
 
-        from wizard.tui.screens import ConfirmQuit
+        self.push_screen(ConfirmQuit(list(self.unsaved)), answered)
 
-        self.push_screen(ConfirmQuit(sorted(self.unsaved)), answered)
-
-    # --- global actions ----------------------------------------------------------------------------
+    # --- global actions ---------------------------------------------------------------------
     def action_help(self) -> None:
         from wizard.tui.screens import HelpScreen
 
-        self.push_screen(HelpScreen())
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.BINDINGS))
 
     def action_roles(self) -> None:
         from wizard.tui.screens import RolesScreen
 
-        self.push_screen(RolesScreen())
+        if not isinstance(self.screen, RolesScreen):
+            self.push_screen(RolesScreen())
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     async def action_run_test(self) -> None:
-        if self.state is None or "test" not in self.state.profile.steps:
+        if self.state is None or "test" not in self.state.steps:
             return
         await self.show_step("test")
-        self.query_one("#step-test").start()
+        from wizard.tui.steps.test import TestStep
+
+        cast(TestStep, self.view("test")).start()
 
     def action_copy_token(self) -> None:
         if self.state is not None:
             self.copy_token()
 
-    @work(thread=True, exclusive=True, group="copy")
-    def copy_token(self) -> None:
+    @work(exclusive=True, group="copy-token", exit_on_error=False)
+    async def copy_token(self) -> None:
         from wizard.core.tokens import get_token
 
         state = self.state
+        assert state is not None
         token = state.last_token
-        try:
-            if token is None or token.seconds_left() < 600:
-                state.check_store()
-                token = get_token(state.profile, state.secrets).token
-                state.last_token = token
-        except WizardError as exc:
-            self.call_from_thread(self.notify, str(exc), title="No token", severity="error",
-                                  timeout=10)
-            return
-        self.call_from_thread(self._copy, token)
-
-    def _copy(self, token) -> None:
-        from wizard.tui.clipboard import copy
-
-        how = copy(self, token.access_token)
+        if token is None or token.seconds_left() < TOKEN_MARGIN_S:
+            try:
+                await state.ensure_store()
+                result = await asyncio.to_thread(get_token, state.profile, state.secrets)
+            except SecretStoreError as exc:
+                self.store_problem(exc)
+                return
+            except WizardError as exc:
+                self.show_notice("problem", "No token to copy: " + self.view(self.current).explain(exc))
+                return
+            token = state.last_token = result.token
         hours = int(token.seconds_left() // 3600)
-        self.notify(f"Copied the access token {how}; it expires in about {hours} h.",
-                    title="Token copied")
+        self.copy_text(token.access_token, f"the access token (valid about {hours} h)", token=True)
 
-    def get_system_commands(self, screen):
+    @on(Step.Copy)
+    def _copy_asked(self, event: Step.Copy) -> None:
+        self.copy_text(event.text, event.what, event.token)
+
+    @work(group="copy", exit_on_error=False)
+    async def copy_text(self, text: str, what: str, token: bool = False) -> None:
+        """The one copy path: OSC 52 here, the native tool in a thread, an honest message."""
+        self.copy_to_clipboard(text)
+        delivery = await asyncio.to_thread(clipboard.deliver, text)
+        message = delivery.message(what)
+        if token and delivery.landed is False:
+            message += (" See the token with the 'reveal' switch on the Test step, or run "
+                        "`launch-wizard token` in a shell.")
+        self.notify(message, title="Copied" if delivery.landed is not False else "Not copied",
+                    severity="information" if delivery.landed is not False else "warning",
+                    timeout=12, markup=False)
+        if token and delivery.landed is not False:
+            self._token_on_clipboard = text
+            self.set_timer(CLEAR_OFFER_AFTER_S, self._offer_clear)
+
+    def _offer_clear(self) -> None:
+        if self._token_on_clipboard and self.clipboard == self._token_on_clipboard:
+            self.notify("The access token may still be on the clipboard: ctrl+k clears it.",
+                        title="Clipboard", timeout=20, markup=False)
+
+    def action_clear_clipboard(self) -> None:
+        self._token_on_clipboard = ""
+        self.copy_text("", "the clipboard (now empty)")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if self.state is not None:
-            for number, step in enumerate(self.state.profile.steps, 1):
-                yield SystemCommand(f"Step {number}: {STEP_TITLES[step]}", f"Go to step {number}",
+        state = self.state
+        if state is not None:
+            for number, step in enumerate(state.steps, 1):
+                name = title(step, state.profile.auth_type)
+                yield SystemCommand(f"Step {number}: {name}", f"Go to step {number}",
                                     lambda step=step: self.call_later(self.show_step, step))
         yield SystemCommand("Role lookup", "Which role grants which permission", self.action_roles)
         yield SystemCommand("Test the integration", "Token exchange + GET /companies",
                             lambda: self.call_later(self.action_run_test))
         yield SystemCommand("Copy token", "Copy a valid access token", self.action_copy_token)
+        yield SystemCommand("Clear clipboard", "Empty the clipboard after copying a token",
+                            self.action_clear_clipboard)
         yield SystemCommand("Light/dark theme", "Switch between the light and dark theme",
                             self.action_toggle_theme)
         yield SystemCommand("Help", "Keys and how progress is saved", self.action_help)
@@ -262,5 +489,6 @@ class WizardApp(App):
 
 
 def run(profile: str | None = None, sandbox: bool = False) -> int:
-    WizardApp(profile=profile, sandbox=sandbox).run()
-    return 0
+    app = WizardApp(profile=profile, sandbox=sandbox)
+    app.run()
+    return app.return_code or 0  # a crash exits non-zero

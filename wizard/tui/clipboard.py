@@ -1,4 +1,9 @@
-"""Copy that works in every common terminal: OSC 52 (Textual) plus the native clipboard tool."""
+"""What a copy can honestly claim: OSC 52 sent to the terminal (which may or may not keep it),
+and the native clipboard tool, when there is one, run off the UI thread.
+
+Inside tmux, an application's OSC 52 reaches the clipboard only with `set-clipboard on`; without
+it, nothing lands and the user must be told how else to get the text.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 # The first of these that is installed (and fits the session) gets the text too.
 _TOOLS = (
@@ -15,15 +22,16 @@ _TOOLS = (
     ("xsel", "--clipboard", "--input"),
     ("clip.exe",),
 )
+TOOL_TIMEOUT_S = 3.0
 
 
-def native_tool() -> tuple[str, ...] | None:
+def native_tool(environ: Mapping[str, str] = os.environ) -> tuple[str, ...] | None:
     for tool in _TOOLS:
-        if not shutil.which(tool[0]):
+        if not shutil.which(tool[0], path=environ.get("PATH")):
             continue
-        if tool[0] == "wl-copy" and not os.environ.get("WAYLAND_DISPLAY"):
+        if tool[0] == "wl-copy" and not environ.get("WAYLAND_DISPLAY"):
             continue
-        if tool[0] in ("xclip", "xsel") and not os.environ.get("DISPLAY"):
+        if tool[0] in ("xclip", "xsel") and not environ.get("DISPLAY"):
             continue
         if tool[0] == "pbcopy" and sys.platform != "darwin":
             continue
@@ -31,15 +39,54 @@ def native_tool() -> tuple[str, ...] | None:
     return None
 
 
-def copy(app, text: str) -> str:
-    """Put `text` on the clipboard; returns how, for the notification (never the text)."""
-    app.copy_to_clipboard(text)  # OSC 52: terminals that support it, and over SSH
-    tool = native_tool()
-    if tool is None:
-        return "via the terminal (OSC 52)"
+def tmux_blocks_osc52(environ: Mapping[str, str] = os.environ) -> bool:
+    """Inside tmux, whether tmux drops an application's OSC 52 (set-clipboard is not `on`)."""
+    if not environ.get("TMUX"):
+        return False
     try:
-        subprocess.run(tool, input=text.encode(), timeout=3, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run(["tmux", "show-options", "-gv", "set-clipboard"], capture_output=True,
+                              text=True, timeout=TOOL_TIMEOUT_S, env=dict(environ), check=False)
     except (OSError, subprocess.SubprocessError):
-        return "via the terminal (OSC 52)"
-    return f"via the terminal and {tool[0]}"
+        return True  # cannot ask: do not claim it arrived
+    return done.stdout.strip() != "on"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a copied text went, as far as this process can know."""
+
+    tool: str = ""  # the native tool that took it
+    tool_failed: str = ""  # the native tool that was tried and failed
+    osc52_blocked: bool = False  # inside tmux without set-clipboard on
+
+    @property
+    def landed(self) -> bool | None:
+        """True: on the clipboard; False: certainly not; None: up to the terminal (OSC 52)."""
+        if self.tool:
+            return True
+        return False if self.osc52_blocked else None
+
+    def message(self, what: str) -> str:
+        if self.tool:
+            via = "" if self.osc52_blocked else "sent to the terminal (OSC 52) and "
+            return f"{what.capitalize()}: {via}copied by {self.tool}."
+        failed = f" ({self.tool_failed} failed)" if self.tool_failed else ""
+        if self.osc52_blocked:
+            return (f"{what.capitalize()} did not reach the clipboard{failed}: tmux drops OSC 52 "
+                    "unless `set -g set-clipboard on` is in its configuration.")
+        return (f"{what.capitalize()}: sent to the terminal (OSC 52){failed}; most terminals put "
+                "it on the clipboard, some only once it is allowed in their settings.")
+
+
+def deliver(text: str, environ: Mapping[str, str] = os.environ) -> Delivery:
+    """Give `text` to the native clipboard tool and check tmux (blocking: run it in a thread)."""
+    blocked = tmux_blocks_osc52(environ)
+    tool = native_tool(environ)
+    if tool is None:
+        return Delivery(osc52_blocked=blocked)
+    try:
+        subprocess.run(tool, input=text.encode(), timeout=TOOL_TIMEOUT_S, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(environ))
+    except (OSError, subprocess.SubprocessError):
+        return Delivery(tool_failed=tool[0], osc52_blocked=blocked)
+    return Delivery(tool=tool[0], osc52_blocked=blocked)

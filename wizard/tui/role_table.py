@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Label, Static
 
 from wizard.core import roles
+from wizard.tui.widgets import TickBox
 
+# Short enough that all seven permissions and six roles fit in 70 columns (an 80x24 terminal).
 SHORT = {"Develop": "Develop", "Approve": "Approve", "Publish": "Publish",
-         "Manage Properties": "Mng Props", "Manage Extensions": "Mng Exts",
-         "Manage Environments": "Mng Envs", "Develop Extensions": "Dev Exts"}
+         "Manage Properties": "Props", "Manage Extensions": "Exts",
+         "Manage Environments": "Envs", "Develop Extensions": "ExtDev"}
+SHORT_ROLE = {"Extension Developer": "Ext. Developer"}
+LEGEND = ("Props, Exts, Envs: manage properties, extensions, environments; "
+          "ExtDev: develop extensions")
 
 
 class RoleTable(Vertical):
@@ -21,6 +27,7 @@ class RoleTable(Vertical):
     RoleTable { height: auto; }
     RoleTable #role-filter { height: auto; layout: grid; grid-size: 3; grid-gutter: 0 1; }
     RoleTable #role-filter Checkbox { width: 1fr; }
+    RoleTable #role-legend { color: $text-muted; }
     RoleTable DataTable { height: auto; max-height: 10; margin: 1 0; }
     RoleTable #role-answer { color: $success; height: auto; }
     RoleTable #role-detail { height: auto; border: round $primary; padding: 0 1; }
@@ -35,11 +42,13 @@ class RoleTable(Vertical):
         yield Label("Which role do I need? Tick what the integration must do:")
         with Horizontal(id="role-filter"):
             for p in roles.PERMISSIONS:
-                yield Checkbox(p, id=f"perm-{roles.RIGHTS[p]}", compact=True)
+                yield TickBox(p, id=f"perm-{roles.RIGHTS[p]}", compact=True)
         yield Static("", id="role-answer")
-        table = DataTable(id="role-table", cursor_type="row", zebra_stripes=True, fixed_columns=1)
+        table: DataTable[str] = DataTable(id="role-table", cursor_type="row", zebra_stripes=True,
+                                          fixed_columns=1)
         table.add_columns("Role", *[SHORT[p] for p in roles.PERMISSIONS])
         yield table
+        yield Static(LEGEND, id="role-legend")
         yield Static("", id="role-detail")
 
     def on_mount(self) -> None:
@@ -57,7 +66,8 @@ class RoleTable(Vertical):
         table.clear()
         for name in self.visible_roles():
             granted = roles.role(name).permissions
-            table.add_row(name, *("✓" if p in granted else "" for p in roles.PERMISSIONS), key=name)
+            table.add_row(SHORT_ROLE.get(name, name),
+                          *("✓" if p in granted else "·" for p in roles.PERMISSIONS), key=name)
         wanted = self.wanted()
         answer = self.query_one("#role-answer", Static)
         if wanted:
@@ -74,10 +84,11 @@ class RoleTable(Vertical):
             detail.update("")
             return
         r = roles.role(name)
-        detail.update(f"[b]{r.name}[/b]: {r.description}\n"
-                      f"permissions: {', '.join(roles.permissions_of(r.name))}\n"
-                      f"legacy metascope: {r.metascope}\n"
-                      f"product-profile rights today: {', '.join(r.rights)}")
+        detail.update(Content.from_markup(
+            "[b]$name[/b]: $description\npermissions: $permissions\nlegacy metascope: $metascope\n"
+            "product-profile rights today: $rights", name=r.name, description=r.description,
+            permissions=", ".join(roles.permissions_of(r.name)), metascope=r.metascope,
+            rights=", ".join(r.rights)))
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()

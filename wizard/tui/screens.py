@@ -1,59 +1,74 @@
-"""Screens over the wizard: help, the role lookup, and the quit confirmation."""
+"""Screens over the wizard: help (built from the app's bindings), the role lookup, and the quit
+confirmation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from wizard.tui.role_table import RoleTable
 
-KEYS = (
-    ("ctrl+n", "next step (accepts and saves this one)"),
-    ("ctrl+b", "previous step"),
-    ("f1", "this help"),
-    ("f2", "role lookup: which role grants what"),
-    ("f3", "copy a valid access token"),
-    ("f5", "test the integration (token exchange + Launch API call)"),
-    ("ctrl+l", "light / dark theme"),
+# Keys that are Textual's own, not the app's bindings.
+OTHER_KEYS = (
     ("ctrl+p", "command palette: every step, the test, copy, theme"),
-    ("tab / shift+tab", "move between fields"),
-    ("ctrl+q", "quit (asks first if something typed is not saved)"),
+    ("tab / shift+tab", "move between fields; enter presses the focused button"),
+    ("escape", "close a dialog like this one"),
 )
+NOTES = ("Progress is saved as you go: fields to the profile, secrets to the keyring. Quit any "
+         "time and reopen to resume.\nThe client ID is what Adobe's console also calls the API "
+         "key: the same value.")
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
+def key_lines(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each binding, from its tooltip (or its footer description)."""
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            rows.append((binding.key, binding.tooltip or binding.description))
+    return rows + list(OTHER_KEYS)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="help", classes="dialog"):
-            yield Label("[b]Keys[/b]")
-            yield Static("\n".join(f"[b]{key:<16}[/b] {what}" for key, what in KEYS), id="help-keys")
-            yield Static(
-                "\nProgress is saved as you go: fields to the profile, secrets to the keyring. "
-                "Quit any time and reopen to resume.\nThe client ID is what Adobe's console also "
-                "calls the API key: the same value.", id="help-notes")
-            yield Button("Close", id="help-close", variant="primary")
+
+class Dialog(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="dialog.close")]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss()
 
 
-class RolesScreen(ModalScreen[None]):
+class HelpScreen(Dialog):
+    BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, bindings: Iterable[BindingType]) -> None:
+        super().__init__()
+        self.rows = key_lines(bindings)
+
+    def compose(self) -> ComposeResult:
+        width = max(len(key) for key, _ in self.rows) + 2
+        with VerticalScroll(id="help", classes="dialog"):
+            yield Label(Content.from_markup("[b]Keys[/b]"))
+            yield Static(Content("\n").join(
+                Content.from_markup(f"[b]$key[/b]{' ' * (width - len(key))}$what", key=key, what=what)
+                for key, what in self.rows), id="help-keys")
+            yield Static(NOTES, id="help-notes", markup=False)
+            yield Button("Close", id="help-close", variant="primary")
+
+
+class RolesScreen(Dialog):
     """The role table and filter, reachable from anywhere, usable without any profile."""
 
     BINDINGS = [Binding("escape,f2", "dismiss", "Close", id="roles.close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="roles", classes="dialog"):
-            yield Label("[b]Launch roles and permissions[/b] (Adobe's table)")
+            yield Label(Content.from_markup("[b]Launch roles and permissions[/b] (Adobe's table)"))
             yield RoleTable()
             yield Button("Close", id="roles-close")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss()
 
 
 class ConfirmQuit(ModalScreen[bool]):
@@ -64,10 +79,10 @@ class ConfirmQuit(ModalScreen[bool]):
         self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm", classes="dialog"):
-            yield Label("[b]Quit?[/b]")
+        with VerticalScroll(id="confirm", classes="dialog"):
+            yield Label(Content.from_markup("[b]Quit?[/b]"))
             yield Static("Not saved yet: " + ", ".join(self.unsaved) +
-                         "\n(Everything accepted so far is saved.)")
+                         "\n(Everything accepted so far is saved.)", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Stay", id="stay", variant="primary")
                 yield Button("Quit anyway", id="quit", variant="error")

@@ -1,20 +1,51 @@
-"""WizardState: the one state every screen reads and writes, and the one place that saves.
+"""WizardState: the one state every step reads and writes, and the one place that saves.
 
-The profile (non-secret fields) goes to the profile store the moment a value is accepted;
-secrets go to the secret store. Nothing here imports Textual: it is tested on its own.
+The UI thread owns it. Workers compute (network, keyring, key generation, file checks) and
+hand their results back; only then are they applied here. The profile (non-secret fields) is
+saved the moment a value is accepted; secrets go to the secret store. Nothing here imports
+Textual, so it is tested on its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from wizard.core.console import ManualConsole, SandboxConsole
+from wizard.core.console import Credentials, ManualConsole, SandboxConsole
 from wizard.core.errors import SecretStoreError
-from wizard.core.profile import Profile, ProfileStore
-from wizard.core.secret_store import SANDBOX_SERVICE, SERVICE, MemoryBackend, SecretStore, store_for
+from wizard.core.ims import Token
+from wizard.core.profile import DEFAULT_PROFILE, Profile, ProfileStore
+from wizard.core.reactor import Company
+from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
+
+if TYPE_CHECKING:
+    from wizard.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
+SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
+
+# A change to one of these fields makes what these steps found out stale: their mark goes.
+STALE_AFTER: dict[str, tuple[str, ...]] = {
+    "auth_type": ("role", "keys", "upload", "credentials", "test"),
+    "org_id": ("test",),
+    "client_id": ("upload", "credentials", "test"),
+    "technical_account_id": ("test",),
+    "role": ("test",),
+    "scopes": ("test",),
+    "private_key_path": ("upload", "credentials", "test"),
+    "certificate_path": ("upload", "credentials", "test"),
+    "client_secret": ("test",),
+    "private_key": ("test",),
+    "key_passphrase": ("test",),
+}
+
+
+@dataclass
+class TestResult:
+    token: Token
+    companies: list[Company]
 
 
 @dataclass
@@ -23,90 +54,181 @@ class WizardState:
     profiles: ProfileStore
     secrets: SecretStore
     console: ManualConsole | SandboxConsole
-    sandbox: object = None  # the in-process Sandbox when in sandbox mode
-    session: dict[str, str] = field(default_factory=dict)  # secrets typed in this session
+    sandbox: Sandbox | None = None
+    session: dict[str, str] = field(default_factory=dict)  # secrets known in this session
     stored: set[str] = field(default_factory=set)  # kinds known to be in the secret store
-    memory_only: bool = False  # the sandbox's throwaway secrets, when no keyring is usable
-    last_token: object = None  # the Token the test step got, for copy and countdown
-    store_checked: bool = False
-    notice: Callable[[str, str], None] = lambda title, message: None  # the app shows these
+    store_ready: bool = False  # the store was reached (or replaced) at least once
+    memory_only: bool = False  # secrets kept for this session only
+    fresh: bool = False  # the profile was new: keyring entries under its name are someone else's
+    last_token: Token | None = None  # the token of the last test or copy
+    last_test: TestResult | None = None  # what the last passing test saw, this session
+    # called (on the UI thread) when the sandbox's secrets fall back to memory, with the reason
+    on_memory_fallback: Callable[[str], None] = lambda reason: None
+    _store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    def open(cls, profile_name: str | None = None, sandbox=None,
+    def open(cls, profile_name: str | None = None, sandbox: Sandbox | None = None,
              secrets: SecretStore | None = None, profiles: ProfileStore | None = None) -> WizardState:
-        """The saved profile (or a new one), with the console and secret store for the mode."""
+        """The saved profile (or a new one), with the console and secret store for the mode.
+
+        Blocking (reads the profile file): call it before the app has a state, off the UI thread."""
         profiles = profiles or ProfileStore()
-        name = profile_name or (SANDBOX_PROFILE if sandbox else "default")
+        name = profile_name or (SANDBOX_PROFILE if sandbox else DEFAULT_PROFILE)
         profile = profiles.load(name)
+        console: ManualConsole | SandboxConsole = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
-            profile = profile.with_changes(ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
+            changes: dict[str, object] = {"ims_url": sandbox.ims_url, "reactor_url": sandbox.reactor_url}
+            if not profiles.exists(name):
+                changes["keyring_service"] = SANDBOX_SERVICE
+            profile = profile.with_changes(**changes)
             console = SandboxConsole(sandbox.console_url)
-        else:
-            console = ManualConsole()
-        service = SANDBOX_SERVICE if sandbox is not None else SERVICE
-        secrets = secrets or store_for(profile.storage, service)
-        return cls(profile, profiles, secrets, console, sandbox)
+        store = secrets or store_for(profile.storage, profile.keyring_service)
+        if secrets is not None and secrets.service != profile.keyring_service:
+            profile = profile.with_changes(keyring_service=secrets.service)
+        return cls(profile, profiles, store, console, sandbox, fresh=not profiles.exists(name))
 
     # --- the profile ----------------------------------------------------------------------
-    def update(self, **changes: object) -> Profile:
-        """Validate and save `changes` at once; raises ConfigError and changes nothing if bad."""
-        self.profile = self.profile.with_changes(**changes)
-        self.profiles.save(self.profile)
-        return self.profile
+    def update(self, **changes: object) -> set[str]:
+        """Validate and save `changes`; raises ConfigError and changes nothing if one is bad.
+
+        Returns the fields whose value changed; what they made stale loses its mark."""
+        new = self.profile.with_changes(**changes)
+        changed = {k for k in changes if getattr(new, k) != getattr(self.profile, k)}
+        stale = {step for name in changed for step in STALE_AFTER.get(name, ())}
+        if stale and "steps_done" not in changes:
+            new.steps_done = [s for s in new.steps_done if s not in stale]
+        self.profile = new
+        self.profiles.save(new)
+        if "test" in stale:
+            self.forget_test()
+        return changed
 
     def mark_done(self, step: str) -> None:
         if step not in self.profile.steps_done:
             self.update(steps_done=[*self.profile.steps_done, step])
 
+    def unmark(self, steps: Iterable[str]) -> None:
+        kept = [s for s in self.profile.steps_done if s not in set(steps)]
+        if kept != self.profile.steps_done:
+            self.update(steps_done=kept)
+
     def set_auth_type(self, auth_type: str) -> None:
-        if auth_type != self.profile.auth_type:
-            self.update(auth_type=auth_type)
+        changes: dict[str, object] = {"auth_type": auth_type}
+        if self.console.automatic and auth_type != self.profile.auth_type:
+            # a sandbox integration is of one type: a new type needs a new integration
+            changes.update(client_id="", technical_account_id="", technical_account_email="")
+            self.session.pop("client_secret", None)
+            self.stored.discard("client_secret")
+        self.update(**changes)
 
-    # --- secrets (call these from a worker thread: the keyring may be slow) ----------------
-    def check_store(self) -> None:
-        """Find the secret store at first need, not at start-up: finding a keyring can take long.
+    def apply_integration(self, made: Credentials) -> None:
+        """What the (sandbox) console shows after creating or finding an integration."""
+        self.update(org_id=made.org_id, client_id=made.client_id,
+                    technical_account_id=made.technical_account_id,
+                    technical_account_email=made.technical_account_email, metascopes=[])
 
-        In sandbox mode an unusable keyring falls back to memory (with a notice); otherwise its
-        SecretStoreError goes to the caller, which shows it where the secret was needed."""
-        if self.store_checked:
-            return
-        kinds = ("client_secret", "private_key", "key_passphrase")
-        try:
-            self.stored = {k for k in kinds if self.secrets.get(self.profile.name, k) is not None}
-        except SecretStoreError as exc:
-            if self.sandbox is None:
-                raise
-            self.secrets = SecretStore(self.secrets.service, MemoryBackend())
-            self.memory_only = True
-            self.stored = set()
-            self.notice("Secrets in memory", f"{exc.cause}: the sandbox's throwaway secrets stay "
-                                             "in memory for this session.")
-        self.store_checked = True
+    def forget_test(self) -> None:
+        self.last_token = None
+        self.last_test = None
 
-    def put_secret(self, kind: str, value: str) -> None:
-        self.check_store()
-        self.session[kind] = value
-        self.secrets.set(self.profile.name, kind, value)
-        self.stored.add(kind)
+    # --- the flow -------------------------------------------------------------------------
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return self.profile.steps
 
-    def secret(self, kind: str) -> str | None:
-        if kind in self.session:
-            return self.session[kind]
-        self.check_store()
-        value = self.secrets.get(self.profile.name, kind)
-        if value is not None:
-            self.session[kind] = value
-        return value
+    def number(self, step: str) -> int:
+        return self.steps.index(step) + 1
 
-    # --- what the screens show --------------------------------------------------------------
     @property
     def mode(self) -> str:
         return "sandbox" if self.sandbox is not None else "Adobe"
 
+    # --- secrets: the keyring may be slow or hang, so its calls run in a thread -------------
+    async def ensure_store(self) -> None:
+        """Reach the secret store at first need, not at start-up (finding a keyring can take long).
+
+        Raises SecretStoreError if it cannot be used; the caller offers the ways out
+        (`use_memory`, `use_plaintext_file`)."""
+        async with self._store_lock:
+            if self.store_ready:
+                return
+            store, name, fresh, session = self.secrets, self.profile.name, self.fresh, set(self.session)
+
+            def probe() -> set[str]:
+                found = {k for k in SECRET_KINDS if store.get(name, k) is not None}
+                if fresh:  # left by a deleted profile of the same name: no front door may use them
+                    for kind in [*(found - session), "token"]:
+                        store.delete(name, kind)
+                    found &= session
+                return found
+
+            try:
+                found = await asyncio.to_thread(probe)
+            except SecretStoreError as exc:
+                if self.sandbox is None:
+                    raise
+                self.use_memory()  # the sandbox's secrets are throwaway: memory will do
+                self.on_memory_fallback(exc.cause)
+                return
+            if store is self.secrets:  # the user did not switch stores meanwhile
+                self.stored = found
+                self.store_ready = True
+                self.fresh = False
+
+    async def put_secret(self, kind: str, value: str) -> None:
+        await self.ensure_store()
+        store, name = self.secrets, self.profile.name
+        await asyncio.to_thread(store.set, name, kind, value)
+        changed = self.session.get(kind) != value
+        self.session[kind] = value
+        self.stored.add(kind)
+        if changed:
+            self.unmark(STALE_AFTER.get(kind, ()))
+            if "test" in STALE_AFTER.get(kind, ()):
+                self.forget_test()
+
+    async def secret(self, kind: str) -> str | None:
+        if kind in self.session:
+            return self.session[kind]
+        await self.ensure_store()
+        if kind not in self.stored:
+            return None
+        store, name = self.secrets, self.profile.name
+        value = await asyncio.to_thread(store.get, name, kind)
+        if value is not None:
+            self.session[kind] = value
+        return value
+
+    def has_secret(self, kind: str) -> bool:
+        return kind in self.session or kind in self.stored
+
+    def missing_secrets(self) -> list[str]:
+        """The secrets this profile's flow needs that neither the store nor this session holds."""
+        needed = ["client_secret"] + (["private_key"] if self.profile.is_jwt else [])
+        if self.profile.is_jwt and self.profile.private_key_path:
+            needed.remove("private_key")  # read from its file when not stored
+        return [k for k in needed if not self.has_secret(k)]
+
+    def use_memory(self) -> None:
+        """Keep secrets for this session only (no keyring, and the user chose not to write them)."""
+        self.secrets = SecretStore(self.profile.keyring_service, MemoryBackend())
+        self.memory_only = True
+        self.stored = set(self.session)
+        self.store_ready = True
+
+    def use_plaintext_file(self) -> None:
+        """The explicit, opt-in plaintext store (0600), as `configure --insecure-storage`."""
+        self.update(storage="file")
+        self.secrets = store_for("file", self.profile.keyring_service)
+        self.memory_only = False
+        self.store_ready = False
+
     def storage_description(self) -> str:
         """Where secrets go; never opens the keyring itself (the UI thread calls this)."""
-        if not self.store_checked:
+        if self.memory_only:
+            return "memory: this session only (no keyring was usable)"
+        if not self.store_ready or not self.secrets.found:
             return "not opened yet: no secret was needed so far"
         try:
             return self.secrets.describe()

@@ -1,22 +1,66 @@
-"""Widgets shared by the steps: a labelled field with its error, and the step list."""
+"""Widgets shared by the steps: fields with their errors, controls whose state reads as text,
+the step list and the one notice.
+
+Anything a user typed, pasted or named (values, paths, server answers) is shown as plain
+text here, never parsed as markup.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static, Switch
 
 
-STEP_TITLES = {
-    "organization": "Organization and integration",
-    "keys": "Key and certificate",
-    "upload": "Upload the certificate",
-    "role": "Role",
-    "credentials": "Credentials and private key",
-    "test": "Test",
-    "done": "Done",
-}
+class Entry(Input):
+    """An Input whose value is not selected on focus: a returning user's first key must not
+    wipe what is there."""
+
+    def __init__(self, value: str | None = None, **kwargs) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(value, **kwargs)
+
+
+class TickBox(Checkbox):
+    """A checkbox that shows X when ticked and nothing when not (not only a colour change)."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the glyph
+        return "X" if self.value else " "
+
+
+class Choice(RadioButton):
+    """A radio button that shows ● when chosen and nothing when not."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the glyph
+        return "●" if self.value else " "
+
+
+class Toggle(Horizontal):
+    """A switch that says its state in words beside it ("shown" / "hidden")."""
+
+    DEFAULT_CSS = """
+    Toggle { height: auto; width: auto; }
+    Toggle > .toggle-state { width: auto; padding: 1 0 0 1; }
+    """
+
+    def __init__(self, on_text: str, off_text: str, *, id: str) -> None:
+        super().__init__(classes="toggle")
+        self.words = (off_text, on_text)
+        self.switch_id = id
+
+    def compose(self) -> ComposeResult:
+        yield Switch(id=self.switch_id)
+        yield Static(self.words[0], classes="toggle-state", markup=False)
+
+    @on(Switch.Changed)
+    def _say(self, event: Switch.Changed) -> None:
+        self.query_one(".toggle-state", Static).update(self.words[event.value])
 
 
 class Field(Vertical):
@@ -39,32 +83,85 @@ class Field(Vertical):
         yield self.control
         if self.help:
             yield Static(self.help, classes="field-help")
-        yield Static("", classes="field-error")
+        yield Static("", classes="field-error", markup=False)
 
     def show_error(self, message: str | None) -> None:
-        self.query_one(".field-error", Static).update(message or "")
+        self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
         self.set_class(bool(message), "-invalid")
 
     @property
+    def invalid(self) -> bool:
+        return self.has_class("-invalid")
+
+    @property
     def error(self) -> str:
-        return str(self.query_one(".field-error", Static).render()) if self.has_class("-invalid") else ""
+        return str(self.query_one(".field-error", Static).render()) if self.invalid else ""
 
 
 class StepList(Static):
-    """Every step with its state (done, current, to do), and the profile, type and mode."""
+    """Every step of the flow with its state (done, current, to do), and the profile and mode."""
 
-    def show(self, steps: tuple[str, ...], done: list[str], current: str, profile: str,
-             auth_type: str, mode: str) -> None:
+    def show(self, steps: list[tuple[int, str, str]], profile: str, kind: str, mode: str) -> None:
+        """`steps`: (number, title, state) with state "current", "done" or "todo"."""
+        marks = {"current": ("▶", "bold"), "done": ("✓", "$success"), "todo": ("·", "dim")}
         lines = []
-        for number, step in enumerate(steps, 1):
-            if step == current:
-                mark, style = "▶", "bold"
-            elif step in done:
-                mark, style = "✓", "green"
-            else:
-                mark, style = "·", "dim"
-            lines.append(f"[{style}]{mark} {number}. {STEP_TITLES[step]}[/]")
-        kind = "JWT service account" if auth_type == "jwt" else "OAuth Server-to-Server"
-        lines += ["", f"[dim]profile: [/dim]{profile}", f"[dim]type: [/dim]{kind}",
-                  f"[dim]mode: [/dim]{mode}"]
-        self.update("\n".join(lines))
+        for number, title, state in steps:
+            mark, style = marks[state]
+            lines.append(Content.from_markup(f"[{style}]$mark $number. $title[/]",
+                                             mark=mark, number=str(number), title=title))
+        lines += [Content(""),
+                  Content.from_markup("[dim]profile:[/dim] $v", v=profile),
+                  Content.from_markup("[dim]type:[/dim] $v", v=kind),
+                  Content.from_markup("[dim]mode:[/dim] $v", v=mode)]
+        self.update(Content("\n").join(lines))
+
+
+class Notice(Vertical):
+    """The one notice above the step: a problem to decide on, with its ways out as buttons.
+
+    A new notice replaces the old one: they never stack over the form."""
+
+    DEFAULT_CSS = """
+    Notice { height: auto; display: none; border: round $warning; padding: 0 1; }
+    Notice.-shown { display: block; }
+    Notice.-info { border: round $primary; }
+    Notice > Horizontal { height: auto; }
+    Notice Button { margin-right: 1; }
+    """
+
+    class Action(Message):
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
+
+    kind = ""
+    actions: tuple[tuple[str, str], ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="notice-text", markup=False)
+        yield Horizontal(id="notice-actions")
+
+    def show(self, kind: str, text: str, actions: tuple[tuple[str, str], ...] = (),
+             info: bool = False) -> None:
+        """`actions`: (action, button label) pairs; a press posts Notice.Action(action)."""
+        self.kind = kind
+        self.query_one("#notice-text", Static).update(text)
+        row = self.query_one("#notice-actions", Horizontal)
+        if actions != self.actions:
+            self.actions = actions
+            row.remove_children()
+            row.mount_all([Button(label, id=f"notice-{action}", compact=True)
+                           for action, label in actions])
+        row.display = bool(actions)
+        self.set_class(True, "-shown")
+        self.set_class(info, "-info")
+
+    def clear(self, kind: str | None = None) -> None:
+        if kind is None or kind == self.kind:
+            self.kind = ""
+            self.set_class(False, "-shown")
+
+    @on(Button.Pressed)
+    def _act(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Action((event.button.id or "").removeprefix("notice-")))

@@ -1,65 +1,152 @@
-"""What every step view shares: access to the state, fields with errors, saving on accept."""
+"""What every step view shares: the typed messages it sends the app, fields with their errors,
+focus where a person expects it, and saving on accept."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.containers import VerticalScroll
-from textual.widgets import Input
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import WizardError
+from wizard.tui import remedy
 from wizard.tui.state import WizardState
+from wizard.tui.steps import title
 from wizard.tui.widgets import Field
 
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
 
-class Step(VerticalScroll):
+
+class Step(VerticalScroll, can_focus=False):
+    """One step of the flow. The app calls the typed API below; the step answers in messages."""
+
     key: ClassVar[str]
-
     DEFAULT_CSS = "Step { padding: 0 1; }"
 
+    # --- what a step tells the app ------------------------------------------------------
+    class Dirty(Message):
+        """Something typed in the field called `label` is (or no longer is) unsaved."""
+
+        def __init__(self, label: str, dirty: bool) -> None:
+            super().__init__()
+            self.label, self.dirty = label, dirty
+
+    class Changed(Message):
+        """The state changed in a way the app shows (the flow, a step's mark, the storage)."""
+
+    class Copy(Message):
+        """Put `text` on the clipboard; `what` names it in the message; a token may be cleared."""
+
+        def __init__(self, text: str, what: str, token: bool = False) -> None:
+            super().__init__()
+            self.text, self.what, self.token = text, what, token
+
+    class Next(Message):
+        """The user asked to go on (Enter in a step's last field): as Next."""
+
+    class Problem(Message):
+        """An error that belongs to no field of this step (the app shows it once)."""
+
+        def __init__(self, error: WizardError) -> None:
+            super().__init__()
+            self.error = error
+
+    class Crashed(Message):
+        """A worker of this step failed unexpectedly (a bug): shown, never fatal."""
+
+        def __init__(self, error: BaseException) -> None:
+            super().__init__()
+            self.error = error
+
+    # --- what the app asks of a step -----------------------------------------------------
     @property
     def state(self) -> WizardState:
-        return self.app.state
+        state = cast("WizardApp", self.app).state
+        assert state is not None  # steps are built only once the state is open
+        return state
 
     def on_show_step(self) -> None:
-        """Called each time the step is shown: fill the fields from the state."""
+        """Called each time the step is shown: fill the controls from the state."""
 
-    def first_focus(self) -> str | None:
-        """The control a keyboard user starts at on this step."""
+    def default_focus(self) -> str | None:
+        """The control a keyboard user starts at when no field needs attention."""
         return None
 
     async def accept(self) -> bool:
         """Next was pressed: validate and save; False keeps the user here."""
         return True
 
-    def bring_into_view(self, selector: str) -> None:
-        """A result that just appeared may be below the fold: scroll to it once laid out."""
-        widget = self.query_one(selector)
-        self.call_after_refresh(widget.scroll_visible, animate=False)
+    def first_focus(self) -> Widget | None:
+        """The first field that is invalid or still empty, else the step's own start."""
+        for field in self._fields():
+            target = self.needs_attention(field)
+            if target is not None:
+                return target
+        selector = self.default_focus()
+        return self.query_one(selector) if selector else None
 
-    def reveal_first_error(self) -> None:
-        """After a refused Next, bring the first message into view: it may be below the fold."""
-        for widget in self.query(".-invalid, .-error"):
+    def needs_attention(self, field: Field) -> Widget | None:
+        """The control to focus if `field` is invalid or empty, else None."""
+        control = field.control
+        if isinstance(control, (Input, TextArea)) and (field.invalid or not _text(control)):
+            return control
+        return None
+
+    def focus_first_invalid(self) -> None:
+        """After a refused Next: focus the field in error, or bring the first message into view."""
+        for field in self._fields():
+            if field.invalid:
+                target = field.control if field.control.focusable else field
+                target.focus(scroll_visible=False)
+                self.call_after_refresh(field.scroll_visible, animate=False)
+                return
+        for widget in self.query(".-error"):
             if widget.display:
                 self.call_after_refresh(widget.scroll_visible, animate=False)
                 return
 
-    # helpers ---------------------------------------------------------------------------------
+    # --- helpers --------------------------------------------------------------------------
+    def bring_into_view(self, widget: Widget) -> None:
+        """A result that just appeared may be below the fold: scroll to it once laid out."""
+        self.call_after_refresh(widget.scroll_visible, animate=False)
+
+    def _fields(self) -> list[Field]:
+        return [f for f in self.query(Field) if _shown(f, self)]
+
+    def step_ref(self, step: str) -> str:
+        """"step 3 (Key and certificate)", numbered as the flow on screen numbers it."""
+        return f"step {self.state.number(step)} ({title(step, self.state.profile.auth_type)})"
+
+    def explain(self, exc: WizardError) -> str:
+        return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key)
+
     def field_of(self, control_id: str) -> Field:
         node = self.query_one(f"#{control_id}")
         while not isinstance(node, Field):
-            node = node.parent
+            assert node.parent is not None, control_id
+            node = cast(Widget, node.parent)
         return node
 
     def value(self, control_id: str) -> str:
         return self.query_one(f"#{control_id}", Input).value
 
-    def save_field(self, control_id: str, profile_field: str, *, required: str = "") -> bool:
+    def set_value(self, control_id: str, value: str) -> None:
+        """Fill an input from the state; the cursor goes to the end, nothing is selected."""
+        control = self.query_one(f"#{control_id}", Input)
+        if control.value != value:
+            control.value = value
+            control.cursor_position = len(value)
+
+    def save_field(self, control_id: str, profile_field: str, *, required: bool = False) -> bool:
         """Validate one input into the profile; show the engine's message beside it."""
         value = self.value(control_id)
         field = self.field_of(control_id)
         if required and not value.strip():
-            field.show_error(f"{required} is required")
+            field.show_error(f"{field.label} is required")
             return False
         try:
             self.state.update(**{profile_field: value})
@@ -67,11 +154,28 @@ class Step(VerticalScroll):
             field.show_error(str(exc))
             return False
         field.show_error(None)
-        self.app.mark_unsaved(control_id, False)
+        self.post_message(self.Dirty(field.label, False))
         return True
 
-    def fail(self, exc: WizardError, control_id: str | None = None) -> None:
-        if control_id:
-            self.field_of(control_id).show_error(str(exc))
-        else:
-            self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
+    def report_dirty(self, control_id: str, saved: str) -> None:
+        """Tell the app whether the input differs from what is saved."""
+        field = self.field_of(control_id)
+        self.post_message(self.Dirty(field.label, self.value(control_id) != saved))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.post_message(self.Crashed(event.worker.error))
+
+
+def _text(control: Input | TextArea) -> str:
+    return control.value if isinstance(control, Input) else control.text
+
+
+def _shown(widget: Widget, top: Widget) -> bool:
+    """Displayed, and so are its ancestors up to `top`."""
+    node: Widget | None = widget
+    while node is not None and node is not top:
+        if not node.display:
+            return False
+        node = cast("Widget | None", node.parent)
+    return True

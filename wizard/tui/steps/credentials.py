@@ -1,67 +1,72 @@
-"""Step 5: client ID, client secret, technical account, and the private key (or S2S scopes)."""
+"""Credentials: client ID, client secret, and for JWT the technical account and the private key
+(pasted, loaded or the generated one); for OAuth Server-to-Server, the scopes.
+
+A pasted key leaves the screen at once and is kept in memory until Next saves it; a key that
+failed its check (or a paste cut short) keeps Next from going on with an older key.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static, Switch, TextArea
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static, Switch, TextArea
 
-from wizard.core.errors import KeyFileError, WizardError
-from wizard.core.keys import (PassphraseNeeded, cert_info, certificate_file, key_matches,
-                              load_private_key, read_file)
+from wizard.core.errors import (KeyFileError, PassphraseNeeded, SecretStoreError, WizardError,
+                                WrongPassphrase)
+from wizard.core.keys import cert_info, certificate_file, key_matches, load_private_key, read_file
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Field
+from wizard.tui.widgets import Entry, Field, Toggle
 
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
+S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "
+              "profiles added to the credential in the console (Admin Console).")
 
 
-def check_key(text: str, passphrase: str | None, certificate_path: str) -> str:
+def check_key(text: str, passphrase: str | None, certificate_path: str, where: str) -> str:
     """The engine's verdict on a key, as one line; raises KeyFileError with its message."""
     key = load_private_key(text, passphrase)
     verdict = f"✓ RSA {key.key_size} private key"
     if certificate_path:
         cert = certificate_file(certificate_path)
         if not key_matches(key, cert):
-            raise KeyFileError("this key does not match the certificate from step 2 "
+            raise KeyFileError(f"this key does not match the certificate from {where} "
                                f"(SHA-1 {cert_info(cert).sha1})",
-                               "use the key generated with that certificate")
-        verdict += ", matches the certificate from step 2"
+                               "use the key generated with that certificate", subject="private_key")
+        verdict += f", matches the certificate from {where}"
     return verdict
 
 
 class CredentialsStep(Step):
     key = "credentials"
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.pending_key: str | None = None  # accepted key text, kept off the screen
+    pending_key: str | None = None  # key text taken off the screen, saved on Next
+    key_error: str | None = None  # why the pending key cannot be used
 
     def compose(self) -> ComposeResult:
-        yield Label("", classes="step-title")
-        yield Field("Client ID (API key)", Input(id="client-id"),
+        yield Field("Client ID (API key)", Entry(id="client-id"),
                     "Adobe's console calls it both Client ID and API key: the same value.")
-        yield Field("Client secret", Horizontal(Input(id="client-secret", password=True),
-                                                Switch(id="reveal-secret"), Label("show"),
+        yield Field("Client secret", Horizontal(Entry(id="client-secret", password=True),
+                                                Toggle("shown", "hidden", id="reveal-secret"),
                                                 classes="row"))
         with Vertical(id="jwt-part"):
-            yield Field("Technical account ID", Input(id="tech-id"),
-                        "Ends in @techacct.adobe.com.")
-            yield Label("Private key", classes="field-label")
-            with Horizontal(classes="row"):
-                yield Button("Use the generated key", id="use-generated")
-                yield Input(placeholder="or a key file path", id="key-file")
-                yield Button("Load file", id="load-key")
-            yield TextArea(id="key-text", soft_wrap=False, tab_behavior="focus",
-                           placeholder=PASTE_HINT)
-            yield Field("Key passphrase", Input(id="passphrase", password=True),
+            yield Field("Technical account ID", Entry(id="tech-id"), "Ends in @techacct.adobe.com.")
+            yield Field("Private key", Vertical(
+                Horizontal(Button("Use the generated key", id="use-generated"),
+                           Entry(placeholder="or a key file path (Enter loads it)", id="key-file"),
+                           Button("Load file", id="load-key"), classes="row"),
+                TextArea(id="key-text", soft_wrap=False, tab_behavior="focus",
+                         placeholder=PASTE_HINT)))
+            yield Field("Key passphrase", Entry(id="passphrase", password=True),
                         "The key is encrypted: type its passphrase.")
-            yield Static("", id="key-status")
+            yield Static("", id="key-status", markup=False)
         with Vertical(id="s2s-part"):
-            yield Field("Scopes", Input(id="scopes"),
+            yield Field("Scopes", Entry(id="scopes"),
                         "Comma-separated; Adobe's Launch list is the default.")
+            yield Static(S2S_RIGHTS, classes="note")
 
     def on_mount(self) -> None:
         self.field_of("passphrase").display = False
@@ -71,124 +76,162 @@ class CredentialsStep(Step):
         jwt = profile.is_jwt
         self.query_one("#jwt-part").display = jwt
         self.query_one("#s2s-part").display = not jwt
-        self.query_one("#client-id", Input).value = profile.client_id
-        self.query_one("#tech-id", Input).value = profile.technical_account_id
-        self.query_one("#scopes", Input).value = ",".join(profile.scopes)
+        self.set_value("client-id", profile.client_id)
+        self.set_value("tech-id", profile.technical_account_id)
+        self.set_value("scopes", ",".join(profile.scopes))
         self.query_one("#use-generated").display = bool(profile.private_key_path)
         self.look_up_stored()
 
-    @work(thread=True, exclusive=True, group="stored")
-    def look_up_stored(self) -> None:
+    def default_focus(self) -> str:
+        return "#client-id"
+
+    def needs_attention(self, field: Field) -> Widget | None:
+        """A stored client secret or private key counts as filled."""
+        if field.label == "Client secret":
+            empty = not self.value("client-secret") and not self.state.has_secret("client_secret")
+            return self.query_one("#client-secret") if field.invalid or empty else None
+        if field.label == "Private key":
+            if self._key_ready():
+                return None
+            return self.query_one("#use-generated" if self.state.profile.private_key_path
+                                  else "#key-file")
+        return super().needs_attention(field)
+
+    @work(exclusive=True, group="stored", exit_on_error=False)
+    async def look_up_stored(self) -> None:
         """Which secrets the store already holds (finding the keyring may be slow)."""
         try:
-            self.state.check_store()
-        except WizardError as exc:
-            self.app.call_from_thread(self.fail, exc)
+            await self.state.ensure_store()
+        except SecretStoreError as exc:
+            self.post_message(self.Problem(exc))
             return
-        self.app.call_from_thread(self._show_stored)
+        self._show_stored()
+        # after the focus the app set when showing the step (Textual sets focus later, in order)
+        self.app.call_later(self._focus_past_a_stored_secret)
+
+    def _focus_past_a_stored_secret(self) -> None:
+        """Focus went to the secret before the store said it holds one: move on, untouched."""
+        secret = self.query_one("#client-secret", Entry)
+        if self.app.focused is secret and not secret.value:
+            target = self.first_focus()
+            if target is not None and target is not secret:
+                target.focus()
 
     def _show_stored(self) -> None:
         state = self.state
-        secret = self.query_one("#client-secret", Input)
-        secret.placeholder = ("saved: leave empty to keep it" if "client_secret" in state.stored
+        secret = self.query_one("#client-secret", Entry)
+        secret.placeholder = ("saved: leave empty to keep it" if state.has_secret("client_secret")
                               else "from the console's Credentials page")
-        if "private_key" in state.stored and self.pending_key is None:
+        if state.has_secret("private_key") and self.pending_key is None:
             self._status(f"✓ a private key is saved in {state.storage_description()}; "
-                         "paste or load another to replace it")
+                         "paste or load another to replace it", scroll=False)
 
-    def first_focus(self) -> str:
-        return "#client-id"
-
-    def _status(self, text: str, error: bool = False) -> None:
+    def _status(self, text: str, error: bool = False, scroll: bool = True) -> None:
         status = self.query_one("#key-status", Static)
-        status.update(f"[red]✗ {text}[/]" if error else text)
+        status.update(f"✗ {text}" if error else text)
         status.set_class(error, "-error")
-        self.call_after_refresh(status.scroll_visible, animate=False)
+        if scroll:
+            self.bring_into_view(status)
 
-    # --- live validation ----------------------------------------------------------------------
-    def on_switch_changed(self, event: Switch.Changed) -> None:
-        if event.switch.id == "reveal-secret":
-            self.query_one("#client-secret", Input).password = not event.value
+    def _key_ready(self) -> bool:
+        if self.pending_key is not None:
+            return self.key_error is None
+        return self.state.has_secret("private_key")
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        saved = {"client-id": self.state.profile.client_id,
-                 "tech-id": self.state.profile.technical_account_id}
-        if event.input.id in saved:
-            self.app.mark_unsaved(event.input.id, event.value != saved[event.input.id])
-        elif event.input.id == "client-secret":
-            self.app.mark_unsaved("client-secret", bool(event.value))
-        elif event.input.id == "passphrase" and self.pending_key:
+    # --- what is typed -----------------------------------------------------------------------
+    @on(Input.Changed, "#client-id")
+    def _client_id(self) -> None:
+        self.report_dirty("client-id", self.state.profile.client_id)
+
+    @on(Input.Changed, "#tech-id")
+    def _tech_id(self) -> None:
+        self.report_dirty("tech-id", self.state.profile.technical_account_id)
+
+    @on(Input.Changed, "#scopes")
+    def _scopes(self) -> None:
+        self.report_dirty("scopes", ",".join(self.state.profile.scopes))
+
+    @on(Input.Changed, "#client-secret")
+    def _secret(self, event: Input.Changed) -> None:
+        self.post_message(self.Dirty("Client secret", bool(event.value)))
+
+    @on(Switch.Changed, "#reveal-secret")
+    def _reveal(self, event: Switch.Changed) -> None:
+        self.query_one("#client-secret", Entry).password = not event.value
+
+    @on(Input.Changed, "#passphrase")
+    def _passphrase(self, event: Input.Changed) -> None:
+        if self.pending_key is not None:
             self.validate_key(self.pending_key, event.value)
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    @on(TextArea.Changed, "#key-text")
+    def _pasted(self, event: TextArea.Changed) -> None:
         text = event.text_area.text
-        if "-----END" in text or (text.strip() and "-----BEGIN" not in text):
-            # a whole paste: take it off the screen, keep it in memory, check it
-            event.text_area.load_text("")
+        if text.strip():
+            event.text_area.load_text("")  # a key never stays on the screen, whole or in part
             self.take_key(text)
-        elif text.strip():
-            self._status("… keep pasting: no END line yet")
 
-    def take_key(self, text: str) -> None:
-        self.pending_key = text
-        self.app.mark_unsaved("private key", True)
-        self.validate_key(text, self.value("passphrase"))
+    @on(Button.Pressed, "#use-generated")
+    def _use_generated(self) -> None:
+        self.load_file(self.state.profile.private_key_path)
 
-    @work(thread=True, exclusive=True, group="key-check")
-    def validate_key(self, text: str, passphrase: str) -> None:
-        call = self.app.call_from_thread
-        try:
-            verdict = check_key(text, passphrase or None, self.state.profile.certificate_path)
-        except PassphraseNeeded as exc:
-            call(self._need_passphrase, str(exc))
-            return
-        except WizardError as exc:
-            if "passphrase" in exc.cause:
-                call(self.field_of("passphrase").show_error, str(exc))
-            call(self._status, str(exc), True)
-            return
-        call(self.field_of("passphrase").show_error, None)
-        call(self._status, verdict + " (saved when you press Next)")
-
-    def _need_passphrase(self, message: str) -> None:
-        field = self.field_of("passphrase")
-        field.display = True
-        field.show_error(message)
-        self._status(message, True)
-        self.call_after_refresh(self.query_one("#passphrase", Input).focus)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "use-generated":
-            self.load_file(self.state.profile.private_key_path)
-        elif event.button.id == "load-key":
-            self.load_file(self.value("key-file").strip())
+    @on(Button.Pressed, "#load-key")
+    @on(Input.Submitted, "#key-file")
+    def _load(self) -> None:
+        self.load_file(self.value("key-file").strip())
 
     def load_file(self, path: str) -> None:
         if not path:
-            self._status("give the key file's path", True)
+            self._status("give the key file's path", error=True)
             return
         try:
             self.take_key(read_file(path, "private key"))
         except KeyFileError as exc:
-            self._status(str(exc), True)
+            self._status(str(exc), error=True)
+
+    def take_key(self, text: str) -> None:
+        self.pending_key = text
+        self.key_error = "being checked"
+        self.post_message(self.Dirty("Private key", True))
+        self.validate_key(text, self.value("passphrase"))
+
+    @work(exclusive=True, group="key-check", exit_on_error=False)
+    async def validate_key(self, text: str, passphrase: str) -> None:
+        self.key_error = await self._check(text, passphrase)
+
+    async def _check(self, text: str, passphrase: str) -> str | None:
+        """Check the key in a thread; show the verdict; the error, or None if it can be used."""
+        field = self.field_of("passphrase")
+        where = self.step_ref("keys")
+        try:
+            verdict = await asyncio.to_thread(check_key, text, passphrase or None,
+                                              self.state.profile.certificate_path, where)
+        except (PassphraseNeeded, WrongPassphrase) as exc:
+            field.display = True
+            field.show_error(str(exc))
+            self._status(exc.cause, error=True)
+            if isinstance(exc, PassphraseNeeded):
+                self.call_after_refresh(self.query_one("#passphrase").focus)
+            return exc.cause
+        except WizardError as exc:
+            self._status(str(exc), error=True)
+            return exc.cause
+        field.show_error(None)
+        self._status(verdict + " (saved when you press Next)")
+        return None
 
     # --- Next -----------------------------------------------------------------------------------
     async def accept(self) -> bool:
         state, profile = self.state, self.state.profile
-        try:
-            await asyncio.to_thread(state.check_store)
-        except WizardError as exc:
-            self.fail(exc)
-            return False
-        ok = self.save_field("client-id", "client_id", required="Client ID")
+        await state.ensure_store()  # a SecretStoreError goes to the app, which offers the ways out
+        ok = self.save_field("client-id", "client_id", required=True)
         if profile.is_jwt:
-            ok = self.save_field("tech-id", "technical_account_id",
-                                 required="Technical account ID") and ok
+            ok = self.save_field("tech-id", "technical_account_id", required=True) and ok
         else:
-            ok = self.save_field("scopes", "scopes", required="Scopes") and ok
+            ok = self.save_field("scopes", "scopes", required=True) and ok
         secret = self.value("client-secret")
         secret_field = self.field_of("client-secret")
-        if not secret and "client_secret" not in state.stored:
+        if not secret and not state.has_secret("client_secret"):
             secret_field.show_error("Client secret is required")
             ok = False
         else:
@@ -196,29 +239,22 @@ class CredentialsStep(Step):
         passphrase = self.value("passphrase")
         if profile.is_jwt:
             if self.pending_key is not None:
-                try:
-                    await asyncio.to_thread(check_key, self.pending_key, passphrase or None,
-                                            profile.certificate_path)
-                except WizardError as exc:
-                    self._status(str(exc), True)
-                    ok = False
-            elif "private_key" not in state.stored:
-                self._status("paste the private key, load its file, or use the generated one", True)
+                self.key_error = await self._check(self.pending_key, passphrase)
+                ok = self.key_error is None and ok
+            elif not state.has_secret("private_key"):
+                self._status("paste the private key, load its file, or use the generated one",
+                             error=True)
                 ok = False
         if not ok:
             return False
         secrets = {"client_secret": secret, "private_key": self.pending_key,
                    "key_passphrase": passphrase if self.pending_key else None}
-        try:
-            for kind, value in secrets.items():
-                if value:
-                    await asyncio.to_thread(state.put_secret, kind, value)
-        except WizardError as exc:
-            self.fail(exc)
-            return False
-        self.query_one("#client-secret", Input).value = ""
-        self.pending_key = None
-        for name in ("client-secret", "private key"):
-            self.app.mark_unsaved(name, False)
+        for kind, value in secrets.items():
+            if value:
+                await state.put_secret(kind, value)
+        self.query_one("#client-secret", Entry).value = ""
+        self.pending_key = self.key_error = None
+        for label in ("Client secret", "Private key"):
+            self.post_message(self.Dirty(label, False))
         self._show_stored()
         return True

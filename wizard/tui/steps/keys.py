@@ -1,24 +1,28 @@
-"""Step 2 (JWT): generate an RSA key and self-signed certificate, or use an existing pair."""
+"""Key and certificate (JWT): generate an RSA key and self-signed certificate, or use a pair.
+
+Next goes on only with a pair that passed its check: after a failed check it stays, even if an
+older pair is saved.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, LoadingIndicator, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Input, LoadingIndicator, RadioSet, Select, Static
 
-from wizard.core.errors import KeyFileError, WizardError
-from wizard.core.keys import (KEY_SIZES, PassphraseNeeded, cert_info, generate_pair,
-                              certificate_file, key_matches, load_private_key, openssl_command,
-                              read_file)
+from wizard.core.errors import KeyFileError, PassphraseNeeded, SecretStoreError, WizardError
+from wizard.core.keys import (KEY_SIZES, cert_info, certificate_file, generate_pair, key_matches,
+                              load_private_key, openssl_command, read_file)
 from wizard.core.profile import config_dir
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Field
+from wizard.tui.widgets import Choice, Entry, Field
 
 
-def describe_pair(key_path: Path, cert_path: Path, cert, bits: int) -> str:
+def describe_pair(key_path: Path, cert_path: Path, cert: object, bits: int) -> str:
     info = cert_info(cert)
     mode = oct(key_path.stat().st_mode & 0o777)[2:] if key_path.exists() else "?"
     return "\n".join([
@@ -33,59 +37,75 @@ def describe_pair(key_path: Path, cert_path: Path, cert, bits: int) -> str:
 class KeysStep(Step):
     key = "keys"
 
+    verdict = "unchecked"  # of the pair on screen: "unchecked", "ok" or "failed"
+
     def compose(self) -> ComposeResult:
-        yield Label("", classes="step-title")
         yield Static("Adobe checks the JWT's signature against a certificate you upload. "
                      "Make a new RSA key and self-signed certificate, or use the ones you have.")
         with RadioSet(id="key-source"):
-            yield RadioButton("Generate a new key and certificate", id="source-new", value=True)
-            yield RadioButton("Use an existing key and certificate", id="source-existing")
+            yield Choice("Generate a new key and certificate", id="source-new", value=True)
+            yield Choice("Use an existing key and certificate", id="source-existing")
         with Vertical(id="generate"):
             with Horizontal(classes="row"):
                 yield Field("Key size", Select([(f"RSA {b}", b) for b in KEY_SIZES], value=2048,
                                                allow_blank=False, id="bits"))
-                yield Field("Days valid (at most 365)", Input("365", id="days", restrict=r"\d*",
+                yield Field("Days valid (at most 365)", Entry("365", id="days", restrict=r"\d*",
                                                               max_length=3))
-                yield Field("Common name", Input("launch-wizard", id="cn"))
-            yield Field("Folder for the files", Input(id="out-dir"),
-                        "private.key (0600) and adobe-io-public.crt; existing files are never overwritten")
+                yield Field("Common name", Entry("launch-wizard", id="cn"))
+            yield Field("Folder for the files", Entry(id="out-dir"),
+                        "private.key (0600) and adobe-io-public.crt; existing files are never "
+                        "overwritten. Enter generates.")
             yield Button("Generate key and certificate", id="generate-button", variant="primary")
         with Vertical(id="existing"):
-            yield Field("Private key file", Input(id="key-path", placeholder="private.key"))
-            yield Field("Certificate file", Input(id="cert-path", placeholder="adobe-io-public.crt"))
-            yield Field("Key passphrase", Input(id="existing-passphrase", password=True),
+            yield Field("Private key file", Entry(id="key-path", placeholder="private.key"))
+            yield Field("Certificate file", Entry(id="cert-path", placeholder="adobe-io-public.crt"),
+                        "Enter checks the pair.")
+            yield Field("Key passphrase", Entry(id="existing-passphrase", password=True),
                         "Only for an encrypted key.")
             yield Button("Check the pair", id="check-button", variant="primary")
         yield LoadingIndicator(id="keys-busy")
-        yield Static("", id="keys-result")
-        yield Static("", id="openssl", classes="note")
+        yield Static("", id="keys-result", markup=False)
+        yield Static(f"Same as: {openssl_command()}", id="openssl", classes="note", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#keys-busy").display = False
         self.query_one("#existing").display = False
         self.field_of("existing-passphrase").display = False
 
+    @property
+    def existing(self) -> bool:
+        return bool(self.query_one("#source-existing", Choice).value)
+
     def on_show_step(self) -> None:
         profile = self.state.profile
-        out = self.query_one("#out-dir", Input)
-        if not out.value:
-            out.value = str(config_dir() / "keys" / profile.name)
-        self.query_one("#openssl", Static).update(f"Same as: {openssl_command()}")
-        if profile.private_key_path and profile.certificate_path:
-            self.query_one("#key-path", Input).value = profile.private_key_path
-            self.query_one("#cert-path", Input).value = profile.certificate_path
-            self.check_existing(quiet=True)
+        if not self.value("out-dir"):
+            self.set_value("out-dir", str(config_dir() / "keys" / profile.name))
+        if profile.private_key_path and profile.certificate_path and self.verdict == "unchecked":
+            self.set_value("key-path", profile.private_key_path)
+            self.set_value("cert-path", profile.certificate_path)
+            self.check_pair(quiet=True)
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        existing = event.pressed.id == "source-existing"
-        self.query_one("#generate").display = not existing
-        self.query_one("#existing").display = existing
+    def default_focus(self) -> str:
+        return "#check-button" if self.existing else "#generate-button"
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "generate-button":
-            self.start_generate()
-        elif event.button.id == "check-button":
-            self.check_existing()
+    @on(RadioSet.Changed, "#key-source")
+    def _source(self) -> None:
+        self.query_one("#generate").display = not self.existing
+        self.query_one("#existing").display = self.existing
+
+    @on(Button.Pressed, "#generate-button")
+    @on(Input.Submitted, "#out-dir, #days, #cn")
+    def _generate(self) -> None:
+        self.start_generate()
+
+    @on(Button.Pressed, "#check-button")
+    @on(Input.Submitted, "#key-path, #cert-path, #existing-passphrase")
+    def _check(self) -> None:
+        self.check_pair()
+
+    @on(Input.Changed, "#key-path, #cert-path")
+    def _paths_typed(self) -> None:
+        self.verdict = "unchecked" if self.verdict == "ok" else self.verdict
 
     def _busy(self, busy: bool) -> None:
         self.query_one("#keys-busy").display = busy
@@ -102,97 +122,119 @@ class KeysStep(Step):
         if not self.value("out-dir").strip():
             self.field_of("out-dir").show_error("a folder is required")
             return
-        self._busy(True)
-        self.query_one("#keys-result", Static).update("Generating an RSA key… (a second or two)")
         bits = self.query_one("#bits", Select).value
-        self.generate(int(bits), days, self.value("cn").strip() or "launch-wizard",
-                      self.value("out-dir").strip())
+        self.generate(int(bits) if isinstance(bits, int) else 2048, days,
+                      self.value("cn").strip() or "launch-wizard", self.value("out-dir").strip())
 
-    @work(thread=True, exclusive=True, group="keys")
-    def generate(self, bits: int, days: int, cn: str, out_dir: str) -> None:
+    @work(exclusive=True, group="keys", exit_on_error=False)
+    async def generate(self, bits: int, days: int, cn: str, out_dir: str) -> None:
+        self._busy(True)
+        self._result("Generating an RSA key… (a second or two)")
         try:
-            pair = generate_pair(out_dir, bits, days, cn)
-            self.state.update(private_key_path=str(pair.key_path), certificate_path=str(pair.cert_path))
-            text = describe_pair(pair.key_path, pair.cert_path, pair.cert, bits)
+            pair = await asyncio.to_thread(generate_pair, out_dir, bits, days, cn)
+            text = await asyncio.to_thread(describe_pair, pair.key_path, pair.cert_path, pair.cert, bits)
         except WizardError as exc:
-            self.app.call_from_thread(self._done, None, exc, "out-dir")
+            self._result("")
+            self.field_of("out-dir").show_error(str(exc))
             return
-        self.app.call_from_thread(self._done, text, None, None)
+        finally:
+            self._busy(False)
+        self.field_of("out-dir").show_error(None)
+        self.state.update(private_key_path=str(pair.key_path), certificate_path=str(pair.cert_path))
+        self.verdict = "ok"
+        self.set_value("key-path", str(pair.key_path))
+        self.set_value("cert-path", str(pair.cert_path))
+        self._result(text)
+        self.bring_into_view(self.query_one("#keys-result"))
+        self.post_message(self.Changed())
 
-    def _done(self, text: str | None, error: WizardError | None, field_id: str | None) -> None:
-        self._busy(False)
-        result = self.query_one("#keys-result", Static)
-        if error is not None:
-            result.update("")
-            self.fail(error, field_id)
-            return
-        if field_id is None:
-            self.field_of("out-dir").show_error(None)
-        result.update(text or "")
-        self.bring_into_view("#keys-result")
-        self.query_one("#key-path", Input).value = self.state.profile.private_key_path
-        self.query_one("#cert-path", Input).value = self.state.profile.certificate_path
+    @work(exclusive=True, group="keys", exit_on_error=False)
+    async def check_pair(self, quiet: bool = False) -> bool:
+        return await self._check_pair(quiet)
 
-    def check_existing(self, quiet: bool = False) -> None:
+    async def _check_pair(self, quiet: bool = False) -> bool:
+        """Check the key and certificate on screen; save them only if they are a good pair."""
         key_path, cert_path = self.value("key-path").strip(), self.value("cert-path").strip()
-        for control, path in (("key-path", key_path), ("cert-path", cert_path)):
-            if not path:
-                if not quiet:
-                    self.field_of(control).show_error("a file is required")
-                return
-        self.check_pair(key_path, cert_path, self.value("existing-passphrase"))
-
-    @work(thread=True, exclusive=True, group="keys")
-    def check_pair(self, key_path: str, cert_path: str, typed_passphrase: str) -> None:
-        call = self.app.call_from_thread
-        passphrase = typed_passphrase or self.state.secret("key_passphrase")
+        key_field, cert_field = self.field_of("key-path"), self.field_of("cert-path")
+        passphrase_field = self.field_of("existing-passphrase")
+        for field, path in ((key_field, key_path), (cert_field, cert_path)):
+            field.show_error(None if path or quiet else "a file is required")
+        if not (key_path and cert_path):
+            return False
+        typed = self.value("existing-passphrase")
         try:
-            key = load_private_key(read_file(key_path, "private key"), passphrase)
+            passphrase = typed or await self.state.secret("key_passphrase")
+        except SecretStoreError as exc:
+            self.post_message(self.Problem(exc))
+            return False
+        self._busy(True)
+        try:
+            key = await asyncio.to_thread(lambda: load_private_key(read_file(key_path, "private key"),
+                                                                   passphrase))
         except PassphraseNeeded as exc:
-            call(self._need_passphrase, exc)
-            return
+            passphrase_field.display = True
+            passphrase_field.show_error(str(exc))
+            return self._failed()
         except KeyFileError as exc:
-            call(self.field_of("key-path").show_error, str(exc))
-            return
-        call(self.field_of("key-path").show_error, None)
+            target = passphrase_field if exc.subject == "key_passphrase" else key_field
+            target.show_error(str(exc))
+            return self._failed()
+        finally:
+            self._busy(False)
+        key_field.show_error(None)
+        passphrase_field.show_error(None)
         try:
-            cert = certificate_file(cert_path)
+            cert = await asyncio.to_thread(certificate_file, cert_path)
         except KeyFileError as exc:
-            call(self.field_of("cert-path").show_error, str(exc))
-            return
+            cert_field.show_error(str(exc))
+            return self._failed()
         if not key_matches(key, cert):
-            call(self.field_of("cert-path").show_error,
-                 "this certificate was not made with that key: give the pair made together")
-            return
+            cert_field.show_error("this certificate was not made with that key: give the pair "
+                                  "made together")
+            return self._failed()
         if cert_info(cert).expired:
-            call(self.field_of("cert-path").show_error,
-                 "this certificate has expired: generate a new pair")
-            return
+            cert_field.show_error("this certificate has expired: generate a new pair")
+            return self._failed()
+        cert_field.show_error(None)
         try:
             self.state.update(private_key_path=key_path, certificate_path=cert_path)
-            if typed_passphrase:
-                self.state.put_secret("key_passphrase", typed_passphrase)
+            if typed:
+                await self.state.put_secret("key_passphrase", typed)
+        except SecretStoreError as exc:
+            self.post_message(self.Problem(exc))
+            return False
         except WizardError as exc:
-            call(self.fail, exc)
-            return
-        text = describe_pair(Path(self.state.profile.private_key_path),
-                             Path(self.state.profile.certificate_path), cert, key.key_size)
-        call(self._done, text, None, "cert-path")
-        call(self.field_of("cert-path").show_error, None)
+            key_field.show_error(str(exc))
+            return self._failed()
+        profile = self.state.profile
+        self._result(await asyncio.to_thread(describe_pair, Path(profile.private_key_path),
+                                             Path(profile.certificate_path), cert, key.key_size))
+        self.verdict = "ok"
+        self.bring_into_view(self.query_one("#keys-result"))
+        self.post_message(self.Changed())
+        return True
 
-    def _need_passphrase(self, exc: WizardError) -> None:
-        field = self.field_of("existing-passphrase")
-        field.display = True
-        field.show_error(str(exc))
-        self.query_one("#existing-passphrase", Input).focus()
-
-    def first_focus(self) -> str:
-        return "#generate-button"
+    def _failed(self) -> bool:
+        self.verdict = "failed"
+        self._result("")  # no older pair's description may stand beside a failed check
+        return False
 
     async def accept(self) -> bool:
         profile = self.state.profile
+        typed = (self.value("key-path").strip(), self.value("cert-path").strip())
+        if self.existing and (self.verdict != "ok" or typed != (profile.private_key_path,
+                                                               profile.certificate_path)):
+            return await self._check_pair()
+        if self.verdict == "failed":
+            self._result("✗ The pair checked last was refused: check another pair or generate a "
+                         "new one.", error=True)
+            return False
         if profile.private_key_path and profile.certificate_path:
             return True
-        self.app.notify("Generate a key and certificate, or check an existing pair, first.",
-                        severity="warning")
+        self._result("✗ Generate a key and certificate, or check an existing pair, first.", error=True)
         return False
+
+    def _result(self, text: str, error: bool = False) -> None:
+        result = self.query_one("#keys-result", Static)
+        result.update(text)
+        result.set_class(error, "-error")

@@ -1,98 +1,148 @@
-"""Step 1: choose the credential type, create the integration, enter the organization ID."""
+"""Step 1: the credential type, the console's steps, and the organization ID.
+
+In the sandbox, an OAuth Server-to-Server integration is created here with one button; a JWT
+integration is created at the role step, with the role chosen there (as Adobe's form did).
+"""
 
 from __future__ import annotations
 
-from textual import work
+import asyncio
+
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from wizard.core.console import CREATE_STEPS
 from wizard.core.errors import WizardError
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Field
+from wizard.tui.widgets import Choice, Entry, Field
 
 JWT_NOTE = ("Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "the sandbox still teaches this flow, and integrations that still have JWT can use it.")
+S2S_CONSOLE = (
+    "Choose OAuth Server-to-Server, then the product profiles that give it Launch rights.",
+    "Save: the credential page shows the client ID, the client secret and the scopes.",
+)
+JWT_CONSOLE = (
+    "Choose Service Account (JWT): the next steps here make and upload its certificate,",
+    "and choose its role, before Create Integration.",
+)
 
 
 class OrganizationStep(Step):
     key = "organization"
 
     def compose(self) -> ComposeResult:
-        yield Label("", classes="step-title")
         yield Label("Credential type")
         with RadioSet(id="auth-type"):
-            yield RadioButton("OAuth Server-to-Server (recommended: works with Adobe today)",
-                              id="auth-oauth-s2s")
-            yield RadioButton("JWT service account (Adobe's original guide)", id="auth-jwt")
+            yield Choice("OAuth Server-to-Server (recommended: works with Adobe today)",
+                         id="auth-oauth-s2s")
+            yield Choice("JWT service account (Adobe's original guide)", id="auth-jwt")
         yield Static(JWT_NOTE, id="jwt-note", classes="note")
-        yield Label("\nIn the Adobe Developer Console:")
-        yield Static("\n".join(f"☐ {s}" for s in CREATE_STEPS), id="console-steps")
+        yield Label("In the Adobe Developer Console:")
+        yield Static("", id="console-steps", markup=False)
         yield Button("Create the integration in the sandbox", id="create-integration",
                      variant="primary")
-        yield Static("", id="created")
-        yield Field("Organization ID", Input(placeholder="0123456789ABCDEF01234567@AdobeOrg",
+        yield Static("", id="created", markup=False)
+        yield Field("Organization ID", Entry(placeholder="0123456789ABCDEF01234567@AdobeOrg",
                                              id="org-id"),
                     "Shown in the console as Organization ID; it ends in @AdobeOrg.")
 
-    def on_mount(self) -> None:
-        self.query_one("#create-integration").display = self.state.console.automatic
-
     def on_show_step(self) -> None:
         profile = self.state.profile
-        self.query_one(f"#auth-{profile.auth_type}", RadioButton).value = True
-        self.query_one("#jwt-note").display = profile.is_jwt
-        self.query_one("#org-id", Input).value = profile.org_id
+        self.query_one(f"#auth-{profile.auth_type}", Choice).value = True
+        self.set_value("org-id", profile.org_id)
+        self._show_flow()
+        if self.state.console.automatic and profile.is_jwt and not profile.org_id:
+            self.fill_organization()
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        auth_type = (event.pressed.id or "").removeprefix("auth-")
-        self.state.set_auth_type(auth_type)
-        self.query_one("#jwt-note").display = auth_type == "jwt"
-        self.app.refresh_steps()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "org-id":
-            self.app.mark_unsaved("org-id", event.value != self.state.profile.org_id)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "create-integration":
-            event.button.disabled = True
-            self.query_one("#created", Static).update("Creating the integration…")
-            self.create_integration()
-
-    @work(thread=True, exclusive=True, group="console")
-    def create_integration(self) -> None:
-        state = self.state
-        try:
-            made = state.console.create_integration("launch-wizard", state.profile.auth_type,
-                                                    state.profile.role)
-            state.update(org_id=made.org_id, client_id=made.client_id,
-                         technical_account_id=made.technical_account_id,
-                         technical_account_email=made.technical_account_email, metascopes=[])
-            state.put_secret("client_secret", made.client_secret)
-        except WizardError as exc:
-            self.app.call_from_thread(self._created, None, exc)
-            return
-        self.app.call_from_thread(self._created, made, None)
-
-    def _created(self, made, error: WizardError | None) -> None:
-        self.query_one("#create-integration", Button).disabled = False
+    def _show_flow(self) -> None:
+        jwt = self.state.profile.is_jwt
+        sandbox = self.state.console.automatic
+        self.query_one("#jwt-note").display = jwt
+        steps = [*CREATE_STEPS, *(JWT_CONSOLE if jwt else S2S_CONSOLE)]
+        self.query_one("#console-steps", Static).update(
+            "\n".join(f"{n}. {s}" for n, s in enumerate(steps, 1)))
+        self.query_one("#create-integration").display = sandbox and not jwt
         created = self.query_one("#created", Static)
-        if error is not None:
-            created.update(f"[red]✗ {error}[/]")
-            self.bring_into_view("#created")
-            return
-        self.query_one("#org-id", Input).value = made.org_id
-        lines = ["✓ Created. The console now shows what you would copy:",
-                 f"  client ID (API key)  {made.client_id}",
-                 f"  client secret        saved in {self.state.storage_description()}"]
-        if made.technical_account_id and self.state.profile.is_jwt:
-            lines.append(f"  technical account    {made.technical_account_id}")
-        created.update("\n".join(lines))
-        self.bring_into_view("#created")
+        if sandbox and jwt:
+            created.update(f"The sandbox creates the integration at {self.step_ref('role')}, "
+                           "with the role you choose there.")
 
-    def first_focus(self) -> str:
-        return "#auth-type"  # the top of the step, where the first choice is
+    def default_focus(self) -> str:
+        return "#auth-type"
+
+    def first_focus(self) -> Widget | None:
+        """A new profile starts at the top, where the first choice is."""
+        if "organization" not in self.state.profile.steps_done:
+            return self.query_one("#auth-type")
+        return super().first_focus()
+
+    @on(RadioSet.Changed, "#auth-type")
+    def _auth_type(self, event: RadioSet.Changed) -> None:
+        auth_type = (event.pressed.id or "").removeprefix("auth-")
+        if auth_type == self.state.profile.auth_type:
+            return
+        self.state.set_auth_type(auth_type)
+        self.query_one("#created", Static).update("")
+        self._show_flow()
+        self.post_message(self.Changed())
+        if self.state.console.automatic and auth_type == "jwt" and not self.value("org-id"):
+            self.fill_organization()
+
+    @on(Input.Changed, "#org-id")
+    def _typed(self) -> None:
+        self.report_dirty("org-id", self.state.profile.org_id)
+
+    @on(Input.Submitted, "#org-id")
+    def _submitted(self) -> None:
+        self.post_message(self.Next())
+
+    @on(Button.Pressed, "#create-integration")
+    def _create(self, event: Button.Pressed) -> None:
+        event.button.disabled = True
+        self.query_one("#created", Static).update("Creating the integration…")
+        self.create_integration()
+
+    @work(exclusive=True, group="console", exit_on_error=False)
+    async def fill_organization(self) -> None:
+        """The sandbox has one organization: its ID is what a person would pick in the console."""
+        try:
+            org_id = await asyncio.to_thread(self.state.console.organization)
+        except WizardError as exc:
+            self.field_of("org-id").show_error(exc.cause)
+            return
+        if org_id and not self.value("org-id"):
+            self.state.update(org_id=org_id)
+            self.set_value("org-id", org_id)
+
+    @work(exclusive=True, group="console", exit_on_error=False)
+    async def create_integration(self) -> None:
+        state = self.state
+        created = self.query_one("#created", Static)
+        try:
+            made = await asyncio.to_thread(state.console.create_integration, "launch-wizard",
+                                           state.profile.auth_type)
+            if made is None:
+                return
+            state.apply_integration(made)
+            await state.put_secret("client_secret", made.client_secret)
+        except WizardError as exc:
+            created.update(f"✗ {self.explain(exc)}")
+            self.bring_into_view(created)
+            return
+        finally:
+            self.query_one("#create-integration", Button).disabled = False
+        self.set_value("org-id", made.org_id)
+        self.field_of("org-id").show_error(None)
+        created.update("\n".join([
+            "✓ Created. The console now shows what you would copy:",
+            f"  client ID (API key)  {made.client_id}",
+            f"  client secret        saved in {state.storage_description()}",
+        ]))
+        self.bring_into_view(created)
+        self.post_message(self.Changed())
 
     async def accept(self) -> bool:
-        return self.save_field("org-id", "org_id", required="Organization ID")
+        return self.save_field("org-id", "org_id", required=True)

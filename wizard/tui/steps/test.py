@@ -1,32 +1,50 @@
-"""Step 6: one click runs the checklist (JWT, exchange, GET /companies); then copy the token."""
+"""Test: one click runs the engine's own stages (sign the JWT, exchange it or ask with client
+credentials, GET /companies); then the token, masked, to copy."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Label, Static, Switch
 
-from wizard.core.errors import WizardError
-from wizard.core.ims import JWT_HEADER, jwt_claims
+from wizard.core.errors import SecretStoreError, WizardError
+from wizard.core.ims import JWT_HEADER
 from wizard.core.reactor import curl_command, get_companies
-from wizard.core.tokens import get_token, metascope_candidates, signing_key
-from wizard.tui.clipboard import copy
+from wizard.core.tokens import get_token
+from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
+from wizard.tui.widgets import Toggle
 
 PENDING, RUNNING, PASSED, FAILED = "·", "…", "✓", "✗"
+JWT_ABOUT = ("What the console's Generate JWT and its sample cURL did, in one click: sign a JWT, "
+             "exchange it for an access token, call the Launch API with it.")
+S2S_ABOUT = ("One click asks IMS for an access token with the client ID and secret (client "
+             "credentials), then calls the Launch API with it.")
 
 
 def masked(token: str) -> str:
     return f"{token[:6]}{'•' * 24}{token[-4:]}" if len(token) > 16 else "•" * 8
 
 
+def claims_text(claims: dict) -> str:
+    """The JWT's header and claims on a few lines (the signature never)."""
+    scopes = [key.rsplit("/s/", 1)[1] for key in claims if "/s/" in key]
+    left = int(claims["exp"]) - int(time.time())
+    return (f"header {json.dumps(JWT_HEADER)}, metascope {', '.join(scopes)}\n"
+            f"iss {claims['iss']}, sub {claims['sub']}\naud {claims['aud']}, exp in {left} s")
+
+
 class Stage(Vertical):
     DEFAULT_CSS = """
     Stage { height: auto; }
-    Stage .stage-detail { color: $text-muted; padding-left: 4; }
+    Stage .stage-detail { color: $text-muted; padding-left: 2; }
     Stage.-failed .stage-detail { color: $error; }
     """
 
@@ -35,137 +53,171 @@ class Stage(Vertical):
         self.title = title
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{PENDING} {self.title}", classes="stage-title")
-        yield Static("", classes="stage-detail")
+        yield Static(f"{PENDING} {self.title}", classes="stage-title", markup=False)
+        yield Static("", classes="stage-detail", markup=False)
 
     def set(self, mark: str, detail: str = "") -> None:
         self.query_one(".stage-title", Static).update(f"{mark} {self.title}")
         self.query_one(".stage-detail", Static).update(detail)
+        self.query_one(".stage-detail").display = bool(detail)
         self.set_class(mark == FAILED, "-failed")
 
 
 class TestStep(Step):
     key = "test"
 
+    class Signed(Message):
+        """The engine signed a JWT (sent from the worker's thread)."""
+
+        def __init__(self, claims: dict) -> None:
+            super().__init__()
+            self.claims = claims
+
     def compose(self) -> ComposeResult:
-        yield Label("", classes="step-title")
-        yield Static("One click does what the console's Generate JWT and sample cURL do: "
-                     "get an access token, then call the Launch API with it.")
-        yield Button("Run the test (F5)", id="run-test", variant="primary")
-        yield Stage("Build and sign the JWT", id="stage-jwt")
-        yield Stage("Exchange it for an access token", id="stage-token")
+        yield Static("", id="test-about", classes="note")
+        yield Button("Run the test (F5)", id="run-test", variant="primary", compact=True)
+        yield Stage("Sign the JWT (RS256)", id="stage-jwt")
+        yield Stage("", id="stage-token")
         yield Stage("Call the Launch API: GET /companies", id="stage-companies")
         with Vertical(id="token-panel"):
-            yield Label("[b]Access token[/b]")
-            yield Static("", id="token-value")
+            yield Label(Content.from_markup("[b]Access token[/b]"))
+            yield Static("", id="token-value", markup=False)
             with Horizontal(classes="row"):
-                yield Switch(id="reveal-token")
-                yield Label("reveal")
-                yield Static("", id="token-expiry")
+                yield Toggle("revealed", "hidden", id="reveal-token")
+                yield Static("", id="token-expiry", markup=False)
             with Horizontal(classes="row"):
-                yield Button("Copy token (F3)", id="copy-token")
-                yield Button("Copy cURL", id="copy-curl")
-            yield Static("", id="curl")
+                yield Button("Copy token (F3)", id="copy-token", compact=True)
+                yield Button("Copy cURL", id="copy-curl", compact=True)
+            yield Static("", id="curl", markup=False)
 
     def on_mount(self) -> None:
-        self.passed = False
         self.query_one("#token-panel").display = False
+        for stage in self.query(Stage):
+            stage.set(PENDING)
         self.set_interval(1, self._tick)
 
     def on_show_step(self) -> None:
         jwt = self.state.profile.is_jwt
+        about = self.query_one("#test-about", Static)
+        about.update(JWT_ABOUT if jwt else S2S_ABOUT)
+        about.remove_class("-error")
         self.query_one("#stage-jwt").display = jwt
-        if self.state.last_token is not None:
-            self._show_token()
+        token_stage = self.query_one("#stage-token", Stage)
+        token_stage.title = ("Exchange it for an access token" if jwt
+                             else "Request an access token (client credentials)")
+        if self.state.last_test is None:
+            for stage in self.query(Stage):
+                stage.set(PENDING)  # nothing shown may outlive the credential it was made with
+        self._show_token()
 
-    def first_focus(self) -> str:
+    def default_focus(self) -> str:
         return "#run-test"
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "run-test":
-            self.start()
-        elif event.button.id == "copy-token":
-            self.app.action_copy_token()
-        elif event.button.id == "copy-curl":
-            self.copy_curl()
-
-    def on_switch_changed(self, event: Switch.Changed) -> None:
-        if event.switch.id == "reveal-token":
-            self._show_token()
-
+    @on(Button.Pressed, "#run-test")
     def start(self) -> None:
-        self.query_one("#run-test", Button).disabled = True
-        self.query_one("#token-panel").display = False  # shown again when this run passes
-        self.passed = False
-        for stage in self.query(Stage):
-            stage.set(PENDING)
-        self.run_test(*(self.query_one(f"#stage-{n}", Stage) for n in ("jwt", "token", "companies")))
+        self.run_test()
 
-    @work(thread=True, exclusive=True, group="test")
-    def run_test(self, jwt_stage: Stage, token_stage: Stage, companies_stage: Stage) -> None:
+    @on(Button.Pressed, "#copy-token")
+    def _copy_token(self) -> None:
+        token = self.state.last_token
+        if token is not None:
+            hours = int(token.seconds_left() // 3600)
+            self.post_message(self.Copy(token.access_token,
+                                        f"the access token (valid about {hours} h)", token=True))
+
+    @on(Button.Pressed, "#copy-curl")
+    def _copy_curl(self) -> None:
+        token, profile = self.state.last_token, self.state.profile
+        if token is not None:
+            self.post_message(self.Copy(curl_command(profile.reactor_url, token.access_token,
+                                                     profile.client_id, profile.org_id),
+                                        "the cURL command (it holds the token)", token=True))
+
+    @on(Switch.Changed, "#reveal-token")
+    def _reveal(self) -> None:
+        self._show_token()
+
+    running = False
+
+    @on(Signed)
+    def _signed(self, event: Signed) -> None:
+        if self.running:  # a late message must not overwrite how the run ended
+            self.query_one("#stage-jwt", Stage).set(PASSED, claims_text(event.claims))
+            self.query_one("#stage-token", Stage).set(RUNNING)
+
+    @work(exclusive=True, group="test", exit_on_error=False)
+    async def run_test(self) -> None:
         state = self.state
         profile = state.profile
-        call = self.app.call_from_thread
-        current = jwt_stage if profile.is_jwt else token_stage
+        button = self.query_one("#run-test", Button)
+        jwt, token_stage, companies_stage = (self.query_one(f"#stage-{n}", Stage)
+                                             for n in ("jwt", "token", "companies"))
+        button.disabled = True
+        self.running = True
+        state.forget_test()
+        state.unmark(("test",))
+        self._show_token()
+        for stage in (jwt, token_stage, companies_stage):
+            stage.set(PENDING)
+        signed: list[dict] = []  # what the engine signed, seen from its thread
+
+        def on_signed(claims: dict) -> None:
+            signed.append(claims)
+            self.post_message(self.Signed(claims))
+
+        current = jwt if profile.is_jwt else token_stage
+        current.set(RUNNING)
         try:
-            state.check_store()
-            if profile.is_jwt:
-                call(jwt_stage.set, RUNNING)
-                profile.require_ready()
-                signing_key(profile, state.secrets)  # a bad key fails here, at its own stage
-                claims = jwt_claims(org_id=profile.org_id, technical_account_id=profile.technical_account_id,
-                                    client_id=profile.client_id, ims_url=profile.ims_url,
-                                    metascopes=metascope_candidates(profile)[0])
-                call(jwt_stage.set, PASSED, self._jwt_text(claims))
+            await state.ensure_store()
+            result = await asyncio.to_thread(get_token, profile, state.secrets, refresh=True,
+                                             on_signed=on_signed)
             current = token_stage
-            call(token_stage.set, RUNNING)
-            result = get_token(profile, state.secrets, refresh=True)
             if result.profile_changed:
                 state.update(metascopes=result.profile.metascopes)
             if result.claims is not None:
-                call(jwt_stage.set, PASSED, self._jwt_text(result.claims))
-            state.last_token = result.token
-            call(token_stage.set, PASSED, f"from {profile.ims_url}, valid "
-                 f"{int(result.token.seconds_left() // 3600)} h "
-                 f"{int(result.token.seconds_left() % 3600 // 60)} min"
-                 + "".join(f"\n{n}" for n in result.notes))
+                jwt.set(PASSED, claims_text(result.claims))
+            left = result.token.seconds_left()
+            token_stage.set(PASSED, f"from {profile.ims_url}, valid {int(left // 3600)} h "
+                                    f"{int(left % 3600 // 60)} min" + "".join(f"\n{n}" for n in result.notes))
             current = companies_stage
-            call(companies_stage.set, RUNNING)
-            companies = get_companies(profile.reactor_url, result.token.access_token,
-                                      profile.client_id, profile.org_id)
-            lines = [f"{c.name} ({c.id})  rights: {', '.join(c.rights) or 'none'}" for c in companies]
-            call(companies_stage.set, PASSED, "\n".join(lines) or "no companies")
-            state.mark_done("test")
-            self.passed = True
+            companies_stage.set(RUNNING)
+            companies = await asyncio.to_thread(get_companies, profile.reactor_url,
+                                                result.token.access_token, profile.client_id,
+                                                profile.org_id)
+        except SecretStoreError as exc:
+            current.set(FAILED, self.explain(exc))
+            self.post_message(self.Problem(exc))
         except WizardError as exc:
-            call(current.set, FAILED, f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
-        finally:
-            call(self._finished)
-
-    @staticmethod
-    def _jwt_text(claims: dict) -> str:
-        return (f"header {json.dumps(JWT_HEADER)}\n"
-                f"claims {json.dumps(claims, indent=1)}")
-
-    def _finished(self) -> None:
-        self.query_one("#run-test", Button).disabled = False
-        self.app.refresh_steps()
-        if self.passed:
-            self._show_token()
-            self.bring_into_view("#token-panel")
+            if current is jwt and signed:  # signed, then refused: the exchange failed
+                jwt.set(PASSED, claims_text(signed[-1]))
+                current = token_stage
+            current.set(FAILED, self.explain(exc))
+            self.bring_into_view(current)
         else:
-            failed = self.query(".-failed")
-            if failed:
-                self.call_after_refresh(failed.first().scroll_visible, animate=False)
+            lines = [f"{c.name} ({c.id})  rights: {', '.join(c.rights) or 'none'}" for c in companies]
+            companies_stage.set(PASSED, "\n".join(lines) or "no companies")
+            state.last_token = result.token
+            state.last_test = TestResult(result.token, companies)
+            state.mark_done("test")
+            self._show_token()
+            # the pass/fail lines stay in view (on a short screen the token panel is below them)
+            self.call_after_refresh(self.scroll_to_widget, self.query_one("#run-test"), top=True,
+                                    animate=False)
+        finally:
+            self.running = False
+            button.disabled = False
+            self.post_message(self.Changed())
 
     def _show_token(self) -> None:
         token = self.state.last_token
-        self.query_one("#token-panel").display = True
+        panel = self.query_one("#token-panel")
+        panel.display = token is not None
+        if token is None:
+            return
         reveal = self.query_one("#reveal-token", Switch).value
-        self.query_one("#token-value", Static).update(token.access_token if reveal
-                                                      else masked(token.access_token))
-        profile = self.state.profile
         shown = token.access_token if reveal else masked(token.access_token)
+        self.query_one("#token-value", Static).update(shown)
+        profile = self.state.profile
         self.query_one("#curl", Static).update(
             curl_command(profile.reactor_url, shown, profile.client_id, profile.org_id))
         self._tick()
@@ -176,19 +228,13 @@ class TestStep(Step):
             return
         left = int(token.seconds_left())
         text = (f"expires in {left // 3600:02d}:{left % 3600 // 60:02d}:{left % 60:02d}"
-                if left > 0 else "[red]expired: run the test again[/]")
+                if left > 0 else "expired: run the test again")
         self.query_one("#token-expiry", Static).update(text)
-
-    def copy_curl(self) -> None:
-        token, profile = self.state.last_token, self.state.profile
-        if token is None:
-            return
-        how = copy(self.app, curl_command(profile.reactor_url, token.access_token,
-                                          profile.client_id, profile.org_id))
-        self.app.notify(f"Copied the cURL command (with the real token) {how}.")
 
     async def accept(self) -> bool:
         if "test" in self.state.profile.steps_done:
             return True
-        self.app.notify("Run the test first (F5); it has to pass to finish.", severity="warning")
+        about = self.query_one("#test-about", Static)
+        about.update("✗ Run the test first (F5): it has to pass to finish.")
+        about.add_class("-error")
         return False

@@ -1,0 +1,52 @@
+"""Errors as the wizard shows them: the engine's cause, and a fix that points at the wizard's own
+step (the engine's `fix` is written for the command line)."""
+
+from __future__ import annotations
+
+from wizard.core.errors import WizardError
+from wizard.tui.steps import title
+
+# subject -> (the step where it is corrected, what to do there); "" for no step of the flow
+_WHERE = {
+    "org_id": ("organization", "correct the organization ID"),
+    "auth_type": ("organization", "check the credential type"),
+    "client_id": ("credentials", "check the client ID (API key)"),
+    "client_secret": ("credentials", "enter the client secret again"),
+    "technical_account_id": ("credentials", "check the technical account ID"),
+    "technical_account_email": ("credentials", "check the technical account ID"),
+    "private_key": ("credentials", "paste or load the private key again"),
+    "private_key_path": ("credentials", "paste or load the private key again"),
+    "key_passphrase": ("credentials", "type the key's passphrase again"),
+    "scopes": ("credentials", "check the scopes"),
+    "metascopes": ("role", "check the role (its metascope is tried first)"),
+    "role": ("role", "choose the role the integration has"),
+    "rights": ("role", "choose a role that grants it"),
+    "certificate": ("upload", "upload the certificate made with this key"),
+    "certificate_path": ("keys", "check the key and certificate"),
+}
+_ELSEWHERE = {
+    "token": "run the test again (F5) for a new token",
+    "rights": ("give the credential a product profile with that right in the Admin Console "
+               "(OAuth Server-to-Server has no role)"),
+    "metascopes": "check that the credential has the Experience Platform Launch API",
+    "secret_store": "choose where secrets go in the notice above",
+}
+
+
+def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str) -> str:
+    """Where, in this flow, the user corrects what `exc` is about; the engine's fix otherwise."""
+    where = _WHERE.get(exc.subject)
+    if where is not None and where[0] in steps:
+        step, what = where
+        if step == current:
+            return f"{what} here"
+        number = steps.index(step) + 1
+        way = "ctrl+b goes back" if current in steps and steps.index(current) > number - 1 else "ctrl+n"
+        return f"{what} at step {number}, {title(step, auth_type)} ({way})"
+    return _ELSEWHERE.get(exc.subject) or exc.fix
+
+
+def explain(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str) -> str:
+    """Two lines, as plain text: what went wrong, and the fix in the wizard's terms."""
+    remedy = fix(exc, steps, auth_type, current)
+    return f"{exc.cause}\nfix: {remedy}" if remedy else exc.cause
