@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 # Every screen as SVG (and the main ones as PNG where rsvg-convert is installed).
-MAIN_SHOTS := 01-organization 05-keys-generated 07-role-filter 11-test-passed 13-done
+MAIN_SHOTS := 01-organization 04-role-created 06-keys-generated 11-test-passed 13-done
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.tour screenshots
 	if command -v rsvg-convert >/dev/null; then \

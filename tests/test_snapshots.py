@@ -42,8 +42,8 @@ def test_every_screen_matches_its_snapshot(size, request, monkeypatch):
         if got != want:
             failed.mkdir(exist_ok=True)
             (failed / path.name).write_text(got)
-            diff = "".join(list(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
-                                                     n=0))[:12])
+            diff = "".join(line[:300] + ("…\n" if len(line) > 300 else "") for line in list(
+                difflib.unified_diff(want.splitlines(True), got.splitlines(True), n=0))[:12])
             mismatches.append(f"{path.name} differs (new one in {failed.name}/):\n{diff}")
 
     monkeypatch.setenv("LAUNCH_WIZARD_CONFIG_DIR", "")  # restored after; the tour sets its own

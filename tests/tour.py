@@ -36,6 +36,7 @@ _VARIABLE = [
     (re.compile(r"\b1\d{9}\b"), "EPOCH"),
     (re.compile(r"\d+(&#160;|\s)h(&#160;|\s)\d+(&#160;|\s)min"), r"H\1h\2M\3min"),
     (re.compile(r"eyJ[\w-]{3}•+[\w-]{4}"), "TOKEN"),
+    (re.compile(r"exp(&#160;|\s)in(&#160;|\s)\d+"), r"exp\1in\2N"),
     (re.compile(r"/tmp/[^\s<&\"']*"), "/TMP"),
 ]
 

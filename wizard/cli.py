@@ -6,9 +6,13 @@ Exit codes: 0 ok, 2 bad input or configuration, 3 refused by Adobe (IMS or React
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_CODES = """exit codes:
   0  ok
@@ -35,11 +39,15 @@ ENVIRONMENT = """environment (the CI path, where no keyring exists):
 
 
 def _profile_option(parser: argparse.ArgumentParser) -> None:
+    import argparse
+
     parser.add_argument("--profile", default=argparse.SUPPRESS,
                         help="profile name (default: $LAUNCH_WIZARD_PROFILE or 'default')")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from wizard import __version__
 
     parser = argparse.ArgumentParser(
@@ -150,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from wizard.core.errors import WizardError
 
-    args = build_parser().parse_args(argv)
+    args = _wizard_only(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
     if not hasattr(args, "profile"):
         args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or None
     chosen_profile = args.profile  # the wizard in sandbox mode has its own profile unless one is named
@@ -182,7 +190,25 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _open_wizard(args: argparse.Namespace, profile: str | None) -> int:
+def _wizard_only(argv: list[str]) -> SimpleNamespace | None:
+    """`[--sandbox] [--profile NAME]` opens the wizard: no need to build every command's parser
+    first (it is on the path to the first frame). Anything else goes to argparse."""
+    args = SimpleNamespace(command=None, sandbox=False)
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--sandbox":
+            args.sandbox = True
+        elif word == "--profile" and rest and not rest[0].startswith("-"):
+            args.profile = rest.pop(0)
+        elif word.startswith("--profile=") and len(word) > len("--profile="):
+            args.profile = word.split("=", 1)[1]
+        else:
+            return None
+    return args
+
+
+def _open_wizard(args: argparse.Namespace | SimpleNamespace, profile: str | None) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print("error: the wizard needs a terminal\n  fix: run it in a terminal, or use the "
               "headless commands (`launch-wizard --help`)", file=sys.stderr)

@@ -15,11 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Label, LoadingIndicator, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import SecretStoreError, WizardError
-from wizard.tui import clipboard
 from wizard.tui.state import WizardState
 from wizard.tui.steps import title, view_class
 from wizard.tui.steps.base import Step
@@ -70,9 +69,13 @@ class WizardApp(App[None]):
         self.current: str = ""
         self.unexpected: list[BaseException] = []  # bugs shown instead of crashing (tests read it)
         self._token_on_clipboard = ""
+        self._open_error: BaseException | None = None
         self.theme = "textual-dark"
 
     def compose(self) -> ComposeResult:
+        first = None
+        if self.sandbox_request is not True:  # nothing slow to start: read the profile now,
+            first = self._open_now()          # so the first frame already shows the first step
         if self.sandbox_request:
             yield Static(SANDBOX_BANNER, id="banner")
         with Horizontal(id="body"):
@@ -80,34 +83,66 @@ class WizardApp(App[None]):
             with Vertical(id="main"):
                 yield Label("", id="step-title")
                 yield Notice(id="notice")
-                yield LoadingIndicator(id="loading")
-                yield ContentSwitcher(id="pages")
+                if self.sandbox_request is True:
+                    from textual.widgets import LoadingIndicator
+
+                    yield LoadingIndicator(id="loading")
+                with ContentSwitcher(id="pages", initial=f"step-{first}" if first else None):
+                    if first:
+                        yield view_class(first)(id=f"step-{first}")
                 with Horizontal(id="nav"):
                     yield Static("ctrl+n next · ctrl+b back · F1 help", id="nav-hint")
                     yield Button("Back", id="back")
                     yield Button("Next", id="next", variant="primary")
         yield Footer(compact=True)
 
+    def _open_now(self) -> str | None:
+        """Open the state here (reading the profile is quick); the step to show first, or None."""
+        try:
+            self._opened(self._open())
+        except (WizardError, ValueError, OSError) as exc:
+            self._open_error = exc
+            return None
+        assert self.state is not None
+        return self.state.profile.next_step()
+
     def on_mount(self) -> None:
-        self.query_one("#nav").display = False
-        self.open_state()
+        if self.state is not None:
+            self.call_later(self._begin)
+        elif self.sandbox_request is True:
+            self.query_one("#nav").display = False
+            self.open_state()
+        else:
+            self._cannot_open(self._open_error)
 
     # --- opening ----------------------------------------------------------------------------
     @work(exclusive=True, group="open", exit_on_error=False)
     async def open_state(self) -> None:
-        """Start the sandbox (if asked) and read the profile, off the UI thread."""
+        """Start the sandbox and read the profile, off the UI thread."""
         try:
             state = await asyncio.to_thread(self._open)
         except (WizardError, ValueError, OSError, RuntimeError) as exc:
             self.query_one("#loading").display = False
-            cause = exc.cause if isinstance(exc, WizardError) else str(exc)
-            fix = exc.fix if isinstance(exc, WizardError) else ""
-            self.show_notice("open", f"Cannot open the wizard: {cause}" + (f"\nfix: {fix}" if fix else ""))
+            self._cannot_open(exc)
             return
-        state.on_memory_fallback = self._memory_fallback
-        self.state = state
+        self._opened(state)
         self.query_one("#loading").display = False
         self.query_one("#nav").display = True
+        await self._begin()
+
+    def _opened(self, state: WizardState) -> None:
+        state.on_memory_fallback = self._memory_fallback
+        self.state = state
+
+    def _cannot_open(self, exc: BaseException | None) -> None:
+        cause = exc.cause if isinstance(exc, WizardError) else str(exc)
+        fix = exc.fix if isinstance(exc, WizardError) else ""
+        self.query_one("#nav").display = False
+        self.show_notice("open", f"Cannot open the wizard: {cause}" + (f"\nfix: {fix}" if fix else ""))
+
+    async def _begin(self) -> None:
+        state = self.state
+        assert state is not None
         await self.show_step(state.profile.next_step())
         if {"credentials", "test"} & set(state.profile.steps_done):
             self.check_resume()
@@ -433,6 +468,8 @@ class WizardApp(App[None]):
     @work(group="copy", exit_on_error=False)
     async def copy_text(self, text: str, what: str, token: bool = False) -> None:
         """The one copy path: OSC 52 here, the native tool in a thread, an honest message."""
+        from wizard.tui import clipboard
+
         self.copy_to_clipboard(text)
         delivery = await asyncio.to_thread(clipboard.deliver, text)
         message = delivery.message(what)

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wizard.core.console import Credentials, ManualConsole, SandboxConsole
 from wizard.core.errors import SecretStoreError
-from wizard.core.ims import Token
 from wizard.core.profile import DEFAULT_PROFILE, Profile, ProfileStore
-from wizard.core.reactor import Company
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
+    from wizard.core.console import Credentials, ManualConsole, SandboxConsole
+    from wizard.core.ims import Token
+    from wizard.core.reactor import Company
     from wizard.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
@@ -72,6 +72,8 @@ class WizardState:
         """The saved profile (or a new one), with the console and secret store for the mode.
 
         Blocking (reads the profile file): call it before the app has a state, off the UI thread."""
+        from wizard.core.console import ManualConsole, SandboxConsole
+
         profiles = profiles or ProfileStore()
         name = profile_name or (SANDBOX_PROFILE if sandbox else DEFAULT_PROFILE)
         profile = profiles.load(name)

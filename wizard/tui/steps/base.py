@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import WizardError
-from wizard.tui import remedy
 from wizard.tui.state import WizardState
 from wizard.tui.steps import title
 from wizard.tui.widgets import Field
@@ -90,9 +89,9 @@ class Step(VerticalScroll, can_focus=False):
         return self.query_one(selector) if selector else None
 
     def needs_attention(self, field: Field) -> Widget | None:
-        """The control to focus if `field` is invalid or empty, else None."""
+        """The control to focus if `field` is an input that is invalid or empty, else None."""
         control = field.control
-        if isinstance(control, (Input, TextArea)) and (field.invalid or not _text(control)):
+        if isinstance(control, Input) and (field.invalid or not control.value):
             return control
         return None
 
@@ -122,6 +121,8 @@ class Step(VerticalScroll, can_focus=False):
         return f"step {self.state.number(step)} ({title(step, self.state.profile.auth_type)})"
 
     def explain(self, exc: WizardError) -> str:
+        from wizard.tui import remedy
+
         return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key)
 
     def field_of(self, control_id: str) -> Field:
@@ -165,10 +166,6 @@ class Step(VerticalScroll, can_focus=False):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.post_message(self.Crashed(event.worker.error))
-
-
-def _text(control: Input | TextArea) -> str:
-    return control.value if isinstance(control, Input) else control.text
 
 
 def _shown(widget: Widget, top: Widget) -> bool:

@@ -1,0 +1,68 @@
+"""What a copy claims is what happened: real (fake) clipboard tools and tmux on a private PATH."""
+
+import stat
+
+import pytest
+
+from wizard.tui.clipboard import Delivery, deliver
+
+
+def tool(folder, name: str, script: str) -> None:
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script + "\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+
+
+@pytest.fixture
+def bin_dir(tmp_path):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    return folder
+
+
+def env_with(bin_dir, **extra):
+    return {"PATH": str(bin_dir), **extra}
+
+
+def test_no_tool_and_no_tmux_says_only_what_osc52_may_do(bin_dir):
+    delivery = deliver("tok", env_with(bin_dir))
+    assert delivery == Delivery() and delivery.landed is None
+    assert "sent to the terminal (OSC 52)" in delivery.message("the access token")
+
+
+def test_a_native_tool_gets_the_text_and_is_named(bin_dir, tmp_path):
+    out = tmp_path / "clip.txt"
+    tool(bin_dir, "xclip", f'/bin/cat > "{out}"')
+    delivery = deliver("the-token-text", env_with(bin_dir, DISPLAY=":0"))
+    assert delivery.tool == "xclip" and delivery.landed is True
+    assert out.read_text() == "the-token-text"
+    assert "copied by xclip" in delivery.message("the access token")
+
+
+def test_a_tool_without_its_display_is_not_used(bin_dir, tmp_path):
+    tool(bin_dir, "xclip", f'/usr/bin/touch "{tmp_path}/used"')
+    assert deliver("x", env_with(bin_dir)).tool == ""  # no DISPLAY: xclip cannot reach X
+    assert not (tmp_path / "used").exists()
+
+
+def test_a_failing_tool_is_reported_not_claimed(bin_dir):
+    tool(bin_dir, "xclip", "exit 1")
+    delivery = deliver("x", env_with(bin_dir, DISPLAY=":0"))
+    assert delivery.tool == "" and delivery.tool_failed == "xclip"
+    assert "xclip failed" in delivery.message("the access token")
+
+
+@pytest.mark.parametrize("setting, blocked", [("off", True), ("external", True), ("on", False)])
+def test_inside_tmux_only_set_clipboard_on_lets_osc52_through(bin_dir, setting, blocked):
+    tool(bin_dir, "tmux", f"echo {setting}")
+    delivery = deliver("x", env_with(bin_dir, TMUX="/tmp/tmux-0/default,1,0"))
+    assert delivery.osc52_blocked is blocked
+    assert (delivery.landed is False) is blocked
+    if blocked:
+        assert "did not reach the clipboard" in delivery.message("the access token")
+
+
+def test_tmux_that_cannot_be_asked_is_not_trusted(bin_dir):
+    delivery = deliver("x", env_with(bin_dir, TMUX="/tmp/tmux-0/default,1,0"))  # no tmux on PATH
+    assert delivery.landed is False
+
