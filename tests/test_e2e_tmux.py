@@ -68,6 +68,12 @@ class Terminal:
     def clipboard(self) -> str:
         return self.tmux("show-buffer")
 
+    def paste(self, path) -> None:
+        """A real paste: the file's text sent as the terminal sends a paste (bracketed)."""
+        self.tmux("load-buffer", "-b", "paste", str(path))
+        self.tmux("paste-buffer", "-p", "-b", "paste", "-t", "w")
+        time.sleep(0.3)
+
     def test_and_copy_token(self) -> str:
         """On the test step: run it, copy the token (F3), read it back from tmux's buffer."""
         self.wait_for("Run the test (F5)")
@@ -144,7 +150,12 @@ def test_jwt_flow_by_keyboard_at_80x24_and_the_done_steps_commands_work(small_te
     terminal.wait_for("the same fingerprint as yours")
     terminal.keys("C-n")
     terminal.wait_for("Credentials and private key")
-    terminal.keys("Enter")                      # focus starts on "Use the generated key"
+    terminal.keys("Tab", "Tab", "Tab")          # to the paste box; paste the wrong file
+    terminal.paste(next((tmp_path / "config" / "keys").rglob("adobe-io-public.crt")))
+    terminal.wait_for("this is a certificate, not a private key")
+    terminal.keys("C-n")
+    assert "Credentials and private key" in terminal.screen()  # refused: nothing went on
+    terminal.keys("BTab", "BTab", "BTab", "Enter")  # back to "Use the generated key"
     terminal.wait_for("matches the certificate from step 3")
     terminal.keys("C-n")
     token = terminal.test_and_copy_token()

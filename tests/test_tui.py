@@ -297,6 +297,23 @@ async def test_coming_back_focuses_without_selecting_so_a_key_does_not_wipe(sand
         assert app.screen.query_one("#client-id", Input).value == client_id + "x"
 
 
+async def test_going_back_and_forth_keeps_what_was_typed_and_not_saved(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await s2s_to_test(app, pilot)
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        await type_into(pilot, "#client-id", "typed-not-saved")
+        app.screen.query_one("#step-credentials").report_dirty(
+            "client-id", app.state.profile.client_id)
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        assert app.screen.query_one("#client-id", Input).value == "typed-not-saved"
+        assert "Client ID (API key)" in app.unsaved
+
+
 async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backend):
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:

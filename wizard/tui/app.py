@@ -65,7 +65,7 @@ class WizardApp(App[None]):
         self._secrets, self._profiles = secrets, profiles
         self._own_sandbox: Sandbox | None = None
         self.state: WizardState | None = None
-        self.unsaved: dict[str, None] = {}  # field labels, in the order they were touched
+        self.unsaved: dict[str, str] = {}  # field label -> its step, in the order they were touched
         self.current: str = ""
         self.unexpected: list[BaseException] = []  # bugs shown instead of crashing (tests read it)
         self._token_on_clipboard = ""
@@ -214,8 +214,8 @@ class WizardApp(App[None]):
                           ("retry", "Try the keyring again")))
 
     def _memory_fallback(self, reason: str) -> None:
-        self.show_notice("store", f"No usable keyring ({reason}): the sandbox's throwaway secrets "
-                                  "stay in memory for this session.", info=True)
+        self.show_notice("store", f"The sandbox's secrets stay in memory for this session: {reason}.",
+                         info=True)
         self.refresh_steps()
 
     @on(Notice.Action)
@@ -264,12 +264,12 @@ class WizardApp(App[None]):
             return
         if how == "recover" and not state.missing_secrets():
             state.mark_done("credentials")
-        self.query_one(Notice).show(
+        await self.show_step(state.profile.next_step())
+        self.show_notice(
             "resume", "Recovered the client secret from the sandbox: run the test again (F5)."
             if how == "recover" else
             f"Created the integration again (client ID {made.client_id}): the steps that used the "
             "old one are open again.", info=True)
-        await self.show_step(state.profile.next_step())
 
     # --- steps ------------------------------------------------------------------------------
     def view(self, step: str) -> Step:
@@ -282,6 +282,8 @@ class WizardApp(App[None]):
         switcher = self.query_one("#pages", ContentSwitcher)
         if not switcher.query(f"#step-{step}"):
             await switcher.mount(view_class(step)(id=f"step-{step}"))  # built when first shown
+        if step != self.current and (notice := self.query_one(Notice)).info:
+            notice.clear()  # it was read on the step before
         self.current = step
         switcher.current = f"step-{step}"
         view = self.view(step)
@@ -333,7 +335,7 @@ class WizardApp(App[None]):
         if not accepted:
             view.focus_first_invalid()
             return
-        self.unsaved.clear()
+        self.unsaved = {label: s for label, s in self.unsaved.items() if s != step}  # saved now
         state.mark_done(step)
         steps = state.steps
         if step != steps[-1]:
@@ -364,7 +366,7 @@ class WizardApp(App[None]):
     @on(Step.Dirty)
     def _dirty(self, event: Step.Dirty) -> None:
         if event.dirty:
-            self.unsaved[event.label] = None
+            self.unsaved[event.label] = event.step
         else:
             self.unsaved.pop(event.label, None)
 

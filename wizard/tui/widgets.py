@@ -135,6 +135,7 @@ class Notice(Vertical):
             self.action = action
 
     kind = ""
+    info = False  # news, not a question: it goes when the user moves on
     actions: tuple[tuple[str, str], ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -153,6 +154,7 @@ class Notice(Vertical):
             row.mount_all([Button(label, id=f"notice-{action}", compact=True)
                            for action, label in actions])
         row.display = bool(actions)
+        self.info = info
         self.set_class(True, "-shown")
         self.set_class(info, "-info")
 

@@ -26,13 +26,17 @@ class Step(VerticalScroll, can_focus=False):
     key: ClassVar[str]
     DEFAULT_CSS = "Step { padding: 0 1; }"
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._filled: dict[str, str] = {}  # what each input was last filled with from the state
+
     # --- what a step tells the app ------------------------------------------------------
     class Dirty(Message):
-        """Something typed in the field called `label` is (or no longer is) unsaved."""
+        """Something typed in the field called `label` of `step` is (or no longer is) unsaved."""
 
-        def __init__(self, label: str, dirty: bool) -> None:
+        def __init__(self, step: str, label: str, dirty: bool) -> None:
             super().__init__()
-            self.label, self.dirty = label, dirty
+            self.step, self.label, self.dirty = step, label, dirty
 
     class Changed(Message):
         """The state changed in a way the app shows (the flow, a step's mark, the storage)."""
@@ -135,9 +139,13 @@ class Step(VerticalScroll, can_focus=False):
     def value(self, control_id: str) -> str:
         return self.query_one(f"#{control_id}", Input).value
 
-    def set_value(self, control_id: str, value: str) -> None:
-        """Fill an input from the state; the cursor goes to the end, nothing is selected."""
+    def set_value(self, control_id: str, value: str, *, force: bool = False) -> None:
+        """Fill an input from the state, unless the user typed something there that is not saved
+        yet (it stays, unless `force`); the cursor goes to the end, nothing is selected."""
         control = self.query_one(f"#{control_id}", Input)
+        if not force and control.value != self._filled.get(control_id, control.value):
+            return
+        self._filled[control_id] = value
         if control.value != value:
             control.value = value
             control.cursor_position = len(value)
@@ -154,14 +162,18 @@ class Step(VerticalScroll, can_focus=False):
         except WizardError as exc:
             field.show_error(str(exc))
             return False
+        self._filled[control_id] = value
         field.show_error(None)
-        self.post_message(self.Dirty(field.label, False))
+        self.mark_dirty(field.label, False)
         return True
 
     def report_dirty(self, control_id: str, saved: str) -> None:
         """Tell the app whether the input differs from what is saved."""
         field = self.field_of(control_id)
-        self.post_message(self.Dirty(field.label, self.value(control_id) != saved))
+        self.mark_dirty(field.label, self.value(control_id) != saved)
+
+    def mark_dirty(self, label: str, dirty: bool) -> None:
+        self.post_message(self.Dirty(self.key, label, dirty))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

@@ -153,7 +153,7 @@ class CredentialsStep(Step):
 
     @on(Input.Changed, "#client-secret")
     def _secret(self, event: Input.Changed) -> None:
-        self.post_message(self.Dirty("Client secret", bool(event.value)))
+        self.mark_dirty("Client secret", bool(event.value))
 
     @on(Switch.Changed, "#reveal-secret")
     def _reveal(self, event: Switch.Changed) -> None:
@@ -192,7 +192,7 @@ class CredentialsStep(Step):
     def take_key(self, text: str) -> None:
         self.pending_key = text
         self.key_error = "being checked"
-        self.post_message(self.Dirty("Private key", True))
+        self.mark_dirty("Private key", True)
         self.validate_key(text, self.value("passphrase"))
 
     @work(exclusive=True, group="key-check", exit_on_error=False)
@@ -255,6 +255,6 @@ class CredentialsStep(Step):
         self.query_one("#client-secret", Entry).value = ""
         self.pending_key = self.key_error = None
         for label in ("Client secret", "Private key"):
-            self.post_message(self.Dirty(label, False))
+            self.mark_dirty(label, False)
         self._show_stored()
         return True

@@ -142,8 +142,8 @@ class KeysStep(Step):
         self.field_of("out-dir").show_error(None)
         self.state.update(private_key_path=str(pair.key_path), certificate_path=str(pair.cert_path))
         self.verdict = "ok"
-        self.set_value("key-path", str(pair.key_path))
-        self.set_value("cert-path", str(pair.cert_path))
+        self.set_value("key-path", str(pair.key_path), force=True)
+        self.set_value("cert-path", str(pair.cert_path), force=True)
         self._result(text)
         self.bring_into_view(self.query_one("#keys-result"))
         self.post_message(self.Changed())
