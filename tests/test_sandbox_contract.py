@@ -96,6 +96,18 @@ def test_unknown_client_and_wrong_secret(sandbox, integ, keypair):
                      "invalid client_secret parameter")
 
 
+def _padded(token: str, part: int) -> str:
+    """The token with base64 padding put back on one part (JWS forbids it)."""
+    parts = token.split(".")
+    parts[part] += "=" * (-len(parts[part]) % 4 or 4)
+    return ".".join(parts)
+
+
+def _standard_alphabet(token: str) -> str:
+    """The token with a character of standard base64 (+) where base64url has only - and _."""
+    return token[:-2] + "+" + token[-1]
+
+
 @pytest.mark.parametrize("make, status, code, description", [
     (lambda sb, i, k: "not-a-jwt", 400, "invalid_token", UNDECODABLE),
     (lambda sb, i, k: "a.b.c", 400, "invalid_token", UNDECODABLE),
@@ -117,8 +129,14 @@ def test_unknown_client_and_wrong_secret(sandbox, integ, keypair):
     (lambda sb, i, k: sign(k, claims_for(sb, i, metascopes=["ent_reactor_admin_sdk"])), 400,
      "invalid_scope", NOT_SUBSET),
     (lambda sb, i, k: sign(k, claims_for(sb, i, metascopes=[])), 400, "invalid_scope", NOT_SUBSET),
+    (lambda sb, i, k: _padded(sign(k, claims_for(sb, i)), 0), 400, "invalid_token", UNDECODABLE),
+    (lambda sb, i, k: _padded(sign(k, claims_for(sb, i)), 2), 400, "invalid_token", UNDECODABLE),
+    (lambda sb, i, k: _standard_alphabet(sign(k, claims_for(sb, i))), 400, "invalid_token",
+     UNDECODABLE),
+    (lambda sb, i, k: " " + sign(k, claims_for(sb, i)), 400, "invalid_token", UNDECODABLE),
 ], ids=["garbage", "three-dots", "exp-string", "exp-float", "expired", "exp-too-far", "hs256",
-        "aud", "iss", "iss-malformed", "sub", "metascope", "no-metascope"])
+        "aud", "iss", "iss-malformed", "sub", "metascope", "no-metascope", "padded-header",
+        "padded-signature", "plus-slash", "leading-space"])
 def test_each_jwt_check_answers_like_adobe(sandbox, integ, keypair, make, status, code, description):
     assert_ims_error(exchange(sandbox, integ, make(sandbox, integ, keypair)), status, code,
                      description)

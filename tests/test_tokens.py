@@ -36,6 +36,14 @@ def test_signed_jwt_is_rs256_and_verifies_with_pyjwt(keypair, other_keypair):
         jwt.decode(token, other_keypair.key.public_key(), algorithms=["RS256"])
 
 
+def test_the_hand_written_jws_is_pyjwts_byte_for_byte(keypair):
+    """RS256 (PKCS#1 v1.5) is deterministic: the same claims and key give the same token."""
+    claims = jwt_claims(org_id="O@AdobeOrg", technical_account_id="T@techacct.adobe.com",
+                        client_id="c", ims_url="https://ims-na1.adobelogin.com",
+                        metascopes=["ent_reactor_sdk"], now=1_700_000_000)
+    assert sign_jwt(claims, keypair.key) == jwt.encode(claims, keypair.key, algorithm="RS256")
+
+
 def test_jwt_flow_end_to_end(jwt_setup):
     creds, profile, store = jwt_setup
     result = tokens.get_token(profile, store)
@@ -168,7 +176,7 @@ def test_key_from_the_environment_as_text_or_path(jwt_setup, keypair, monkeypatc
     monkeypatch.setenv("LAUNCH_WIZARD_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----\nAAAA")
     with pytest.raises(KeyFileError, match="truncated"):
         tokens.exchange(profile, store)
-    assert tokens.secret_source(profile, store, "private_key") == \
+    assert tokens.locate_secret(profile, store, "private_key").where == \
         "environment (LAUNCH_WIZARD_PRIVATE_KEY)"
 
 
@@ -177,7 +185,7 @@ def test_key_from_the_profile_path(jwt_setup, keypair):
     store.delete(profile.name, "private_key")
     with_path = profile.with_changes(private_key_path=str(keypair.key_path))
     assert tokens.exchange(with_path, store).token
-    assert tokens.secret_source(with_path, store, "private_key") == f"file {keypair.key_path}"
+    assert tokens.locate_secret(with_path, store, "private_key").where == f"file {keypair.key_path}"
 
 
 def test_encrypted_key_needs_the_stored_passphrase(jwt_setup, keypair):

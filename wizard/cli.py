@@ -63,10 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     _profile_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
+    def command(name: str, help: str, *, profile: bool = True) -> argparse.ArgumentParser:
+        """A subcommand; `profile`: whether it works on a profile (and so takes --profile)."""
         p = sub.add_parser(name, help=help, description=help, epilog=EXIT_CODES,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        _profile_option(p)
+        if profile:
+            _profile_option(p)
         return p
 
     p = command("configure", "save profile fields (and secrets, into the keyring)")
@@ -105,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", "show the profile, where each secret lives, certificate and token state")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
-    p = command("keygen", "generate an RSA private key and a self-signed certificate")
+    p = command("keygen", "generate an RSA private key and a self-signed certificate",
+                profile=False)
     p.add_argument("--out-dir", default=".", help="folder for the files (default: here)")
     p.add_argument("--bits", type=int, default=2048, help="key size: 2048, 3072 or 4096")
     p.add_argument("--days", type=int, default=365, help="certificate validity, at most 365")
@@ -113,19 +116,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-name", default="private.key", help="key file name")
     p.add_argument("--cert-name", default="adobe-io-public.crt", help="certificate file name")
 
-    p = command("inspect", "check a private key or certificate (and whether they are a pair)")
+    p = command("inspect", "check a private key or certificate (and whether they are a pair)",
+                profile=False)
     p.add_argument("file", help="a private key or a certificate (with --cert: the private key)")
     p.add_argument("--cert", help="certificate to match against the private key")
     p.add_argument("--passphrase-stdin", action="store_true",
                    help="read the key's passphrase from standard input")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
-    p = command("roles", "the Launch role/permission table, and which role grants what")
+    p = command("roles", "the Launch role/permission table, and which role grants what",
+                profile=False)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--can", nargs="+", metavar="PERM",
-                   help="which role do I need for these permissions?")
+    p.add_argument("--can", nargs="+", action="extend", metavar="PERM",
+                   help="which role do I need for these permissions? (repeatable)")
+    p.add_argument("--table", action="store_true",
+                   help="with --can, print the whole table too (without --can it always is)")
 
-    p = command("sandbox", "serve the built-in Adobe simulator on this machine")
+    p = command("sandbox", "serve the built-in Adobe simulator on this machine", profile=False)
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     p.add_argument("--state", metavar="FILE", help="keep integrations in FILE across restarts")
@@ -136,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-dir", default=".", metavar="DIR",
                    help="where --tls writes ca.pem, server.pem, server.key (default: here)")
 
-    command("demo", "the whole seed flow against the sandbox, headless and narrated")
+    command("demo", "the whole seed flow against the sandbox, headless and narrated", profile=False)
     return parser
 
 

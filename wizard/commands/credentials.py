@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import time
 
-from wizard.commands.output import (FAIL, OK, duration, load, mask, read_secret, say, secrets_for,
-                                    warn)
+from wizard.commands.output import (FAIL, OK, Context, duration, load, mask, read_secret, say,
+                                    secrets_for, warn)
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
 from wizard.core.profile import LABELS, Profile, ProfileStore
-from wizard.core.tokens import TokenResult, get_token, secret_source
+from wizard.core.tokens import TokenResult, get_token
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -40,8 +40,9 @@ def configure(args) -> int:
         try:
             key = load_private_key(key_pem, passphrase)
         except PassphraseNeeded as exc:
-            raise ConfigError(f"{profile.private_key_path}: {exc.cause}",
-                              "add --key-passphrase-stdin and pipe the passphrase in") from None
+            raise PassphraseNeeded(f"{profile.private_key_path}: {exc.cause}",
+                                   "add --key-passphrase-stdin and pipe the passphrase in",
+                                   subject=exc.subject) from None
     if args.certificate_path:
         cert = certificate_file(profile.certificate_path)
         if key is not None and not key_matches(key, cert):
@@ -49,20 +50,17 @@ def configure(args) -> int:
                               f"certificate {profile.certificate_path}",
                               "give the key and the certificate that were generated together")
 
-    profiles.save(profile)
-    say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
+    # Secrets first: if the store refuses them, the profile is left as it was.
     secrets = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
     secrets = {k: v for k, v in secrets.items() if v}
-    if secrets or changes:
+    if secrets:  # a command given no secret never needs the keyring
         store = secrets_for(profile)
-        try:
-            for kind, value in secrets.items():
-                store.set(profile.name, kind, value)
-                say(f"{OK} {kind.replace('_', ' ')} saved in {store.describe()}")
-            store.delete(profile.name, "token")  # the credential may have changed
-        except SecretStoreError as exc:
-            raise SecretStoreError(f"the profile was saved, but its secrets were not: {exc.cause}",
-                                   exc.fix, subject=exc.subject) from None
+        for kind, value in secrets.items():
+            store.set(profile.name, kind, value)
+            say(f"{OK} {kind.replace('_', ' ')} saved in {store.describe()}")
+        store.delete(profile.name, "token")  # made with the old secret
+    profiles.save(profile)
+    say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
     if profile.is_jwt:
         warn(JWT_NOTE)
     missing = profile.missing_for_token()
@@ -80,17 +78,16 @@ def _save_learned(profiles: ProfileStore, result: TokenResult) -> None:
     profiles.save(saved)
 
 
-def _token(args, refresh: bool) -> tuple[Profile, TokenResult]:
-    profile, profiles = load(args)
-    result = get_token(profile, secrets_for(profile), refresh=refresh)
+def _token(context: Context, refresh: bool) -> TokenResult:
+    result = get_token(context.profile, context.store, refresh=refresh)
     for note in result.notes:
         warn(note)
-    _save_learned(profiles, result)
-    return result.profile, result
+    _save_learned(context.profiles, result)
+    return result
 
 
 def token(args) -> int:
-    _, result = _token(args, args.refresh)
+    result = _token(load(args), args.refresh)
     if args.json:
         say(json.dumps({"access_token": result.token.access_token,
                         "token_type": result.token.token_type,
@@ -105,12 +102,14 @@ def token(args) -> int:
 def test(args) -> int:
     from wizard.core.reactor import get_companies
 
-    profile, _ = load(args)
+    context = load(args)
+    profile = context.profile
     kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
     say(f"testing profile {profile.name!r} ({kind})")
     stage = f"access token from {profile.ims_url}"
     try:
-        profile, result = _token(args, refresh=True)
+        result = _token(context, refresh=True)
+        profile = result.profile
         if result.claims is not None:
             scopes = [k.rsplit("/s/", 1)[1] for k in result.claims if "/s/" in k]
             say(f"{OK} JWT signed (RS256) for {profile.technical_account_id}, "
@@ -150,9 +149,10 @@ def _certificate_state(profile: Profile) -> tuple[str, str | None]:
 
 
 def status(args) -> int:
-    from wizard.core.tokens import cached
+    from wizard.core.tokens import cached, locate_secret
 
-    profile, profiles = load(args)
+    context = load(args)
+    profile, profiles = context.profile, context.profiles
     report: dict = {"profile": profile.name, "config": str(profiles.path),
                     "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
                     "org_id": profile.org_id, "client_id": profile.client_id,
@@ -163,36 +163,35 @@ def status(args) -> int:
     else:
         report["scopes"] = profile.scopes
     problems = [f"missing {LABELS[m]}" for m in profile.missing_for_token()]
-    store_problem = None
-    store = secrets_for(profile)
+    unreachable = ""  # the secret store, when a secret must come from it and it cannot be asked
     kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
-    report["secrets"] = {}
-    for kind in kinds:
-        where = secret_source(profile, store, kind)
-        report["secrets"][kind] = where
-        if where == "not set":
-            problems.append(f"missing {kind.replace('_', ' ')}")
-        elif where.startswith("unknown"):
-            store_problem = where
+    locations = [locate_secret(profile, context.store, kind) for kind in kinds]
+    report["secrets"] = {where.kind: where.where for where in locations}
+    for where in locations:
+        if where.unreachable:
+            unreachable = where.unreachable
+        elif not where.found:
+            problems.append(f"missing {where.kind.replace('_', ' ')}")
     if profile.is_jwt:
         report["certificate"], cert_problem = _certificate_state(profile)
         if cert_problem:
             problems.append(cert_problem)
     try:
-        cached_token = cached(profile, store)
+        cached_token = cached(profile, context.store)
     except SecretStoreError as exc:
-        cached_token, store_problem = None, exc.cause
+        cached_token = None
+        report["token_cache"] = f"unavailable: {exc.cause}"
     report["token"] = ({"cached": True, "expires_in": int(cached_token.seconds_left()),
                         "masked": mask(cached_token.access_token)} if cached_token
                        else {"cached": False})
-    report["problems"] = problems + ([store_problem] if store_problem else [])
+    report["problems"] = problems + ([unreachable] if unreachable else [])
     if args.json:
         say(json.dumps(report, indent=2))
     else:
         _print_status(report)
     if problems:
         return 2
-    return 5 if store_problem else 0
+    return 5 if unreachable else 0
 
 
 def _metascopes(names: list[str]) -> str:
@@ -226,6 +225,8 @@ def _print_status(report: dict) -> None:
     token = report["token"]
     if token["cached"]:
         say(f"  token: cached, valid for {duration(token['expires_in'])} ({token['masked']})")
+    elif "token_cache" in report:
+        say(f"  token: not cached here ({report['token_cache']})")
     else:
         say("  token: none cached (`launch-wizard token` gets one)")
     if jwt:

@@ -22,16 +22,24 @@ def keygen(args) -> int:
 
 
 def inspect(args) -> int:
+    from wizard.core.errors import PassphraseNeeded
     from wizard.core.keys import (cert_info, certificate_file, key_matches, load_certificate,
                                   load_private_key, normalize_pem, pem_label, read_file)
 
     text = read_file(args.file, "key or certificate")
     label = pem_label(normalize_pem(text)) if text.strip() else ""
     report: dict = {"file": args.file}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (cause, fix)
     key = cert = None
     if args.cert or label.endswith("PRIVATE KEY"):
-        key = load_private_key(text, read_secret("Key passphrase") if args.passphrase_stdin else None)
+        try:
+            key = load_private_key(text, read_secret("Key passphrase") if args.passphrase_stdin
+                                   else None)
+        except PassphraseNeeded as exc:
+            raise PassphraseNeeded(f"{args.file}: {exc.cause}",
+                                   "add --passphrase-stdin and pipe the passphrase in, e.g. "
+                                   "`printf '%s\\n' \"$PASSPHRASE\" | launch-wizard inspect FILE "
+                                   "--passphrase-stdin`", subject=exc.subject) from None
         report["key"] = {"type": "RSA", "bits": key.key_size}
     elif label == "CERTIFICATE":
         cert = load_certificate(text)
@@ -46,18 +54,23 @@ def inspect(args) -> int:
         info = cert_info(cert)
         report["certificate"] = info.as_dict()
         if info.expired:
-            problems.append(f"the certificate expired on {info.not_after:%Y-%m-%d}")
+            problems.append((f"the certificate expired on {info.not_after:%Y-%m-%d}",
+                             "generate a new pair (`launch-wizard keygen`) and upload its "
+                             "certificate to the integration"))
     if key is not None and cert is not None:
         report["pair"] = key_matches(key, cert)
         if not report["pair"]:
-            problems.append("the private key does not belong to the certificate")
+            problems.append(("the private key does not belong to the certificate",
+                             "give the key and the certificate that were generated together"))
     report["good"] = not problems
-    report["problems"] = problems
+    report["problems"] = [cause for cause, _ in problems]
     if args.json:
         say(json.dumps(report, indent=2))
     else:
         _print(report)
-    return 0 if not problems else 2
+    if problems:
+        raise KeyFileError("; ".join(c for c, _ in problems), "; ".join(f for _, f in problems))
+    return 0
 
 
 def _print(report: dict) -> None:
@@ -74,5 +87,3 @@ def _print(report: dict) -> None:
     if "pair" in report:
         say(f"{OK} the key and the certificate belong together" if report["pair"]
             else f"{FAIL} the key and the certificate do NOT belong together")
-    for problem in report["problems"]:
-        say(f"{FAIL} {problem}", )

@@ -1,8 +1,9 @@
-"""How the headless commands speak: marks, masks, durations, the profile they work on."""
+"""How the headless commands speak: marks, masks, durations, and the profile they work on."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 
 from wizard.core.profile import Profile, ProfileStore, apply_environment
 from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
@@ -59,10 +60,26 @@ def read_secret(prompt: str) -> str:
     return value
 
 
-def load(args) -> tuple[Profile, ProfileStore]:
+@dataclass
+class Context:
+    """What a command works on: the profile (saved, with LAUNCH_WIZARD_* over it), where
+    profiles are saved, and its secret store, opened once (so its warning is said once)."""
+
+    profile: Profile
+    profiles: ProfileStore
+    _store: SecretStore | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> SecretStore:
+        if self._store is None:
+            self._store = secrets_for(self.profile)
+        return self._store
+
+
+def load(args) -> Context:
     """The profile `--profile` names, with LAUNCH_WIZARD_* variables applied over it."""
-    store = ProfileStore()
-    return apply_environment(store.load(args.profile)), store
+    profiles = ProfileStore()
+    return Context(apply_environment(profiles.load(args.profile)), profiles)
 
 
 def secrets_for(profile: Profile) -> SecretStore:

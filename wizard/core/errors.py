@@ -21,6 +21,9 @@ OTHER_SUBJECTS = (
     "rights",  # the integration's role or product profile
     "secret_store",  # the keyring
     "certificate",  # the certificate uploaded to the console
+    "clock",  # this computer's clock
+    "throttled",  # Adobe asks to wait
+    "profile",  # something in the profile, not known which
 )
 
 

@@ -83,7 +83,7 @@ def _answer(response, what: str) -> dict:
     if response.status_code == 429:
         raise IMSError("IMS is throttling this integration (HTTP 429)",
                        f"{retry_after(response)}; cache tokens (`launch-wizard token` does)",
-                       code="429", status=429)
+                       code="429", status=429, subject="throttled")
     body = json_object(response, what)
     if response.status_code != 200 or "error" in body:
         raise ims_error(response.status_code, body)
@@ -128,7 +128,7 @@ _ADVICE = {
     "invalid_client": ("IMS does not know this client ID (API key), or the JWT's audience names "
                        "another one: check the client ID and the IMS URL", "client_id"),
     "invalid_token": ("the JWT could not be read or has expired: check this computer's clock, "
-                      "then try again", ""),
+                      "then try again", "clock"),
     "bad_request": ("the organization ID or technical account ID is malformed or does not belong "
                     "to this integration: copy both again from the Developer Console",
                     "technical_account_id"),
@@ -136,5 +136,6 @@ _ADVICE = {
                             "(JWT or OAuth Server-to-Server)", "auth_type"),
     "invalid_grant": ("this credential cannot use this grant: check the credential type "
                       "(JWT or OAuth Server-to-Server)", "auth_type"),
-    "?": ("check the profile with `launch-wizard status`; if it looks right, try again later", ""),
+    "?": ("check the profile with `launch-wizard status`; if it looks right, try again later",
+          "profile"),
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Callable
+from typing import Any
 import secrets
 import threading
 import tomllib
@@ -16,6 +18,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
+
+Validator = Callable[[object], Any]
 
 IMS_PRODUCTION = "https://ims-na1.adobelogin.com"
 REACTOR_PRODUCTION = "https://reactor.adobe.io"
@@ -120,7 +124,8 @@ LIST_FIELDS = ("metascopes", "scopes", "steps_done")
 
 def _single_token(label: str, value: object) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"{label} must be text, not {type(value).__name__}")
+        raise ConfigError(f"{label} must be text, not {type(value).__name__}",
+                          "write it in quotes, as text")
     text = value.strip()
     if any(ch.isspace() for ch in text):
         raise ConfigError(f"{label} must not contain spaces or line breaks: {text!r}",
@@ -128,9 +133,11 @@ def _single_token(label: str, value: object) -> str:
     return text
 
 
-def _with_suffix(label: str, suffix: str, example: str):
+def _with_suffix(label: str, suffix: str, example: str) -> Validator:
     def check(value: object) -> str:
         text = _single_token(label, value)
+        if text.lower().endswith(suffix.lower()):
+            text = text[: -len(suffix)] + suffix  # as the console spells it
         if text and not text.endswith(suffix):
             raise ConfigError(f"{label} must end in {suffix}: {text!r}",
                               f"copy it from the Developer Console, e.g. {example}")
@@ -140,11 +147,12 @@ def _with_suffix(label: str, suffix: str, example: str):
     return check
 
 
-def _one_of(label: str, choices: tuple[str, ...]):
+def _one_of(label: str, choices: tuple[str, ...]) -> Validator:
     def check(value: object) -> str:
         text = _single_token(label, value).lower()
         if text not in choices:
-            raise ConfigError(f"{label} must be one of {', '.join(choices)}, not {value!r}")
+            raise ConfigError(f"{label} must be one of {', '.join(choices)}, not {value!r}",
+                              f"use {' or '.join(choices)}")
         return text
     return check
 
@@ -158,12 +166,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _url(label: str):
+def _url(label: str, example: str) -> Validator:
     def check(value: object) -> str:
         text = _single_token(label, value).rstrip("/")
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"{label} must be an https:// URL, not {text!r}")
+            raise ConfigError(f"{label} must be a URL such as {example}, not {text!r}",
+                              "give the whole address, starting with https:// (http:// only "
+                              "to this machine, e.g. the sandbox)")
         if parts.scheme == "http" and not is_loopback(parts.hostname):
             raise ConfigError(
                 f"{label} {text!r} would send secrets in clear text to {parts.hostname}",
@@ -173,12 +183,17 @@ def _url(label: str):
     return check
 
 
-def _names(label: str):
+def _names(label: str, *, required: str = "") -> Validator:
+    """A list of names (or one comma-separated string); `required`: the fix when it is empty."""
     def check(value: object) -> list[str]:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)):
-            raise ConfigError(f"{label} must be a list")
-        return [v for v in (_single_token(label, i) for i in items) if v]
+            raise ConfigError(f"{label} must be a list, not {type(value).__name__}",
+                              'write it as a list of texts, e.g. ["a", "b"]')
+        names = [v for v in (_single_token(label, i) for i in items) if v]
+        if required and not names:
+            raise ConfigError(f"{label} cannot be empty", required)
+        return names
     return check
 
 
@@ -186,28 +201,32 @@ def _role(value: object) -> str:
     from wizard.core.roles import role
 
     if not isinstance(value, str):
-        raise ConfigError("role must be text")
+        raise ConfigError(f"role must be text, not {type(value).__name__}",
+                          "write it in quotes, e.g. \"Publisher\"")
     return role(value.strip()).name if value.strip() else ""
 
 
-def _path(label: str):
+def _path(label: str) -> Validator:
     def check(value: object) -> str:
         if not isinstance(value, (str, os.PathLike)):
-            raise ConfigError(f"{label} must be a file path")
+            raise ConfigError(f"{label} must be a file path, not {type(value).__name__}",
+                              "write it in quotes, as text")
         text = str(value).strip()
         if "\0" in text:
             raise ConfigError(f"{label} contains a NUL character", "give a plain file path")
         try:
             return str(Path(text).expanduser().resolve()) if text else ""
         except (OSError, RuntimeError, ValueError) as exc:  # e.g. ~nobody, a symlink loop
-            raise ConfigError(f"{label} {text!r} cannot be used: {exc}") from None
+            raise ConfigError(f"{label} {text!r} cannot be used: {exc}",
+                              "give the file's full path") from None
     return check
 
 
 def _name(value: object) -> str:
     text = _single_token("profile name", value)
     if not text or not all(ch.isalnum() or ch in "-_." for ch in text):
-        raise ConfigError(f"profile name must be letters, digits, '-', '_' or '.', not {value!r}")
+        raise ConfigError(f"profile name must be letters, digits, '-', '_' or '.', not {value!r}",
+                          "choose a name such as work, ci or sandbox")
     return text
 
 
@@ -226,11 +245,12 @@ VALIDATORS = {
     "technical_account_email": lambda v: _single_token("technical account email", v),
     "role": _role,
     "metascopes": _names("metascopes"),
-    "scopes": _names("scopes"),
+    "scopes": _names("scopes", required="give each scope with --scope, or leave --scope out to "
+                                        "keep Adobe's Launch list"),
     "private_key_path": _path("private key path"),
     "certificate_path": _path("certificate path"),
-    "ims_url": _url("IMS URL"),
-    "reactor_url": _url("Reactor URL"),
+    "ims_url": _url("IMS URL", IMS_PRODUCTION),
+    "reactor_url": _url("Reactor URL", REACTOR_PRODUCTION),
     "storage": _one_of("secret storage", STORAGES),
     "keyring_service": lambda v: _single_token("keyring service", v) or KEYRING_SERVICE,
     "steps_done": _steps,
@@ -239,7 +259,7 @@ VALIDATORS = {
 
 def validate_field(name: str, value: object) -> object:
     if name not in VALIDATORS:
-        raise ConfigError(f"unknown profile field {name!r}")
+        raise ConfigError(f"unknown profile field {name!r}", "use one of " + ", ".join(VALIDATORS))
     return VALIDATORS[name](value)
 
 
@@ -262,7 +282,8 @@ def apply_environment(profile: Profile, environ: dict[str, str] | None = None) -
             try:
                 changes[name] = validate_field(name, environ[var])
             except ConfigError as exc:
-                raise ConfigError(f"{var}: {exc.cause}", exc.fix) from None
+                raise ConfigError(f"{var}: {exc.cause}", f"{exc.fix}; or unset {var}",
+                                  subject=name) from None
     return replace(profile, **changes)
 
 
@@ -313,29 +334,35 @@ def _drop_orphans(path: Path) -> None:
             continue
 
 
+REPAIR = "repair it or move it aside (nothing was changed); `launch-wizard configure` writes a new one"
+
+
 class ProfileStore:
     """Named profiles in one TOML file (`config.toml`), written atomically, mode 0600."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "config.toml"
 
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> dict[str, dict[str, Any]]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return {}
         except OSError as exc:
             raise ConfigError(f"cannot read {self.path}: {exc.strerror}",
                               "check the file's permissions") from None
         try:
-            data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{self.path} is not valid TOML ({exc})",
-                              "repair it or move it aside; nothing was changed") from None
-        profiles = data.get("profiles", {})
+            document = tomllib.loads(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ConfigError(f"{self.path} is not text (it is not UTF-8)", REPAIR) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{self.path} is not valid TOML ({exc})", REPAIR) from None
+        profiles = document.get("profiles", {})
         if not isinstance(profiles, dict):
-            raise ConfigError(f"{self.path}: [profiles] must be a table",
-                              "repair it or move it aside; nothing was changed")
+            raise ConfigError(f"{self.path}: [profiles] must be a table", REPAIR)
+        for name, raw in profiles.items():
+            if not isinstance(raw, dict):
+                raise ConfigError(f"{self.path}: profile {name!r} must be a table", REPAIR)
         return profiles
 
     def names(self) -> list[str]:
@@ -346,26 +373,24 @@ class ProfileStore:
 
     def load(self, name: str = DEFAULT_PROFILE) -> Profile:
         """The saved profile `name`, or a new empty one if none is saved."""
+        name = _name(name)
         raw = self._read().get(name)
-        if raw is None:
-            return Profile(name=name)
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{self.path}: profile {name!r} must be a table")
         profile = Profile(name=name)
-        for key, value in raw.items():
+        for key, value in (raw or {}).items():
             if key not in FIELD_NAMES or key == "name":
                 continue  # written by a newer version: keep going rather than refuse
             try:
                 setattr(profile, key, validate_field(key, value))
             except ConfigError as exc:
                 raise ConfigError(f"{self.path}, profile {name!r}: {exc.cause}",
-                                  exc.fix or "correct it with `launch-wizard configure`") from None
+                                  f"correct {key} there, or {REPAIR}") from None
         return profile
 
     def save(self, profile: Profile) -> None:
+        name = _name(profile.name)
         with _WRITE_LOCK:
             profiles = self._read()
-            profiles[profile.name] = {n: getattr(profile, n) for n in FIELD_NAMES if n != "name"}
+            profiles[name] = {n: getattr(profile, n) for n in FIELD_NAMES if n != "name"}
             self._write(profiles)
 
     def delete(self, name: str) -> bool:
@@ -376,7 +401,7 @@ class ProfileStore:
             self._write(profiles)
             return True
 
-    def _write(self, profiles: dict[str, dict]) -> None:
+    def _write(self, profiles: dict[str, dict[str, Any]]) -> None:
         import tomli_w
 
         write_atomically(self.path, tomli_w.dumps({"profiles": profiles}).encode())

@@ -45,7 +45,7 @@ def parse_companies(response) -> list[Company]:
     """The companies in a GET /companies answer, or the Launch API's refusal as a ReactorError."""
     if response.status_code == 429:
         raise ReactorError("the Launch API is throttling this integration (HTTP 429)",
-                           retry_after(response), code="429", status=429)
+                           retry_after(response), code="429", status=429, subject="throttled")
     body = json_object(response, "the Launch API")
     if response.status_code != 200:
         raise reactor_error(response.status_code, body)
@@ -64,39 +64,51 @@ def _company(item: dict) -> Company:
                    str(attributes.get("org_id", "")), [str(r) for r in rights])
 
 
-_GATEWAY_ADVICE = {
-    "401013": "the access token expired or was revoked: get a new one with `launch-wizard token --refresh`",
-    "403003": "the client ID (API key) is wrong or missing: it must be the integration's client ID",
-}
-_JSONAPI_ADVICE = {
-    "invalid-org": "the organization ID does not match the token's organization: check --org-id",
-    "not-authorized": ("the integration lacks the right for this: give it a role or product profile "
-                       "with that right (`launch-wizard roles`)"),
-    "authentication-failure": "the access token was not accepted: get a new one with `launch-wizard token --refresh`",
+# code -> (fix, what the user corrects: see errors.SUBJECTS)
+_ADVICE: dict[str, tuple[str, str]] = {
+    # the gateway's codes
+    "401013": ("the access token expired or was revoked: get a new one with "
+               "`launch-wizard token --refresh`", "token"),
+    "403003": ("the client ID (API key) is wrong or missing: it must be the integration's client ID",
+               "client_id"),
+    # Reactor's JSON:API codes
+    "invalid-org": ("the organization ID does not match the token's organization: check --org-id",
+                    "org_id"),
+    "not-authorized": ("the integration lacks the right for this: give it a role or product "
+                       "profile with that right (`launch-wizard roles`)", "rights"),
+    "authentication-failure": ("the access token was not accepted: get a new one with "
+                               "`launch-wizard token --refresh`", "token"),
+    "oauth-token-invalid": ("the access token is not valid for the Launch API (expired, revoked, or "
+                            "issued without the Launch API's scopes): get a new one with "
+                            "`launch-wizard token --refresh`, and check that the credential has "
+                            "the Experience Platform Launch API", "token"),
+    "no-available-orgs": ("the credential's technical account belongs to no organization with "
+                          "Launch (Tags): add the Experience Platform Launch API and a product "
+                          "profile to the credential in the Developer Console", "rights"),
 }
 
 
 def reactor_error(status: int, body: dict) -> ReactorError:
     if "error_code" in body:  # the gateway's shape
         code = str(body["error_code"])
-        message = str(body.get("message") or "no message")
-        return ReactorError(f"the Launch API refused ({code}): {message}",
-                            _GATEWAY_ADVICE.get(code, _fallback(status)), code=code, status=status)
-    errors = body.get("errors")
-    first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
-    code = str(first.get("code") or f"HTTP {status}")
-    text = str(first.get("detail") or first.get("title") or "no detail")
-    if status == 404:
+        text = str(body.get("message") or "no message")
+    else:
+        errors = body.get("errors")
+        first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+        code = str(first.get("code") or f"HTTP {status}")
+        text = str(first.get("detail") or first.get("title") or "no detail")
+    if status == 404 and code not in _ADVICE:
         return ReactorError(f"the Launch API found no company for this organization ({text})",
-                            "ask an admin to provision Launch (Tags) for the organization, or check --org-id",
-                            code=code, status=status)
-    return ReactorError(f"the Launch API refused ({code}): {text}",
-                        _JSONAPI_ADVICE.get(code, _fallback(status)), code=code, status=status)
+                            "ask an admin to provision Launch (Tags) for the organization, or "
+                            "check --org-id", code=code, status=status, subject="org_id")
+    fix, subject = _ADVICE.get(code) or _fallback(status)
+    return ReactorError(f"the Launch API refused ({code}): {text}", fix, code=code, status=status,
+                        subject=subject)
 
 
-def _fallback(status: int) -> str:
+def _fallback(status: int) -> tuple[str, str]:
     if status == 401:
-        return "get a new token with `launch-wizard token --refresh`"
+        return "get a new token with `launch-wizard token --refresh`", "token"
     if status == 403:
-        return "the integration is not allowed to do this: check its role or product profile"
-    return "check `launch-wizard status`; if it looks right, try again later"
+        return "the integration is not allowed to do this: check its role or product profile", "rights"
+    return "check `launch-wizard status`; if it looks right, try again later", "profile"

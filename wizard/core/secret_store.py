@@ -16,6 +16,7 @@ import json
 import os
 import secrets as _random
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from wizard.core.errors import SecretStoreError
@@ -163,12 +164,21 @@ class SecretStore:
         self.service = service
         self._backend = backend
         self._found = backend is None  # the backend is ours to find (and to drop)
+        self._unusable: SecretStoreError | None = None  # why finding it failed, once and for all
         self.timeout = timeout
 
     @property
     def backend(self):
         if self._backend is None:
-            self._backend = self._timed(_system_keyring, "finding the keyring")
+            if self._unusable is not None:
+                raise self._unusable
+            try:
+                self._backend = self._timed(_system_keyring, "finding the keyring")
+            except KeyringTimeout:
+                raise  # a slow keyring may answer next time
+            except SecretStoreError as exc:
+                self._unusable = exc
+                raise
         return self._backend
 
     @property
@@ -293,15 +303,24 @@ PLAINTEXT_WARNING = ("warning: secrets are stored in a plaintext file (--insecur
                      "anyone who can read {path} can use them")
 
 
-def env_secret(kind: str, environ=None) -> str | None:
+def env_secret(kind: str, environ: Mapping[str, str] | None = None) -> str | None:
     """A secret given in the environment (the CI path); LAUNCH_WIZARD_PRIVATE_KEY may be a path."""
     environ = os.environ if environ is None else environ
     var = ENV_SECRETS.get(kind)
     value = environ.get(var, "") if var else ""
     if not value.strip():
         return None
-    if kind == "private_key" and "-----BEGIN" not in value and Path(value.strip()).expanduser().is_file():
-        from wizard.core.keys import read_file
+    if kind == "private_key" and "-----BEGIN" not in value:
+        path = Path(value.strip()).expanduser()
+        if path.is_file():
+            from wizard.core.keys import read_file
 
-        return read_file(value.strip(), "private key")
+            return read_file(path, "private key")
+        if len(value.strip()) < 1024:  # a path: an RSA key, even without its markers, is longer
+            from wizard.core.errors import KeyFileError
+
+            raise KeyFileError(f"{var} is neither a private key nor the path of a file: "
+                               f"{value.strip()}",
+                               f"set {var} to the key's PEM text or to the path of its file",
+                               subject="private_key")
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,23 +25,45 @@ class TokenResult:
     claims: dict | None = None  # the JWT's claims, when one was signed
 
 
-def secret(profile: Profile, store: SecretStore, kind: str) -> str | None:
-    """A secret from the environment if set there, else from the store."""
-    return env_secret(kind) or store.get(profile.name, kind)
+def secret(profile: Profile, store: SecretStore, kind: str, *, optional: bool = False) -> str | None:
+    """A secret from the environment if set there, else from the store.
+
+    An `optional` secret (the key's passphrase) is simply absent when the store cannot be asked:
+    the CI path has no keyring, and the key will say if it needs a passphrase."""
+    value = env_secret(kind)
+    if value:
+        return value
+    try:
+        return store.get(profile.name, kind)
+    except SecretStoreError:
+        if optional:
+            return None
+        raise
 
 
-def secret_source(profile: Profile, store: SecretStore, kind: str) -> str:
-    """Where a secret lives, for `status`: never the value."""
+@dataclass(frozen=True)
+class SecretLocation:
+    """Where a secret is, for `status`: never the value."""
+
+    kind: str
+    where: str  # in words: "environment (LAUNCH_WIZARD_CLIENT_SECRET)", "keyring (...)", "not set"
+    found: bool
+    unreachable: str = ""  # why the store could not be asked, if it could not
+
+
+def locate_secret(profile: Profile, store: SecretStore, kind: str) -> SecretLocation:
     if env_secret(kind):
-        return f"environment ({ENV_SECRETS[kind]})"
+        return SecretLocation(kind, f"environment ({ENV_SECRETS[kind]})", True)
     try:
         if store.get(profile.name, kind) is not None:
-            return store.describe()
+            return SecretLocation(kind, store.describe(), True)
     except SecretStoreError as exc:
-        return f"unknown: {exc.cause}"
+        if kind == "private_key" and profile.private_key_path:
+            return SecretLocation(kind, f"file {profile.private_key_path}", True)
+        return SecretLocation(kind, f"unknown: {exc.cause}", False, exc.cause)
     if kind == "private_key" and profile.private_key_path:
-        return f"file {profile.private_key_path}"
-    return "not set"
+        return SecretLocation(kind, f"file {profile.private_key_path}", True)
+    return SecretLocation(kind, "not set", False)
 
 
 def signing_key(profile: Profile, store: SecretStore):
@@ -57,7 +80,7 @@ def signing_key(profile: Profile, store: SecretStore):
         raise ConfigError(f"profile {profile.name!r} has no private key",
                           "run `launch-wizard configure --private-key FILE` or set "
                           "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)", subject="private_key")
-    key = load_private_key(pem, secret(profile, store, "key_passphrase"))
+    key = load_private_key(pem, secret(profile, store, "key_passphrase", optional=True))
     return key, where
 
 
@@ -83,6 +106,13 @@ def key_note(profile: Profile, key, where: str) -> str:
     return note
 
 
+def credential_of(profile: Profile) -> str:
+    """What a cached token was made for: another credential must not get it."""
+    parts = [profile.auth_type, profile.org_id, profile.client_id, profile.technical_account_id,
+             profile.ims_url, *([] if profile.is_jwt else sorted(profile.scopes))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
 def cached(profile: Profile, store: SecretStore, now: float | None = None) -> Token | None:
     """The cached token if it belongs to this profile's credential and has > 10 min left."""
     raw = store.get(profile.name, "token")
@@ -93,7 +123,7 @@ def cached(profile: Profile, store: SecretStore, now: float | None = None) -> To
         token = Token(str(record["access_token"]), float(record["expires_at"]))
     except (ValueError, KeyError, TypeError):
         return None
-    if record.get("client_id") != profile.client_id or record.get("ims_url") != profile.ims_url:
+    if record.get("credential") != credential_of(profile):
         return None
     return token if token.seconds_left(now) > MARGIN_S else None
 
@@ -101,7 +131,7 @@ def cached(profile: Profile, store: SecretStore, now: float | None = None) -> To
 def remember(profile: Profile, store: SecretStore, token: Token) -> None:
     store.set(profile.name, "token", json.dumps({
         "access_token": token.access_token, "expires_at": token.expires_at,
-        "client_id": profile.client_id, "ims_url": profile.ims_url,
+        "credential": credential_of(profile),
     }))
 
 
@@ -164,20 +194,24 @@ def exchange(profile: Profile, store: SecretStore,
 
 def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
               on_signed: Callable[[dict], None] | None = None) -> TokenResult:
-    """A token with more than 10 minutes left: from the cache, else from IMS (then cached)."""
-    notes = []
+    """A token with more than 10 minutes left: from the cache, else from IMS (then cached).
+
+    Without a usable store (the CI path, secrets in the environment) the token is not cached,
+    and one note says so."""
+    unusable: SecretStoreError | None = None
     if not refresh:
-        token = None
         try:
             token = cached(profile, store)
         except SecretStoreError as exc:
-            notes.append(f"token cache unavailable: {exc.cause}")
+            token, unusable = None, exc
         if token:
             return TokenResult(token, "cache", profile)
     result = exchange(profile, store, on_signed)
-    try:
-        remember(result.profile, store, result.token)
-    except SecretStoreError as exc:
-        notes.append(f"token not cached: {exc.cause}")
-    result.notes = notes + result.notes
+    if unusable is None:
+        try:
+            remember(result.profile, store, result.token)
+        except SecretStoreError as exc:
+            unusable = exc
+    if unusable is not None:
+        result.notes.insert(0, f"note: the token is not cached ({unusable.cause})")
     return result

@@ -8,13 +8,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 
 
 class BadJWT(ValueError):
     pass
 
 
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def _b64url(part: str) -> bytes:
+    """RFC 7515 base64url: that alphabet only, no padding (stricter than the clients it checks)."""
+    if not _BASE64URL.fullmatch(part) or len(part) % 4 == 1:
+        raise BadJWT("not base64url without padding")
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError):
@@ -23,7 +30,7 @@ def _b64url(part: str) -> bytes:
 
 def parse(token: str) -> tuple[dict, dict, bytes, bytes]:
     """(header, claims, signing input, signature) of a compact JWS, or BadJWT."""
-    parts = token.strip().split(".")
+    parts = token.split(".")
     if len(parts) != 3 or not all(parts[:2]):
         raise BadJWT("not three parts")
     try:

@@ -23,6 +23,7 @@ _WHERE = {
     "rights": ("role", "choose a role that grants it"),
     "certificate": ("upload", "upload the certificate made with this key"),
     "certificate_path": ("keys", "check the key and certificate"),
+    "profile": ("credentials", "check the values"),
 }
 _ELSEWHERE = {
     "token": "run the test again (F5) for a new token",
@@ -30,6 +31,8 @@ _ELSEWHERE = {
                "(OAuth Server-to-Server has no role)"),
     "metascopes": "check that the credential has the Experience Platform Launch API",
     "secret_store": "choose where secrets go in the notice above",
+    "clock": "check this computer's clock, then run the test again (F5)",
+    "throttled": "wait a minute, then run the test again (F5)",
 }
 
 
