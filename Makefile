@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip setuptools  # the ones venv brings may have advisories
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -18,7 +18,10 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/launch-wizard demo
 
+# Lint and types first (quick), then every test.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Whole-process benchmarks against baselines measured in the same run (not part of `make test`).
@@ -33,4 +36,4 @@ screenshots: $(STAMP)
 	  for s in $(MAIN_SHOTS); do rsvg-convert -w 1200 screenshots/$$s.svg -o screenshots/$$s.png; done; fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf .venv .venv-3.* .pytest_cache .mypy_cache .ruff_cache

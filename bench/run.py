@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -47,9 +48,13 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tup
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd[:3])}... failed: {proc.stderr.read().decode()[-500:]}")
-    printed = proc.stdout.read().decode().split()
+        raise RuntimeError(f"{' '.join(cmd[:3])}... failed: {_read(proc.stderr)[-500:]}")
+    printed = _read(proc.stdout).split()
     return (elapsed, usage.ru_maxrss, *(float(v) for v in printed if _number(v)))
+
+
+def _read(stream: IO[bytes] | None) -> str:
+    return stream.read().decode() if stream is not None else ""
 
 
 def _number(text: str) -> bool:
@@ -62,7 +67,8 @@ def _number(text: str) -> bool:
 
 def pairs(ours, baseline, n: int, env, cwd=None, before=None) -> tuple[list[float], list[float]]:
     """Alternate the two commands n times; the median of each figure `measure` gives, for each."""
-    mine, theirs = [], []
+    mine: list[tuple[float, ...]] = []
+    theirs: list[tuple[float, ...]] = []
     for i in range(n):
         order = [(ours, mine), (baseline, theirs)]
         for command, results in order if i % 2 == 0 else reversed(order):
@@ -84,6 +90,7 @@ def setup(root: Path):
     env.update(service.env, LAUNCH_WIZARD_CONFIG_DIR=str(root / "config"))
     sandbox = subprocess.Popen([str(BIN / "launch-wizard"), "sandbox", "--json"], env=env,
                                stdout=subprocess.PIPE, text=True)
+    assert sandbox.stdout is not None
     urls = json.loads(sandbox.stdout.readline())
     made = httpx.post(f"{urls['console']}/integrations",
                       json={"name": "bench", "auth_type": "jwt"}).json()
@@ -129,7 +136,8 @@ def main(argv: list[str]) -> int:
     root = Path(tempfile.mkdtemp(prefix="launch-wizard-bench-"))
     py, lw = sys.executable, str(BIN / "launch-wizard")
     service, sandbox, env = setup(root)
-    rows = []
+    # (what, ours, baseline, what the baseline is, goal ratio or None, unit)
+    rows: list[tuple[str, float | None, float | None, str, float | None, str]] = []
     try:
         first = dict(env, LAUNCH_WIZARD_CONFIG_DIR=str(root / "first-paint"))  # a new user
         runner = [py, first_paint.__file__]
@@ -179,7 +187,7 @@ def main(argv: list[str]) -> int:
     missed = False
     for what, mine, theirs, against, goal, unit in rows:
         shown_goal = f"{goal:.2f}" if goal else "-"
-        if mine is None:
+        if mine is None or theirs is None:
             print(f"{what:44} {'n/a':>8} {'n/a':>9} {'':>6} {shown_goal:>5}  {against}")
             continue
         ratio = mine / theirs

@@ -77,9 +77,9 @@ def memory_store() -> SecretStore:
 
 
 def jwt_profile(sandbox, creds, keypair=None, **changes) -> Profile:
-    fields = dict(org_id=creds.org_id, client_id=creds.client_id,
-                  technical_account_id=creds.technical_account_id,
-                  ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
+    fields = {"org_id": creds.org_id, "client_id": creds.client_id,
+                  "technical_account_id": creds.technical_account_id,
+                  "ims_url": sandbox.ims_url, "reactor_url": sandbox.reactor_url}
     if keypair is not None:
         fields["certificate_path"] = str(keypair.cert_path)
     fields.update(changes)
@@ -87,8 +87,8 @@ def jwt_profile(sandbox, creds, keypair=None, **changes) -> Profile:
 
 
 def s2s_profile(sandbox, creds, **changes) -> Profile:
-    fields = dict(org_id=creds.org_id, client_id=creds.client_id,
-                  ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
+    fields = {"org_id": creds.org_id, "client_id": creds.client_id,
+                  "ims_url": sandbox.ims_url, "reactor_url": sandbox.reactor_url}
     fields.update(changes)
     return Profile(name=f"p{uuid.uuid4().hex[:8]}", auth_type="oauth-s2s").with_changes(**fields)
 

@@ -103,7 +103,7 @@ def test_inspect_encrypted_key_and_expired_cert(env, tmp_path, keypair):
     assert needs.returncode == 2 and "needs its passphrase" in needs.stderr
     old = tmp_path / "old.crt"
     old.write_text(cert_pem(make_certificate(keypair.key, days=1, now=dt.datetime.now(
-        dt.timezone.utc) - dt.timedelta(days=3))))
+        dt.UTC) - dt.timedelta(days=3))))
     expired = run_cli("inspect", str(old), env=env)
     assert expired.returncode == 2 and "expired" in expired.stdout
 
@@ -245,7 +245,7 @@ def test_sandbox_command_text_output_and_refusals(env):
                             stdout=subprocess.PIPE, text=True)
     try:
         lines = [proc.stdout.readline() for _ in range(3)]
-        assert [l.split(":")[0] for l in lines] == ["ims", "reactor", "console"]
+        assert [line.split(":")[0] for line in lines] == ["ims", "reactor", "console"]
         proc.send_signal(signal.SIGINT)
         assert proc.wait(10) == 0
     finally:

@@ -124,7 +124,7 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_every_bad_input_says_its_cause_and_its_fix(case, env, files, tmp_path, sandbox):
-    name, argv, stdin, extra, config_text, code, words = case
+    _, argv, stdin, extra, config_text, code, words = case
     values = {k: str(v) for k, v in files.items()} | {"tmp": str(tmp_path),
                                                       "key_dir": str(files["key"].parent),
                                                       "busy_port": str(sandbox.port)}

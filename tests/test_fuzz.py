@@ -32,7 +32,8 @@ def pem_like(draw):
 
 
 @EXAMPLES
-@given(text=st.one_of(st.text(max_size=400), pem_like()), passphrase=st.one_of(st.none(), st.text(max_size=20)))
+@given(text=st.one_of(st.text(max_size=400), pem_like()),
+       passphrase=st.one_of(st.none(), st.text(max_size=20)))
 def test_key_loader_only_raises_key_errors(text, passphrase):
     try:
         key = keys.load_private_key(text, passphrase)
@@ -64,8 +65,10 @@ def test_profile_validators_only_raise_config_errors(name, value):
         assert exc.cause
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=15), inner, max_size=5),
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                    | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=15), inner, max_size=5),
                     max_leaves=12)
 
 
@@ -73,7 +76,7 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_
 def answers(draw, keys_of_interest):
     status = draw(st.sampled_from([200, 200, 400, 401, 403, 404, 429, 500, 502, 503]))
     if draw(st.booleans()):
-        body = draw(st.fixed_dictionaries({}, optional={k: JSON for k in keys_of_interest}))
+        body = draw(st.fixed_dictionaries({}, optional=dict.fromkeys(keys_of_interest, JSON)))
         content = json.dumps(body).encode()
     else:
         content = draw(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode)))

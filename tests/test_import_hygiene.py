@@ -38,7 +38,9 @@ from wizard.core.profile import Profile, ProfileStore
 from wizard.core.secret_store import store_for
 p = Profile(client_id="cid", org_id="O@AdobeOrg", storage="file")
 ProfileStore().save(p)
-store_for("file").set("default", "token", json.dumps({{"access_token": "tok", "expires_at": time.time() + 9999, "client_id": "cid", "ims_url": p.ims_url}}))
+from wizard.core.ims import Token
+from wizard.core.tokens import remember
+remember(p, store_for("file"), Token("tok", time.time() + 9999))
 for m in [m for m in sys.modules if m.startswith(("wizard", "tomli_w"))]:
     del sys.modules[m]
 from wizard.cli import main

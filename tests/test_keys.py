@@ -64,7 +64,7 @@ def test_openssh_format_loads():
 
 def _cert(key, days=30, start=None):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "t")])
-    start = start or dt.datetime.now(dt.timezone.utc)
+    start = start or dt.datetime.now(dt.UTC)
     return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(1).not_valid_before(start)
             .not_valid_after(start + dt.timedelta(days=days)).sign(key, hashes.SHA256()))
@@ -159,7 +159,7 @@ def test_fingerprint_is_what_openssl_and_the_console_show(keypair, tmp_path):
 
 def test_generate_never_overwrites(tmp_path):
     (tmp_path / "adobe-io-public.crt").write_text("keep me")
-    with pytest.raises(KeyFileError, match="adobe-io-public.crt already exists"):
+    with pytest.raises(KeyFileError, match=r"adobe-io-public\.crt already exists"):
         keys.generate_pair(tmp_path)
     assert not (tmp_path / "private.key").exists()
     assert (tmp_path / "adobe-io-public.crt").read_text() == "keep me"
@@ -180,7 +180,7 @@ def test_generate_refuses_bad_options(tmp_path, kwargs, message):
 
 
 def test_expired_certificate_info():
-    old = _cert(RSA_KEY, days=10, start=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=20))
+    old = _cert(RSA_KEY, days=10, start=dt.datetime.now(dt.UTC) - dt.timedelta(days=20))
     info = keys.cert_info(old)
     assert info.expired and info.days_left < 0
     other = rsa.generate_private_key(65537, 2048)

@@ -125,7 +125,7 @@ def test_environment_overrides_every_field():
 
 
 def test_profile_file_never_holds_a_secret(isolated_config, jwt_setup, keypair):
-    creds, profile, store = jwt_setup
+    creds, profile, _ = jwt_setup
     ProfileStore().save(profile)
     text = (isolated_config / "config.toml").read_text()
     key_body = keypair.key_path.read_text().splitlines()[1]

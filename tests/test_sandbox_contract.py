@@ -297,7 +297,7 @@ def test_console_refuses_bad_integrations(sandbox, body, message):
 
 def _cert_pem(key, days=30, start=None):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "t")])
-    start = start or dt.datetime.now(dt.timezone.utc)
+    start = start or dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(7).not_valid_before(start)
             .not_valid_after(start + dt.timedelta(days=days)).sign(key, hashes.SHA256()))
@@ -310,7 +310,7 @@ def _cert_pem(key, days=30, start=None):
     (lambda kp: kp.cert_path.read_text()[:300], "cannot be decoded"),
     (lambda kp: _cert_pem(ec.generate_private_key(ec.SECP256R1())), "not RSA"),
     (lambda kp: _cert_pem(rsa.generate_private_key(65537, 1024)), "1024 bits"),
-    (lambda kp: _cert_pem(kp.key, days=1, start=dt.datetime.now(dt.timezone.utc)
+    (lambda kp: _cert_pem(kp.key, days=1, start=dt.datetime.now(dt.UTC)
                           - dt.timedelta(days=5)), "expired"),
     (lambda kp: None, "not a PEM certificate"),
 ], ids=["text", "private-key", "truncated", "ec", "rsa1024", "expired", "missing"])

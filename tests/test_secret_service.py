@@ -113,6 +113,6 @@ def test_an_unreachable_bus_falls_back_to_keyring_and_explains(monkeypatch):
     from wizard.core.secret_store import SecretStore
 
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
     with pytest.raises(SecretStoreError, match="no usable keyring was found"):
         SecretStore().get("p", "client_secret")

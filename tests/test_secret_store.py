@@ -117,7 +117,7 @@ def test_a_hanging_keyring_times_out_within_its_bound():
     backend = Hangs()
     store = SecretStore(backend=backend, timeout=0.3)
     started = time.monotonic()
-    with pytest.raises(SecretStoreError, match="did not answer within 0.3 s") as exc:
+    with pytest.raises(SecretStoreError, match=r"did not answer within 0\.3 s") as exc:
         store.get("p", "client_secret")
     assert time.monotonic() - started < 2
     assert "LAUNCH_WIZARD_CLIENT_SECRET" in exc.value.fix
@@ -148,7 +148,7 @@ def test_a_locked_keyring_is_explained():
 
 def test_plaintext_file_fallback_is_0600(tmp_path):
     store = store_for("file", config_folder=tmp_path)
-    assert store.plaintext
+    assert store.plaintext_file == tmp_path / "secrets.json"
     store.set("p", "private_key", PEM)
     path = tmp_path / "secrets.json"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

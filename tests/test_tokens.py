@@ -1,6 +1,7 @@
 """The token engine against the sandbox over real sockets: exchange, errors, discovery, cache."""
 
 import time
+from pathlib import Path
 
 import httpx
 import jwt
@@ -129,7 +130,7 @@ def test_wrong_key_names_the_certificate_and_fingerprint(jwt_setup, other_keypai
     err = exc.value
     assert err.code == "invalid_token" and "Could not match JWT signature" in err.cause
     assert "does not belong to any certificate uploaded" in err.fix
-    assert fingerprint_sha1(load_certificate(open(profile.certificate_path).read())) in err.fix
+    assert fingerprint_sha1(load_certificate(Path(profile.certificate_path).read_text())) in err.fix
     assert "does NOT match that certificate" in err.fix
     assert err.exit_code == 3
 

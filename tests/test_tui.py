@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from pathlib import Path
 
 import httpx
 import pytest
@@ -142,7 +143,8 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
 
     signed, exchanged = [], []
     real_sign, real_exchange = tokens.sign_jwt, tokens.exchange_jwt
-    monkeypatch.setattr(tokens, "sign_jwt", lambda claims, key: signed.append(claims) or real_sign(claims, key))
+    monkeypatch.setattr(tokens, "sign_jwt",
+                        lambda claims, key: signed.append(claims) or real_sign(claims, key))
     monkeypatch.setattr(tokens, "exchange_jwt", lambda *a: exchanged.append(a) or real_exchange(*a))
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
@@ -557,7 +559,7 @@ async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, bac
         await next_step(app, pilot)  # a key is stored now
         await pilot.press("ctrl+b")
         await settle(app, pilot)
-        key_text = open(app.state.profile.private_key_path).read()
+        key_text = Path(app.state.profile.private_key_path).read_text()
         app.screen.query_one("#key-text", TextArea).load_text(key_text[:300])
         await settle(app, pilot)
         assert app.screen.query_one("#key-text", TextArea).text == ""
@@ -604,7 +606,7 @@ async def test_credentials_validation_messages(sandbox, backend, other_keypair):
             other_keypair.key_path.read_text())
         from wizard.core.keys import load_private_key
 
-        key = load_private_key(open(app.state.profile.private_key_path).read())
+        key = load_private_key(Path(app.state.profile.private_key_path).read_text())
         locked = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                    serialization.BestAvailableEncryption(b"pass-1234")).decode()
         assert "needs its passphrase" in await paste(locked)
@@ -807,7 +809,7 @@ async def test_no_secret_on_screen_unless_revealed(sandbox, backend):
         await jwt_to_credentials(app, pilot)
         secret = await app.state.secret("client_secret")
         await type_into(pilot, "#client-secret", secret)
-        key_text = open(app.state.profile.private_key_path).read()
+        key_text = Path(app.state.profile.private_key_path).read_text()
         app.screen.query_one("#key-text", TextArea).load_text(key_text)
         await settle(app, pilot)
         text = screen_text(app)

@@ -12,7 +12,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 

@@ -21,7 +21,7 @@ def screen_rows(app) -> list[str]:
     width, height = app.size
     grid = [[" "] * width for _ in range(height)]
     body = svg[re.search(r'clip-path="url\(#terminal-[\w-]*clip-terminal\)"', svg).start():]
-    for match in re.finditer(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', body, re.S):
+    for match in re.finditer(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', body, re.DOTALL):
         col = round(float(match.group(1)) / CELL_W)
         row = round((float(match.group(2)) - FIRST_Y) / ROW_H)
         text = html.unescape(re.sub(r"<[^>]+>", "", match.group(3))).replace("\xa0", " ")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from argparse import Namespace
+from typing import Any
 
 from wizard.commands.output import (FAIL, OK, Context, duration, load, mask, read_secret, say,
                                     secrets_for, warn)
@@ -21,7 +23,7 @@ _FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technica
            "reactor_url")
 
 
-def configure(args) -> int:
+def configure(args: Namespace) -> int:
     from wizard.core.errors import PassphraseNeeded
     from wizard.core.keys import certificate_file, key_matches, load_private_key, read_file
 
@@ -51,8 +53,8 @@ def configure(args) -> int:
                               "give the key and the certificate that were generated together")
 
     # Secrets first: if the store refuses them, the profile is left as it was.
-    secrets = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
-    secrets = {k: v for k, v in secrets.items() if v}
+    given = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
+    secrets = {k: v for k, v in given.items() if v}
     if secrets:  # a command given no secret never needs the keyring
         store = secrets_for(profile)
         for kind, value in secrets.items():
@@ -86,7 +88,7 @@ def _token(context: Context, refresh: bool) -> TokenResult:
     return result
 
 
-def token(args) -> int:
+def token(args: Namespace) -> int:
     result = _token(load(args), args.refresh)
     if args.json:
         say(json.dumps({"access_token": result.token.access_token,
@@ -99,7 +101,7 @@ def token(args) -> int:
     return 0
 
 
-def test(args) -> int:
+def test(args: Namespace) -> int:
     from wizard.core.reactor import get_companies
 
     context = load(args)
@@ -148,12 +150,12 @@ def _certificate_state(profile: Profile) -> tuple[str, str | None]:
     return text, None
 
 
-def status(args) -> int:
+def status(args: Namespace) -> int:
     from wizard.core.tokens import cached, locate_secret
 
     context = load(args)
     profile, profiles = context.profile, context.profiles
-    report: dict = {"profile": profile.name, "config": str(profiles.path),
+    report: dict[str, Any] = {"profile": profile.name, "config": str(profiles.path),
                     "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
                     "org_id": profile.org_id, "client_id": profile.client_id,
                     "ims_url": profile.ims_url, "reactor_url": profile.reactor_url}
@@ -204,7 +206,7 @@ def _metascopes(names: list[str]) -> str:
     return ", ".join(named(m) for m in names)
 
 
-def _print_status(report: dict) -> None:
+def _print_status(report: dict[str, Any]) -> None:
     saved = "" if report["saved"] else " (not saved yet)"
     say(f"profile {report['profile']!r}{saved} in {report['config']}")
     jwt = report["auth_type"] == "jwt"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from argparse import Namespace
 from pathlib import Path
 
 from wizard.commands.output import OK, duration, mask, say
@@ -15,7 +16,7 @@ from wizard.commands.output import OK, duration, mask, say
 ROLE = "Publisher"
 
 
-def demo(args) -> int:
+def demo(args: Namespace) -> int:
     from wizard.core.console import SandboxConsole
     from wizard.core.keys import cert_info, generate_pair
     from wizard.core.profile import Profile, ProfileStore

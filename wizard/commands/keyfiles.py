@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from argparse import Namespace
+from typing import Any
 
 from wizard.commands.output import FAIL, OK, read_secret, say
 from wizard.core.errors import KeyFileError
 
 
-def keygen(args) -> int:
+def keygen(args: Namespace) -> int:
     from wizard.core.keys import cert_info, generate_pair, openssl_command
 
     pair = generate_pair(args.out_dir, args.bits, args.days, args.cn, args.key_name, args.cert_name)
@@ -21,14 +23,14 @@ def keygen(args) -> int:
     return 0
 
 
-def inspect(args) -> int:
+def inspect(args: Namespace) -> int:
     from wizard.core.errors import PassphraseNeeded
     from wizard.core.keys import (cert_info, certificate_file, key_matches, load_certificate,
                                   load_private_key, normalize_pem, pem_label, read_file)
 
     text = read_file(args.file, "key or certificate")
     label = pem_label(normalize_pem(text)) if text.strip() else ""
-    report: dict = {"file": args.file}
+    report: dict[str, Any] = {"file": args.file}
     problems: list[tuple[str, str]] = []  # (cause, fix)
     key = cert = None
     if args.cert or label.endswith("PRIVATE KEY"):
@@ -73,7 +75,7 @@ def inspect(args) -> int:
     return 0
 
 
-def _print(report: dict) -> None:
+def _print(report: dict[str, Any]) -> None:
     if "key" in report:
         say(f"{OK} private key: RSA {report['key']['bits']} bits")
     cert = report.get("certificate")

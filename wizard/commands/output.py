@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from argparse import Namespace
+from typing import TextIO
 from dataclasses import dataclass, field
 
 from wizard.core.profile import Profile, ProfileStore, apply_environment
 from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
 
 
-def _utf8(stream) -> bool:
+def _utf8(stream: TextIO) -> bool:
     return (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
 
 
@@ -76,7 +78,7 @@ class Context:
         return self._store
 
 
-def load(args) -> Context:
+def load(args: Namespace) -> Context:
     """The profile `--profile` names, with LAUNCH_WIZARD_* variables applied over it."""
     profiles = ProfileStore()
     return Context(apply_environment(profiles.load(args.profile)), profiles)
@@ -84,6 +86,6 @@ def load(args) -> Context:
 
 def secrets_for(profile: Profile) -> SecretStore:
     store = store_for(profile.storage, profile.keyring_service)
-    if store.plaintext:
-        warn(PLAINTEXT_WARNING.format(path=store.backend.path))
+    if store.plaintext_file is not None:
+        warn(PLAINTEXT_WARNING.format(path=store.plaintext_file))
     return store

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from argparse import Namespace
+from typing import TYPE_CHECKING
 
 from wizard.core.roles import PERMISSIONS, RIGHTS, ROLES, least_privileged, matrix, permission
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def roles(args: Namespace) -> int:
@@ -34,7 +38,7 @@ def roles(args: Namespace) -> int:
     return 0
 
 
-def _table(console, best: list[str], wanted: list[str]) -> None:
+def _table(console: Console, best: list[str], wanted: list[str]) -> None:
     from rich.table import Table
 
     table = Table(title="Launch roles and permissions", title_justify="left")

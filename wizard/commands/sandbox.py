@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import signal
+from argparse import Namespace
+from types import FrameType
 from pathlib import Path
 
 from wizard.commands.output import say
 from wizard.core.errors import ConfigError
 
 
-def _interrupt(signum, frame):
+def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def sandbox(args) -> int:
+def sandbox(args: Namespace) -> int:
     from wizard.sandbox import Sandbox
 
     try:

@@ -6,6 +6,7 @@ Screens and commands ask a `Console`; only this seam knows which one they have.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from wizard.core.errors import RefusedError
 from wizard.core.http import json_object, request
@@ -78,7 +79,7 @@ class SandboxConsole:
     def __init__(self, console_url: str) -> None:
         self.console_url = console_url.rstrip("/")
 
-    def _call(self, method: str, path: str, body: dict | None = None) -> dict | None:
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The console's JSON answer; None for 404 (nothing there); ConsoleRefused otherwise."""
         response = request(method, f"{self.console_url}{path}", json=body)
         if response.status_code == 404:
@@ -110,7 +111,7 @@ class SandboxConsole:
         return Uploaded(made["fingerprint_sha1"], made["not_after"])
 
 
-def _credentials(made: dict) -> Credentials:
+def _credentials(made: dict[str, Any]) -> Credentials:
     return Credentials(made["org_id"], made["client_id"], made["client_secret"],
                        made["technical_account_id"], made["technical_account_email"],
                        made["metascopes"], made["scopes"])

@@ -8,9 +8,15 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import NetworkError, UntrustedCertificate
+
+if TYPE_CHECKING:  # both load when a request is made: the cached-token path needs neither
+    import ssl
+
+    import httpx
 
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
@@ -25,7 +31,7 @@ TLS_FIX = ("if a company proxy inspects TLS, point SSL_CERT_FILE at its CA bundl
            "(the file your IT department provides); otherwise check the URL")
 
 
-def _verify():
+def _verify() -> ssl.SSLContext | bool:
     """Trust SSL_CERT_FILE / SSL_CERT_DIR when set (corporate proxies), else certifi's bundle."""
     cafile, capath = os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None
     if not (cafile or capath):
@@ -53,7 +59,9 @@ def _explain(exc: Exception, url: str) -> NetworkError:
     import socket
     import ssl
 
-    httpx = _httpx()
+    _quiet_httpx()
+    import httpx
+
     parts = urlsplit(url)
     where = parts.netloc or url
     causes = _causes(exc)
@@ -84,21 +92,20 @@ def _explain(exc: Exception, url: str) -> NetworkError:
                         "check your network connection and the URL")
 
 
-def _httpx():
-    # httpx imports its command-line entry point, and with it rich and click, whenever they
-    # are installed (they are: Textual needs rich): ~40 ms per request-making process for
-    # nothing. A None entry makes that optional import fail fast, as it is written to.
-    sys.modules.setdefault("httpx._main", None)
-    import httpx
-
-    return httpx
+def _quiet_httpx() -> None:
+    """httpx imports its command-line entry point, and with it rich and click, whenever they are
+    installed (they are: Textual needs rich): ~40 ms per request-making process for nothing. A
+    None entry makes that optional import fail fast, as it is written to."""
+    if "httpx._main" not in sys.modules:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]
 
 
-def request(method: str, url: str, **kwargs):
+def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     """An httpx response; every transport failure becomes a NetworkError with cause and fix.
 
     Failed connections are retried, and 429/5xx answers to GET, with backoff, within DEADLINE_S."""
-    httpx = _httpx()
+    _quiet_httpx()
+    import httpx
 
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
     deadline = time.monotonic() + DEADLINE_S
@@ -133,13 +140,13 @@ def _may_wait(attempt: int, wait: float, deadline: float) -> bool:
     return attempt < ATTEMPTS and time.monotonic() + wait < deadline
 
 
-def _retry_after_s(response, default: float) -> float:
+def _retry_after_s(response: httpx.Response, default: float) -> float:
     value = response.headers.get("retry-after", "").strip()
     seconds = float(value) if value.isdigit() else default
     return seconds if seconds <= MAX_WAIT_S else DEADLINE_S  # too long: give up, say when
 
 
-def json_object(response, what: str) -> dict:
+def json_object(response: httpx.Response, what: str) -> dict[str, Any]:
     """The response's JSON object, or a NetworkError saying what came instead."""
     try:
         body = response.json()
@@ -156,6 +163,6 @@ def json_object(response, what: str) -> dict:
                        "check the URL: it should point at Adobe (or the sandbox)")
 
 
-def retry_after(response) -> str:
+def retry_after(response: httpx.Response) -> str:
     value = response.headers.get("retry-after", "").strip()
     return f"retry after {value} s" if value.isdigit() else "retry in a minute"

@@ -6,9 +6,14 @@ import base64
 import json
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import IMSError, ScopeRefused, SignatureMismatch
 from wizard.core.http import json_object, request, retry_after
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from httpx import Response
 
 JWT_LIFETIME_S = 300  # what Adobe's own libraries use
 SIGNATURE_MISMATCH = "Could not match JWT signature to any of the bindings"
@@ -25,7 +30,7 @@ class Token:
 
 
 def jwt_claims(*, org_id: str, technical_account_id: str, client_id: str, ims_url: str,
-               metascopes: list[str], now: float | None = None) -> dict:
+               metascopes: list[str], now: float | None = None) -> dict[str, Any]:
     base = ims_url.rstrip("/")
     claims = {
         "exp": int(now if now is not None else time.time()) + JWT_LIFETIME_S,
@@ -44,14 +49,14 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def sign_jwt(claims: dict, private_key) -> str:
+def sign_jwt(claims: dict[str, Any], private_key: RSAPrivateKey) -> str:
     """Compact RS256 JWS. Written out (not PyJWT) because PyJWT's import costs ~30 ms, a tenth
     of `launch-wizard token --refresh`; the tests check it with PyJWT and the sandbox with
     its own reader."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
 
-    def part(value: dict) -> str:
+    def part(value: dict[str, Any]) -> str:
         return _b64url(json.dumps(value, separators=(",", ":")).encode())
 
     signing_input = f"{part(JWT_HEADER)}.{part(claims)}"
@@ -79,7 +84,7 @@ def client_credentials(ims_url: str, client_id: str, client_secret: str,
     return _token(body, divisor=1.0)
 
 
-def _answer(response, what: str) -> dict:
+def _answer(response: Response, what: str) -> dict[str, Any]:
     if response.status_code == 429:
         raise IMSError("IMS is throttling this integration (HTTP 429)",
                        f"{retry_after(response)}; cache tokens (`launch-wizard token` does)",
@@ -90,7 +95,7 @@ def _answer(response, what: str) -> dict:
     return body
 
 
-def _token(body: dict, divisor: float) -> Token:
+def _token(body: dict[str, Any], divisor: float) -> Token:
     access_token, expires_in = body.get("access_token"), body.get("expires_in")
     if not isinstance(access_token, str) or not access_token:
         raise IMSError("IMS answered without an access token", "try again; if it persists, "
@@ -102,7 +107,7 @@ def _token(body: dict, divisor: float) -> Token:
                  str(body.get("token_type") or "bearer"))
 
 
-def ims_error(status: int, body: dict) -> IMSError:
+def ims_error(status: int, body: dict[str, Any]) -> IMSError:
     """The typed error for an IMS refusal, with a fix in plain words for each common failure."""
     code = str(body.get("error") or body.get("error_code") or f"HTTP {status}")
     description = str(body.get("error_description") or body.get("message") or "no description")

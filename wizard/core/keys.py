@@ -13,8 +13,15 @@ import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import KeyFileError, PassphraseNeeded, WrongPassphrase
+
+if TYPE_CHECKING:  # cryptography itself is imported when first needed
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.x509 import Certificate
+
+PathLike = str | os.PathLike[str]
 
 KEY_SIZES = (2048, 3072, 4096)
 MAX_DAYS = 365
@@ -22,7 +29,7 @@ KEY_FILE = "private.key"
 CERT_FILE = "adobe-io-public.crt"
 
 _PEM_BLOCK = re.compile(
-    r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END ([A-Z0-9 ]+)-----|$)", re.S
+    r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END ([A-Z0-9 ]+)-----|$)", re.DOTALL
 )
 _PEM_HEADER = re.compile(r"^(Proc-Type|DEK-Info):\s*(\S+)$")
 
@@ -35,7 +42,7 @@ def openssl_command(bits: int = 2048, days: int = MAX_DAYS, key_name: str = KEY_
 
 # --- reading PEM text, forgiving how it gets mangled in transit -----------------------------
 
-def read_file(path: str | os.PathLike, what: str) -> str:
+def read_file(path: PathLike, what: str) -> str:
     p = Path(path).expanduser()
     try:
         data = p.read_bytes()
@@ -93,7 +100,7 @@ _NOT_A_KEY = {
 }
 
 
-def _check_rsa(key: object):
+def _check_rsa(key: object) -> RSAPrivateKey:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     if not isinstance(key, rsa.RSAPrivateKey):
@@ -107,8 +114,9 @@ def _check_rsa(key: object):
     return key
 
 
-def load_private_key(text: str, passphrase: str | None = None):
+def load_private_key(text: str, passphrase: str | None = None) -> RSAPrivateKey:
     """An RSA private key from PEM text (PKCS#1, PKCS#8 or OpenSSH; encrypted or not)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
 
     if not text or not text.strip():
@@ -143,7 +151,7 @@ def load_private_key(text: str, passphrase: str | None = None):
         raise KeyFileError("the private key's PEM is damaged (truncated or altered)",
                            "copy the whole file again, from BEGIN to END",
                            subject="private_key") from None
-    except Exception as exc:  # cryptography raises UnsupportedAlgorithm and friends
+    except UnsupportedAlgorithm as exc:
         raise KeyFileError(f"the private key cannot be read ({type(exc).__name__})",
                            "copy the whole file again, or generate a new key",
                            subject="private_key") from None
@@ -161,7 +169,7 @@ def _b64_body(pem: str) -> bytes:
         return b""
 
 
-def load_certificate(text: str):
+def load_certificate(text: str) -> Certificate:
     from cryptography import x509
 
     if not text or not text.strip():
@@ -183,21 +191,21 @@ def load_certificate(text: str):
                            "copy the whole file again, from BEGIN to END") from None
 
 
-def certificate_file(path: str | os.PathLike):
+def certificate_file(path: PathLike) -> Certificate:
     """The certificate in the PEM file at `path` (KeyFileError naming what is wrong)."""
     return load_certificate(read_file(path, "certificate"))
 
 
 # --- inspecting -------------------------------------------------------------------------------
 
-def fingerprint_sha1(cert) -> str:
+def fingerprint_sha1(cert: Certificate) -> str:
     """As Adobe's console and `aio certificate fingerprint` show it: lowercase hex, no colons."""
     from cryptography.hazmat.primitives import serialization
 
     return hashlib.sha1(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
-def fingerprint_sha256(cert) -> str:
+def fingerprint_sha256(cert: Certificate) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
@@ -215,7 +223,7 @@ class CertInfo:
     key_type: str
     key_bits: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "subject": self.subject,
             "not_before": self.not_before.isoformat(),
@@ -229,10 +237,10 @@ class CertInfo:
         }
 
 
-def cert_info(cert, now: dt.datetime | None = None) -> CertInfo:
+def cert_info(cert: Certificate, now: dt.datetime | None = None) -> CertInfo:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     public = cert.public_key()
     is_rsa = isinstance(public, rsa.RSAPublicKey)
     return CertInfo(
@@ -248,17 +256,18 @@ def cert_info(cert, now: dt.datetime | None = None) -> CertInfo:
     )
 
 
-def key_matches(key, cert) -> bool:
+def key_matches(key: RSAPrivateKey, cert: Certificate) -> bool:
     """Whether the private key is the one the certificate was made for."""
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     public = cert.public_key()
-    return isinstance(public, rsa.RSAPublicKey) and public.public_numbers() == key.public_key().public_numbers()
+    return (isinstance(public, rsa.RSAPublicKey)
+            and public.public_numbers() == key.public_key().public_numbers())
 
 
 # --- generating -------------------------------------------------------------------------------
 
-def generate_key(bits: int = 2048):
+def generate_key(bits: int = 2048) -> RSAPrivateKey:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     if bits not in KEY_SIZES:
@@ -267,15 +276,20 @@ def generate_key(bits: int = 2048):
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
-def make_certificate(key, days: int = MAX_DAYS, common_name: str = "launch-wizard",
-                     organization: str = "", country: str = "", now: dt.datetime | None = None):
+def _check_days(days: int) -> None:
+    if not 1 <= days <= MAX_DAYS:
+        raise KeyFileError(f"certificate validity must be 1 to {MAX_DAYS} days, not {days}",
+                           "Adobe refuses certificates valid for longer than a year")
+
+
+def make_certificate(key: RSAPrivateKey, days: int = MAX_DAYS, common_name: str = "launch-wizard",
+                     organization: str = "", country: str = "",
+                     now: dt.datetime | None = None) -> Certificate:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import NameOID
 
-    if not 1 <= days <= MAX_DAYS:
-        raise KeyFileError(f"certificate validity must be 1 to {MAX_DAYS} days, not {days}",
-                           "Adobe refuses certificates valid for longer than a year")
+    _check_days(days)
     if country and len(country) != 2:
         raise KeyFileError(f"country must be a two-letter code, not {country!r}",
                            "use an ISO 3166 code such as US or DE")
@@ -285,7 +299,7 @@ def make_certificate(key, days: int = MAX_DAYS, common_name: str = "launch-wizar
     if country:
         attrs.append(x509.NameAttribute(NameOID.COUNTRY_NAME, country.upper()))
     name = x509.Name(attrs)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -298,14 +312,14 @@ def make_certificate(key, days: int = MAX_DAYS, common_name: str = "launch-wizar
     )
 
 
-def key_pem(key) -> str:
+def key_pem(key: RSAPrivateKey) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode()
 
 
-def cert_pem(cert) -> str:
+def cert_pem(cert: Certificate) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return cert.public_bytes(serialization.Encoding.PEM).decode()
@@ -333,11 +347,11 @@ def write_new_file(path: Path, data: str, mode: int) -> None:
 class GeneratedPair:
     key_path: Path
     cert_path: Path
-    key: object
-    cert: object
+    key: RSAPrivateKey
+    cert: Certificate
 
 
-def generate_pair(out_dir: str | os.PathLike, bits: int = 2048, days: int = MAX_DAYS,
+def generate_pair(out_dir: PathLike, bits: int = 2048, days: int = MAX_DAYS,
                   common_name: str = "launch-wizard", key_name: str = KEY_FILE,
                   cert_name: str = CERT_FILE) -> GeneratedPair:
     """A new key (0600) and self-signed certificate (0644) in `out_dir`; refuses existing files."""
@@ -350,8 +364,7 @@ def generate_pair(out_dir: str | os.PathLike, bits: int = 2048, days: int = MAX_
         if path.exists():
             raise KeyFileError(f"{path} already exists; refusing to overwrite it",
                                "choose another folder or file name, or move the old file aside")
-    if days < 1 or days > MAX_DAYS:  # checked before the slow part
-        make_certificate(None, days)
+    _check_days(days)  # before the slow part
     key = generate_key(bits)
     cert = make_certificate(key, days, common_name)
     try:

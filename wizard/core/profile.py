@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 import secrets
 import threading
@@ -257,7 +257,7 @@ VALIDATORS = {
 }
 
 
-def validate_field(name: str, value: object) -> object:
+def validate_field(name: str, value: object) -> Any:
     if name not in VALIDATORS:
         raise ConfigError(f"unknown profile field {name!r}", "use one of " + ", ".join(VALIDATORS))
     return VALIDATORS[name](value)
@@ -273,10 +273,10 @@ ENV_SECRETS = {
 }
 
 
-def apply_environment(profile: Profile, environ: dict[str, str] | None = None) -> Profile:
+def apply_environment(profile: Profile, environ: Mapping[str, str] | None = None) -> Profile:
     """`profile` with every LAUNCH_WIZARD_<FIELD> variable that is set applied over it."""
     environ = os.environ if environ is None else environ
-    changes = {}
+    changes: dict[str, Any] = {}
     for var, name in ENV_FIELDS.items():
         if environ.get(var, "").strip():
             try:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ReactorError
 from wizard.core.http import json_object, request, retry_after
+
+if TYPE_CHECKING:
+    from httpx import Response
 
 ACCEPT = "application/vnd.api+json;revision=1"
 
@@ -41,7 +45,7 @@ def get_companies(reactor_url: str, access_token: str, client_id: str, org_id: s
     return parse_companies(response)
 
 
-def parse_companies(response) -> list[Company]:
+def parse_companies(response: Response) -> list[Company]:
     """The companies in a GET /companies answer, or the Launch API's refusal as a ReactorError."""
     if response.status_code == 429:
         raise ReactorError("the Launch API is throttling this integration (HTTP 429)",
@@ -56,12 +60,17 @@ def parse_companies(response) -> list[Company]:
     return [_company(item) for item in data if isinstance(item, dict)]
 
 
-def _company(item: dict) -> Company:
-    attributes = item.get("attributes") if isinstance(item.get("attributes"), dict) else {}
-    meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
-    rights = meta.get("rights") if isinstance(meta.get("rights"), list) else []
+def _object(value: object) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one: a server's answer is not trusted."""
+    return value if isinstance(value, dict) else {}
+
+
+def _company(item: dict[str, Any]) -> Company:
+    attributes, meta = _object(item.get("attributes")), _object(item.get("meta"))
+    rights = meta.get("rights")
     return Company(str(item.get("id", "")), str(attributes.get("name", "")),
-                   str(attributes.get("org_id", "")), [str(r) for r in rights])
+                   str(attributes.get("org_id", "")),
+                   [str(r) for r in rights] if isinstance(rights, list) else [])
 
 
 # code -> (fix, what the user corrects: see errors.SUBJECTS)
@@ -88,7 +97,7 @@ _ADVICE: dict[str, tuple[str, str]] = {
 }
 
 
-def reactor_error(status: int, body: dict) -> ReactorError:
+def reactor_error(status: int, body: dict[str, Any]) -> ReactorError:
     if "error_code" in body:  # the gateway's shape
         code = str(body["error_code"])
         text = str(body.get("message") or "no message")

@@ -14,6 +14,10 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from secretstorage import Collection, Item
 
 APPLICATION = "Python keyring library"  # what keyring's backend stamps on its items
 
@@ -45,7 +49,6 @@ class SecretServiceBackend:
         import secretstorage
         from secretstorage.exceptions import SecretStorageException
 
-        self._errors = SecretStorageException
         try:
             self._bus = secretstorage.dbus_init()
             if not secretstorage.check_service_availability(self._bus):
@@ -55,7 +58,7 @@ class SecretServiceBackend:
             raise Unavailable(str(exc) or type(exc).__name__) from None
         self._checked_unlocked = False
 
-    def _unlocked(self):
+    def _unlocked(self) -> Collection:
         if not self._checked_unlocked:
             if self._collection.is_locked():
                 self._collection.unlock()  # may show the desktop's unlock prompt
@@ -64,7 +67,7 @@ class SecretServiceBackend:
             self._checked_unlocked = True
         return self._collection
 
-    def _items(self, service: str, user: str):
+    def _items(self, service: str, user: str) -> list[Item]:
         collection = self._unlocked()
         if collection.session is None:  # one encryption session for every item, not one each
             from secretstorage.util import open_session
@@ -76,7 +79,8 @@ class SecretServiceBackend:
         for item in self._items(service, user):
             if item.is_locked():
                 item.unlock()
-            return item.get_secret().decode("utf-8")
+            secret: bytes = item.get_secret()
+            return secret.decode("utf-8")
         return None
 
     def set_password(self, service: str, user: str, value: str) -> None:

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import json
 import os
 import secrets as _random
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from wizard.core.errors import SecretStoreError
 from wizard.core.profile import ENV_SECRETS, KEYRING_SERVICE, config_dir, write_atomically
 
+T = TypeVar("T")
 SERVICE = KEYRING_SERVICE
 SANDBOX_SERVICE = "launch-wizard-sandbox"
 KINDS = ("client_secret", "private_key", "key_passphrase", "token")
@@ -75,14 +78,20 @@ class FileBackend:
 
     def _load(self) -> dict[str, dict[str, str]]:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
             raise SecretStoreError(f"cannot read the secrets file {self.path} ({exc})",
                                    "repair it or move it aside and enter the secrets again") from None
+        if not (isinstance(data, dict) and all(
+                isinstance(entries, dict) and all(isinstance(v, str) for v in entries.values())
+                for entries in data.values())):
+            raise SecretStoreError(f"the secrets file {self.path} is not what launch-wizard writes",
+                                   "move it aside and enter the secrets again")
+        return data
 
-    def _save(self, data: dict) -> None:
+    def _save(self, data: dict[str, dict[str, str]]) -> None:
         write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode(), 0o600)
 
     def get_password(self, service: str, user: str) -> str | None:
@@ -99,7 +108,17 @@ class FileBackend:
             self._save(data)
 
 
-def _system_keyring():
+class Backend(Protocol):
+    """What the store needs of a keyring (keyring's backends, ours, and the test doubles)."""
+
+    def get_password(self, service: str, user: str) -> str | None: ...
+
+    def set_password(self, service: str, user: str, value: str) -> None: ...
+
+    def delete_password(self, service: str, user: str) -> None: ...
+
+
+def _system_keyring() -> Backend:
     """The OS keyring backend, refusing the ones that store nothing."""
     from wizard.core import secret_service
 
@@ -123,9 +142,9 @@ def _system_keyring():
     return backend
 
 
-def _with_timeout(fn, timeout: float, what: str):
+def _with_timeout(fn: Callable[[], T], timeout: float, what: str) -> T:
     """Run `fn` in a daemon thread: a hung Secret Service must not hang us, nor our exit."""
-    box: dict = {}
+    box: dict[str, Any] = {}
 
     def run() -> None:
         try:
@@ -146,7 +165,8 @@ def _with_timeout(fn, timeout: float, what: str):
     if error is not None:
         raise SecretStoreError(f"the keyring failed ({what}): {type(error).__name__}: {error}",
                                "unlock the keyring, or " + NO_KEYRING_FIX) from None
-    return box.get("value")
+    value: T = box["value"]
+    return value
 
 
 def _encode(value: str) -> str:
@@ -160,7 +180,8 @@ def _digest(value: str) -> str:
 class SecretStore:
     """One keyring service; entries are named `<profile>:<kind>`."""
 
-    def __init__(self, service: str = SERVICE, backend=None, timeout: float = TIMEOUT_S) -> None:
+    def __init__(self, service: str = SERVICE, backend: Backend | None = None,
+                 timeout: float = TIMEOUT_S) -> None:
         self.service = service
         self._backend = backend
         self._found = backend is None  # the backend is ours to find (and to drop)
@@ -168,7 +189,7 @@ class SecretStore:
         self.timeout = timeout
 
     @property
-    def backend(self):
+    def backend(self) -> Backend:
         if self._backend is None:
             if self._unusable is not None:
                 raise self._unusable
@@ -187,8 +208,9 @@ class SecretStore:
         return self._backend is not None
 
     @property
-    def plaintext(self) -> bool:
-        return isinstance(self._backend, FileBackend)
+    def plaintext_file(self) -> Path | None:
+        """The plaintext file the secrets are in, when the user chose one (never discovers)."""
+        return self._backend.path if isinstance(self._backend, FileBackend) else None
 
     def describe(self) -> str:
         backend = self.backend
@@ -196,7 +218,7 @@ class SecretStore:
             return backend.name
         return f"keyring ({getattr(backend, 'name', type(backend).__name__)}, service {self.service})"
 
-    def _timed(self, fn, what: str):
+    def _timed(self, fn: Callable[[], T], what: str) -> T:
         try:
             return _with_timeout(fn, self.timeout, what)
         except KeyringTimeout:
@@ -234,10 +256,12 @@ class SecretStore:
                 return base64.b64decode(head[len(_SINGLE):], validate=True).decode()
             if head.startswith(_CHUNKED):
                 generation, count, digest = head[len(_CHUNKED):].split(":")
-                parts = [self._get(f"{user}#{generation}.{i}", f"reading {user}")
-                         for i in range(int(count))]
-                if any(p is None for p in parts):
-                    raise ValueError("a chunk is missing")
+                parts = []
+                for i in range(int(count)):
+                    part = self._get(f"{user}#{generation}.{i}", f"reading {user}")
+                    if part is None:
+                        raise ValueError("a chunk is missing")
+                    parts.append(part)
                 value = base64.b64decode("".join(parts), validate=True).decode()
                 if _digest(value) != digest:
                     raise ValueError("checksum differs")
@@ -272,10 +296,8 @@ class SecretStore:
             return
         generation, count, _ = head[len(_CHUNKED):].split(":")
         for i in range(int(count)):
-            try:
+            with contextlib.suppress(SecretStoreError):
                 self._delete(f"{user}#{generation}.{i}", "tidying")
-            except SecretStoreError:
-                pass
 
     def delete(self, profile: str, kind: str) -> None:
         user = f"{profile}:{kind}"

@@ -6,11 +6,15 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ConfigError, ScopeRefused, SecretStoreError, SignatureMismatch
 from wizard.core.ims import Token, client_credentials, exchange_jwt, jwt_claims, sign_jwt
 from wizard.core.profile import ENV_SECRETS, Profile
 from wizard.core.secret_store import SecretStore, env_secret
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 MARGIN_S = 600  # a cached token is reused while more than this is left
 
@@ -22,7 +26,7 @@ class TokenResult:
     profile: Profile  # with the metascope learned by discovery, if any
     profile_changed: bool = False
     notes: list[str] = field(default_factory=list)
-    claims: dict | None = None  # the JWT's claims, when one was signed
+    claims: dict[str, Any] | None = None  # the JWT's claims, when one was signed
 
 
 def secret(profile: Profile, store: SecretStore, kind: str, *, optional: bool = False) -> str | None:
@@ -66,7 +70,7 @@ def locate_secret(profile: Profile, store: SecretStore, kind: str) -> SecretLoca
     return SecretLocation(kind, "not set", False)
 
 
-def signing_key(profile: Profile, store: SecretStore):
+def signing_key(profile: Profile, store: SecretStore) -> tuple[RSAPrivateKey, str]:
     """The RSA private key for the JWT and a note on where it came from."""
     from wizard.core.keys import load_private_key, read_file
 
@@ -84,7 +88,7 @@ def signing_key(profile: Profile, store: SecretStore):
     return key, where
 
 
-def key_note(profile: Profile, key, where: str) -> str:
+def key_note(profile: Profile, key: RSAPrivateKey, where: str) -> str:
     """What to compare in the console when IMS cannot match the signature."""
     from wizard.core.errors import KeyFileError
     from wizard.core.keys import cert_info, certificate_file, key_matches
@@ -149,7 +153,7 @@ def metascope_candidates(profile: Profile) -> list[list[str]]:
 
 
 def exchange(profile: Profile, store: SecretStore,
-             on_signed: Callable[[dict], None] | None = None) -> TokenResult:
+             on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
     """A fresh token from IMS (no cache involved). `on_signed` sees the claims of each JWT signed."""
     profile.require_ready()
     client_secret = secret(profile, store, "client_secret")
@@ -193,7 +197,7 @@ def exchange(profile: Profile, store: SecretStore,
 
 
 def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
-              on_signed: Callable[[dict], None] | None = None) -> TokenResult:
+              on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
     """A token with more than 10 minutes left: from the cache, else from IMS (then cached).
 
     Without a usable store (the CI path, secrets in the environment) the token is not cached,

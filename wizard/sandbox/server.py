@@ -10,10 +10,14 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Self
 
 from wizard.core.profile import is_loopback
 from wizard.sandbox.state import SandboxState
 
+
+if TYPE_CHECKING:  # uvicorn loads with the first server
+    import uvicorn
 
 class FaultInjection:
     """ASGI wrapper: the next requests to a path fail (or slow down) as a fault asks."""
@@ -68,7 +72,8 @@ def build_app(state: SandboxState, base_url: str):
 
 def _bind(host: str, port: int) -> socket.socket:
     if not is_loopback(host):
-        raise ValueError(f"the sandbox listens on this machine only (127.0.0.1, ::1 or localhost), not {host!r}")
+        raise ValueError("the sandbox listens on this machine only (127.0.0.1, ::1 or localhost), "
+                         f"not {host!r}")
     host = "127.0.0.1" if host == "localhost" else host
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -91,7 +96,8 @@ class Sandbox:
         self.state = state or SandboxState(state_file)
         self._sock = _bind(host, port)
         name, self.port = self._sock.getsockname()[:2]
-        self.ca_path = self._tls = None
+        self.ca_path: Path | None = None
+        self._tls: list[Path] = []  # the server's certificate and key, when it serves HTTPS
         if tls_dir is not None:
             from wizard.sandbox.tls import make_tls_files
 
@@ -99,7 +105,7 @@ class Sandbox:
         scheme = "https" if self._tls else "http"
         host_part = f"[{name}]" if ":" in name else name
         self.base_url = f"{scheme}://{host_part}:{self.port}"
-        self._server = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -118,7 +124,7 @@ class Sandbox:
         urls = {"ims": self.ims_url, "reactor": self.reactor_url, "console": self.console_url}
         return urls | ({"ca": str(self.ca_path)} if self.ca_path else {})
 
-    def _make_server(self):
+    def _make_server(self) -> uvicorn.Server:
         import uvicorn
 
         class Server(uvicorn.Server):
@@ -135,10 +141,11 @@ class Sandbox:
                     for sig, handler in old.items():
                         signal.signal(sig, handler)
 
-        tls = dict(zip(("ssl_certfile", "ssl_keyfile"), map(str, self._tls))) if self._tls else {}
         config = uvicorn.Config(build_app(self.state, self.base_url), log_level="warning",
                                 access_log=False, lifespan="off", log_config=None,
-                                timeout_graceful_shutdown=2, **tls)
+                                timeout_graceful_shutdown=2,
+                                ssl_certfile=str(self._tls[0]) if self._tls else None,
+                                ssl_keyfile=str(self._tls[1]) if self._tls else None)
         self._server = Server(config)
         return self._server
 
@@ -146,7 +153,7 @@ class Sandbox:
         """In the foreground; uvicorn stops cleanly on SIGINT and SIGTERM."""
         self._make_server().run(sockets=[self._sock])
 
-    def start(self) -> Sandbox:
+    def start(self) -> Self:
         server = self._make_server()
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [self._sock]},
                                         daemon=True, name="sandbox")
@@ -165,7 +172,7 @@ class Sandbox:
             self._thread.join(5)
         self._sock.close()
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

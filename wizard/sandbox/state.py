@@ -11,10 +11,14 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.core.errors import ConfigError
 from wizard.core.profile import DEFAULT_SCOPES, IMS_PRODUCTION
 from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, role
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 PRODUCTION_IMS = IMS_PRODUCTION
 S2S_SCOPES = list(DEFAULT_SCOPES)  # data shared with the client, as the role table is
@@ -110,7 +114,7 @@ class SandboxState:
         self.integrations: dict[str, Integration] = {}
         self.clock_offset_s = 0.0
         self.faults: list[Fault] = []
-        self._signing_key = None
+        self._signing_key: RSAPrivateKey | None = None
         if state_file and state_file.exists():
             self._load(state_file)
 
@@ -123,7 +127,7 @@ class SandboxState:
 
     # --- the key that signs the sandbox's own access tokens --------------------------------
     @property
-    def signing_key(self):
+    def signing_key(self) -> RSAPrivateKey:
         with self.lock:
             if self._signing_key is None:
                 from cryptography.hazmat.primitives.asymmetric import rsa

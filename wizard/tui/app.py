@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -37,14 +37,15 @@ TOKEN_MARGIN_S = 600  # a token with less left than this is not worth copying
 class WizardApp(App[None]):
     CSS_PATH = Path(__file__).with_name("wizard.tcss")  # absolute: subclasses elsewhere find it
     TITLE = "launch-wizard"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own
     # The one list of keys: the footer shows them and the help screen is built from them.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True, id="quit",
                 tooltip="quit (asks first if something typed is not saved)"),
-        Binding("ctrl+n", "next", "Next", priority=True, id="next",
+        Binding("ctrl+n", "next_step", "Next", priority=True, id="next",
                 tooltip="next step: accepts and saves this one"),
-        Binding("ctrl+b", "back", "Back", priority=True, id="back", tooltip="previous step"),
+        Binding("ctrl+b", "previous_step", "Back", priority=True, id="back",
+                tooltip="previous step"),
         Binding("f1", "help", "Help", id="help", tooltip="this help"),
         Binding("f2", "roles", "Roles", id="roles", tooltip="role lookup: which role grants what"),
         Binding("f3", "copy_token", "Copy", id="copy-token", tooltip="copy a valid access token"),
@@ -317,7 +318,7 @@ class WizardApp(App[None]):
         self.query_one("#back", Button).disabled = number == 1
         self.query_one("#next", Button).label = "Finish" if number == len(steps) else "Next"
 
-    def action_next(self) -> None:
+    def action_next_step(self) -> None:
         if self.state is not None and self.current:
             self.advance()
 
@@ -344,7 +345,7 @@ class WizardApp(App[None]):
             self.refresh_steps()
             self.notify("All steps done. `launch-wizard token` gives scripts a token.", markup=False)
 
-    def action_back(self) -> None:
+    def action_previous_step(self) -> None:
         state = self.state
         if state is None or self.current not in state.steps:
             return
@@ -354,13 +355,12 @@ class WizardApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Step keys do nothing while a dialog (help, roles, quit) is open."""
-        if action in ("next", "back", "copy_token", "run_test") and isinstance(self.screen, ModalScreen):
-            return False
-        return True
+        step_keys = ("next_step", "previous_step", "copy_token", "run_test")
+        return not (action in step_keys and isinstance(self.screen, ModalScreen))
 
     @on(Button.Pressed, "#nav Button")
     def _nav(self, event: Button.Pressed) -> None:
-        (self.action_next if event.button.id == "next" else self.action_back)()
+        (self.action_next_step if event.button.id == "next" else self.action_previous_step)()
 
     # --- what steps tell the app ------------------------------------------------------------
     @on(Step.Dirty)
@@ -376,7 +376,7 @@ class WizardApp(App[None]):
 
     @on(Step.Next)
     def _next(self) -> None:
-        self.action_next()
+        self.action_next_step()
 
     @on(Step.Problem)
     def _problem(self, event: Step.Problem) -> None:

@@ -4,6 +4,7 @@ confirmation."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -35,14 +36,14 @@ def key_lines(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 
 
 class Dialog(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="dialog.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close", id="dialog.close")]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss()
 
 
 class HelpScreen(Dialog):
-    BINDINGS = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
 
     def __init__(self, bindings: Iterable[BindingType]) -> None:
         super().__init__()
@@ -62,7 +63,7 @@ class HelpScreen(Dialog):
 class RolesScreen(Dialog):
     """The role table and filter, reachable from anywhere, usable without any profile."""
 
-    BINDINGS = [Binding("escape,f2", "dismiss", "Close", id="roles.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f2", "dismiss", "Close", id="roles.close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="roles", classes="dialog"):
@@ -72,7 +73,7 @@ class RolesScreen(Dialog):
 
 
 class ConfirmQuit(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "dismiss(False)", "Stay", id="quit.stay")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "Stay", id="quit.stay")]
 
     def __init__(self, unsaved: list[str]) -> None:
         super().__init__()

@@ -28,16 +28,16 @@ class Entry(Input):
 class TickBox(Checkbox):
     """A checkbox that shows X when ticked and nothing when not (not only a colour change)."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the glyph
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual's name for the glyph
         return "X" if self.value else " "
 
 
 class Choice(RadioButton):
     """A radio button that shows ● when chosen and nothing when not."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the glyph
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual's name for the glyph
         return "●" if self.value else " "
 
 

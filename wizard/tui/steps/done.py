@@ -17,7 +17,9 @@ from wizard.tui.steps.base import Step
 class DoneStep(Step):
     key = "done"
 
-    summary: list[str] = []
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.summary: list[str] = []  # the lines shown, before the certificate's is known
 
     def compose(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)

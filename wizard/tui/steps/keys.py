@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,10 +22,13 @@ from wizard.core.profile import config_dir
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field
 
+if TYPE_CHECKING:
+    from cryptography.x509 import Certificate
 
-def describe_pair(key_path: Path, cert_path: Path, cert: object, bits: int) -> str:
+
+def describe_pair(key_path: Path, cert_path: Path, cert: Certificate, bits: int) -> str:
     info = cert_info(cert)
-    mode = oct(key_path.stat().st_mode & 0o777)[2:] if key_path.exists() else "?"
+    mode = f"{key_path.stat().st_mode & 0o777:o}" if key_path.exists() else "?"
     return "\n".join([
         f"✓ private key  {key_path}  (RSA {bits}, mode {mode}: keep it safe)",
         f"✓ certificate  {cert_path}",
