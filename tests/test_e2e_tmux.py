@@ -180,7 +180,7 @@ def test_jwt_flow_by_keyboard_at_80x24_and_the_done_steps_commands_work(small_te
 def test_s2s_flow_survives_kill_9_and_resumes(terminal, tmp_path):
     terminal.start()
     terminal.wait_for("Credential type")
-    terminal.keys("Tab", "Enter")               # Create (OAuth Server-to-Server, the default)
+    terminal.keys("Tab", "Tab", "Enter")        # past Import, to Create (OAuth S2S, the default)
     terminal.wait_for("Created.")
     terminal.keys("C-n")
     terminal.wait_for("Client ID (API key)")

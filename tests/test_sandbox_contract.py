@@ -402,3 +402,47 @@ def test_load_200_concurrent_exchanges(sandbox, integ, keypair):
     responses = asyncio.run(asyncio.wait_for(run(), 60))
     assert [r.status_code for r in responses] == [200] * 200
     assert time.monotonic() - started < 60
+
+
+def _client_credentials(sb, integ, secret, where="form"):
+    params = {"grant_type": "client_credentials", "client_id": integ["client_id"],
+              "client_secret": secret}
+    if where == "query":  # as Adobe's Postman sample sends them
+        return httpx.post(f"{sb.ims_url}/ims/token/v2", params=params)
+    return httpx.post(f"{sb.ims_url}/ims/token/v3", data=params)
+
+
+def test_token_parameters_in_the_query_string_work_too(sandbox):
+    integ = create(sandbox, auth_type="oauth-s2s")
+    assert _client_credentials(sandbox, integ, integ["client_secret"], "query").status_code == 200
+    assert _client_credentials(sandbox, integ, "wrong", "query").status_code == 401
+
+
+def test_the_migration_button_adds_server_to_server_and_both_work(sandbox, keypair, integ):
+    assert _client_credentials(sandbox, integ, integ["client_secret"]).status_code == 400
+    r = httpx.post(f"{sandbox.console_url}/integrations/{integ['client_id']}/migrate")
+    assert r.status_code == 200 and r.json()["migrated"] is True
+    assert _client_credentials(sandbox, integ, integ["client_secret"]).status_code == 200
+    jwt_answer = exchange(sandbox, integ, sign(keypair, claims_for(sandbox, integ)))
+    assert jwt_answer.status_code == 200  # JWT still works until it is deleted
+    s2s = create(sandbox, auth_type="oauth-s2s")
+    refused = httpx.post(f"{sandbox.console_url}/integrations/{s2s['client_id']}/migrate")
+    assert refused.status_code == 400 and "only a JWT" in refused.json()["message"]
+
+
+def test_several_client_secrets_while_one_is_rotated(sandbox):
+    integ = create(sandbox, auth_type="oauth-s2s")
+    base = f"{sandbox.console_url}/integrations/{integ['client_id']}"
+    added = httpx.post(f"{base}/secrets")
+    assert added.status_code == 201
+    new = added.json()["secret"]
+    for secret in (integ["client_secret"], new):
+        assert _client_credentials(sandbox, integ, secret).status_code == 200
+    held = httpx.get(base).json()["client_secrets"]
+    old_id = next(s["id"] for s in held if s["secret"] == integ["client_secret"])
+    assert httpx.delete(f"{base}/secrets/{old_id}").status_code == 204
+    assert _client_credentials(sandbox, integ, integ["client_secret"]).status_code == 401
+    assert _client_credentials(sandbox, integ, new).status_code == 200
+    last = httpx.delete(f"{base}/secrets/{added.json()['id']}")
+    assert last.status_code == 400 and "at least one client secret" in last.json()["message"]
+    assert httpx.delete(f"{base}/secrets/nope").status_code == 404

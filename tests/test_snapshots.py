@@ -19,7 +19,8 @@ EXPECTED = ["01-organization", "02-organization-error", "03-role", "04-role-crea
             "06-keys-generated", "07-upload", "08-credentials", "09-credentials-errors",
             "10-credentials-filled", "11-test-passed", "12-test-token-revealed", "13-done",
             "14-help", "15-role-lookup", "16-done-light", "17-test-failed", "18-s2s-created",
-            "19-s2s-credentials", "20-s2s-test-passed", "21-no-keyring"]
+            "19-s2s-credentials", "20-s2s-test-passed", "21-no-keyring",
+            "22-import-refused"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -248,9 +248,10 @@ def test_a_crash_shows_no_local_variables_and_exits_non_zero(tmp_path):
     """Textual prints crashes with every frame's locals; ours must not, and the exit code says it."""
     import os
     import pty
+    import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.conftest import REPO, clean_env
 
     code = """
 import sys
@@ -264,23 +265,23 @@ class Crashing(a.WizardApp):
 a.WizardApp = Crashing
 sys.exit(a.run())
 """
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(REPO)
-        os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = str(tmp_path)
-        os.execv(sys.executable, [sys.executable, "-c", code])
+    main, terminal = pty.openpty()  # a terminal for the app, without forking this test's threads
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=terminal, stdout=terminal,
+                             stderr=terminal, cwd=REPO, close_fds=True,
+                             env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path)))
+    os.close(terminal)
     output = b""
     while True:
         try:
-            chunk = os.read(fd, 65536)
-        except OSError:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
             break
         if not chunk:
             break
         output += chunk
-    _, status = os.waitpid(pid, 0)
+    os.close(main)
     text = output.decode(errors="replace")
-    assert os.waitstatus_to_exitcode(status) == 1
+    assert child.wait(30) == 1
     assert "RuntimeError" in text and "boom" in text
     assert "p8e-Sentinel-Secret-4711" not in text
 
@@ -894,3 +895,54 @@ async def test_a_new_profile_does_not_inherit_secrets_a_deleted_one_left(sandbox
         assert "saved: leave empty" not in screen_text(app)
         assert not app.state.has_secret("client_secret")
     assert store.get("sandbox", "client_secret") is None and store.get("sandbox", "private_key") is None
+
+
+# --- credentials in and out ----------------------------------------------------------------------
+
+async def test_importing_the_console_download_fills_everything_and_goes_on(sandbox, backend,
+                                                                           tmp_path):
+    import json
+
+    made = SandboxConsole(sandbox.console_url).create_integration("import", "oauth-s2s")
+    download = {"ORG_ID": made.org_id, "CLIENT_ID": made.client_id,
+                "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes}
+    (tmp_path / "cred.json").write_text(json.dumps(download))
+    (tmp_path / "bad.json").write_text('{"API_KEY": "k", "ORG_ID": "A@AdobeOrg"}')
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await press(app, pilot, "#import-open")
+        assert app.focused.id == "import-path"
+        await type_into(pilot, "#import-path", str(tmp_path / "bad.json"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "API key credential cannot get an access token" in screen_text(app)
+        assert app.current == "organization"
+        assert app.screen.query_one("#import-path", Input).value.endswith("bad.json")  # kept
+        app.screen.query_one("#import-text", TextArea).load_text(json.dumps(download, indent=2))
+        await settle(app, pilot, 3)
+        assert app.screen.query_one("#import-text", TextArea).text == ""  # the paste left
+        assert app.current == "test"  # organization and credentials are complete
+        assert app.state.profile.client_id == made.client_id
+        await pilot.press("f5")
+        await settle(app, pilot, 3)
+        assert "Sandbox Company" in screen_text(app)
+
+
+async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await jwt_to_credentials(app, pilot)
+        await press(app, pilot, "#use-generated")
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 3)
+        await next_step(app, pilot)
+        assert app.current == "done" and "Migrate to OAuth Server-to-Server" in screen_text(app)
+        client_id = app.state.profile.client_id
+        await press(app, pilot, "#migrate")
+        await settle(app, pilot, 3)
+        assert app.state.profile.auth_type == "oauth-s2s"
+        assert app.state.profile.client_id == client_id
+        text = screen_text(app)
+        assert "Migrated" in text and "step 4 of 4" in text and "works" in text
+    assert ProfileStore().load("sandbox").auth_type == "oauth-s2s"

@@ -7,12 +7,14 @@ screenshots/). Run directly: `python -m tests.tour OUT_DIR [--size 120x40]`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
@@ -20,6 +22,9 @@ from tests.tui_helpers import settle
 from wizard.core.ims import Token
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
+
+if TYPE_CHECKING:
+    from wizard.sandbox import Sandbox
 
 STAND_IN_TOKEN = "stand-in." + "revealed-token-of-the-usual-length." * 24 + "end"
 
@@ -165,26 +170,40 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
         await _keys(app, pilot, "ctrl+n")
         await snap("21-no-keyring")
 
+    async def importing(app, pilot, snap) -> None:
+        await _press(app, pilot, "#import-open")
+        app.screen.query_one("#import-text", TextArea).load_text('{"API_KEY": "k", "ORG_ID": "x"}')
+        await settle(app, pilot)
+        await snap("22-import-refused")
+
     store = SecretStore("launch-wizard-sandbox", MemoryBackend())
     await visit(WizardApp(sandbox=sandbox, secrets=store), jwt)
     await visit(WizardApp(profile="s2s", sandbox=sandbox, secrets=store), s2s)
     await visit(WizardApp(profile="real", secrets=SecretStore(backend=_Broken())), no_keyring)
+    await visit(WizardApp(profile="importing", secrets=SecretStore(backend=MemoryBackend())),
+                importing)
     return shots
 
 
-CONFIG_DIR = Path(tempfile.gettempdir()) / "launch-wizard-tour"
+CONFIG_DIR = Path(tempfile.gettempdir()) / "launch-wizard-tour"  # the same path every run
 
 
-def repeatable_sandbox():
-    """A sandbox whose IDs are the same every run, in a config folder at a fixed path."""
+@contextlib.contextmanager
+def repeatable_sandbox() -> Iterator[Sandbox]:
+    """A sandbox whose IDs are the same every run, in a config folder at a fixed path (paths show
+    on the screens: the same path, the same layout). One tour at a time uses the folder."""
+    import fcntl
     import shutil
 
     from wizard.sandbox import Sandbox
     from wizard.sandbox.state import SandboxState
 
-    shutil.rmtree(CONFIG_DIR, ignore_errors=True)
-    os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = str(CONFIG_DIR / "config")
-    return Sandbox(state=SandboxState(seed=2026))
+    with open(f"{CONFIG_DIR}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(CONFIG_DIR, ignore_errors=True)
+        os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = str(CONFIG_DIR / "config")
+        with Sandbox(state=SandboxState(seed=2026)) as sandbox:
+            yield sandbox
 
 
 def main(argv: list[str]) -> int:

@@ -143,6 +143,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-dir", default=".", metavar="DIR",
                    help="where --tls writes ca.pem, server.pem, server.key (default: here)")
 
+    p = command("import", "take a credential from the JSON the Developer Console downloads (or an "
+                          "aio-cli context, or an export)")
+    p.add_argument("file", help="the JSON file, or - for standard input")
+    p.add_argument("--credential", metavar="NAME",
+                   help="in a project/workspace download, the credential to take, by name")
+    p.add_argument("--private-key", metavar="KEY", help="(JWT) the private key file: the downloads "
+                                                        "never hold one")
+    p.add_argument("--certificate", metavar="CERT",
+                   help="(JWT) the certificate uploaded to the credential: checked against the "
+                        "fingerprints the download lists")
+    p.add_argument("--key-passphrase-stdin", action="store_true",
+                   help="read the private key's passphrase from standard input")
+
+    p = command("export", "write the profile for a shell (.env), Postman, aio-cli or as JSON")
+    p.add_argument("--format", required=True, choices=("env", "postman", "aio", "json"),
+                   help="env: LAUNCH_WIZARD_* lines; postman: an environment with Adobe's variable "
+                        "names; aio: an aio-cli context; json: the profile")
+    p.add_argument("--with-secrets", action="store_true",
+                   help="include the secrets (without it, placeholders say how to fill them)")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (created 0600) instead of stdout")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing --out FILE, or show secrets on a terminal")
+
+    p = command("migrate", "turn a JWT profile into OAuth Server-to-Server, as the console's "
+                           "migration does (tried before it switches)")
+    p.add_argument("--client-secret-stdin", action="store_true",
+                   help="a new client secret on standard input (default: the same one)")
+    p.add_argument("--scope", dest="scopes", action="append", metavar="SCOPE",
+                   help="the credential's scopes, repeatable (default: Adobe's Launch list)")
+    p.add_argument("--forget-key", action="store_true",
+                   help="delete the JWT private key from the keyring once it switched")
+    p.add_argument("--yes", action="store_true", help="do not ask: the console step is done")
+
+    p = command("rotate-secret", "replace an OAuth Server-to-Server client secret (the new one is "
+                                 "tried first)")
+    p.add_argument("--client-secret-stdin", action="store_true",
+                   help="the new client secret on standard input (the sandbox makes one itself)")
+    p.add_argument("--yes", action="store_true", help="do not ask")
+
+    p = command("rotate-certificate", "a new key and certificate for a JWT profile: uploaded, "
+                                      "tried, then switched to")
+    p.add_argument("--out-dir", metavar="DIR",
+                   help="where the new files go (default: a dated folder beside the old key)")
+    p.add_argument("--bits", type=int, default=2048, help="key size: 2048, 3072 or 4096")
+    p.add_argument("--days", type=int, default=365, help="certificate validity, at most 365")
+    p.add_argument("--yes", action="store_true", help="do not ask: the upload is done")
+
     command("demo", "the whole seed flow against the sandbox, headless and narrated", profile=False)
     return parser
 
@@ -157,6 +204,11 @@ COMMANDS = {
     "roles": ("wizard.commands.roles", "roles"),
     "sandbox": ("wizard.commands.sandbox", "sandbox"),
     "demo": ("wizard.commands.demo", "demo"),
+    "import": ("wizard.commands.transfer", "import_"),
+    "export": ("wizard.commands.transfer", "export"),
+    "migrate": ("wizard.commands.lifecycle", "migrate"),
+    "rotate-secret": ("wizard.commands.lifecycle", "rotate_secret"),
+    "rotate-certificate": ("wizard.commands.lifecycle", "rotate_certificate"),
 }
 
 

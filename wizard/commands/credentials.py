@@ -8,14 +8,14 @@ from argparse import Namespace
 from typing import Any
 
 from wizard.commands.output import (FAIL, OK, Context, duration, load, mask, read_secret, say,
-                                    secrets_for, warn)
+                                    save_credentials, warn)
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
+from wizard.core.lifecycle import CERT_WARN_DAYS
 from wizard.core.profile import LABELS, Profile, ProfileStore
 from wizard.core.tokens import TokenResult, get_token
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
-CERT_WARN_DAYS = 30
 
 
 _FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email",
@@ -52,16 +52,11 @@ def configure(args: Namespace) -> int:
                               f"certificate {profile.certificate_path}",
                               "give the key and the certificate that were generated together")
 
-    # Secrets first: if the store refuses them, the profile is left as it was.
     given = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
-    secrets = {k: v for k, v in given.items() if v}
-    if secrets:  # a command given no secret never needs the keyring
-        store = secrets_for(profile)
-        for kind, value in secrets.items():
-            store.set(profile.name, kind, value)
-            say(f"{OK} {kind.replace('_', ' ')} saved in {store.describe()}")
-        store.delete(profile.name, "token")  # made with the old secret
-    profiles.save(profile)
+    where = save_credentials(profiles, profile, {k: v for k, v in given.items() if v})
+    for kind, value in given.items():
+        if value:
+            say(f"{OK} {kind.replace('_', ' ')} saved in {where}")
     say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
     if profile.is_jwt:
         warn(JWT_NOTE)
@@ -130,24 +125,25 @@ def test(args: Namespace) -> int:
     return 0
 
 
-def _certificate_state(profile: Profile) -> tuple[str, str | None]:
-    """(what to show, a problem or None) for the profile's certificate."""
+def _certificate_state(profile: Profile) -> tuple[str, str | None, dict[str, Any]]:
+    """(what to show, a problem or None, the facts for --json) for the profile's certificate."""
     from wizard.core.errors import KeyFileError
     from wizard.core.keys import cert_info, certificate_file
 
     if not profile.certificate_path:
-        return "not recorded (configure --certificate FILE to be warned before it expires)", None
+        return ("not recorded (configure --certificate FILE to be warned before it expires)", None,
+                {})
     try:
         info = cert_info(certificate_file(profile.certificate_path))
     except KeyFileError as exc:
-        return f"{profile.certificate_path}: {exc.cause}", exc.cause
+        return f"{profile.certificate_path}: {exc.cause}", exc.cause, {}
     when = f"{info.not_after:%Y-%m-%d}"
+    facts = {"certificate_expires": when, "certificate_days_left": info.days_left,
+             "certificate_expiring_soon": not info.expired and info.days_left < CERT_WARN_DAYS}
     if info.expired:
-        return f"{profile.certificate_path}: EXPIRED on {when}", "the certificate has expired"
+        return f"{profile.certificate_path}: EXPIRED on {when}", "the certificate has expired", facts
     text = f"{profile.certificate_path}: expires {when} ({info.days_left} days left, SHA-1 {info.sha1})"
-    if info.days_left < CERT_WARN_DAYS:
-        text += " - make and upload a new one soon"
-    return text, None
+    return text, None, facts
 
 
 def status(args: Namespace) -> int:
@@ -175,7 +171,8 @@ def status(args: Namespace) -> int:
         elif not where.found:
             problems.append(f"missing {where.kind.replace('_', ' ')}")
     if profile.is_jwt:
-        report["certificate"], cert_problem = _certificate_state(profile)
+        report["certificate"], cert_problem, facts = _certificate_state(profile)
+        report |= facts
         if cert_problem:
             problems.append(cert_problem)
     try:
@@ -224,6 +221,9 @@ def _print_status(report: dict[str, Any]) -> None:
         say(f"  {kind.replace('_', ' ')}: {where}")
     if jwt:
         say(f"  certificate: {report['certificate']}")
+        if report.get("certificate_expiring_soon"):
+            warn(f"warning: the certificate expires in {report['certificate_days_left']} days: "
+                 "`launch-wizard rotate-certificate` makes, uploads and switches to a new one")
     token = report["token"]
     if token["cached"]:
         say(f"  token: cached, valid for {duration(token['expires_in'])} ({token['masked']})")

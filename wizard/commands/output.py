@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from argparse import Namespace
-from typing import TextIO
 from dataclasses import dataclass, field
+from typing import TextIO
 
+from wizard.core.errors import SecretStoreError
 from wizard.core.profile import Profile, ProfileStore, apply_environment
 from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
 
@@ -89,3 +91,41 @@ def secrets_for(profile: Profile) -> SecretStore:
     if store.plaintext_file is not None:
         warn(PLAINTEXT_WARNING.format(path=store.plaintext_file))
     return store
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Go on only if the person says so (or `--yes` said it for a script)."""
+    from wizard.core.errors import ConfigError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError(f"this needs a confirmation: {question}",
+                          "run it in a terminal to answer, or add --yes")
+    answer = input(f"{question} [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise ConfigError("stopped: nothing was changed", "run it again when you are ready")
+
+
+def save_credentials(profiles: ProfileStore, profile: Profile, secrets: dict[str, str]) -> str:
+    """Secrets first, then the profile: if the store refuses a secret, the ones written this time
+    are put back as they were and the profile is not saved. Where the secrets went, in words."""
+    where = ""
+    if secrets:  # a command given no secret never needs the keyring
+        store = secrets_for(profile)
+        before = {kind: store.get(profile.name, kind) for kind in secrets}
+        try:
+            for kind, value in secrets.items():
+                store.set(profile.name, kind, value)
+        except SecretStoreError:
+            for kind, old in before.items():
+                with contextlib.suppress(SecretStoreError):  # best effort: the first error is news
+                    if old is None:
+                        store.delete(profile.name, kind)
+                    else:
+                        store.set(profile.name, kind, old)
+            raise
+        store.delete(profile.name, "token")  # made with the old credential
+        where = store.describe()
+    profiles.save(profile)
+    return where

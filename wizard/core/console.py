@@ -70,6 +70,21 @@ class ManualConsole:
     def upload_certificate(self, client_id: str, pem: str) -> Uploaded | None:
         return None
 
+    def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> bool:
+        return False
+
+    def migrate(self, client_id: str) -> bool:
+        return False
+
+    def add_secret(self, client_id: str) -> tuple[str, str] | None:
+        return None
+
+    def secret_ids(self, client_id: str) -> dict[str, str]:
+        return {}
+
+    def remove_secret(self, client_id: str, secret_id: str) -> bool:
+        return False
+
 
 class SandboxConsole:
     """The sandbox's console API: one click does what a person does in the web console."""
@@ -79,11 +94,14 @@ class SandboxConsole:
     def __init__(self, console_url: str) -> None:
         self.console_url = console_url.rstrip("/")
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    def _call(self, method: str, path: str,
+              body: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The console's JSON answer; None for 404 (nothing there); ConsoleRefused otherwise."""
         response = request(method, f"{self.console_url}{path}", json=body)
         if response.status_code == 404:
             return None
+        if response.status_code == 204:
+            return {}
         answer = json_object(response, "the sandbox console")
         if response.status_code not in (200, 201):
             raise ConsoleRefused(f"the sandbox console refused: {answer.get('message', answer)}",
@@ -110,6 +128,28 @@ class SandboxConsole:
                                  "create the integration again", status=404, subject="client_id")
         return Uploaded(made["fingerprint_sha1"], made["not_after"])
 
+
+    def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> bool:
+        self._call("DELETE", f"/integrations/{client_id}/certificates/{fingerprint_sha1}")
+        return True
+
+    def migrate(self, client_id: str) -> bool:
+        """The console's "Migrate to OAuth Server-to-Server" button."""
+        return self._call("POST", f"/integrations/{client_id}/migrate") is not None
+
+    def add_secret(self, client_id: str) -> tuple[str, str] | None:
+        """A new client secret beside the old one: (its id, the secret)."""
+        made = self._call("POST", f"/integrations/{client_id}/secrets")
+        return (str(made["id"]), str(made["secret"])) if made else None
+
+    def secret_ids(self, client_id: str) -> dict[str, str]:
+        """The integration's client secrets, by value: their ids."""
+        found = self._call("GET", f"/integrations/{client_id}") or {}
+        return {str(s["secret"]): str(s["id"]) for s in found.get("client_secrets", [])}
+
+    def remove_secret(self, client_id: str, secret_id: str) -> bool:
+        self._call("DELETE", f"/integrations/{client_id}/secrets/{secret_id}")
+        return True
 
 def _credentials(made: dict[str, Any]) -> Credentials:
     return Credentials(made["org_id"], made["client_id"], made["client_secret"],

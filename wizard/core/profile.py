@@ -61,6 +61,7 @@ class Profile:
     certificate_path: str = ""
     ims_url: str = IMS_PRODUCTION
     reactor_url: str = REACTOR_PRODUCTION
+    company_id: str = ""  # the first company the last test saw (the Launch API's CO...)
     storage: str = "keyring"
     keyring_service: str = KEYRING_SERVICE  # the sandbox's profile keeps its secrets apart
     steps_done: list[str] = field(default_factory=list)
@@ -112,6 +113,7 @@ LABELS = {
     "certificate_path": "certificate path",
     "ims_url": "IMS URL",
     "reactor_url": "Reactor URL",
+    "company_id": "company ID",
     "storage": "secret storage",
     "keyring_service": "keyring service",
     "steps_done": "steps done",
@@ -251,6 +253,7 @@ VALIDATORS = {
     "certificate_path": _path("certificate path"),
     "ims_url": _url("IMS URL", IMS_PRODUCTION),
     "reactor_url": _url("Reactor URL", REACTOR_PRODUCTION),
+    "company_id": lambda v: _single_token("company ID", v),
     "storage": _one_of("secret storage", STORAGES),
     "keyring_service": lambda v: _single_token("keyring service", v) or KEYRING_SERVICE,
     "steps_done": _steps,

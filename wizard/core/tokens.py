@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +29,15 @@ class TokenResult:
     claims: dict[str, Any] | None = None  # the JWT's claims, when one was signed
 
 
-def secret(profile: Profile, store: SecretStore, kind: str, *, optional: bool = False) -> str | None:
-    """A secret from the environment if set there, else from the store.
+def secret(profile: Profile, store: SecretStore, kind: str, *, optional: bool = False,
+           given: Mapping[str, str] | None = None) -> str | None:
+    """A secret `given` for this call (a new one being tried), else from the environment if set
+    there, else from the store.
 
     An `optional` secret (the key's passphrase) is simply absent when the store cannot be asked:
     the CI path has no keyring, and the key will say if it needs a passphrase."""
+    if given and kind in given:
+        return given[kind]
     value = env_secret(kind)
     if value:
         return value
@@ -70,12 +74,16 @@ def locate_secret(profile: Profile, store: SecretStore, kind: str) -> SecretLoca
     return SecretLocation(kind, "not set", False)
 
 
-def signing_key(profile: Profile, store: SecretStore) -> tuple[RSAPrivateKey, str]:
+def signing_key(profile: Profile, store: SecretStore,
+                given: Mapping[str, str] | None = None) -> tuple[RSAPrivateKey, str]:
     """The RSA private key for the JWT and a note on where it came from."""
     from wizard.core.keys import load_private_key, read_file
 
-    pem = env_secret("private_key")
-    where = f"the environment ({ENV_SECRETS['private_key']})"
+    pem: str | None
+    if given and "private_key" in given:
+        pem, where = given["private_key"], "the new key"
+    else:
+        pem, where = env_secret("private_key"), f"the environment ({ENV_SECRETS['private_key']})"
     if not pem:
         pem, where = store.get(profile.name, "private_key"), store.describe()
     if not pem and profile.private_key_path:
@@ -84,7 +92,7 @@ def signing_key(profile: Profile, store: SecretStore) -> tuple[RSAPrivateKey, st
         raise ConfigError(f"profile {profile.name!r} has no private key",
                           "run `launch-wizard configure --private-key FILE` or set "
                           "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)", subject="private_key")
-    key = load_private_key(pem, secret(profile, store, "key_passphrase", optional=True))
+    key = load_private_key(pem, secret(profile, store, "key_passphrase", optional=True, given=given))
     return key, where
 
 
@@ -153,10 +161,12 @@ def metascope_candidates(profile: Profile) -> list[list[str]]:
 
 
 def exchange(profile: Profile, store: SecretStore,
-             on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
-    """A fresh token from IMS (no cache involved). `on_signed` sees the claims of each JWT signed."""
+             on_signed: Callable[[dict[str, Any]], None] | None = None,
+             given: Mapping[str, str] | None = None) -> TokenResult:
+    """A fresh token from IMS (no cache involved). `on_signed` sees the claims of each JWT signed;
+    `given` secrets (new ones being tried) come before the environment's and the store's."""
     profile.require_ready()
-    client_secret = secret(profile, store, "client_secret")
+    client_secret = secret(profile, store, "client_secret", given=given)
     if not client_secret:
         raise ConfigError(f"profile {profile.name!r} has no client secret",
                           "run `launch-wizard configure --client-secret-stdin` or set "
@@ -165,7 +175,7 @@ def exchange(profile: Profile, store: SecretStore,
         token = client_credentials(profile.ims_url, profile.client_id, client_secret, profile.scopes)
         return TokenResult(token, "exchange", profile)
 
-    key, where = signing_key(profile, store)
+    key, where = signing_key(profile, store, given)
     candidates = metascope_candidates(profile)
     discovering = len(candidates) > 1
     for metascopes in candidates:

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from wizard.sandbox.state import ConsoleRefusal, SandboxState
+from wizard.sandbox.state import ConsoleRefusal, SandboxState, secret_id
 
 
 def _refuse(status: int, message: str) -> JSONResponse:
@@ -86,6 +86,29 @@ async def certificate(request: Request) -> Response:
 
 
 @_handles
+async def migrate(request: Request) -> Response:
+    """The console's "Migrate to OAuth Server-to-Server" button."""
+    found = _integration(request)
+    return JSONResponse(_state(request).migrate(found.client_id).public())
+
+
+@_handles
+async def client_secrets(request: Request) -> Response:
+    """Add a client secret (the console's "Generate client secret")."""
+    found = _integration(request)
+    secret = _state(request).add_secret(found.client_id)
+    return JSONResponse({"id": secret_id(secret), "secret": secret}, 201)
+
+
+@_handles
+async def client_secret(request: Request) -> Response:
+    found = _integration(request)
+    if not _state(request).remove_secret(found.client_id, request.path_params["secret_id"]):
+        raise LookupError(f"no client secret {request.path_params['secret_id']} on this integration")
+    return Response(status_code=204)
+
+
+@_handles
 async def organization(request: Request) -> Response:
     return JSONResponse({"org_id": _state(request).org_id, "name": "Sandbox Organization"})
 
@@ -112,6 +135,9 @@ routes = [
     Route("/integrations/{client_id}", integration, methods=["GET", "DELETE"]),
     Route("/integrations/{client_id}/certificates", certificates, methods=["GET", "POST"]),
     Route("/integrations/{client_id}/certificates/{fingerprint}", certificate, methods=["DELETE"]),
+    Route("/integrations/{client_id}/migrate", migrate, methods=["POST"]),
+    Route("/integrations/{client_id}/secrets", client_secrets, methods=["POST"]),
+    Route("/integrations/{client_id}/secrets/{secret_id}", client_secret, methods=["DELETE"]),
     Route("/faults", faults, methods=["POST"]),
     Route("/clock", clock, methods=["POST"]),
 ]

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from wizard.sandbox.jwtcheck import BadJWT, parse, signed_by
 from wizard.sandbox.state import (JWT_TOKEN_LIFETIME_MS, PRODUCTION_IMS, S2S_TOKEN_LIFETIME_S,
-                                  SandboxState)
+                                  Integration, SandboxState)
 
 UNDECODABLE = "JWT token is incorrectly formatted, and can not be decoded."
 NO_BINDING = "Could not match JWT signature to any of the bindings"
@@ -24,14 +24,22 @@ class Refusal(Exception):
         self.response = JSONResponse({"error": error, "error_description": description}, status)
 
 
-def _client(state: SandboxState, form, auth_type: str):
-    client_id = str(form.get("client_id") or "")
+async def _parameters(request: Request) -> dict[str, str]:
+    """The form's fields, over those in the query string (Adobe's Postman sample sends them there)."""
+    form = await request.form()
+    query = dict(request.query_params)
+    return query | {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _client(state: SandboxState, params: dict[str, str], auth_type: str) -> Integration:
+    client_id = params.get("client_id", "")
     integration = state.get(client_id)
     if integration is None:
         raise Refusal(400, "invalid_client", "invalid client_id parameter")
-    if not secrets.compare_digest(str(form.get("client_secret") or ""), integration.client_secret):
+    given = params.get("client_secret", "")
+    if not any(secrets.compare_digest(given.encode(), s.encode()) for s in integration.secrets):
         raise Refusal(401, "invalid_client", "invalid client_secret parameter")
-    if integration.auth_type != auth_type:
+    if auth_type not in integration.grants:
         raise Refusal(400, "unauthorized_client",
                       f"this client is an {integration.auth_type} credential and cannot use this grant")
     return integration
@@ -90,9 +98,9 @@ def check_jwt(state: SandboxState, integration, token: str, own_base: str) -> li
 async def exchange_jwt(request: Request) -> JSONResponse:
     state: SandboxState = request.app.state.sandbox
     try:
-        form = await request.form()
-        integration = _client(state, form, "jwt")
-        metascopes = check_jwt(state, integration, str(form.get("jwt_token") or ""),
+        params = await _parameters(request)
+        integration = _client(state, params, "jwt")
+        metascopes = check_jwt(state, integration, params.get("jwt_token", ""),
                                request.app.state.base_url)
     except Refusal as refusal:
         return refusal.response
@@ -104,11 +112,11 @@ async def exchange_jwt(request: Request) -> JSONResponse:
 async def client_credentials(request: Request) -> JSONResponse:
     state: SandboxState = request.app.state.sandbox
     try:
-        form = await request.form()
-        if form.get("grant_type") != "client_credentials":
+        params = await _parameters(request)
+        if params.get("grant_type") != "client_credentials":
             raise Refusal(400, "unsupported_grant_type", "grant_type must be client_credentials")
-        integration = _client(state, form, "oauth-s2s")
-        asked = [s.strip() for s in str(form.get("scope") or "").split(",") if s.strip()]
+        integration = _client(state, params, "oauth-s2s")
+        asked = [s.strip() for s in params.get("scope", "").split(",") if s.strip()]
         if not set(asked) <= set(integration.scopes):
             extra = sorted(set(asked) - set(integration.scopes))
             raise Refusal(400, "invalid_scope", f"invalid scope {','.join(extra)}")

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ConfigError
 from wizard.core.profile import DEFAULT_SCOPES, IMS_PRODUCTION
@@ -59,11 +59,31 @@ class Integration:
     rights: list[str]
     role: str = ""
     certificates: dict[str, Certificate] = field(default_factory=dict)
+    # every client secret the console holds: client_secret is the first (the console can hold
+    # several while one is rotated); and whether a JWT integration was migrated, which adds an
+    # OAuth Server-to-Server credential with the same client ID
+    extra_secrets: list[str] = field(default_factory=list)
+    migrated: bool = False
 
-    def public(self) -> dict:
+    @property
+    def secrets(self) -> list[str]:
+        return [self.client_secret, *self.extra_secrets]
+
+    @property
+    def grants(self) -> list[str]:
+        """The credential types that may ask for a token."""
+        return [self.auth_type, *(["oauth-s2s"] if self.migrated else [])]
+
+    def public(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("certificates")
+        data.pop("extra_secrets")
+        data["client_secrets"] = [{"id": secret_id(s), "secret": s} for s in self.secrets]
         return data
+
+
+def secret_id(secret: str) -> str:
+    return hashlib.sha1(secret.encode()).hexdigest()[:12]
 
 
 def read_certificate(pem: object, now: float) -> Certificate:
@@ -189,6 +209,38 @@ class SandboxState:
             integration.certificates.setdefault(cert.fingerprint_sha1, cert)
             self._save()
         return cert, added
+
+    def add_secret(self, client_id: str) -> str:
+        with self.lock:
+            secret = f"p8e-{self._hex(18)}"
+            self.integrations[client_id].extra_secrets.append(secret)
+            self._save()
+            return secret
+
+    def remove_secret(self, client_id: str, wanted: str) -> bool:
+        """Delete the secret whose id is `wanted`; the last one cannot go (as in the console)."""
+        with self.lock:
+            integration = self.integrations[client_id]
+            left = [s for s in integration.secrets if secret_id(s) != wanted]
+            if len(left) == len(integration.secrets):
+                return False
+            if not left:
+                raise ConsoleRefusal("an integration keeps at least one client secret")
+            integration.client_secret, integration.extra_secrets = left[0], left[1:]
+            self._save()
+            return True
+
+    def migrate(self, client_id: str) -> Integration:
+        """The console's migration: a JWT integration gets an OAuth Server-to-Server credential
+        with the same client ID, technical account and scopes; both work until JWT is deleted."""
+        with self.lock:
+            integration = self.integrations[client_id]
+            if integration.auth_type != "jwt":
+                raise ConsoleRefusal("only a JWT (service account) integration can be migrated")
+            integration.migrated = True
+            integration.scopes = integration.scopes or list(S2S_SCOPES)
+            self._save()
+            return integration
 
     def remove_certificate(self, client_id: str, fingerprint: str) -> bool:
         with self.lock:

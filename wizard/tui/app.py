@@ -378,6 +378,11 @@ class WizardApp(App[None]):
     def _next(self) -> None:
         self.action_next_step()
 
+    @on(Step.Resume)
+    async def _resume(self) -> None:
+        if self.state is not None:
+            await self.show_step(self.state.profile.next_step())
+
     @on(Step.Problem)
     def _problem(self, event: Step.Problem) -> None:
         if isinstance(event.error, SecretStoreError):

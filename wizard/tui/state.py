@@ -130,6 +130,19 @@ class WizardState:
                     technical_account_id=made.technical_account_id,
                     technical_account_email=made.technical_account_email, metascopes=[])
 
+    async def take(self, profile: Profile, secrets: dict[str, str]) -> None:
+        """A credential imported whole (a console download): its fields, its secrets, and the
+        steps it completes, so the wizard goes on at the first step still open."""
+        fields = ("auth_type", "org_id", "client_id", "technical_account_id",
+                  "technical_account_email", "scopes", "metascopes")
+        self.update(**{name: getattr(profile, name) for name in fields})
+        for kind, value in secrets.items():
+            await self.put_secret(kind, value)
+        done = ["organization"]
+        if not self.missing_secrets() and not self.profile.missing_for_token():
+            done.append("credentials")
+        self.update(steps_done=[s for s in self.steps if s in {*self.profile.steps_done, *done}])
+
     def forget_test(self) -> None:
         self.last_token = None
         self.last_test = None

@@ -51,6 +51,9 @@ class Step(VerticalScroll, can_focus=False):
     class Next(Message):
         """The user asked to go on (Enter in a step's last field): as Next."""
 
+    class Resume(Message):
+        """Much was filled at once (an import): go to the first step still open."""
+
     class Problem(Message):
         """An error that belongs to no field of this step (the app shows it once)."""
 

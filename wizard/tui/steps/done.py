@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import asyncio
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.containers import Vertical
+from textual.widgets import Button, Static
 
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE
+from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
+
+MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to OAuth "
+                "Server-to-Server. Migrating keeps the client ID, organization and technical "
+                "account; the new credential is tried before the profile switches.")
 
 
 class DoneStep(Step):
@@ -24,6 +30,10 @@ class DoneStep(Step):
     def compose(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)
         yield Static("", id="next-commands", markup=False)
+        with Vertical(id="migrate-panel"):
+            yield Static(MIGRATE_NOTE, classes="note")
+            yield Button("Migrate to OAuth Server-to-Server", id="migrate")
+            yield Static("", id="migrate-result", markup=False)
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
@@ -41,6 +51,8 @@ class DoneStep(Step):
         self.summary = lines
         self.query_one("#summary", Static).update("\n".join(lines))
         self.query_one("#next-commands", Static).update(self._commands())
+        self.query_one("#migrate-panel").display = profile.is_jwt or self.migrated
+        self.query_one("#migrate").display = profile.is_jwt
         if profile.is_jwt and profile.certificate_path:
             self.show_certificate()
 
@@ -72,3 +84,51 @@ class DoneStep(Step):
         else:
             lines.append(f"• launch-wizard test{flag}     check the integration again")
         return "\n".join(lines)
+
+    @on(Button.Pressed, "#migrate")
+    def _migrate(self, event: Button.Pressed) -> None:
+        if self.state.console.automatic or self.console_step_done:
+            self.migrate()
+            return
+        self.console_step_done = True  # the next press says the person did it
+        event.button.label = "Done in the console: try it and switch"
+        self.query_one("#migrate-result", Static).update(
+            "In the Developer Console, open the credential and press \"Migrate to OAuth "
+            "Server-to-Server\" (it keeps the client ID and adds the new credential beside JWT). "
+            "Then press the button again: the wizard tries the new credential before it switches.")
+
+    console_step_done = False
+    migrated = False  # in this session: the panel then says so
+
+    @work(exclusive=True, group="migrate", exit_on_error=False)
+    async def migrate(self) -> None:
+        from wizard.core.lifecycle import server_to_server, trial
+
+        state = self.state
+        result_line = self.query_one("#migrate-result", Static)
+        button = self.query_one("#migrate", Button)
+        button.disabled = True
+        result_line.update("Trying OAuth Server-to-Server…")
+        s2s = server_to_server(state.profile)
+        try:
+            await state.ensure_store()
+            if state.console.automatic:
+                await asyncio.to_thread(state.console.migrate, s2s.client_id)
+            tried = await asyncio.to_thread(trial, s2s, state.secrets)
+        except WizardError as exc:
+            result_line.update(f"✗ {self.explain(exc)}\nNothing changed: the profile still uses JWT.")
+            result_line.add_class("-error")
+            return
+        finally:
+            button.disabled = False
+        state.update(auth_type="oauth-s2s", scopes=s2s.scopes)
+        state.update(steps_done=[s for s in state.steps if s != "done"])
+        state.last_token = tried.token
+        state.last_test = TestResult(tried.token, tried.companies)
+        result_line.remove_class("-error")
+        self.migrated = True
+        self.on_show_step()
+        result_line.update("✓ Migrated: the profile uses OAuth Server-to-Server now, with the same "
+                           "client ID. The JWT key stays in the keyring; delete the JWT credential "
+                           "in the console once nothing uses it.")
+        self.post_message(self.Changed())

@@ -7,16 +7,24 @@ integration is created at the role step, with the role chosen there (as Adobe's 
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from wizard.core.console import CREATE_STEPS
 from wizard.core.errors import WizardError
+from wizard.core.profile import Profile
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
+    from wizard.core.interop import Imported
 
 JWT_NOTE = ("Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "the sandbox still teaches this flow, and integrations that still have JWT can use it.")
@@ -40,6 +48,8 @@ class OrganizationStep(Step):
                          id="auth-oauth-s2s")
             yield Choice("JWT service account (Adobe's original guide)", id="auth-jwt")
         yield Static(JWT_NOTE, id="jwt-note", classes="note")
+        yield Button("Have the credential already? Import the JSON the console downloaded",
+                     id="import-open", compact=True)
         yield Label("In the Adobe Developer Console:")
         yield Static("", id="console-steps", markup=False)
         yield Button("Create the integration in the sandbox", id="create-integration",
@@ -98,6 +108,68 @@ class OrganizationStep(Step):
     @on(Input.Submitted, "#org-id")
     def _submitted(self) -> None:
         self.post_message(self.Next())
+
+    @on(Button.Pressed, "#import-open")
+    async def _open_import(self, event: Button.Pressed) -> None:
+        """The import panel, built when first asked for (step 1 is the first frame: keep it light)."""
+        from textual.widgets import TextArea
+
+        event.button.display = False
+        panel = Vertical(
+            Field("Downloaded JSON file", Entry(id="import-path",
+                                                placeholder="its path (Enter imports it)")),
+            TextArea(id="import-text", soft_wrap=True, tab_behavior="focus",
+                     placeholder="…or paste the file's content here"),
+            Static("", id="import-result", markup=False), id="import-panel")
+        await self.mount(panel, after=event.button)
+        self.query_one("#import-path", Entry).focus()
+        self.bring_into_view(panel)
+
+    @on(Input.Submitted, "#import-path")
+    def _import_path(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        if path:
+            self.import_credential(path=path)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """A paste into the import box (TextArea loads with the panel, not with step 1)."""
+        if event.text_area.id != "import-text":
+            return
+        text = event.text_area.text
+        if text.strip():
+            event.text_area.load_text("")  # it holds a secret: off the screen at once
+            self.import_credential(text=text)
+
+    @work(exclusive=True, group="import", exit_on_error=False)
+    async def import_credential(self, path: str = "", text: str = "") -> None:
+        from wizard.core.interop import profile_from, read_credentials
+        from wizard.core.keys import read_file
+
+        result = self.query_one("#import-result", Static)
+        state = self.state
+
+        def parse() -> tuple[Imported, Profile]:
+            content = text or read_file(path, "downloaded JSON")
+            imported = read_credentials(content)
+            return imported, profile_from(imported, state.profile)
+
+        try:
+            imported, profile = await asyncio.to_thread(parse)
+            await state.take(profile, imported.secrets)
+        except WizardError as exc:
+            result.update(f"✗ {self.explain(exc)}")
+            result.add_class("-error")
+            self.bring_into_view(result)
+            return
+        result.remove_class("-error")
+        self.query_one(f"#auth-{state.profile.auth_type}", Choice).value = True
+        self.set_value("org-id", state.profile.org_id, force=True)
+        self._show_flow()
+        skipped = "".join(f"\n  skipped: {s}" for s in imported.skipped)
+        result.update(f"✓ Imported from an {imported.source}: client ID {state.profile.client_id}, "
+                      f"secrets kept in {state.storage_description()}.{skipped}")
+        self.post_message(self.Changed())
+        self.post_message(self.Resume())
 
     @on(Button.Pressed, "#create-integration")
     def _create(self, event: Button.Pressed) -> None:

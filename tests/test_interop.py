@@ -1,0 +1,190 @@
+"""Reading the files other tools write (console downloads, aio-cli contexts, our exports) and
+writing ours for them: every shape, every bad file."""
+
+import json
+import re
+
+import pytest
+
+from wizard.core.interop import (PLACEHOLDER, FormatError, profile_from, read_credentials, to_aio,
+                                 to_env, to_json, to_postman)
+from wizard.core.profile import DEFAULT_SCOPES, Profile
+
+ORG = "0123456789ABCDEF01234567@AdobeOrg"
+TECH = "FEDCBA9876543210FEDCBA98@techacct.adobe.com"
+
+S2S_DOWNLOAD = {"ORG_ID": ORG, "CLIENT_ID": "cid", "CLIENT_SECRETS": ["p8e-secret", "p8e-older"],
+                "SCOPES": ["AdobeID", "openid", "read_organizations"],
+                "TECHNICAL_ACCOUNT_ID": TECH, "TECHNICAL_ACCOUNT_EMAIL": "x@techacct.adobe.com"}
+JWT_DOWNLOAD = {"CLIENT_SECRET": "p8e-jwt", "ORG_ID": ORG, "API_KEY": "jwtid",
+                "TECHNICAL_ACCOUNT_ID": TECH, "TECHNICAL_ACCOUNT_EMAIL": "x@techacct.adobe.com",
+                "PUBLIC_KEYS_WITH_EXPIRY": {"AB12CD": "11/30/2027"}}
+
+
+def workspace(*credentials: dict, org: str = ORG) -> dict:
+    return {"project": {"id": "1", "name": "p", "title": "P", "org": {"id": "2", "name": "o",
+                                                                     "ims_org_id": org},
+                        "workspace": {"id": "3", "name": "Stage",
+                                      "details": {"credentials": list(credentials), "services": []}}}}
+
+
+def s2s_credential(name: str = "Server", kind: str = "oauth_server_to_server") -> dict:
+    return {"id": "c1", "name": name, "integration_type": kind,
+            "oauth_server_to_server": {"client_id": f"{name}-id", "client_secrets": [f"{name}-secret"],
+                                       "technical_account_email": "e@techacct.adobe.com",
+                                       "technical_account_id": TECH, "scopes": ["AdobeID", "openid"]}}
+
+
+def jwt_credential(name: str = "Service") -> dict:
+    return {"id": "c2", "name": name, "integration_type": "service",
+            "jwt": {"client_id": f"{name}-id", "client_secret": f"{name}-secret",
+                    "technical_account_email": "e@techacct.adobe.com", "technical_account_id": TECH,
+                    "meta_scopes": ["ent_reactor_sdk"]}}
+
+
+def read(data) -> tuple:
+    imported = read_credentials(json.dumps(data))
+    return imported, profile_from(imported, Profile())
+
+
+def test_server_to_server_download_keys_in_any_case():
+    imported, profile = read(S2S_DOWNLOAD)
+    assert profile.auth_type == "oauth-s2s" and profile.org_id == ORG and profile.client_id == "cid"
+    assert profile.scopes == ["AdobeID", "openid", "read_organizations"]
+    assert imported.secrets == {"client_secret": "p8e-secret"}  # the first of CLIENT_SECRETS
+    lower = {k.lower(): v for k, v in S2S_DOWNLOAD.items()} | {"scopes": "AdobeID, openid"}
+    _, again = read(lower)
+    assert again.scopes == ["AdobeID", "openid"]  # a comma string, as some downloads have it
+    _, plain = read({k: v for k, v in S2S_DOWNLOAD.items() if k not in ("SCOPES", "CLIENT_SECRETS")}
+                    | {"client_secret": "s"})
+    assert plain.scopes == list(DEFAULT_SCOPES)
+
+
+def test_jwt_download_lists_the_certificates_the_console_holds():
+    imported, profile = read(JWT_DOWNLOAD)
+    assert profile.auth_type == "jwt" and profile.client_id == "jwtid"
+    assert profile.technical_account_id == TECH and imported.secrets == {"client_secret": "p8e-jwt"}
+    assert imported.certificates == {"ab12cd": "11/30/2027"}
+
+
+def test_workspace_prefers_server_to_server_and_names_what_it_skips():
+    data = workspace(jwt_credential(), s2s_credential(),
+                     {"id": "c3", "name": "Key", "integration_type": "apikey", "api_key": {}})
+    imported, profile = read(data)
+    assert profile.auth_type == "oauth-s2s" and profile.client_id == "Server-id"
+    assert imported.name == "Server" and profile.org_id == ORG
+    assert any(s.startswith("Key (apikey") for s in imported.skipped)
+    assert any("--credential 'Service'" in s for s in imported.skipped)
+    chosen = read_credentials(json.dumps(data), credential="Service")
+    assert chosen.fields["auth_type"] == "jwt" and chosen.fields["metascopes"] == ["ent_reactor_sdk"]
+    migrating = read_credentials(json.dumps(workspace(s2s_credential(
+        kind="oauth_server_to_server_migrate") | {"jwt": {}})))
+    assert migrating.fields["auth_type"] == "oauth-s2s"
+
+
+def test_aio_contexts_of_both_kinds():
+    imported, profile = read({"client_id": "a", "client_secrets": ["s"], "ims_org_id": ORG,
+                              "technical_account_id": TECH, "technical_account_email": "e",
+                              "scopes": ["AdobeID"]})
+    assert profile.auth_type == "oauth-s2s" and profile.scopes == ["AdobeID"]
+    imported, profile = read({"client_id": "a", "client_secret": "s", "ims_org_id": ORG,
+                              "technical_account_id": TECH, "meta_scopes": ["ent_reactor_sdk"],
+                              "private_key": "-----BEGIN PRIVATE KEY-----\n...", "passphrase": "pw"})
+    assert profile.auth_type == "jwt" and profile.metascopes == ["ent_reactor_sdk"]
+    assert set(imported.secrets) == {"client_secret", "private_key", "key_passphrase"}
+
+
+@pytest.mark.parametrize("text, words", [
+    ("not json", "not JSON"),
+    ("[1, 2]", "JSON list, not an object"),
+    ('{"hello": 1}', "shape is unknown (keys: hello)"),
+    ('{"API_KEY": "k", "ORG_ID": "x@AdobeOrg"}', "API key credential"),
+    ('{"CLIENT_ID": "c", "REDIRECT_URI": "https://x"}', "apps that sign users in"),
+    (json.dumps(workspace({"name": "Key", "integration_type": "apikey"})), "no OAuth Server-to-Server"),
+    (json.dumps(workspace()), "no OAuth Server-to-Server or JWT credential (no credentials)"),
+], ids=["not-json", "list", "unknown", "api-key", "oauth-app", "only-api-key", "empty-workspace"])
+def test_files_it_cannot_use_say_what_was_found(text, words):
+    with pytest.raises(FormatError, match=re.escape(words)) as exc:
+        read_credentials(text)
+    assert exc.value.fix and exc.value.exit_code == 2
+
+
+def test_a_named_credential_that_is_not_there():
+    with pytest.raises(FormatError, match=r"no usable credential named 'Nope' \(usable: Server\)"):
+        read_credentials(json.dumps(workspace(s2s_credential())), credential="Nope")
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"ORG_ID": "not-an-org"}, "organization ID must end in @AdobeOrg"),
+    ({"ORG_ID": ""}, "no organization ID"),
+    ({"CLIENT_ID": ""}, "no client ID"),
+    ({"SCOPES": 5}, "scopes must be a list"),
+])
+def test_bad_values_in_a_download_are_named(change, words):
+    with pytest.raises(FormatError, match=words):
+        read(S2S_DOWNLOAD | change)
+
+
+def test_an_org_id_in_lower_case_is_taken_as_the_console_spells_it():
+    _, profile = read(S2S_DOWNLOAD | {"ORG_ID": ORG.replace("AdobeOrg", "adobeorg")})
+    assert profile.org_id == ORG
+
+
+S2S = Profile(name="ci", org_id=ORG, client_id="cid", scopes=["AdobeID", "openid"],
+              ims_url="http://127.0.0.1:8765", reactor_url="http://127.0.0.1:8765/reactor")
+JWT = Profile(name="old", auth_type="jwt", org_id=ORG, client_id="jid", technical_account_id=TECH,
+              metascopes=["ent_reactor_sdk"])
+KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize("profile, secrets", [(S2S, {"client_secret": "p8e-x"}),
+                                              (JWT, {"client_secret": "s", "private_key": KEY})],
+                         ids=["s2s", "jwt"])
+def test_aio_and_json_exports_read_back_to_the_same_profile(profile, secrets):
+    for writer in (to_aio, to_json):
+        imported = read_credentials(writer(profile, secrets))
+        again = profile_from(imported, Profile(name=profile.name))
+        for name in ("auth_type", "org_id", "client_id", "technical_account_id", "scopes",
+                     "metascopes"):
+            if (name == "scopes" and profile.is_jwt) or (name == "metascopes" and not profile.is_jwt):
+                continue
+            assert getattr(again, name) == getattr(profile, name), (writer.__name__, name)
+        assert imported.secrets == secrets, writer.__name__
+
+
+def test_aio_context_has_what_aio_lib_ims_requires():
+    s2s = json.loads(to_aio(S2S, {"client_secret": "s"}))
+    for key in ("client_id", "client_secrets", "technical_account_email", "technical_account_id",
+                "scopes", "ims_org_id"):
+        assert key in s2s
+    assert isinstance(s2s["client_secrets"], list) and isinstance(s2s["scopes"], list)
+    jwt = json.loads(to_aio(JWT, {"client_secret": "s", "private_key": KEY}))
+    for key in ("client_id", "client_secret", "technical_account_id", "meta_scopes", "ims_org_id",
+                "private_key"):
+        assert key in jwt
+    assert isinstance(jwt["meta_scopes"], list)
+
+
+def test_without_secrets_placeholders_never_come_back_as_secrets():
+    for writer in (to_aio, to_json):
+        text = writer(S2S, {})
+        assert "p8e" not in text
+        assert read_credentials(text).secrets == {}
+    assert PLACEHOLDER in to_aio(S2S, {}) and "with-secrets" in to_postman(S2S, {})
+    env = to_env(S2S, {})
+    assert "LAUNCH_WIZARD_CLIENT_SECRET=" in env and "\n# LAUNCH_WIZARD_CLIENT_SECRET=" in env
+
+
+def test_postman_environment_uses_adobes_variable_names():
+    env = json.loads(to_postman(S2S.with_changes(company_id="CO1"), {"client_secret": "p8e-x"},
+                                access_token="tok"))
+    assert env["_postman_variable_scope"] == "environment"
+    values = {v["key"]: v for v in env["values"]}
+    assert values["API_KEY"]["value"] == "cid" and values["IMS_ORG"]["value"] == ORG
+    assert values["IMS"]["value"] == "127.0.0.1:8765"  # a bare host, as Adobe's samples use
+    assert values["SCOPES"]["value"] == "AdobeID,openid"
+    assert values["CLIENT_SECRET"]["type"] == "secret" and values["ACCESS_TOKEN"]["type"] == "secret"
+    assert values["HOST"]["value"] == S2S.reactor_url and values["COMPANY_ID"]["value"] == "CO1"
+    assert all(v["enabled"] for v in env["values"])
+    jwt = {v["key"] for v in json.loads(to_postman(JWT, {}))["values"]}
+    assert {"META_SCOPE", "PRIVATE_KEY", "TECHNICAL_ACCOUNT_ID"} <= jwt and "SCOPES" not in jwt

@@ -1,0 +1,150 @@
+"""migrate, rotate-certificate, rotate-secret: a credential's changes after it works, each tried
+before it is made. Against the sandbox the commands press the console's buttons themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from argparse import Namespace
+from pathlib import Path
+
+from wizard.commands.output import (OK, Context, confirm, load, read_secret, save_credentials, say,
+                                    warn)
+from wizard.core.errors import ConfigError, WizardError
+from wizard.core.lifecycle import Trial, console_for, server_to_server, trial
+from wizard.core.profile import Profile
+
+
+def _saved(context: Context) -> Profile:
+    """The profile as saved: these commands change what is saved, not what the environment says."""
+    if not context.profiles.exists(context.profile.name):
+        raise ConfigError(f"profile {context.profile.name!r} is not saved",
+                          "set it up first: `launch-wizard import FILE`, `configure` or the wizard")
+    return context.profiles.load(context.profile.name)
+
+
+def _worked(result: Trial) -> None:
+    names = ", ".join(c.name for c in result.companies) or "no company"
+    say(f"{OK} tried: a token from IMS, and the Launch API answers ({names})")
+
+
+def _failed(exc: WizardError, unchanged: str) -> WizardError:
+    """The trial's error, saying that nothing was switched."""
+    return type(exc)(f"{exc.cause} (tried before switching: {unchanged})", exc.fix,
+                     subject=exc.subject)
+
+
+def migrate(args: Namespace) -> int:
+    context = load(args)
+    jwt = _saved(context)
+    s2s = server_to_server(jwt, args.scopes)
+    new_secret = read_secret("Client secret") if args.client_secret_stdin else None
+    console = console_for(jwt)
+    say(f"migrating profile {jwt.name!r} from JWT to OAuth Server-to-Server, as the console does:")
+    say(f"    same client ID {jwt.client_id}, organization and technical account")
+    say(f"    scopes {', '.join(s2s.scopes)}")
+    say(f"    client secret: {'the new one given' if new_secret else 'the same'}")
+    if console.migrate(jwt.client_id):
+        say(f"{OK} pressed Migrate in the sandbox's console")
+    else:
+        confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
+                "Server-to-Server\". Done?", args.yes)
+    given = {"client_secret": new_secret} if new_secret else None
+    try:
+        result = trial(s2s, context.store, given)
+    except WizardError as exc:
+        raise _failed(exc, "the profile still uses JWT") from None
+    _worked(result)
+    save_credentials(context.profiles, s2s, given or {})
+    say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
+    if args.forget_key:
+        for kind in ("private_key", "key_passphrase"):
+            context.store.delete(s2s.name, kind)
+        say(f"{OK} the JWT private key is gone from {context.store.describe()}")
+    else:
+        say("the JWT private key stays in the keyring until `launch-wizard migrate --forget-key`")
+    say("in the console, delete the JWT credential once nothing uses it any more")
+    return 0
+
+
+def rotate_secret(args: Namespace) -> int:
+    context = load(args)
+    profile = _saved(context)
+    if profile.is_jwt:
+        raise ConfigError(f"profile {profile.name!r} is a JWT credential: its secret is not rotated",
+                          "rotate its certificate (`launch-wizard rotate-certificate`), or "
+                          "migrate it (`launch-wizard migrate`)")
+    console = console_for(profile)
+    added = None if args.client_secret_stdin else console.add_secret(profile.client_id)
+    if added is not None:
+        _, new_secret = added
+        say(f"{OK} added a client secret in the sandbox's console")
+    elif args.client_secret_stdin:
+        new_secret = read_secret("New client secret")
+    else:
+        raise ConfigError("the new client secret is needed on standard input",
+                          "in the Developer Console, add a client secret to the credential, then "
+                          "pipe it in: `... | launch-wizard rotate-secret --client-secret-stdin`")
+    old_secret = _stored_secret(context, profile)
+    try:
+        result = trial(profile, context.store, {"client_secret": new_secret})
+    except WizardError as exc:
+        raise _failed(exc, "the old secret is still the one stored") from None
+    _worked(result)
+    save_credentials(context.profiles, profile, {"client_secret": new_secret})
+    say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
+    old_id = console.secret_ids(profile.client_id).get(old_secret or "") if added else None
+    if old_id and console.remove_secret(profile.client_id, old_id):
+        say(f"{OK} deleted the old client secret in the sandbox's console")
+    else:
+        say("in the console, delete the old client secret once nothing uses it any more")
+    return 0
+
+
+def _stored_secret(context: Context, profile: Profile) -> str | None:
+    from wizard.core.tokens import secret
+
+    return secret(profile, context.store, "client_secret")
+
+
+def rotate_certificate(args: Namespace) -> int:
+    from wizard.core.keys import cert_info, certificate_file, generate_pair
+
+    context = load(args)
+    profile = _saved(context)
+    if not profile.is_jwt:
+        raise ConfigError(f"profile {profile.name!r} is OAuth Server-to-Server: it has no certificate",
+                          "rotate its client secret instead: `launch-wizard rotate-secret`")
+    old = cert_info(certificate_file(profile.certificate_path)) if profile.certificate_path else None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    out_dir = Path(args.out_dir).expanduser() if args.out_dir else (
+        Path(profile.private_key_path or profile.certificate_path or ".").parent / stamp)
+    pair = generate_pair(out_dir, args.bits, args.days)
+    new = cert_info(pair.cert)
+    say(f"{OK} new key {pair.key_path} and certificate {pair.cert_path}")
+    say(f"    SHA-1 fingerprint {new.sha1}, expires {new.not_after:%Y-%m-%d}")
+    console = console_for(profile)
+    if console.upload_certificate(profile.client_id, pair.cert_path.read_text()) is not None:
+        say(f"{OK} uploaded it to the sandbox's console")
+    else:
+        confirm(f"Upload {pair.cert_path} to the credential in the Developer Console (keep the old "
+                f"one for now) and check that it shows {new.sha1}. Done?", args.yes)
+    given = {"private_key": pair.key_path.read_text()}
+    changed = profile.with_changes(private_key_path=str(pair.key_path),
+                                   certificate_path=str(pair.cert_path))
+    try:
+        result = trial(changed, context.store, given)
+    except WizardError as exc:
+        warn(f"the new files stay in {out_dir}; the profile was not changed")
+        raise _failed(exc, "the profile still uses the old key") from None
+    _worked(result)
+    save_credentials(context.profiles, changed, given)
+    context.store.delete(profile.name, "key_passphrase")  # the new key has none
+    say(f"{OK} profile {profile.name!r} now signs with the new key")
+    if old is None:
+        return 0
+    if console.remove_certificate(profile.client_id, old.sha1):
+        say(f"{OK} deleted the old certificate ({old.sha1}) in the sandbox's console")
+    else:
+        say(f"in the console, delete the old certificate (SHA-1 {old.sha1}, expires "
+            f"{old.not_after:%Y-%m-%d}): Adobe's expiry mails stop only then")
+    return 0

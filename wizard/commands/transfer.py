@@ -1,0 +1,158 @@
+"""import and export: credentials in from what the Developer Console downloads (and aio-cli and our
+own exports), and out for shells, Postman, aio-cli and JSON."""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from wizard.commands.output import OK, load, mask, read_secret, save_credentials, say, warn
+from wizard.core.errors import ConfigError, KeyFileError, PassphraseNeeded, SecretStoreError
+from wizard.core.interop import Imported, profile_from, read_credentials, to_postman
+from wizard.core.profile import LABELS, Profile, ProfileStore
+
+
+def import_(args: Namespace) -> int:
+    from wizard.core.keys import (cert_info, certificate_file, key_matches, load_private_key,
+                                  read_file)
+
+    text = _read_input(args.file)
+    imported = read_credentials(text, args.credential or "")
+    profiles = ProfileStore()
+    profile = profile_from(imported, profiles.load(args.profile))
+    secrets = dict(imported.secrets)
+    passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
+    if passphrase:
+        secrets["key_passphrase"] = passphrase
+    changes: dict[str, str] = {}
+    if args.private_key:
+        changes["private_key_path"] = args.private_key
+        secrets["private_key"] = read_file(Path(args.private_key).expanduser(), "private key")
+    if args.certificate:
+        changes["certificate_path"] = args.certificate
+    profile = profile.with_changes(**changes)
+    key = None
+    if "private_key" in secrets:
+        try:
+            key = load_private_key(secrets["private_key"], secrets.get("key_passphrase"))
+        except PassphraseNeeded as exc:
+            raise PassphraseNeeded(exc.cause, "add --key-passphrase-stdin and pipe the passphrase in",
+                                   subject=exc.subject) from None
+    if profile.certificate_path:
+        cert = certificate_file(profile.certificate_path)
+        sha1 = cert_info(cert).sha1
+        if imported.certificates and sha1 not in imported.certificates:
+            held = ", ".join(f"{fp} (expires {day})" for fp, day in imported.certificates.items())
+            raise KeyFileError(f"the certificate {profile.certificate_path} (SHA-1 {sha1}) is not one "
+                               f"the console holds for this credential: {held}",
+                               "give the certificate uploaded to the credential, or upload this one")
+        if key is not None and not key_matches(key, cert):
+            raise KeyFileError(f"the private key does not belong to the certificate "
+                               f"{profile.certificate_path}",
+                               "give the key and the certificate that were generated together")
+    where = save_credentials(profiles, profile, secrets)
+    _report(imported, profile, secrets, where, profiles)
+    return 0
+
+
+def _read_input(file: str) -> str:
+    if file == "-":
+        return sys.stdin.read()
+    path = Path(file).expanduser()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"file not found: {path}", "give the path of the downloaded JSON file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a folder, not a file", "give the JSON file inside it") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not text (not UTF-8)",
+                          "give the JSON file the Developer Console downloaded") from None
+
+
+def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where: str,
+            profiles: ProfileStore) -> None:
+    named = f" {imported.name!r}" if imported.name else ""
+    say(f"{OK} imported{named} from an {imported.source} into profile {profile.name!r}")
+    rows = [("organization ID", profile.org_id), ("client ID (API key)", profile.client_id)]
+    if profile.technical_account_id:
+        rows.append(("technical account ID", profile.technical_account_id))
+    rows.append(("scopes", ", ".join(profile.scopes)) if not profile.is_jwt
+                else ("metascopes", ", ".join(profile.metascopes) or "(discovered on first use)"))
+    rows += [(kind.replace("_", " "), f"{mask(value)} (in {where})") for kind, value in secrets.items()]
+    for label, value in rows:
+        say(f"    {label:22} {value}")
+    for fingerprint, expiry in imported.certificates.items():
+        say(f"    certificate held     SHA-1 {fingerprint}, expires {expiry}")
+    for skipped in imported.skipped:
+        say(f"    skipped              {skipped}")
+    say(f"{OK} saved to {profiles.path}")
+    missing = [LABELS[m] for m in profile.missing_for_token()]
+    if "client_secret" not in secrets:
+        missing.append("client secret (`launch-wizard configure --client-secret-stdin`)")
+    if profile.is_jwt and "private_key" not in secrets and not profile.private_key_path:
+        missing.append("private key (`launch-wizard import FILE --private-key KEY`, or configure)")
+    if missing:
+        say("still needed: " + "; ".join(missing))
+    else:
+        say("next: `launch-wizard test` checks it against the Launch API")
+
+
+FORMATS = ("env", "postman", "aio", "json")
+
+
+def export(args: Namespace) -> int:
+    from wizard.core.interop import WRITERS
+    from wizard.core.tokens import cached, secret
+
+    context = load(args)
+    profile = context.profile
+    secrets: dict[str, str] = {}
+    token = ""
+    if args.with_secrets:
+        kinds = ["client_secret"] + (["private_key", "key_passphrase"] if profile.is_jwt else [])
+        for kind in kinds:
+            value = secret(profile, context.store, kind, optional=kind == "key_passphrase")
+            if value:
+                secrets[kind] = value
+        if args.format == "postman":
+            try:
+                found = cached(profile, context.store)
+            except SecretStoreError:
+                found = None
+            token = found.access_token if found else ""
+    text = (to_postman(profile, secrets, token) if args.format == "postman"
+            else WRITERS[args.format](profile, secrets))
+    if args.out:
+        _write(Path(args.out).expanduser(), text, args.force)
+        say(f"{OK} wrote {args.format} for profile {profile.name!r} to {args.out}"
+            + (" (with its secrets: keep it safe)" if secrets else " (no secrets in it)"))
+        return 0
+    if secrets and sys.stdout.isatty() and not args.force:
+        raise ConfigError("the export holds secrets and would be shown on this terminal",
+                          "write it to a file with --out FILE, pipe it, or add --force to show it")
+    sys.stdout.write(text)
+    if not secrets:
+        warn("note: no secret was exported; --with-secrets adds them")
+    return 0
+
+
+def _write(path: Path, text: str, force: bool) -> None:
+    """A new file, mode 0600; an existing one is replaced only with --force."""
+    from wizard.core.profile import write_atomically
+
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; refusing to overwrite it",
+                          "choose another file, or add --force to replace it")
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder", "give a file name")
+    try:
+        write_atomically(path, text.encode(), 0o600)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}",
+                          "choose a folder you can write to") from None

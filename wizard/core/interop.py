@@ -1,0 +1,331 @@
+"""Credential files of other tools: what the Developer Console downloads, aio-cli contexts, and our
+own exports, read into a profile and secrets; and a profile written back out for them.
+
+Adobe publishes no schema for the downloads: the shapes here are what files in the wild look like
+(flat upper-case keys for one credential; `project.workspace.details.credentials[]` for a whole
+workspace). Keys of the flat shapes are read in any case.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from wizard.core.errors import ConfigError
+from wizard.core.profile import DEFAULT_SCOPES, ENV_PREFIX, ENV_SECRETS, Profile
+
+# What an export writes where a secret would be, without --with-secrets. Import treats it as
+# absent: a placeholder must never become a stored secret.
+PLACEHOLDER = "<not exported"
+FORMAT = "launch-wizard profile"  # marks our own JSON export
+SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
+S2S_TYPES = ("oauth_server_to_server", "oauth_server_to_server_migrate")
+
+
+class FormatError(ConfigError):
+    """The file is not a credential launch-wizard can use (its cause says what was found)."""
+
+
+@dataclass
+class Imported:
+    """A credential read from a file: profile fields, secrets, and what the file said besides."""
+
+    source: str  # what kind of file it was, in words
+    fields: dict[str, Any]  # profile fields (auth_type, org_id, client_id, ...)
+    secrets: dict[str, str] = field(default_factory=dict)
+    certificates: dict[str, str] = field(default_factory=dict)  # SHA-1 fingerprint -> expiry
+    skipped: list[str] = field(default_factory=list)  # credentials in the file not used
+    name: str = ""  # the credential's name, when the file gives one
+
+
+def read_credentials(text: str, credential: str = "") -> Imported:
+    """The credential in a downloaded or exported file; FormatError says what is wrong with it.
+
+    `credential` picks one by name in a workspace download that holds several."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise FormatError(f"the file is not JSON ({exc})",
+                          "give the JSON file the Developer Console downloaded (Download JSON)") from None
+    if not isinstance(data, dict):
+        raise FormatError(f"the file holds a JSON {type(data).__name__}, not an object",
+                          "give the JSON file the Developer Console downloaded (Download JSON)")
+    if data.get("format") == FORMAT:
+        return _ours(data)
+    if isinstance(data.get("project"), dict):
+        return _workspace(data["project"], credential)
+    flat = {str(k).lower(): v for k, v in data.items()}
+    if "ims_org_id" in flat:
+        return _aio(flat)
+    if "public_keys_with_expiry" in flat or ("api_key" in flat and "client_secret" in flat):
+        return _jwt_download(flat)
+    if "client_id" in flat and _first_secret(flat) and "org_id" in flat:
+        return _s2s_download(flat)
+    raise _unknown(flat)
+
+
+EXPECTED = ("an OAuth Server-to-Server or Service Account (JWT) credential downloaded from the "
+            "Developer Console, a project/workspace download, an aio-cli context, or a "
+            "launch-wizard export")
+
+
+def _unknown(flat: dict[str, Any]) -> FormatError:
+    keys = ", ".join(sorted(flat)[:8]) + (", ..." if len(flat) > 8 else "")
+    if any(k in flat for k in ("redirect_uri", "default_redirect_uri", "redirect_uri_pattern")):
+        return FormatError("this is an OAuth credential for apps that sign users in, not one for "
+                           "a server", "add an OAuth Server-to-Server credential in the Developer "
+                           "Console and download that one")
+    if ("api_key" in flat or "client_id" in flat) and not _first_secret(flat):
+        return FormatError("this credential has no client secret: an API key credential cannot get "
+                           "an access token", "add an OAuth Server-to-Server credential to the "
+                           "project in the Developer Console and download that one")
+    return FormatError(f"the file's shape is unknown (keys: {keys or 'none'})", f"give {EXPECTED}")
+
+
+# --- the shapes ---------------------------------------------------------------------------------
+
+def _s2s_download(flat: dict[str, Any]) -> Imported:
+    return Imported("OAuth Server-to-Server credential (Developer Console download)", {
+        "auth_type": "oauth-s2s", "org_id": flat.get("org_id"), "client_id": flat.get("client_id"),
+        "technical_account_id": flat.get("technical_account_id") or "",
+        "technical_account_email": flat.get("technical_account_email") or "",
+        "scopes": _scopes(flat.get("scopes")),
+    }, _secrets(client_secret=_first_secret(flat)))
+
+
+def _jwt_download(flat: dict[str, Any]) -> Imported:
+    keys = flat.get("public_keys_with_expiry")
+    certificates = ({str(k).lower(): str(v) for k, v in keys.items()} if isinstance(keys, dict)
+                    else {})
+    return Imported("Service Account (JWT) credential (Developer Console download)", {
+        "auth_type": "jwt", "org_id": flat.get("org_id"),
+        "client_id": flat.get("api_key") or flat.get("client_id"),
+        "technical_account_id": flat.get("technical_account_id") or "",
+        "technical_account_email": flat.get("technical_account_email") or "",
+    }, _secrets(client_secret=flat.get("client_secret")), certificates)
+
+
+def _aio(flat: dict[str, Any]) -> Imported:
+    jwt = "private_key" in flat or "meta_scopes" in flat
+    fields: dict[str, Any] = {
+        "auth_type": "jwt" if jwt else "oauth-s2s", "org_id": flat.get("ims_org_id"),
+        "client_id": flat.get("client_id"),
+        "technical_account_id": flat.get("technical_account_id") or "",
+        "technical_account_email": flat.get("technical_account_email") or "",
+    }
+    if jwt:
+        fields["metascopes"] = _names(flat.get("meta_scopes"), "meta_scopes")
+    else:
+        fields["scopes"] = _scopes(flat.get("scopes"))
+    secrets = _secrets(client_secret=_first_secret(flat), private_key=flat.get("private_key"),
+                       key_passphrase=flat.get("passphrase"))
+    return Imported(f"aio-cli context ({'JWT' if jwt else 'OAuth Server-to-Server'})", fields, secrets)
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _workspace(project: dict[str, Any], wanted: str) -> Imported:
+    org = _object(project.get("org"))
+    details = _object(_object(project.get("workspace")).get("details"))
+    listed = details.get("credentials")
+    credentials = [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
+    usable, skipped = [], []
+    for c in credentials:
+        kind = str(c.get("integration_type", "")).lower()
+        name = str(c.get("name") or c.get("id") or "unnamed")
+        if kind in S2S_TYPES and isinstance(c.get("oauth_server_to_server"), dict):
+            usable.append((0, name, c))
+        elif kind in ("service", "jwt") and isinstance(c.get("jwt"), dict):
+            usable.append((1, name, c))
+        else:
+            skipped.append(f"{name} ({kind or 'no type'}: not usable here)")
+    if not usable:
+        found = "; ".join(skipped) or "no credentials"
+        raise FormatError(f"the workspace has no OAuth Server-to-Server or JWT credential ({found})",
+                          "add an OAuth Server-to-Server credential to the workspace in the "
+                          "Developer Console, then download the project again")
+    usable.sort(key=lambda u: u[0])  # Server-to-Server first
+    chosen = next((u for u in usable if u[1] == wanted), None) if wanted else usable[0]
+    if chosen is None:
+        names = ", ".join(u[1] for u in usable)
+        raise FormatError(f"the workspace has no usable credential named {wanted!r} "
+                          f"(usable: {names})", "give --credential one of those names")
+    rank, name, c = chosen
+    skipped += [f"{n} (also usable: --credential {n!r} picks it)" for _, n, _ in usable if n != name]
+    org_id = org.get("ims_org_id")
+    if rank == 0:
+        s2s = {str(k).lower(): v for k, v in c["oauth_server_to_server"].items()}
+        imported = Imported("OAuth Server-to-Server credential (project/workspace download)", {
+            "auth_type": "oauth-s2s", "org_id": org_id, "client_id": s2s.get("client_id"),
+            "technical_account_id": s2s.get("technical_account_id") or "",
+            "technical_account_email": s2s.get("technical_account_email") or "",
+            "scopes": _scopes(s2s.get("scopes")),
+        }, _secrets(client_secret=_first_secret(s2s)))
+    else:
+        jwt = {str(k).lower(): v for k, v in c["jwt"].items()}
+        imported = Imported("Service Account (JWT) credential (project/workspace download)", {
+            "auth_type": "jwt", "org_id": org_id, "client_id": jwt.get("client_id"),
+            "technical_account_id": jwt.get("technical_account_id") or "",
+            "technical_account_email": jwt.get("technical_account_email") or "",
+            "metascopes": _names(jwt.get("meta_scopes"), "meta_scopes"),
+        }, _secrets(client_secret=_first_secret(jwt)))
+    imported.skipped, imported.name = skipped, name
+    return imported
+
+
+def _ours(data: dict[str, Any]) -> Imported:
+    fields: dict[str, Any] = {k: data[k] for k in ("auth_type", "org_id", "client_id", "technical_account_id",
+                                    "technical_account_email", "role", "metascopes", "scopes",
+                                    "ims_url", "reactor_url") if k in data}
+    secrets = _object(data.get("secrets"))
+    return Imported("launch-wizard export", fields,
+                    _secrets(**{k: secrets.get(k) for k in SECRET_KINDS}))
+
+
+# --- values -----------------------------------------------------------------------------------
+
+def _first_secret(flat: dict[str, Any]) -> str | None:
+    """Readers in the wild accept client_secrets[0], client_secret or secret."""
+    secrets = flat.get("client_secrets")
+    if isinstance(secrets, list) and secrets:
+        return str(secrets[0])
+    for key in ("client_secret", "secret"):
+        if isinstance(flat.get(key), str) and flat[key]:
+            return str(flat[key])
+    return None
+
+
+def _secrets(**values: object) -> dict[str, str]:
+    return {k: v for k, v in values.items()
+            if isinstance(v, str) and v.strip() and not v.startswith(PLACEHOLDER)}
+
+
+def _names(value: object, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise FormatError(f"{key} must be a list of names or one comma-separated text, "
+                      f"not {type(value).__name__}", f"correct {key} in the file")
+
+
+def _scopes(value: object) -> list[str]:
+    return _names(value, "scopes") or list(DEFAULT_SCOPES)
+
+
+def profile_from(imported: Imported, base: Profile) -> Profile:
+    """`base` with the imported fields, each validated (ConfigError names the bad one)."""
+    fields = {k: v for k, v in imported.fields.items() if v is not None}
+    if not fields.get("org_id"):
+        raise FormatError("the file has no organization ID", "download the credential again, or "
+                          "give the organization ID with `launch-wizard configure --org-id`")
+    if not fields.get("client_id"):
+        raise FormatError("the file has no client ID (API key)",
+                          "download the credential again from the Developer Console")
+    try:
+        return base.with_changes(**fields)
+    except ConfigError as exc:
+        raise FormatError(f"the file's {exc.cause}", exc.fix, subject=exc.subject) from None
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def placeholder(what: str) -> str:
+    return f"{PLACEHOLDER}: {what} (launch-wizard export --with-secrets, or the Developer Console)>"
+
+
+def to_env(profile: Profile, secrets: dict[str, str]) -> str:
+    """LAUNCH_WIZARD_* lines: sourced where no keyring is, `launch-wizard token` works."""
+    values = {"auth_type": profile.auth_type, "org_id": profile.org_id,
+              "client_id": profile.client_id, "ims_url": profile.ims_url,
+              "reactor_url": profile.reactor_url}
+    if profile.is_jwt:
+        values["technical_account_id"] = profile.technical_account_id
+        if profile.metascopes:
+            values["metascopes"] = ",".join(profile.metascopes)
+    else:
+        values["scopes"] = ",".join(profile.scopes)
+    lines = [f"# launch-wizard profile {profile.name!r}: `set -a; . FILE; set +a` exports it",
+             *(f"{ENV_PREFIX}{k.upper()}={shlex.quote(v)}" for k, v in values.items())]
+    for kind in _needed(profile, optional=True):
+        var = ENV_SECRETS[kind]
+        if kind in secrets:
+            value = secrets[kind].replace("\n", "\\n")  # one line; PEM keys are read back either way
+            lines.append(f"{var}={shlex.quote(value)}")
+        elif kind in _needed(profile):
+            lines.append(f"# {var}=  ({placeholder(kind.replace('_', ' '))[1:-1]})")
+    return "\n".join(lines) + "\n"
+
+
+def to_postman(profile: Profile, secrets: dict[str, str], access_token: str = "") -> str:
+    """A Postman environment with the variable names of Adobe's own collections."""
+    values: list[tuple[str, str, bool]] = [
+        ("API_KEY", profile.client_id, False),
+        ("CLIENT_SECRET", secrets.get("client_secret", placeholder("client secret")), True),
+        ("IMS_ORG", profile.org_id, False),
+        ("IMS", urlsplit(profile.ims_url).netloc, False),  # a bare host, as Adobe's samples use
+        ("HOST", profile.reactor_url, False),
+    ]
+    if profile.is_jwt:
+        values += [("TECHNICAL_ACCOUNT_ID", profile.technical_account_id, False),
+                   ("META_SCOPE", ",".join(profile.metascopes) or "ent_reactor_sdk", False),
+                   ("PRIVATE_KEY", secrets.get("private_key", placeholder("private key")), True)]
+    else:
+        values += [("SCOPES", ",".join(profile.scopes), False)]
+        if profile.technical_account_id:
+            values.append(("TECHNICAL_ACCOUNT_ID", profile.technical_account_id, False))
+    if access_token:
+        values.append(("ACCESS_TOKEN", access_token, True))
+    if profile.company_id:
+        values.append(("COMPANY_ID", profile.company_id, False))
+    return json.dumps({
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"launch-wizard:{profile.name}:{profile.client_id}")),
+        "name": f"launch-wizard {profile.name}",
+        "values": [{"key": k, "value": v, "type": "secret" if secret else "default", "enabled": True}
+                   for k, v, secret in values],
+        "_postman_variable_scope": "environment",
+    }, indent=2) + "\n"
+
+
+def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
+    """An aio-cli context: `aio config:set ims.contexts.<name> FILE --file --json`."""
+    context: dict[str, Any] = {"client_id": profile.client_id, "ims_org_id": profile.org_id,
+                               "technical_account_id": profile.technical_account_id,
+                               "technical_account_email": profile.technical_account_email}
+    secret = secrets.get("client_secret", placeholder("client secret"))
+    if profile.is_jwt:
+        context |= {"client_secret": secret,
+                    "meta_scopes": list(profile.metascopes) or ["ent_reactor_sdk"],
+                    "private_key": secrets.get("private_key", placeholder("private key"))}
+        if "key_passphrase" in secrets:
+            context["passphrase"] = secrets["key_passphrase"]
+    else:
+        context |= {"client_secrets": [secret], "scopes": list(profile.scopes)}
+    return json.dumps(context, indent=2) + "\n"
+
+
+def to_json(profile: Profile, secrets: dict[str, str]) -> str:
+    """The profile as JSON (and its secrets, only when given)."""
+    body: dict[str, Any] = {"format": FORMAT, "name": profile.name}
+    body |= {k: getattr(profile, k) for k in (
+        "auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email", "role",
+        "metascopes", "scopes", "ims_url", "reactor_url")}
+    if secrets:
+        body["secrets"] = {k: v for k, v in secrets.items() if k in _needed(profile, optional=True)}
+    return json.dumps(body, indent=2) + "\n"
+
+
+def _needed(profile: Profile, optional: bool = False) -> list[str]:
+    kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
+    return kinds + (["key_passphrase"] if optional and profile.is_jwt else [])
+
+
+WRITERS = {"env": to_env, "aio": to_aio, "json": to_json}
