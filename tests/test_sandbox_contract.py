@@ -244,7 +244,7 @@ def test_reactor_gateway_checks(sandbox, change, status, key, value):
 
 
 def test_unknown_reactor_path_is_jsonapi_404(sandbox):
-    r = httpx.get(f"{sandbox.reactor_url}/properties/PR123")
+    r = httpx.get(f"{sandbox.reactor_url}/rules/RL123")
     assert r.status_code == 404 and r.json()["errors"][0]["code"] == "not-found"
 
 

@@ -45,8 +45,9 @@ def _client(state: SandboxState, params: dict[str, str], auth_type: str) -> Inte
     return integration
 
 
-def access_token(state: SandboxState, integration, lifetime_ms: int, scope: str) -> str:
-    """An access token shaped like Adobe's: itself a JWT the sandbox signs."""
+def access_token(state: SandboxState, integration, lifetime_ms: int, scope: str, grant: str) -> str:
+    """An access token shaped like Adobe's: itself a JWT the sandbox signs. `grant` (the sandbox's
+    own claim) records how it was asked for: the Reactor gateway treats S2S tokens apart."""
     import jwt
 
     now_ms = int(state.now() * 1000)
@@ -54,7 +55,7 @@ def access_token(state: SandboxState, integration, lifetime_ms: int, scope: str)
         "id": secrets.token_hex(8), "type": "access_token", "as": "ims-na1",
         "client_id": integration.client_id, "user_id": integration.technical_account_id,
         "org": integration.org_id, "scope": scope,
-        "created_at": str(now_ms), "expires_in": str(lifetime_ms),
+        "created_at": str(now_ms), "expires_in": str(lifetime_ms), "grant": grant,
     }
     headers = {"x5u": "ims_na1-key-at-1.cer", "kid": "ims_na1-key-at-1", "itt": "at"}
     return jwt.encode(claims, state.signing_key, algorithm="RS256", headers=headers)
@@ -104,7 +105,7 @@ async def exchange_jwt(request: Request) -> JSONResponse:
                                request.app.state.base_url)
     except Refusal as refusal:
         return refusal.response
-    token = access_token(state, integration, JWT_TOKEN_LIFETIME_MS, ",".join(metascopes))
+    token = access_token(state, integration, JWT_TOKEN_LIFETIME_MS, ",".join(metascopes), "jwt")
     return JSONResponse({"token_type": "bearer", "access_token": token,
                          "expires_in": JWT_TOKEN_LIFETIME_MS})
 
@@ -123,7 +124,7 @@ async def client_credentials(request: Request) -> JSONResponse:
     except Refusal as refusal:
         return refusal.response
     scope = ",".join(asked or integration.scopes)
-    token = access_token(state, integration, S2S_TOKEN_LIFETIME_S * 1000, scope)
+    token = access_token(state, integration, S2S_TOKEN_LIFETIME_S * 1000, scope, "oauth-s2s")
     return JSONResponse({"access_token": token, "token_type": "bearer",
                          "expires_in": S2S_TOKEN_LIFETIME_S})
 

@@ -111,6 +111,52 @@ def read_certificate(pem: object, now: float) -> Certificate:
                        hashlib.sha1(der).hexdigest(), not_after.isoformat())
 
 
+PLATFORMS = ("web", "mobile", "edge")
+# the rights a product profile grants on a property (the others are the company's)
+PROPERTY_RIGHTS = ("develop", "approve", "publish", "manage_extensions", "manage_environments")
+SEED_PROPERTIES: tuple[tuple[str, str, list[str]], ...] = (
+    ("Marketing site", "web", ["example.com", "www.example.com"]),
+    ("Support portal", "web", ["support.example.com"]),
+    ("Mobile app", "mobile", []))
+
+
+def company_id(org_id: str) -> str:
+    """Each organization has one company in the sandbox; its ID follows from the organization."""
+    return "CO" + hashlib.sha1(org_id.encode()).hexdigest()[:32]
+
+
+@dataclass
+class Property:
+    """A Launch property, with the attributes Adobe's API returns."""
+
+    id: str
+    company_id: str
+    name: str
+    platform: str
+    domains: list[str]
+    created_at: str
+    updated_at: str
+    token: str
+    development: bool = False
+    enabled: bool = True
+    undefined_vars_return_empty: bool = False
+    rule_component_sequencing_enabled: bool = False
+
+    def attributes(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("id", "company_id"):
+            data.pop(key)
+        return data
+
+
+class InvalidAttribute(ValueError):
+    """A property's attribute is missing or wrong: the JSON pointer says which."""
+
+    def __init__(self, pointer: str, detail: str) -> None:
+        super().__init__(detail)
+        self.pointer, self.detail = pointer, detail
+
+
 @dataclass
 class Fault:
     path: str
@@ -132,6 +178,8 @@ class SandboxState:
         self._random = random.Random(seed) if seed is not None else secrets.SystemRandom()
         self.org_id = f"{self._hex(12).upper()}@AdobeOrg"
         self.integrations: dict[str, Integration] = {}
+        self.properties: dict[str, Property] = {}
+        self.seeded: set[str] = set()  # companies that got their first properties
         self.clock_offset_s = 0.0
         self.faults: list[Fault] = []
         self._signing_key: RSAPrivateKey | None = None
@@ -248,6 +296,47 @@ class SandboxState:
             self._save()
             return found is not None
 
+    # --- properties (the Launch API beyond /companies) -------------------------------------
+    def _stamp(self) -> str:
+        return dt.datetime.fromtimestamp(self.now(), dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def properties_of(self, company: str) -> list[Property]:
+        """The company's properties, oldest first; a new company gets a few, so it is not empty."""
+        with self.lock:
+            if company not in self.seeded:
+                self.seeded.add(company)
+                for name, platform, domains in SEED_PROPERTIES:
+                    self._add(company, {"name": name, "platform": platform, "domains": domains})
+            return [p for p in self.properties.values() if p.company_id == company]
+
+    def add_property(self, company: str, attributes: object) -> Property:
+        self.properties_of(company)  # seeded first, so the new one comes last
+        with self.lock:
+            return self._add(company, attributes)
+
+    def _add(self, company: str, attributes: object) -> Property:
+        values = _property_attributes(attributes, creating=True)
+        stamp = self._stamp()
+        made = Property(id="PR" + self._hex(16), company_id=company, created_at=stamp,
+                        updated_at=stamp, token=self._hex(16), **values)
+        self.properties[made.id] = made
+        self._save()
+        return made
+
+    def update_property(self, property_id: str, attributes: object) -> Property:
+        with self.lock:
+            found = self.properties[property_id]
+            for key, value in _property_attributes(attributes, creating=False).items():
+                setattr(found, key, value)
+            found.updated_at = self._stamp()
+            self._save()
+            return found
+
+    def delete_property(self, property_id: str) -> None:
+        with self.lock:
+            del self.properties[property_id]
+            self._save()
+
     # --- faults (test hooks) -----------------------------------------------------------------
     def add_fault(self, spec: dict) -> Fault:
         path = spec.get("path")
@@ -291,7 +380,9 @@ class SandboxState:
         from wizard.core.profile import write_atomically
 
         data = {"org_id": self.org_id,
-                "integrations": [asdict(i) for i in self.integrations.values()]}
+                "integrations": [asdict(i) for i in self.integrations.values()],
+                "properties": [asdict(p) for p in self.properties.values()],
+                "seeded": sorted(self.seeded)}
         write_atomically(self.state_file, json.dumps(data, indent=1).encode(), 0o600)
 
     def _load(self, path: Path) -> None:
@@ -302,6 +393,10 @@ class SandboxState:
                 raw["certificates"] = {fp: Certificate(**c) for fp, c in raw["certificates"].items()}
                 integration = Integration(**raw)
                 self.integrations[integration.client_id] = integration
+            for raw in data.get("properties", []):
+                made = Property(**raw)
+                self.properties[made.id] = made
+            self.seeded = set(data.get("seeded", []))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"the sandbox state file {path} cannot be read ({exc}); "
                              "move it aside to start afresh") from None
@@ -316,3 +411,35 @@ def _names(spec: dict, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConsoleRefusal(f"'{key}' must be a list of strings")
     return [v.strip() for v in value if v.strip()]
+
+
+def _property_attributes(attributes: object, *, creating: bool) -> dict[str, Any]:
+    """The attributes a client sent, checked as Adobe checks them (422s name the pointer)."""
+    if not isinstance(attributes, dict):
+        raise InvalidAttribute("/data/attributes", "attributes must be an object")
+    values: dict[str, Any] = {}
+    if creating or "name" in attributes:
+        name = attributes.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidAttribute("/data/attributes/name", "Name can't be blank")
+        values["name"] = name.strip()
+    if creating or "platform" in attributes:
+        platform = attributes.get("platform")
+        if platform not in PLATFORMS:
+            raise InvalidAttribute("/data/attributes/platform",
+                                   f"Platform must be one of {', '.join(PLATFORMS)}")
+        values["platform"] = platform
+    if "domains" in attributes or creating:
+        domains = attributes.get("domains", [])
+        if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+            raise InvalidAttribute("/data/attributes/domains", "Domains must be a list of domains")
+        if creating and values.get("platform") == "web" and not domains:
+            raise InvalidAttribute("/data/attributes/domains", "Domains can't be blank for web")
+        values["domains"] = list(domains)
+    for flag in ("development", "enabled", "undefined_vars_return_empty",
+                 "rule_component_sequencing_enabled"):
+        if flag in attributes:
+            if not isinstance(attributes[flag], bool):
+                raise InvalidAttribute(f"/data/attributes/{flag}", f"{flag} must be true or false")
+            values[flag] = attributes[flag]
+    return values
