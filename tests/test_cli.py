@@ -137,6 +137,8 @@ def test_full_cli_flow_with_file_storage(sandbox, keypair, env, tmp_path):
     assert test.stderr.count("plaintext file") == 1  # a warning is said once per command
     assert "JWT signed (RS256)" in test.stdout and "GET " in test.stdout
     assert "Sandbox Company" in test.stdout and "this integration works" in test.stdout
+    assert "/properties: 3 properties" in test.stdout
+    assert "Marketing site (web)  rights: develop, approve, publish" in test.stdout
     status = run_cli("status", env=env)
     assert status.returncode == 0, status.stdout
     assert "ready" in status.stdout and "days left" in status.stdout
@@ -144,6 +146,9 @@ def test_full_cli_flow_with_file_storage(sandbox, keypair, env, tmp_path):
     report = json.loads(run_cli("status", "--json", env=env).stdout)
     assert report["metascopes"] == ["ent_reactor_sdk"]  # discovery was remembered
     assert report["token"]["cached"] is True
+    last = report["last_test"]
+    assert (last["companies"], last["properties"]) == (1, 3) and last["company_id"].startswith("CO")
+    assert "saw 1 company, 3 properties" in status.stdout
     # no secret in any output but the token command's own stdout, nor in the profile file
     everything = done.stdout + done.stderr + test.stdout + status.stdout + json.dumps(report)
     config = (tmp_path / "cfg" / "config.toml").read_text()
@@ -188,6 +193,42 @@ def test_environment_only_ci_path(sandbox, env):
     assert off.returncode == 4 and "connection refused" in off.stderr
     clear = run_cli("token", env=dict(ci, LAUNCH_WIZARD_IMS_URL="http://example.com"))
     assert clear.returncode == 2 and "clear text" in clear.stderr
+
+
+def test_test_says_when_the_token_sees_no_property_and_why(sandbox, env):
+    made = httpx.post(f"{sandbox.console_url}/integrations", json={
+        "name": "no property", "auth_type": "oauth-s2s", "rights": ["develop_extensions"]}).json()
+    ci = dict(env, LAUNCH_WIZARD_ORG_ID=made["org_id"], LAUNCH_WIZARD_CLIENT_ID=made["client_id"],
+              LAUNCH_WIZARD_CLIENT_SECRET=made["client_secret"], LAUNCH_WIZARD_IMS_URL=sandbox.ims_url,
+              LAUNCH_WIZARD_REACTOR_URL=sandbox.reactor_url)
+    done = run_cli("test", env=ci)
+    assert done.returncode == 0, done.stderr
+    assert "/properties: 0 properties" in done.stdout
+    assert "sees no property" in done.stderr and "product profile" in done.stderr
+    assert "organization ID" in done.stderr
+
+
+def test_what_the_last_test_saw_goes_when_the_credential_changes(sandbox, env, tmp_path):
+    made = SandboxConsole(sandbox.console_url).create_integration("seen", "oauth-s2s")
+    configured = run_cli("configure", "--org-id", made.org_id, "--client-id", made.client_id,
+                         "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
+                         "--client-secret-stdin", "--insecure-storage",
+                         input=made.client_secret + "\n", env=env)
+    assert configured.returncode == 0, configured.stderr
+    assert run_cli("test", env=env).returncode == 0
+    assert json.loads(run_cli("status", "--json", env=env).stdout)["last_test"]["properties"] == 3
+    # the environment pointing at another credential: its test is not written into this profile
+    other = SandboxConsole(sandbox.console_url).create_integration("other", "oauth-s2s")
+    run_cli("configure", "--role", "Developer", env=env)  # a change that keeps it
+    assert json.loads(run_cli("status", "--json", env=env).stdout)["last_test"]["companies"] == 1
+    elsewhere = dict(env, LAUNCH_WIZARD_CLIENT_ID=other.client_id,
+                     LAUNCH_WIZARD_CLIENT_SECRET=other.client_secret)
+    assert run_cli("test", env=elsewhere).returncode == 0
+    config = (tmp_path / "cfg" / "config.toml").read_text()
+    assert other.client_id not in config
+    run_cli("configure", "--client-id", other.client_id, env=env)
+    report = json.loads(run_cli("status", "--json", env=env).stdout)
+    assert report["last_test"] is None and "last test: none recorded" in run_cli("status", env=env).stdout
 
 
 def test_configure_bad_input_saves_nothing(env, tmp_path):
@@ -262,6 +303,7 @@ def test_demo_runs_the_whole_flow(env, tmp_path):
                  "7. GET /companies", "OAuth Server-to-Server"):
         assert step in demo.stdout
     assert "ent_reactor_publisher_sdk works" in demo.stdout
+    assert "and its properties: Marketing site, Support portal, Mobile app" in demo.stdout
     assert not (tmp_path / "cfg").exists()  # the user's config is untouched
 
 

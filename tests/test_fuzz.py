@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from wizard.core import ims, keys
 from wizard.core.errors import ConfigError, KeyFileError, WizardError
 from wizard.core.profile import FIELD_NAMES, validate_field
-from wizard.core.reactor import parse_companies
+from wizard.core.reactor import Company, parse_companies, parse_properties
 
 EXAMPLES = settings(max_examples=2000, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -111,3 +111,14 @@ def test_reactor_answers_become_companies_or_typed_errors(response):
         assert exc.cause and exc.exit_code in (3, 4)
     else:
         assert all(isinstance(c.rights, list) for c in companies)
+
+
+@EXAMPLES
+@given(response=answers(REACTOR_KEYS))
+def test_reactor_answers_become_properties_or_typed_errors(response):
+    try:
+        seen = parse_properties(Company("CO1", "c", "o"), response)
+    except WizardError as exc:
+        assert exc.cause and exc.exit_code in (3, 4)
+    else:
+        assert seen.total >= len(seen.first) and all(isinstance(p.name, str) for p in seen.first)

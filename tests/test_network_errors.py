@@ -8,7 +8,7 @@ import pytest
 
 from wizard.core import http, tokens
 from wizard.core.errors import IMSError, NetworkError, ReactorError
-from wizard.core.reactor import get_companies, reactor_error
+from wizard.core.reactor import Reactor, reactor_error
 import contextlib
 
 
@@ -69,7 +69,7 @@ def test_read_timeout(fresh_sandbox, monkeypatch):
     monkeypatch.setattr(http, "READ_TIMEOUT_S", 0.3)
     fault(fresh_sandbox, path="/reactor/companies", delay_s=2)
     with pytest.raises(NetworkError, match="did not answer in time"):
-        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+        Reactor(fresh_sandbox.reactor_url, "t", "c", "o").companies()
 
 
 @pytest.mark.parametrize("spec, match", [
@@ -128,19 +128,22 @@ def test_reactor_errors_from_the_sandbox(s2s_setup, sandbox):
     _, profile, store = s2s_setup
     token = tokens.get_token(profile, store).token.access_token
     with pytest.raises(ReactorError, match="401013") as exc:
-        get_companies(profile.reactor_url, "expired-token", profile.client_id, profile.org_id)
+        Reactor(profile.reactor_url, "expired-token", profile.client_id, profile.org_id).companies()
     assert "--refresh" in exc.value.fix
     with pytest.raises(ReactorError, match="403003") as exc:
-        get_companies(profile.reactor_url, token, "wrong", profile.org_id)
+        Reactor(profile.reactor_url, token, "wrong", profile.org_id).companies()
     assert "API key" in exc.value.fix
     with pytest.raises(ReactorError, match="invalid-org") as exc:
-        get_companies(profile.reactor_url, token, profile.client_id, "0000@AdobeOrg")
+        Reactor(profile.reactor_url, token, profile.client_id, "0000@AdobeOrg").companies()
     assert "--org-id" in exc.value.fix
 
 
 @pytest.mark.parametrize("status, body, match, fix", [
-    (404, {"errors": [{"status": "404", "code": "not-found", "detail": "Company not found"}]},
-     "no company for this organization", "provision Launch"),
+    (404, {"errors": [{"status": "404", "code": "not-found", "detail": "Record not found"}]},
+     "not-found", "check the path"),
+    (422, {"errors": [{"code": "invalid-attribute", "detail": "Name can't be blank",
+                       "source": {"pointer": "/data/attributes/name"}}]},
+     "Name can't be blank (at /data/attributes/name)", "--input"),
     (403, {"errors": [{"status": "403", "code": "not-authorized", "title": "Forbidden"}]},
      "not-authorized", "launch-wizard roles"),
     (401, {"error_code": "401013", "message": "Oauth token is not valid"}, "401013", "--refresh"),
@@ -152,27 +155,35 @@ def test_reactor_error_shapes(status, body, match, fix):
     assert match in err.cause and fix in err.fix
 
 
+def test_a_404_from_companies_means_the_organization_has_no_launch(fresh_sandbox):
+    fault(fresh_sandbox, path="/reactor/companies", status=404,
+          body={"errors": [{"status": "404", "code": "not-found", "detail": "Company not found"}]})
+    with pytest.raises(ReactorError, match="no company for this organization") as exc:
+        Reactor(fresh_sandbox.reactor_url, "t", "c", "o").companies()
+    assert "provision Launch" in exc.value.fix and exc.value.subject == "org_id"
+
+
 def test_reactor_429_and_html_500(fresh_sandbox):
     fault(fresh_sandbox, path="/reactor/companies", status=429, headers={"Retry-After": "30"})
     with pytest.raises(ReactorError, match="throttling") as exc:
-        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+        Reactor(fresh_sandbox.reactor_url, "t", "c", "o").companies()
     assert exc.value.fix == "retry after 30 s"
     fault(fresh_sandbox, path="/reactor/companies", status=500, body="<html>oops</html>",
           times=http.ATTEMPTS)
     with pytest.raises(NetworkError, match="HTTP 500, text/html"):
-        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+        Reactor(fresh_sandbox.reactor_url, "t", "c", "o").companies()
 
 
 def test_gets_are_retried_through_5xx_and_429(fresh_sandbox, monkeypatch):
     fault(fresh_sandbox, path="/reactor/companies", status=503, body="<html>busy</html>",
           times=http.ATTEMPTS - 1)
     with pytest.raises(ReactorError, match="401013"):  # got through to the real answer
-        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+        Reactor(fresh_sandbox.reactor_url, "t", "c", "o").companies()
     fault(fresh_sandbox, path="/reactor/companies", status=429, headers={"Retry-After": "1"})
     monkeypatch.setattr(http, "MAX_WAIT_S", 1.0)
     started = time.monotonic()
     with pytest.raises(ReactorError, match="401013"):
-        get_companies(fresh_sandbox.reactor_url, "t", "c", "o")
+        Reactor(fresh_sandbox.reactor_url, "t", "c", "o").companies()
     assert time.monotonic() - started >= 1.0  # Retry-After was honoured
 
 
@@ -209,13 +220,13 @@ def test_untrusted_tls_then_trusted_through_ssl_cert_file(tmp_path, monkeypatch)
         assert sb.base_url.startswith("https://")
         started = time.monotonic()
         with pytest.raises(NetworkError, match=r"TLS certificate of 127\.0\.0\.1") as exc:
-            get_companies(sb.reactor_url, "t", "c", "o")
+            Reactor(sb.reactor_url, "t", "c", "o").companies()
         assert "SSL_CERT_FILE" in exc.value.fix and exc.value.exit_code == 4
         assert "_ssl.c" not in exc.value.cause
         assert time.monotonic() - started < 1  # not retried: it would not get better
         monkeypatch.setenv("SSL_CERT_FILE", str(sb.ca_path))
         with pytest.raises(ReactorError, match="401013"):  # through TLS to the real answer
-            get_companies(sb.reactor_url, "t", "c", "o")
+            Reactor(sb.reactor_url, "t", "c", "o").companies()
 
 
 def test_unreadable_ca_bundle_is_explained(monkeypatch, tmp_path):

@@ -4,8 +4,8 @@ import stat
 import pytest
 
 from wizard.core.errors import ConfigError
-from wizard.core.profile import (DEFAULT_SCOPES, Profile, ProfileStore, apply_environment,
-                                 config_dir, validate_field)
+from wizard.core.profile import (DEFAULT_SCOPES, ENV_FIELDS, Profile, ProfileStore,
+                                 apply_environment, config_dir, seen, validate_field)
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"
 TECH = "0123456789ABCDEF01234567@techacct.adobe.com"
@@ -34,6 +34,10 @@ def test_ids_are_trimmed():
     ("org_id", 42, "must be text"),
     ("private_key_path", "key\x00.pem", "contains a NUL character"),
     ("certificate_path", "~no-such-user-here/cert.crt", "cannot be used"),
+    ("last_test", "yesterday", "last test must be a table of at, companies, properties"),
+    ("last_test", {"at": "2026-11-30T07:00:00Z", "companies": 1}, "must be a table"),
+    ("last_test", {"at": "2026-11-30T07:00:00Z", "companies": True, "properties": 3}, "must be a table"),
+    ("last_test", {"at": "2026-11-30T07:00:00Z", "companies": 1, "properties": -3}, "must be a table"),
 ])
 def test_bad_values_get_one_clear_message(field, value, message):
     with pytest.raises(ConfigError, match=message):
@@ -109,6 +113,21 @@ def test_bad_value_on_disk_names_the_file_and_profile(isolated_config):
         store.load("work")
     store.path.write_text('[profiles.work]\nclient_id = "abc"\nfuture_field = 1\n')
     assert store.load("work").client_id == "abc"  # unknown keys from newer versions are ignored
+
+
+def test_what_a_test_saw_is_kept_until_the_credential_or_server_changes(isolated_config):
+    seen_then = {"at": "2026-11-30T07:00:00Z", "companies": 1, "properties": 3}
+    p = Profile(org_id=ORG, client_id="cid").with_changes(company_id="CO1", last_test=seen_then)
+    store = ProfileStore()
+    store.save(p)
+    assert store.load().last_test == seen_then  # round trip through TOML
+    assert seen(p.last_test) == "1 company, 3 properties" and seen({}) == ""
+    assert p.with_changes(role="Developer", client_id="cid").last_test == seen_then  # unchanged
+    for field, value in (("org_id", "OTHER@AdobeOrg"), ("client_id", "other"),
+                         ("auth_type", "jwt"), ("reactor_url", "http://127.0.0.1:9")):
+        changed = p.with_changes(**{field: value})
+        assert (changed.company_id, changed.last_test) == ("", {}), field
+    assert "LAUNCH_WIZARD_LAST_TEST" not in ENV_FIELDS  # a record, not a setting
 
 
 def test_environment_overrides_every_field():

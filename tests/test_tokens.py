@@ -13,7 +13,7 @@ from wizard.core.console import SandboxConsole
 from wizard.core.errors import ConfigError, IMSError, KeyFileError
 from wizard.core.ims import JWT_HEADER, jwt_claims, sign_jwt
 from wizard.core.keys import fingerprint_sha1, load_certificate
-from wizard.core.reactor import get_companies
+from wizard.core.reactor import Reactor
 
 
 def test_jwt_claims_are_the_contracts():
@@ -51,8 +51,8 @@ def test_jwt_flow_end_to_end(jwt_setup):
     assert result.source == "exchange"
     assert 86390 < result.token.seconds_left() < 86401  # milliseconds read as ms
     assert result.profile.metascopes == ["ent_reactor_sdk"] and result.profile_changed
-    companies = get_companies(profile.reactor_url, result.token.access_token,
-                              profile.client_id, profile.org_id)
+    companies = Reactor(profile.reactor_url, result.token.access_token,
+                              profile.client_id, profile.org_id).companies()
     assert len(companies) == 1 and companies[0].org_id == creds.org_id
     assert "develop" in companies[0].rights
 
@@ -61,8 +61,8 @@ def test_s2s_flow_end_to_end(s2s_setup):
     creds, profile, store = s2s_setup
     result = tokens.get_token(profile, store)
     assert 86390 < result.token.seconds_left() < 86400  # seconds read as seconds
-    assert get_companies(profile.reactor_url, result.token.access_token, profile.client_id,
-                         profile.org_id)[0].org_id == creds.org_id
+    assert Reactor(profile.reactor_url, result.token.access_token, profile.client_id,
+                         profile.org_id).companies()[0].org_id == creds.org_id
 
 
 def test_the_cache_is_reused_then_refreshed(jwt_setup, monkeypatch):

@@ -99,6 +99,7 @@ async def test_jwt_flow_from_empty_profile_to_copied_token(sandbox, backend, mon
         text = screen_text(app)
         assert "Sandbox Company" in text and '"alg": "RS256"' in text
         assert "rights: develop, approve, publish" in text  # the role chosen before creation
+        assert "Sandbox Company: 3 properties" in text and "Marketing site (web)" in text
         token = app.state.last_token.access_token
         await pilot.press("f3")
         await settle(app, pilot)
@@ -109,8 +110,11 @@ async def test_jwt_flow_from_empty_profile_to_copied_token(sandbox, backend, mon
         assert delivered and not any(on_ui for _, on_ui in delivered)  # the tool ran off the UI thread
         await next_step(app, pilot)
         assert app.current == "done"
-        assert "The integration works: it sees Sandbox Company" in screen_text(app)
+        text = screen_text(app)
+        assert "it sees 1 company, 3 properties" in text
+        assert "Sandbox Company: Marketing site, Support portal, Mobile app" in text
     saved = ProfileStore().load("sandbox")
+    assert saved.last_test["properties"] == 3 and saved.company_id.startswith("CO")
     assert saved.auth_type == "jwt" and saved.metascopes == ["ent_reactor_publisher_sdk"]
     assert saved.steps_done == ["organization", "role", "keys", "upload", "credentials", "test"]
     assert saved.keyring_service == "launch-wizard-sandbox"
@@ -736,7 +740,8 @@ async def test_80x24_key_fields_are_usable_and_test_results_stay_in_view(sandbox
         await pilot.press("f5")
         await settle(app, pilot, 4)
         rows = "\n".join(screen_rows(app))
-        for line in ("✓ Sign the JWT", "✓ Exchange it for an access token", "✓ Call the Launch API"):
+        for line in ("✓ Sign the JWT", "✓ Exchange it for an access token", "✓ Call the Launch API",
+                     "✓ See what it can reach"):
             assert line in rows
 
 
@@ -848,6 +853,37 @@ async def test_a_server_fault_shows_at_its_stage_and_loses_nothing(fresh_sandbox
         await pilot.press("f5")  # the fault was one-off: the retry by hand passes
         await settle(app, pilot, 4)
         assert "Sandbox Company" in screen_text(app)
+
+
+async def test_a_refused_properties_call_fails_its_own_stage(fresh_sandbox, backend):
+    from wizard.sandbox.state import company_id
+
+    app = make_app(fresh_sandbox, backend)
+    async with driving(app) as pilot:
+        await s2s_to_test(app, pilot)
+        path = f"/reactor/companies/{company_id(app.state.profile.org_id)}/properties"
+        httpx.post(f"{fresh_sandbox.console_url}/faults", json={
+            "path": path, "status": 403, "content_type": "application/vnd.api+json",
+            "body": {"errors": [{"status": "403", "code": "not-authorized", "detail": "Forbidden"}]}})
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        text = screen_text(app)
+        assert "✓ Call the Launch API" in text and "✗ See what it can reach" in text
+        assert "refused (not-authorized)" in text and "product profile" in text
+        assert "test" not in app.state.profile.steps_done and not app.state.profile.last_test
+
+
+def test_the_properties_stage_counts_names_and_explains_an_empty_answer():
+    from wizard.core.reactor import Company, Properties, Property
+    from wizard.tui.steps.test import properties_text
+
+    company = Company("CO1", "Acme", "O@AdobeOrg")
+    first = [Property("PR1", "Site", "web", ["develop"]), Property("PR2", "App", "mobile", [])]
+    text = properties_text([Properties(company, first, 40)])
+    assert text.splitlines() == ["Acme: 40 properties", "  Site (web)  rights: develop",
+                                 "  App (mobile)  rights: none", "  and 38 more"]
+    assert properties_text([Properties(company, [], 0)]).startswith("The token works but sees no")
+    assert "product profile" in properties_text([])
 
 
 async def test_a_wrong_secret_points_at_the_wizards_own_step(sandbox, backend):

@@ -7,12 +7,11 @@ import time
 from argparse import Namespace
 from typing import Any
 
-from wizard.commands.output import (FAIL, OK, Context, duration, load, mask, read_secret, say,
-                                    save_credentials, warn)
+from wizard.commands.output import (FAIL, OK, access_token, duration, load, mask, read_secret,
+                                    remember, say, save_credentials, warn)
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import LABELS, Profile, ProfileStore
-from wizard.core.tokens import TokenResult, get_token
+from wizard.core.profile import LABELS, Profile, ProfileStore, plural, seen
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -66,25 +65,8 @@ def configure(args: Namespace) -> int:
     return 0
 
 
-def _save_learned(profiles: ProfileStore, result: TokenResult) -> None:
-    """Remember the metascope discovery found, in the saved profile only (not env overrides)."""
-    if not result.profile_changed or not profiles.exists(result.profile.name):
-        return
-    saved = profiles.load(result.profile.name)
-    saved.metascopes = list(result.profile.metascopes)
-    profiles.save(saved)
-
-
-def _token(context: Context, refresh: bool) -> TokenResult:
-    result = get_token(context.profile, context.store, refresh=refresh)
-    for note in result.notes:
-        warn(note)
-    _save_learned(context.profiles, result)
-    return result
-
-
 def token(args: Namespace) -> int:
-    result = _token(load(args), args.refresh)
+    result = access_token(load(args), args.refresh)
     if args.json:
         say(json.dumps({"access_token": result.token.access_token,
                         "token_type": result.token.token_type,
@@ -97,7 +79,7 @@ def token(args: Namespace) -> int:
 
 
 def test(args: Namespace) -> int:
-    from wizard.core.reactor import get_companies
+    from wizard.core.reactor import NO_PROPERTY, Reactor, remembered
 
     context = load(args)
     profile = context.profile
@@ -105,22 +87,35 @@ def test(args: Namespace) -> int:
     say(f"testing profile {profile.name!r} ({kind})")
     stage = f"access token from {profile.ims_url}"
     try:
-        result = _token(context, refresh=True)
+        result = access_token(context, refresh=True)
         profile = result.profile
         if result.claims is not None:
             scopes = [k.rsplit("/s/", 1)[1] for k in result.claims if "/s/" in k]
             say(f"{OK} JWT signed (RS256) for {profile.technical_account_id}, "
                 f"metascope {', '.join(scopes)}, valid {result.claims['exp'] - int(time.time())} s")
         say(f"{OK} {stage}: expires in {duration(result.token.seconds_left())}")
-        stage = f"GET {profile.reactor_url}/companies"
-        companies = get_companies(profile.reactor_url, result.token.access_token,
-                                  profile.client_id, profile.org_id)
+        reactor = Reactor.of(profile, result.token.access_token)
+        stage = f"GET {reactor.base_url}/companies"
+        companies = reactor.companies()
+        say(f"{OK} {stage}: {plural(len(companies), 'company', 'companies')}")
+        survey = []
+        for company in companies:
+            say(f"    {company.name} ({company.id})  rights: {', '.join(company.rights) or 'none'}")
+            stage = f"GET /companies/{company.id}/properties"
+            found = reactor.properties(company)
+            say(f"{OK} {stage}: {plural(found.total, 'property', 'properties')}")
+            for item in found.first:
+                say(f"    {item.name} ({item.platform})  rights: {', '.join(item.rights) or 'none'}")
+            if found.total > len(found.first):
+                say(f"    and {found.total - len(found.first)} more "
+                    f"(`launch-wizard api '/companies/{company.id}/properties' --paginate`)")
+            survey.append(found)
     except WizardError:
         say(f"{FAIL} {stage}")
         raise
-    say(f"{OK} {stage}: {len(companies)} compan{'y' if len(companies) == 1 else 'ies'}")
-    for company in companies:
-        say(f"    {company.name} ({company.id})  rights: {', '.join(company.rights) or 'none'}")
+    remember(context, profile, remembered(survey))
+    if not any(found.total for found in survey):
+        warn(f"note: {NO_PROPERTY}")
     say("this integration works.")
     return 0
 
@@ -183,6 +178,8 @@ def status(args: Namespace) -> int:
     report["token"] = ({"cached": True, "expires_in": int(cached_token.seconds_left()),
                         "masked": mask(cached_token.access_token)} if cached_token
                        else {"cached": False})
+    report["last_test"] = ({**profile.last_test, "company_id": profile.company_id}
+                           if profile.last_test else None)
     report["problems"] = problems + ([unreachable] if unreachable else [])
     if args.json:
         say(json.dumps(report, indent=2))
@@ -231,6 +228,11 @@ def _print_status(report: dict[str, Any]) -> None:
         say(f"  token: not cached here ({report['token_cache']})")
     else:
         say("  token: none cached (`launch-wizard token` gets one)")
+    last = report["last_test"]
+    if last:
+        say(f"  last test: {last['at']}, saw {seen(last)} (company {last['company_id'] or 'none'})")
+    else:
+        say("  last test: none recorded")
     if jwt:
         say(f"  {JWT_NOTE}")
     for problem in report["problems"]:

@@ -20,7 +20,7 @@ def demo(args: Namespace) -> int:
     from wizard.core.console import SandboxConsole
     from wizard.core.keys import cert_info, generate_pair
     from wizard.core.profile import Profile, ProfileStore
-    from wizard.core.reactor import get_companies
+    from wizard.core.reactor import Reactor
     from wizard.core.roles import role
     from wizard.core.secret_store import MemoryBackend, SecretStore
     from wizard.core.tokens import get_token
@@ -69,11 +69,12 @@ def demo(args: Namespace) -> int:
             say(f"     {note}")
         say(f"{OK} 6. JWT signed and exchanged: access token {mask(result.token.access_token)}, "
             f"expires in {duration(result.token.seconds_left())}")
-        companies = get_companies(sandbox.reactor_url, result.token.access_token,
-                                  profile.client_id, profile.org_id)
-        for company in companies:
+        for seen in Reactor.of(profile, result.token.access_token).survey():
+            company = seen.company
             say(f"{OK} 7. GET /companies: {company.name} ({company.id})")
             say(f"     rights: {', '.join(company.rights)}")
+            say(f"     and its properties: {', '.join(p.name for p in seen.first)}"
+                + (f" and {seen.total - len(seen.first)} more" if seen.total > len(seen.first) else ""))
 
         s2s = console.create_integration("launch-wizard demo (OAuth S2S)", "oauth-s2s")
         s2s_profile = Profile(name="demo-s2s", auth_type="oauth-s2s").with_changes(
@@ -81,8 +82,7 @@ def demo(args: Namespace) -> int:
             ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
         secrets.set(s2s_profile.name, "client_secret", s2s.client_secret)
         s2s_token = get_token(s2s_profile, secrets).token
-        companies = get_companies(sandbox.reactor_url, s2s_token.access_token,
-                                  s2s_profile.client_id, s2s_profile.org_id)
+        companies = Reactor.of(s2s_profile, s2s_token.access_token).companies()
         say(f"{OK} and with OAuth Server-to-Server (Adobe's replacement for JWT): token in one "
             f"request, {len(companies)} company visible")
     say("\ndone. Next: `launch-wizard sandbox` keeps a sandbox running for your own scripts;")

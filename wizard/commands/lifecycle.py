@@ -11,7 +11,7 @@ from wizard.commands.output import (OK, Context, confirm, load, read_secret, sav
                                     warn)
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import Trial, console_for, server_to_server, trial
-from wizard.core.profile import Profile
+from wizard.core.profile import Profile, seen
 
 
 def _saved(context: Context) -> Profile:
@@ -22,9 +22,15 @@ def _saved(context: Context) -> Profile:
     return context.profiles.load(context.profile.name)
 
 
-def _worked(result: Trial) -> None:
+def _worked(result: Trial, profile: Profile) -> Profile:
+    """Say that the trial passed; `profile` with what it saw."""
+    from wizard.core.reactor import remembered
+
+    changes = remembered(result.survey)
     names = ", ".join(c.name for c in result.companies) or "no company"
-    say(f"{OK} tried: a token from IMS, and the Launch API answers ({names})")
+    say(f"{OK} tried: a token from IMS, and the Launch API answers ({names}; "
+        f"{seen(changes['last_test'])})")
+    return profile.with_changes(**changes)
 
 
 def _failed(exc: WizardError, unchanged: str) -> WizardError:
@@ -53,7 +59,7 @@ def migrate(args: Namespace) -> int:
         result = trial(s2s, context.store, given)
     except WizardError as exc:
         raise _failed(exc, "the profile still uses JWT") from None
-    _worked(result)
+    s2s = _worked(result, s2s)
     save_credentials(context.profiles, s2s, given or {})
     say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
     if args.forget_key:
@@ -89,8 +95,7 @@ def rotate_secret(args: Namespace) -> int:
         result = trial(profile, context.store, {"client_secret": new_secret})
     except WizardError as exc:
         raise _failed(exc, "the old secret is still the one stored") from None
-    _worked(result)
-    save_credentials(context.profiles, profile, {"client_secret": new_secret})
+    save_credentials(context.profiles, _worked(result, profile), {"client_secret": new_secret})
     say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
     old_id = console.secret_ids(profile.client_id).get(old_secret or "") if added else None
     if old_id and console.remove_secret(profile.client_id, old_id):
@@ -136,8 +141,7 @@ def rotate_certificate(args: Namespace) -> int:
     except WizardError as exc:
         warn(f"the new files stay in {out_dir}; the profile was not changed")
         raise _failed(exc, "the profile still uses the old key") from None
-    _worked(result)
-    save_credentials(context.profiles, changed, given)
+    save_credentials(context.profiles, _worked(result, changed), given)
     context.store.delete(profile.name, "key_passphrase")  # the new key has none
     say(f"{OK} profile {profile.name!r} now signs with the new key")
     if old is None:

@@ -6,11 +6,14 @@ import contextlib
 import sys
 from argparse import Namespace
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard.core.errors import SecretStoreError
-from wizard.core.profile import Profile, ProfileStore, apply_environment
+from wizard.core.profile import SEEN_WITH, Profile, ProfileStore, apply_environment
 from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
+
+if TYPE_CHECKING:
+    from wizard.core.tokens import TokenResult
 
 
 def _utf8(stream: TextIO) -> bool:
@@ -129,3 +132,27 @@ def save_credentials(profiles: ProfileStore, profile: Profile, secrets: dict[str
         where = store.describe()
     profiles.save(profile)
     return where
+
+
+def access_token(context: Context, refresh: bool = False) -> TokenResult:
+    """A token as `launch-wizard token` gets one (the cache unless `refresh`): its notes said, a
+    metascope it learned kept."""
+    from wizard.core.tokens import get_token
+
+    result = get_token(context.profile, context.store, refresh=refresh)
+    for note in result.notes:
+        warn(note)
+    if result.profile_changed:
+        remember(context, result.profile, {"metascopes": result.profile.metascopes})
+    return result
+
+
+def remember(context: Context, used: Profile, changes: dict[str, Any]) -> None:
+    """Keep `changes` in the saved profile, if it is the one `used` (LAUNCH_WIZARD_* variables
+    may have pointed the command at another credential: then nothing is kept)."""
+    profiles = context.profiles
+    if not profiles.exists(used.name):
+        return
+    saved = profiles.load(used.name)
+    if all(getattr(saved, f) == getattr(used, f) for f in SEEN_WITH):
+        profiles.save(saved.with_changes(**changes))

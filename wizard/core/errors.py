@@ -24,6 +24,7 @@ OTHER_SUBJECTS = (
     "clock",  # this computer's clock
     "throttled",  # Adobe asks to wait
     "profile",  # something in the profile, not known which
+    "request",  # the path or body of a call to the API (`launch-wizard api`)
 )
 
 

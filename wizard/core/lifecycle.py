@@ -18,7 +18,7 @@ from wizard.core.profile import DEFAULT_SCOPES, Profile, is_loopback
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
     from wizard.core.ims import Token
-    from wizard.core.reactor import Company
+    from wizard.core.reactor import Company, Properties
     from wizard.core.secret_store import SecretStore
 
 CERT_WARN_DAYS = 30  # Adobe mailed weekly reminders from 30 days before a certificate expired
@@ -30,18 +30,21 @@ class Trial:
 
     profile: Profile  # with the metascope learned, if one was
     token: Token
-    companies: list[Company]
+    survey: list[Properties]  # each company the token sees, with its properties
+
+    @property
+    def companies(self) -> list[Company]:
+        return [seen.company for seen in self.survey]
 
 
 def trial(profile: Profile, store: SecretStore, given: Mapping[str, str] | None = None) -> Trial:
-    """A fresh token (never the cache) and GET /companies, with `given` secrets over the stored."""
-    from wizard.core.reactor import get_companies
+    """A fresh token (never the cache), then the companies and properties it sees, with `given`
+    secrets over the stored."""
+    from wizard.core.reactor import Reactor
     from wizard.core.tokens import exchange
 
     result = exchange(profile, store, given=given)
-    companies = get_companies(profile.reactor_url, result.token.access_token, profile.client_id,
-                              profile.org_id)
-    return Trial(result.profile, result.token, companies)
+    return Trial(result.profile, result.token, Reactor.of(profile, result.token.access_token).survey())
 
 
 def server_to_server(profile: Profile, scopes: list[str] | None = None) -> Profile:

@@ -62,6 +62,7 @@ class Profile:
     ims_url: str = IMS_PRODUCTION
     reactor_url: str = REACTOR_PRODUCTION
     company_id: str = ""  # the first company the last test saw (the Launch API's CO...)
+    last_test: dict[str, Any] = field(default_factory=dict)  # what it saw: see LAST_TEST
     storage: str = "keyring"
     keyring_service: str = KEYRING_SERVICE  # the sandbox's profile keeps its secrets apart
     steps_done: list[str] = field(default_factory=list)
@@ -79,8 +80,14 @@ class Profile:
         return next((s for s in self.steps if s not in self.steps_done), self.steps[-1])
 
     def with_changes(self, **changes: object) -> Profile:
-        """A copy with `changes` applied, each validated; raises ConfigError on the first bad one."""
-        return replace(self, **{k: validate_field(k, v) for k, v in changes.items()})
+        """A copy with `changes` applied, each validated; raises ConfigError on the first bad one.
+
+        What the last test saw goes when the credential or the server it was seen with changes."""
+        new = replace(self, **{k: validate_field(k, v) for k, v in changes.items()})
+        if any(getattr(new, f) != getattr(self, f) for f in SEEN_WITH) \
+                and not {"company_id", "last_test"} & changes.keys():
+            new.company_id, new.last_test = "", {}
+        return new
 
     def missing_for_token(self) -> list[str]:
         """Fields a token exchange needs that are still empty."""
@@ -99,6 +106,24 @@ class Profile:
             )
 
 
+# What the company and last_test fields depend on.
+SEEN_WITH = ("auth_type", "org_id", "client_id", "reactor_url")
+# last_test: when the last passing test ran (ISO 8601, UTC) and how much it saw.
+LAST_TEST = {"at": str, "companies": int, "properties": int}
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def seen(last_test: Mapping[str, Any]) -> str:
+    """What a test saw, in words: "1 company, 3 properties"; "" if none is recorded."""
+    if not last_test:
+        return ""
+    return (f"{plural(last_test['companies'], 'company', 'companies')}, "
+            f"{plural(last_test['properties'], 'property', 'properties')}")
+
+
 LABELS = {
     "name": "profile name",
     "auth_type": "credential type",
@@ -114,6 +139,7 @@ LABELS = {
     "ims_url": "IMS URL",
     "reactor_url": "Reactor URL",
     "company_id": "company ID",
+    "last_test": "last test",
     "storage": "secret storage",
     "keyring_service": "keyring service",
     "steps_done": "steps done",
@@ -232,6 +258,16 @@ def _name(value: object) -> str:
     return text
 
 
+def _last_test(value: object) -> dict[str, Any]:
+    if value == {}:
+        return {}
+    if not isinstance(value, dict) or set(value) != set(LAST_TEST) or not all(
+            type(value[k]) is kind and (kind is str or value[k] >= 0) for k, kind in LAST_TEST.items()):
+        raise ConfigError(f"last test must be a table of {', '.join(LAST_TEST)}, not {value!r}",
+                          "delete the last_test line: `launch-wizard test` writes it again")
+    return dict(value)
+
+
 def _steps(value: object) -> list[str]:
     steps = _names("steps done")(value)
     return [s for s in STEPS if s in steps]
@@ -254,6 +290,7 @@ VALIDATORS = {
     "ims_url": _url("IMS URL", IMS_PRODUCTION),
     "reactor_url": _url("Reactor URL", REACTOR_PRODUCTION),
     "company_id": lambda v: _single_token("company ID", v),
+    "last_test": _last_test,
     "storage": _one_of("secret storage", STORAGES),
     "keyring_service": lambda v: _single_token("keyring service", v) or KEYRING_SERVICE,
     "steps_done": _steps,
@@ -268,7 +305,8 @@ def validate_field(name: str, value: object) -> Any:
 
 # --- the environment: every field can come from LAUNCH_WIZARD_<FIELD> (the CI path) ---------
 
-ENV_FIELDS = {ENV_PREFIX + n.upper(): n for n in FIELD_NAMES if n not in ("name", "steps_done")}
+ENV_FIELDS = {ENV_PREFIX + n.upper(): n for n in FIELD_NAMES
+              if n not in ("name", "steps_done", "last_test")}
 ENV_SECRETS = {
     "client_secret": ENV_PREFIX + "CLIENT_SECRET",
     "private_key": ENV_PREFIX + "PRIVATE_KEY",  # PEM text or a path to a PEM file

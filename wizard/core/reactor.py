@@ -1,17 +1,28 @@
-"""The Launch (Reactor) API call that proves an integration works: GET /companies."""
+"""The Launch (Reactor) API as one integration calls it: the five headers, the companies and
+properties the token can see, and any other call (`launch-wizard api`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from wizard.core.errors import ReactorError
+from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.http import json_object, request, retry_after
 
 if TYPE_CHECKING:
     from httpx import Response
 
+    from wizard.core.profile import Profile
+
 ACCEPT = "application/vnd.api+json;revision=1"
+JSONAPI = "application/vnd.api+json"
+PAGE_SIZE = 100  # the most the Launch API gives per page
+SHOWN = 3  # the property names a test shows per company
+NO_PROPERTY = ("the token works but sees no property: either the credential's product profile "
+               "gives it none (in the Admin Console, add the properties to the Launch product "
+               "profile on the credential), or the organization ID is not the one that holds them")
 
 
 @dataclass(frozen=True)
@@ -22,13 +33,37 @@ class Company:
     rights: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Property:
+    id: str
+    name: str
+    platform: str
+    rights: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Properties:
+    """What a token sees of one company's properties: the first few, and how many in all."""
+
+    company: Company
+    first: list[Property]
+    total: int
+
+
+def remembered(survey: list[Properties]) -> dict[str, Any]:
+    """The profile fields that keep what a passing test saw (see profile.LAST_TEST)."""
+    return {"company_id": survey[0].company.id if survey else "",
+            "last_test": {"at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                          "companies": len(survey), "properties": sum(p.total for p in survey)}}
+
+
 def headers(access_token: str, client_id: str, org_id: str) -> dict[str, str]:
     return {
         "Authorization": f"Bearer {access_token}",
         "x-api-key": client_id,
         "x-gw-ims-org-id": org_id,
         "Accept": ACCEPT,
-        "Content-Type": "application/vnd.api+json",
+        "Content-Type": JSONAPI,
     }
 
 
@@ -39,25 +74,98 @@ def curl_command(reactor_url: str, access_token: str, client_id: str, org_id: st
     return " \\\n".join(lines)
 
 
-def get_companies(reactor_url: str, access_token: str, client_id: str, org_id: str) -> list[Company]:
-    response = request("GET", f"{reactor_url.rstrip('/')}/companies",
-                       headers=headers(access_token, client_id, org_id))
-    return parse_companies(response)
+@dataclass(frozen=True)
+class Reactor:
+    """The Launch API at `base_url`, called with one integration's token."""
+
+    base_url: str
+    access_token: str
+    client_id: str
+    org_id: str
+
+    @classmethod
+    def of(cls, profile: Profile, access_token: str) -> Reactor:
+        return cls(profile.reactor_url.rstrip("/"), access_token, profile.client_id, profile.org_id)
+
+    def url(self, path: str) -> str:
+        """`path` under the base URL, or a full URL on the base's own host (the token goes there
+        and nowhere else)."""
+        path = path.strip()
+        parts, base = urlsplit(path), urlsplit(self.base_url)
+        if parts.scheme or parts.netloc:
+            if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+                raise ConfigError(f"{path} is not on the Launch API's host ({base.netloc}): the "
+                                  "token is sent there only",
+                                  f"give a path such as /companies, or a URL under {self.base_url}")
+            return path
+        if not path or not path.startswith("/"):
+            path = "/" + path
+        return self.base_url + path
+
+    def send(self, method: str, path: str, body: bytes | None = None) -> Response:
+        """One call, as it came back: GETs retried on 429 and 5xx, writes never."""
+        return request(method, self.url(path), content=body,
+                       headers=headers(self.access_token, self.client_id, self.org_id))
+
+    def companies(self) -> list[Company]:
+        return parse_companies(self.send("GET", "/companies"))
+
+    def properties(self, company: Company, size: int = SHOWN) -> Properties:
+        """The first `size` properties of `company`, and the count the pagination gives."""
+        return parse_properties(company, self.send(
+            "GET", f"/companies/{company.id}/properties?page[size]={size}"))
+
+    def survey(self) -> list[Properties]:
+        """Every company the token sees, each with its properties: what `test` shows."""
+        return [self.properties(company) for company in self.companies()]
 
 
 def parse_companies(response: Response) -> list[Company]:
     """The companies in a GET /companies answer, or the Launch API's refusal as a ReactorError."""
+    body = _answer(response)
+    if response.status_code == 404:
+        text = _error(body)[1]
+        raise ReactorError(f"the Launch API found no company for this organization ({text})",
+                           "ask an admin to provision Launch (Tags) for the organization, or "
+                           "check --org-id", code="not-found", status=404, subject="org_id")
+    return [_company(item) for item in _data(response, body, "companies")]
+
+
+def parse_properties(company: Company, response: Response) -> Properties:
+    """A page of a company's properties, with the total its pagination gives."""
+    body = _answer(response)
+    data = _data(response, body, "properties")
+    total = _count(_object(_object(body.get("meta")).get("pagination")).get("total_count"))
+    return Properties(company, [_property(item) for item in data], max(total or 0, len(data)))
+
+
+def refusal(response: Response) -> WizardError | None:
+    """What an answer that is not 2xx means, as the error the rest of the tool raises for it."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return None
+    try:
+        return reactor_error(status, _answer(response))
+    except WizardError as exc:  # throttled, or the server failed
+        return exc
+
+
+def _answer(response: Response) -> dict[str, Any]:
+    """The JSON object of an answer; a 429 is a ReactorError that says when to try again."""
     if response.status_code == 429:
         raise ReactorError("the Launch API is throttling this integration (HTTP 429)",
                            retry_after(response), code="429", status=429, subject="throttled")
-    body = json_object(response, "the Launch API")
+    return json_object(response, "the Launch API")
+
+
+def _data(response: Response, body: dict[str, Any], what: str) -> list[dict[str, Any]]:
     if response.status_code != 200:
         raise reactor_error(response.status_code, body)
     data = body.get("data")
     if not isinstance(data, list):
-        raise ReactorError("the Launch API answered without a list of companies",
+        raise ReactorError(f"the Launch API answered without a list of {what}",
                            "check the Reactor URL", code="bad_body", status=200)
-    return [_company(item) for item in data if isinstance(item, dict)]
+    return [item for item in data if isinstance(item, dict)]
 
 
 def _object(value: object) -> dict[str, Any]:
@@ -65,12 +173,24 @@ def _object(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _names(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def _company(item: dict[str, Any]) -> Company:
     attributes, meta = _object(item.get("attributes")), _object(item.get("meta"))
-    rights = meta.get("rights")
     return Company(str(item.get("id", "")), str(attributes.get("name", "")),
-                   str(attributes.get("org_id", "")),
-                   [str(r) for r in rights] if isinstance(rights, list) else [])
+                   str(attributes.get("org_id", "")), _names(meta.get("rights")))
+
+
+def _property(item: dict[str, Any]) -> Property:
+    attributes, meta = _object(item.get("attributes")), _object(item.get("meta"))
+    return Property(str(item.get("id", "")), str(attributes.get("name", "")),
+                    str(attributes.get("platform", "")), _names(meta.get("rights")))
 
 
 # code -> (fix, what the user corrects: see errors.SUBJECTS)
@@ -97,19 +217,23 @@ _ADVICE: dict[str, tuple[str, str]] = {
 }
 
 
-def reactor_error(status: int, body: dict[str, Any]) -> ReactorError:
+def _error(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(code, text, where) of an error body in either of the API's two shapes."""
     if "error_code" in body:  # the gateway's shape
-        code = str(body["error_code"])
-        text = str(body.get("message") or "no message")
-    else:
-        errors = body.get("errors")
-        first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
-        code = str(first.get("code") or f"HTTP {status}")
-        text = str(first.get("detail") or first.get("title") or "no detail")
-    if status == 404 and code not in _ADVICE:
-        return ReactorError(f"the Launch API found no company for this organization ({text})",
-                            "ask an admin to provision Launch (Tags) for the organization, or "
-                            "check --org-id", code=code, status=status, subject="org_id")
+        return str(body["error_code"]), str(body.get("message") or "no message"), ""
+    errors = body.get("errors")
+    first = _object(errors[0]) if isinstance(errors, list) and errors else {}
+    source = _object(first.get("source"))
+    where = str(source.get("pointer") or source.get("parameter") or "")
+    return (str(first.get("code") or ""), str(first.get("detail") or first.get("title") or
+                                              "no detail"), where)
+
+
+def reactor_error(status: int, body: dict[str, Any]) -> ReactorError:
+    code, text, where = _error(body)
+    code = code or f"HTTP {status}"
+    if where:
+        text += f" (at {where})"
     fix, subject = _ADVICE.get(code) or _fallback(status)
     return ReactorError(f"the Launch API refused ({code}): {text}", fix, code=code, status=status,
                         subject=subject)
@@ -120,4 +244,9 @@ def _fallback(status: int) -> tuple[str, str]:
         return "get a new token with `launch-wizard token --refresh`", "token"
     if status == 403:
         return "the integration is not allowed to do this: check its role or product profile", "rights"
+    if status == 404:
+        return ("check the path and the ID in it: `launch-wizard api /companies` lists what the "
+                "token sees", "request")
+    if status in (400, 405, 406, 409, 415, 422):
+        return "correct the request as the detail says (the body goes in with --input)", "request"
     return "check `launch-wizard status`; if it looks right, try again later", "profile"

@@ -33,6 +33,7 @@ _ELSEWHERE = {
     "secret_store": "choose where secrets go in the notice above",
     "clock": "check this computer's clock, then run the test again (F5)",
     "throttled": "wait a minute, then run the test again (F5)",
+    "request": "run the test again (F5); if it is refused again, please report it",
 }
 
 

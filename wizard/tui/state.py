@@ -20,7 +20,7 @@ from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
     from wizard.core.console import Credentials, ManualConsole, SandboxConsole
     from wizard.core.ims import Token
-    from wizard.core.reactor import Company
+    from wizard.core.reactor import Properties
     from wizard.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
@@ -45,7 +45,7 @@ STALE_AFTER: dict[str, tuple[str, ...]] = {
 @dataclass
 class TestResult:
     token: Token
-    companies: list[Company]
+    survey: list[Properties]  # each company the token sees, with its properties
 
 
 @dataclass

@@ -11,13 +11,20 @@ from textual.widgets import Button, Static
 
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
-from wizard.core.profile import DEFAULT_PROFILE
+from wizard.core.profile import DEFAULT_PROFILE, seen
+from wizard.core.reactor import Properties, remembered
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
 
 MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to OAuth "
                 "Server-to-Server. Migrating keeps the client ID, organization and technical "
                 "account; the new credential is tried before the profile switches.")
+
+
+def _names(properties: Properties) -> str:
+    names = ", ".join(p.name for p in properties.first) or "no property"
+    more = properties.total - len(properties.first)
+    return f"{names} and {more} more" if more > 0 else names
 
 
 class DoneStep(Step):
@@ -39,12 +46,15 @@ class DoneStep(Step):
         state, profile = self.state, self.state.profile
         if "test" not in profile.steps_done:
             verdict = f"The test has not passed yet: {self.step_ref('test')} runs it (F5)."
-        elif state.last_test is None:
+        elif not profile.last_test:
             verdict = "✓ The test passed in an earlier session (F5 runs it again)."
         else:
-            companies = state.last_test.companies
-            names = ", ".join(c.name for c in companies) or "no company"
-            verdict = f"✓ The integration works: it sees {names}."
+            at = profile.last_test["at"].replace("T", " ").removesuffix("Z")
+            verdict = f"✓ The integration works: it sees {seen(profile.last_test)}."
+            if state.last_test is not None:
+                verdict += "".join(f"\n  {found.company.name}: {_names(found)}"
+                                   for found in state.last_test.survey)
+            verdict += f"\n  tested {at} UTC"
         lines = [verdict, "",
                  f"profile        {profile.name} in {state.profiles.path}",
                  f"secrets        {state.storage_description()}"]
@@ -122,9 +132,9 @@ class DoneStep(Step):
         finally:
             button.disabled = False
         state.update(auth_type="oauth-s2s", scopes=s2s.scopes)
-        state.update(steps_done=[s for s in state.steps if s != "done"])
+        state.update(steps_done=[s for s in state.steps if s != "done"], **remembered(tried.survey))
         state.last_token = tried.token
-        state.last_test = TestResult(tried.token, tried.companies)
+        state.last_test = TestResult(tried.token, tried.survey)
         result_line.remove_class("-error")
         self.migrated = True
         self.on_show_step()

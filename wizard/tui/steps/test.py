@@ -1,5 +1,5 @@
 """Test: one click runs the engine's own stages (sign the JWT, exchange it or ask with client
-credentials, GET /companies); then the token, masked, to copy."""
+credentials, GET /companies, each company's properties); then the token, masked, to copy."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from textual.widgets import Button, Label, Static, Switch
 
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
-from wizard.core.reactor import curl_command, get_companies
+from wizard.core.profile import plural
+from wizard.core.reactor import NO_PROPERTY, Properties, Reactor, curl_command, remembered
 from wizard.core.tokens import get_token
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -39,6 +40,20 @@ def claims_text(claims: dict) -> str:
     left = int(claims["exp"]) - int(time.time())
     return (f"header {json.dumps(JWT_HEADER)}, metascope {', '.join(scopes)}\n"
             f"iss {claims['iss']}, sub {claims['sub']}\naud {claims['aud']}, exp in {left} s")
+
+
+def properties_text(survey: list[Properties]) -> str:
+    """Per company: how many properties, and the first few with the rights on each."""
+    if not any(found.total for found in survey):
+        return NO_PROPERTY[0].upper() + NO_PROPERTY[1:] + "."
+    lines = []
+    for found in survey:
+        lines.append(f"{found.company.name}: {plural(found.total, 'property', 'properties')}")
+        lines += [f"  {p.name} ({p.platform})  rights: {', '.join(p.rights) or 'none'}"
+                  for p in found.first]
+        if found.total > len(found.first):
+            lines.append(f"  and {found.total - len(found.first)} more")
+    return "\n".join(lines)
 
 
 class Stage(Vertical):
@@ -79,6 +94,7 @@ class TestStep(Step):
         yield Stage("Sign the JWT (RS256)", id="stage-jwt")
         yield Stage("", id="stage-token")
         yield Stage("Call the Launch API: GET /companies", id="stage-companies")
+        yield Stage("See what it can reach: each company's properties", id="stage-properties")
         with Vertical(id="token-panel"):
             yield Label(Content.from_markup("[b]Access token[/b]"))
             yield Static("", id="token-value", markup=False)
@@ -150,14 +166,14 @@ class TestStep(Step):
         state = self.state
         profile = state.profile
         button = self.query_one("#run-test", Button)
-        jwt, token_stage, companies_stage = (self.query_one(f"#stage-{n}", Stage)
-                                             for n in ("jwt", "token", "companies"))
+        jwt, token_stage, companies_stage, properties_stage = (
+            self.query_one(f"#stage-{n}", Stage) for n in ("jwt", "token", "companies", "properties"))
         button.disabled = True
         self.running = True
         state.forget_test()
         state.unmark(("test",))
         self._show_token()
-        for stage in (jwt, token_stage, companies_stage):
+        for stage in (jwt, token_stage, companies_stage, properties_stage):
             stage.set(PENDING)
         signed: list[dict] = []  # what the engine signed, seen from its thread
 
@@ -181,9 +197,13 @@ class TestStep(Step):
                                     f"{int(left % 3600 // 60)} min" + "".join(f"\n{n}" for n in result.notes))
             current = companies_stage
             companies_stage.set(RUNNING)
-            companies = await asyncio.to_thread(get_companies, profile.reactor_url,
-                                                result.token.access_token, profile.client_id,
-                                                profile.org_id)
+            reactor = Reactor.of(profile, result.token.access_token)
+            companies = await asyncio.to_thread(reactor.companies)
+            lines = [f"{c.name} ({c.id})  rights: {', '.join(c.rights) or 'none'}" for c in companies]
+            companies_stage.set(PASSED, "\n".join(lines) or "no companies")
+            current = properties_stage
+            properties_stage.set(RUNNING)
+            survey = [await asyncio.to_thread(reactor.properties, c) for c in companies]
         except SecretStoreError as exc:
             current.set(FAILED, self.explain(exc))
             self.post_message(self.Problem(exc))
@@ -194,10 +214,10 @@ class TestStep(Step):
             current.set(FAILED, self.explain(exc))
             self.bring_into_view(current)
         else:
-            lines = [f"{c.name} ({c.id})  rights: {', '.join(c.rights) or 'none'}" for c in companies]
-            companies_stage.set(PASSED, "\n".join(lines) or "no companies")
+            properties_stage.set(PASSED, properties_text(survey))
             state.last_token = result.token
-            state.last_test = TestResult(result.token, companies)
+            state.last_test = TestResult(result.token, survey)
+            state.update(**remembered(survey))
             state.mark_done("test")
             self._show_token()
             # the pass/fail lines stay in view (on a short screen the token panel is below them)
