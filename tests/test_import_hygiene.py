@@ -12,7 +12,9 @@ from tests.conftest import REPO, clean_env
 CORE = ["wizard.core.errors", "wizard.core.profile", "wizard.core.roles", "wizard.core.keys",
         "wizard.core.http", "wizard.core.ims", "wizard.core.reactor", "wizard.core.secret_store",
         "wizard.core.tokens", "wizard.core.console", "wizard.cli", "wizard.commands.credentials",
-        "wizard.commands.keyfiles", "wizard.commands.demo", "wizard.commands.sandbox"]
+        "wizard.commands.keyfiles", "wizard.commands.demo", "wizard.commands.sandbox",
+        "wizard.core.interop", "wizard.core.lifecycle", "wizard.commands.transfer",
+        "wizard.commands.lifecycle", "wizard.commands.api"]
 
 
 def loaded_after(code: str, env=None) -> set[str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 EXIT_CODES = """exit codes:
   0  ok
   2  bad input or configuration
@@ -190,6 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=365, help="certificate validity, at most 365")
     p.add_argument("--yes", action="store_true", help="do not ask: the upload is done")
 
+    p = command("api", "call the Launch API with the profile's token and headers; the answer's "
+                       "JSON on stdout")
+    p.add_argument("path", metavar="PATH",
+                   help="under the Launch API, e.g. /companies or /properties/PR...; a URL on its "
+                        "host works too; {company} stands for the first company's ID")
+    p.add_argument("-X", "--method", type=str.upper, choices=METHODS, metavar="METHOD",
+                   help="GET, POST, PATCH, PUT or DELETE (default: GET, or POST with --input)")
+    p.add_argument("--input", metavar="FILE", help="send FILE (- for standard input) as the JSON body")
+    p.add_argument("--paginate", action="store_true",
+                   help="follow every page; print one document whose data holds them all")
+    p.add_argument("-i", "--include", action="store_true",
+                   help="print the status line and headers of each answer on stderr")
+
     command("demo", "the whole seed flow against the sandbox, headless and narrated", profile=False)
     return parser
 
@@ -209,6 +223,7 @@ COMMANDS = {
     "migrate": ("wizard.commands.lifecycle", "migrate"),
     "rotate-secret": ("wizard.commands.lifecycle", "rotate_secret"),
     "rotate-certificate": ("wizard.commands.lifecycle", "rotate_certificate"),
+    "api": ("wizard.commands.api", "api"),
 }
 
 

@@ -111,7 +111,10 @@ def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     deadline = time.monotonic() + DEADLINE_S
     idempotent = method.upper() in ("GET", "HEAD")
     try:
-        with httpx.Client(timeout=timeout, verify=_verify(), trust_env=True) as client:
+        # plain http (this machine only, see profile.is_loopback) needs no TLS context: building
+        # one loads the CA bundle, ~40 ms for nothing
+        verify = _verify() if urlsplit(url).scheme == "https" else False
+        with httpx.Client(timeout=timeout, verify=verify, trust_env=True) as client:
             for attempt in range(1, ATTEMPTS + 1):
                 wait = BACKOFF_S * 2 ** (attempt - 1)
                 try:
