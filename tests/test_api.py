@@ -98,7 +98,8 @@ def test_an_integration_without_manage_properties_is_told_which_right(fresh_sand
 @pytest.mark.parametrize("args, stdin, message", [
     (["https://example.com/companies"], None, "not on the Launch API's host"),
     (["http://127.0.0.1:1/companies"], None, "not on the Launch API's host"),
-    (["/companies", "--input", "/nonexistent/body.json"], None, "no such file"),
+    (["/companies", "--input", "/nonexistent/body.json"], None, "file not found"),
+    (["/companies", "--input", "/"], None, "is a folder, not a file"),
     (["/companies", "-X", "POST", "--input", "-"], "{not json", "not JSON: Expecting property name"),
     (["/companies", "-X", "POST", "--input", "-"], "[1, 2]", "holds a JSON list, not an object"),
     (["/companies", "-X", "POST", "--input", "-"], "", "not JSON"),

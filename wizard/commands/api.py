@@ -7,11 +7,10 @@ import json
 import sys
 from argparse import Namespace
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from wizard.commands.output import access_token, load, warn
+from wizard.commands.output import access_token, load, read_input, warn
 from wizard.core.errors import ConfigError, ReactorError
 from wizard.core.reactor import PAGE_SIZE, Reactor, refusal
 
@@ -64,24 +63,9 @@ def api(args: Namespace) -> int:
 def _body(source: str) -> bytes:
     """The JSON document --input names (a file, or - for standard input), checked before it goes."""
     name = "standard input" if source == "-" else source
+    text = read_input(source, "a JSON file (or - for standard input)")
     try:
-        if source == "-":
-            if sys.stdin.isatty():
-                warn("reading the body from standard input (end it with ctrl-d)")
-            raw = sys.stdin.buffer.read()
-        else:
-            raw = Path(source).expanduser().read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{name}: no such file", "give the path of a JSON file, or - for "
-                                                   "standard input") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {name}: {exc.strerror}",
-                          "give a readable JSON file, or - for standard input") from None
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{name} is not text (it is not UTF-8)", f"give a JSON document, e.g. "
-                                                                   f"{EXAMPLE}") from None
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{name} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                           f"give a JSON:API document, e.g. {EXAMPLE}") from None

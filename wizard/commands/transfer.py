@@ -7,7 +7,8 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from wizard.commands.output import OK, load, mask, read_secret, save_credentials, say, warn
+from wizard.commands.output import (OK, load, mask, read_input, read_secret, save_credentials,
+                                    say, warn)
 from wizard.core.errors import ConfigError, KeyFileError, PassphraseNeeded, SecretStoreError
 from wizard.core.interop import Imported, profile_from, read_credentials, to_postman
 from wizard.core.profile import LABELS, Profile, ProfileStore
@@ -17,7 +18,7 @@ def import_(args: Namespace) -> int:
     from wizard.core.keys import (cert_info, certificate_file, key_matches, load_private_key,
                                   read_file)
 
-    text = _read_input(args.file)
+    text = read_input(args.file, "the JSON file the Developer Console downloaded")
     imported = read_credentials(text, args.credential or "")
     profiles = ProfileStore()
     profile = profile_from(imported, profiles.load(args.profile))
@@ -54,25 +55,6 @@ def import_(args: Namespace) -> int:
     where = save_credentials(profiles, profile, secrets)
     _report(imported, profile, secrets, where, profiles)
     return 0
-
-
-def _read_input(file: str) -> str:
-    if file == "-":
-        return sys.stdin.read()
-    path = Path(file).expanduser()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"file not found: {path}", "give the path of the downloaded JSON file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path} is a folder, not a file", "give the JSON file inside it") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not text (not UTF-8)",
-                          "give the JSON file the Developer Console downloaded") from None
 
 
 def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where: str,

@@ -252,14 +252,15 @@ class WizardApp(App[None]):
         try:
             if how == "recover":
                 made = await asyncio.to_thread(console.integration, profile.client_id)
+                if made is None:
+                    raise WizardError("the sandbox no longer has this integration",
+                                      "create the integration again")
+                await state.adopt(made)
             else:
-                made = await asyncio.to_thread(console.create_integration, "launch-wizard",
-                                               profile.auth_type, profile.role)
-            if made is None:
-                raise WizardError("the sandbox no longer has this integration",
-                                  "create the integration again")
-            state.apply_integration(made)
-            await state.put_secret("client_secret", made.client_secret)
+                made = await state.create_integration(profile.role)
+                if made is None:
+                    raise WizardError("only the sandbox's console creates integrations by itself",
+                                      "create it in the Adobe Developer Console")
         except WizardError as exc:
             self.show_notice("resume", f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
             return

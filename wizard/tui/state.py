@@ -124,11 +124,22 @@ class WizardState:
             self.stored.discard("client_secret")
         self.update(**changes)
 
-    def apply_integration(self, made: Credentials) -> None:
-        """What the (sandbox) console shows after creating or finding an integration."""
+    async def create_integration(self, role: str = "") -> Credentials | None:
+        """An integration of the profile's type made in the (sandbox) console, and adopted; None
+        where a person makes it (the console is Adobe's)."""
+        made = await asyncio.to_thread(self.console.create_integration, "launch-wizard",
+                                       self.profile.auth_type, role)
+        if made is not None:
+            await self.adopt(made)
+        return made
+
+    async def adopt(self, made: Credentials) -> None:
+        """What the (sandbox) console shows after creating or finding an integration: its fields
+        into the profile, its client secret into the store."""
         self.update(org_id=made.org_id, client_id=made.client_id,
                     technical_account_id=made.technical_account_id,
                     technical_account_email=made.technical_account_email, metascopes=[])
+        await self.put_secret("client_secret", made.client_secret)
 
     async def take(self, profile: Profile, secrets: dict[str, str]) -> None:
         """A credential imported whole (a console download): its fields, its secrets, and the

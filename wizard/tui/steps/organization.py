@@ -194,12 +194,9 @@ class OrganizationStep(Step):
         state = self.state
         created = self.query_one("#created", Static)
         try:
-            made = await asyncio.to_thread(state.console.create_integration, "launch-wizard",
-                                           state.profile.auth_type)
+            made = await state.create_integration()
             if made is None:
                 return
-            state.apply_integration(made)
-            await state.put_secret("client_secret", made.client_secret)
         except WizardError as exc:
             created.update(f"✗ {self.explain(exc)}")
             self.bring_into_view(created)

@@ -4,7 +4,6 @@ that role's rights."""
 
 from __future__ import annotations
 
-import asyncio
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -86,11 +85,9 @@ class RoleStep(Step):
         for button in self.query(Button):
             button.disabled = True
         try:
-            made = await asyncio.to_thread(state.console.create_integration, "launch-wizard", "jwt", role)
+            made = await state.create_integration(role)
             if made is None:
                 return
-            state.apply_integration(made)
-            await state.put_secret("client_secret", made.client_secret)
         except WizardError as exc:
             self._show(f"✗ {self.explain(exc)}")
             return
