@@ -964,6 +964,30 @@ async def test_importing_the_console_download_fills_everything_and_goes_on(sandb
         assert "Sandbox Company" in screen_text(app)
 
 
+async def test_the_wizard_reads_a_download_as_import_does(sandbox, backend, tmp_path):
+    """A binary file is named as not text (not as a key to convert); a byte-order mark is fine."""
+    import json
+
+    made = SandboxConsole(sandbox.console_url).create_integration("bom", "oauth-s2s")
+    download = {"ORG_ID": made.org_id, "CLIENT_ID": made.client_id,
+                "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes}
+    (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00{")
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(download).encode())
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await press(app, pilot, "#import-open")
+        await type_into(pilot, "#import-path", str(tmp_path / "binary.json"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "is not text (not UTF-8)" in text and "openssl" not in text
+        app.screen.query_one("#import-path", Input).value = ""
+        await type_into(pilot, "#import-path", str(tmp_path / "bom.json"))
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        assert app.state.profile.client_id == made.client_id
+
+
 async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:

@@ -54,28 +54,13 @@ def duration(seconds: float) -> str:
 def read_input(source: str, expected: str) -> str:
     """The text of the file `source`, or of standard input for "-"; `expected` says what it should
     be (e.g. "the JSON file the Developer Console downloaded"), for the fixes."""
-    from pathlib import Path
+    from wizard.core.interop import decode_text, read_text
 
-    from wizard.core.errors import ConfigError
-
-    name = "standard input" if source == "-" else str(Path(source).expanduser())
-    try:
-        if source == "-":
-            if sys.stdin.isatty():
-                warn("reading standard input (end it with ctrl-d)")
-            data = sys.stdin.buffer.read()
-        else:
-            data = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"file not found: {name}", f"give the path of {expected}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{name} is a folder, not a file", f"give {expected} inside it") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {name}: {exc.strerror}", "check the file's permissions") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{name} is not text (not UTF-8)", f"give {expected}") from None
+    if source != "-":
+        return read_text(source, expected)
+    if sys.stdin.isatty():
+        warn("reading standard input (end it with ctrl-d)")
+    return decode_text(sys.stdin.buffer.read(), "standard input", expected)
 
 
 def read_secret(prompt: str) -> str:

@@ -9,9 +9,11 @@ workspace). Keys of the flat shapes are read in any case.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +42,31 @@ class Imported:
     certificates: dict[str, str] = field(default_factory=dict)  # SHA-1 fingerprint -> expiry
     skipped: list[str] = field(default_factory=list)  # credentials in the file not used
     name: str = ""  # the credential's name, when the file gives one
+
+
+def read_text(path: str | os.PathLike[str], expected: str) -> str:
+    """The text of the file at `path`; a ConfigError naming what is wrong otherwise, with
+    `expected` (what the file should be, e.g. "the JSON file the Developer Console downloaded")
+    in its fix."""
+    where = Path(path).expanduser()
+    try:
+        data = where.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"file not found: {where}", f"give the path of {expected}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{where} is a folder, not a file", f"give {expected} inside it") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {where}: {exc.strerror}",
+                          "check the file's permissions") from None
+    return decode_text(data, str(where), expected)
+
+
+def decode_text(data: bytes, name: str, expected: str) -> str:
+    """`data` as text: UTF-8, with the byte-order mark some Windows editors write."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name} is not text (not UTF-8)", f"give {expected}") from None
 
 
 def read_credentials(text: str, credential: str = "") -> Imported:

@@ -142,14 +142,13 @@ class OrganizationStep(Step):
 
     @work(exclusive=True, group="import", exit_on_error=False)
     async def import_credential(self, path: str = "", text: str = "") -> None:
-        from wizard.core.interop import profile_from, read_credentials
-        from wizard.core.keys import read_file
+        from wizard.core.interop import profile_from, read_credentials, read_text
 
         result = self.query_one("#import-result", Static)
         state = self.state
 
         def parse() -> tuple[Imported, Profile]:
-            content = text or read_file(path, "downloaded JSON")
+            content = text or read_text(path, "the JSON file the Developer Console downloaded")
             imported = read_credentials(content)
             return imported, profile_from(imported, state.profile)
 
