@@ -7,9 +7,9 @@ import time
 from argparse import Namespace
 from typing import Any
 
-from wizard.commands.output import (FAIL, OK, access_token, duration, load, mask, read_secret,
-                                    remember, say, save_credentials, warn)
-from wizard.core.errors import ConfigError, SecretStoreError, WizardError
+from wizard.commands.output import (FAIL, OK, access_token, check_pair, duration, load, mask,
+                                    private_key, read_secret, remember, say, save_credentials, warn)
+from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
 from wizard.core.profile import LABELS, Profile, ProfileStore, plural, seen
 
@@ -23,8 +23,7 @@ _FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technica
 
 
 def configure(args: Namespace) -> int:
-    from wizard.core.errors import PassphraseNeeded
-    from wizard.core.keys import certificate_file, key_matches, load_private_key, read_file
+    from wizard.core.keys import certificate_file, read_file
 
     profiles = ProfileStore()
     profile = profiles.load(args.profile)  # the saved profile, without the environment over it
@@ -38,18 +37,11 @@ def configure(args: Namespace) -> int:
     key_pem = key = None
     if args.private_key_path:
         key_pem = read_file(profile.private_key_path, "private key")
-        try:
-            key = load_private_key(key_pem, passphrase)
-        except PassphraseNeeded as exc:
-            raise PassphraseNeeded(f"{profile.private_key_path}: {exc.cause}",
-                                   "add --key-passphrase-stdin and pipe the passphrase in",
-                                   subject=exc.subject) from None
+        key = private_key(key_pem, passphrase, profile.private_key_path, "--key-passphrase-stdin")
     if args.certificate_path:
         cert = certificate_file(profile.certificate_path)
-        if key is not None and not key_matches(key, cert):
-            raise ConfigError(f"the private key {profile.private_key_path} does not belong to the "
-                              f"certificate {profile.certificate_path}",
-                              "give the key and the certificate that were generated together")
+        if key is not None:
+            check_pair(key, profile.private_key_path, cert, profile.certificate_path)
 
     given = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
     where = save_credentials(profiles, profile, {k: v for k, v in given.items() if v})

@@ -6,7 +6,7 @@ import json
 from argparse import Namespace
 from typing import Any
 
-from wizard.commands.output import FAIL, OK, read_secret, say
+from wizard.commands.output import FAIL, OK, private_key, read_secret, say
 from wizard.core.errors import KeyFileError
 
 
@@ -24,9 +24,8 @@ def keygen(args: Namespace) -> int:
 
 
 def inspect(args: Namespace) -> int:
-    from wizard.core.errors import PassphraseNeeded
     from wizard.core.keys import (cert_info, certificate_file, key_matches, load_certificate,
-                                  load_private_key, normalize_pem, pem_label, read_file)
+                                  normalize_pem, pem_label, read_file)
 
     text = read_file(args.file, "key or certificate")
     label = pem_label(normalize_pem(text)) if text.strip() else ""
@@ -34,14 +33,8 @@ def inspect(args: Namespace) -> int:
     problems: list[tuple[str, str]] = []  # (cause, fix)
     key = cert = None
     if args.cert or label.endswith("PRIVATE KEY"):
-        try:
-            key = load_private_key(text, read_secret("Key passphrase") if args.passphrase_stdin
-                                   else None)
-        except PassphraseNeeded as exc:
-            raise PassphraseNeeded(f"{args.file}: {exc.cause}",
-                                   "add --passphrase-stdin and pipe the passphrase in, e.g. "
-                                   "`printf '%s\\n' \"$PASSPHRASE\" | launch-wizard inspect FILE "
-                                   "--passphrase-stdin`", subject=exc.subject) from None
+        key = private_key(text, read_secret("Key passphrase") if args.passphrase_stdin else None,
+                          args.file, "--passphrase-stdin")
         report["key"] = {"type": "RSA", "bits": key.key_size}
     elif label == "CERTIFICATE":
         cert = load_certificate(text)

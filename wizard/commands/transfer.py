@@ -7,16 +7,15 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from wizard.commands.output import (OK, load, mask, read_input, read_secret, save_credentials,
-                                    say, warn)
-from wizard.core.errors import ConfigError, KeyFileError, PassphraseNeeded, SecretStoreError
+from wizard.commands.output import (OK, check_pair, load, mask, private_key, read_input,
+                                    read_secret, save_credentials, say, warn)
+from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.interop import Imported, profile_from, read_credentials, to_postman
 from wizard.core.profile import LABELS, Profile, ProfileStore
 
 
 def import_(args: Namespace) -> int:
-    from wizard.core.keys import (cert_info, certificate_file, key_matches, load_private_key,
-                                  read_file)
+    from wizard.core.keys import cert_info, certificate_file, read_file
 
     text = read_input(args.file, "the JSON file the Developer Console downloaded")
     imported = read_credentials(text, args.credential or "")
@@ -35,11 +34,8 @@ def import_(args: Namespace) -> int:
     profile = profile.with_changes(**changes)
     key = None
     if "private_key" in secrets:
-        try:
-            key = load_private_key(secrets["private_key"], secrets.get("key_passphrase"))
-        except PassphraseNeeded as exc:
-            raise PassphraseNeeded(exc.cause, "add --key-passphrase-stdin and pipe the passphrase in",
-                                   subject=exc.subject) from None
+        key = private_key(secrets["private_key"], secrets.get("key_passphrase"),
+                          profile.private_key_path or "the private key", "--key-passphrase-stdin")
     if profile.certificate_path:
         cert = certificate_file(profile.certificate_path)
         sha1 = cert_info(cert).sha1
@@ -48,10 +44,8 @@ def import_(args: Namespace) -> int:
             raise KeyFileError(f"the certificate {profile.certificate_path} (SHA-1 {sha1}) is not one "
                                f"the console holds for this credential: {held}",
                                "give the certificate uploaded to the credential, or upload this one")
-        if key is not None and not key_matches(key, cert):
-            raise KeyFileError(f"the private key does not belong to the certificate "
-                               f"{profile.certificate_path}",
-                               "give the key and the certificate that were generated together")
+        if key is not None:
+            check_pair(key, profile.private_key_path, cert, profile.certificate_path)
     where = save_credentials(profiles, profile, secrets)
     _report(imported, profile, secrets, where, profiles)
     return 0
