@@ -446,3 +446,17 @@ def test_several_client_secrets_while_one_is_rotated(sandbox):
     last = httpx.delete(f"{base}/secrets/{added.json()['id']}")
     assert last.status_code == 400 and "at least one client secret" in last.json()["message"]
     assert httpx.delete(f"{base}/secrets/nope").status_code == 404
+
+
+def test_the_console_client_says_whether_there_was_something_to_delete(sandbox, keypair):
+    from wizard.core.console import SandboxConsole
+
+    console = SandboxConsole(sandbox.console_url)
+    made = console.create_integration("deletes", "jwt")
+    uploaded = console.upload_certificate(made.client_id, keypair.cert_path.read_text())
+    assert console.remove_certificate(made.client_id, uploaded.fingerprint_sha1) is True
+    assert console.remove_certificate(made.client_id, uploaded.fingerprint_sha1) is False
+    added = console.add_secret(made.client_id)
+    assert added is not None
+    assert console.remove_secret(made.client_id, added[0]) is True
+    assert console.remove_secret(made.client_id, added[0]) is False

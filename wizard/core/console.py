@@ -128,10 +128,10 @@ class SandboxConsole:
                                  "create the integration again", status=404, subject="client_id")
         return Uploaded(made["fingerprint_sha1"], made["not_after"])
 
-
     def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> bool:
-        self._call("DELETE", f"/integrations/{client_id}/certificates/{fingerprint_sha1}")
-        return True
+        """Whether the certificate was there to delete."""
+        path = f"/integrations/{client_id}/certificates/{fingerprint_sha1}"
+        return self._call("DELETE", path) is not None
 
     def migrate(self, client_id: str) -> bool:
         """The console's "Migrate to OAuth Server-to-Server" button."""
@@ -148,8 +148,9 @@ class SandboxConsole:
         return {str(s["secret"]): str(s["id"]) for s in found.get("client_secrets", [])}
 
     def remove_secret(self, client_id: str, secret_id: str) -> bool:
-        self._call("DELETE", f"/integrations/{client_id}/secrets/{secret_id}")
-        return True
+        """Whether the secret was there to delete."""
+        return self._call("DELETE", f"/integrations/{client_id}/secrets/{secret_id}") is not None
+
 
 def _credentials(made: dict[str, Any]) -> Credentials:
     return Credentials(made["org_id"], made["client_id"], made["client_secret"],
