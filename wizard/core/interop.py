@@ -115,8 +115,8 @@ def _unknown(flat: dict[str, Any]) -> FormatError:
 
 # --- the shapes ---------------------------------------------------------------------------------
 
-def _s2s_download(flat: dict[str, Any]) -> Imported:
-    return Imported("OAuth Server-to-Server credential (Developer Console download)", {
+def _s2s_download(flat: dict[str, Any], where: str = "Developer Console download") -> Imported:
+    return Imported(f"OAuth Server-to-Server credential ({where})", {
         "auth_type": "oauth-s2s", "org_id": flat.get("org_id"), "client_id": flat.get("client_id"),
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
@@ -124,16 +124,16 @@ def _s2s_download(flat: dict[str, Any]) -> Imported:
     }, _secrets(client_secret=_first_secret(flat)))
 
 
-def _jwt_download(flat: dict[str, Any]) -> Imported:
+def _jwt_download(flat: dict[str, Any], where: str = "Developer Console download") -> Imported:
     keys = flat.get("public_keys_with_expiry")
     certificates = ({str(k).lower(): str(v) for k, v in keys.items()} if isinstance(keys, dict)
                     else {})
-    return Imported("Service Account (JWT) credential (Developer Console download)", {
+    return Imported(f"Service Account (JWT) credential ({where})", {
         "auth_type": "jwt", "org_id": flat.get("org_id"),
         "client_id": flat.get("api_key") or flat.get("client_id"),
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
-    }, _secrets(client_secret=flat.get("client_secret")), certificates)
+    }, _secrets(client_secret=_first_secret(flat)), certificates)
 
 
 def _aio(flat: dict[str, Any]) -> Imported:
@@ -185,23 +185,14 @@ def _workspace(project: dict[str, Any], wanted: str) -> Imported:
                           f"(usable: {names})", "give --credential one of those names")
     rank, name, c = chosen
     skipped += [f"{n} (also usable: --credential {n!r} picks it)" for _, n, _ in usable if n != name]
-    org_id = org.get("ims_org_id")
+    where = "project/workspace download"
+    section = {str(k).lower(): v for k, v in c["oauth_server_to_server" if rank == 0 else "jwt"].items()}
+    section["org_id"] = org.get("ims_org_id")  # the project's, for every credential in it
     if rank == 0:
-        s2s = {str(k).lower(): v for k, v in c["oauth_server_to_server"].items()}
-        imported = Imported("OAuth Server-to-Server credential (project/workspace download)", {
-            "auth_type": "oauth-s2s", "org_id": org_id, "client_id": s2s.get("client_id"),
-            "technical_account_id": s2s.get("technical_account_id") or "",
-            "technical_account_email": s2s.get("technical_account_email") or "",
-            "scopes": _scopes(s2s.get("scopes")),
-        }, _secrets(client_secret=_first_secret(s2s)))
+        imported = _s2s_download(section, where)
     else:
-        jwt = {str(k).lower(): v for k, v in c["jwt"].items()}
-        imported = Imported("Service Account (JWT) credential (project/workspace download)", {
-            "auth_type": "jwt", "org_id": org_id, "client_id": jwt.get("client_id"),
-            "technical_account_id": jwt.get("technical_account_id") or "",
-            "technical_account_email": jwt.get("technical_account_email") or "",
-            "metascopes": _names(jwt.get("meta_scopes"), "meta_scopes"),
-        }, _secrets(client_secret=_first_secret(jwt)))
+        imported = _jwt_download(section, where)
+        imported.fields["metascopes"] = _names(section.get("meta_scopes"), "meta_scopes")
     imported.skipped, imported.name = skipped, name
     return imported
 
