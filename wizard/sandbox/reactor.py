@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import math
@@ -13,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wizard.sandbox.state import (PROPERTY_RIGHTS, Integration, InvalidAttribute,
-                                  Property, SandboxState, company_id)
+                                  Property, SandboxState, company_id, iso)
 
 JSONAPI = "application/vnd.api+json"
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
@@ -80,13 +79,9 @@ def _authorize(request: Request) -> Integration | JSONResponse:
     return integration
 
 
-def _iso(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
 def _company(request: Request, integration: Integration) -> dict[str, Any]:
     base, company = request.app.state.base_url + "/reactor", company_id(integration.org_id)
-    stamp = _iso(request.app.state.started_at)
+    stamp = iso(request.app.state.started_at)
     rights = list(integration.rights)
     return {
         "id": company, "type": "companies",

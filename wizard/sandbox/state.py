@@ -120,6 +120,11 @@ SEED_PROPERTIES: tuple[tuple[str, str, list[str]], ...] = (
     ("Mobile app", "mobile", []))
 
 
+def iso(seconds: float) -> str:
+    """A time as the Launch API writes it: ISO 8601, UTC, milliseconds."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def company_id(org_id: str) -> str:
     """Each organization has one company in the sandbox; its ID follows from the organization."""
     return "CO" + hashlib.sha1(org_id.encode()).hexdigest()[:32]
@@ -298,7 +303,7 @@ class SandboxState:
 
     # --- properties (the Launch API beyond /companies) -------------------------------------
     def _stamp(self) -> str:
-        return dt.datetime.fromtimestamp(self.now(), dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return iso(self.now())
 
     def properties_of(self, company: str) -> list[Property]:
         """The company's properties, oldest first; a new company gets a few, so it is not empty."""
