@@ -509,7 +509,7 @@ class WizardApp(App[None]):
                 yield SystemCommand(f"Step {number}: {name}", f"Go to step {number}",
                                     lambda step=step: self.call_later(self.show_step, step))
         yield SystemCommand("Role lookup", "Which role grants which permission", self.action_roles)
-        yield SystemCommand("Test the integration", "Token exchange + GET /companies",
+        yield SystemCommand("Test the integration", "Token, GET /companies and what it can reach",
                             lambda: self.call_later(self.action_run_test))
         yield SystemCommand("Copy token", "Copy a valid access token", self.action_copy_token)
         yield SystemCommand("Clear clipboard", "Empty the clipboard after copying a token",
