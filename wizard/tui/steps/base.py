@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import WizardError
@@ -119,6 +119,12 @@ class Step(VerticalScroll, can_focus=False):
     def bring_into_view(self, widget: Widget) -> None:
         """A result that just appeared may be below the fold: scroll to it once laid out."""
         self.call_after_refresh(widget.scroll_visible, animate=False)
+
+    def show_failure(self, result: Static, exc: WizardError, after: str = "") -> None:
+        """What went wrong and its fix in the step's result line, marked as an error, in view."""
+        result.update(f"✗ {self.explain(exc)}" + (f"\n{after}" if after else ""))
+        result.add_class("-error")
+        self.bring_into_view(result)
 
     def _fields(self) -> list[Field]:
         return [f for f in self.query(Field) if _shown(f, self)]

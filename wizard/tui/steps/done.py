@@ -126,8 +126,7 @@ class DoneStep(Step):
                 await asyncio.to_thread(state.console.migrate, s2s.client_id)
             tried = await asyncio.to_thread(trial, s2s, state.secrets)
         except WizardError as exc:
-            result_line.update(f"✗ {self.explain(exc)}\nNothing changed: the profile still uses JWT.")
-            result_line.add_class("-error")
+            self.show_failure(result_line, exc, "Nothing changed: the profile still uses JWT.")
             return
         finally:
             button.disabled = False

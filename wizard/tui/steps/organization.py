@@ -156,9 +156,7 @@ class OrganizationStep(Step):
             imported, profile = await asyncio.to_thread(parse)
             await state.take(profile, imported.secrets)
         except WizardError as exc:
-            result.update(f"✗ {self.explain(exc)}")
-            result.add_class("-error")
-            self.bring_into_view(result)
+            self.show_failure(result, exc)
             return
         result.remove_class("-error")
         self.query_one(f"#auth-{state.profile.auth_type}", Choice).value = True

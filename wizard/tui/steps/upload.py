@@ -77,8 +77,7 @@ class UploadStep(Step):
         try:
             local, done = await asyncio.to_thread(send)
         except WizardError as exc:
-            result.update(f"✗ {self.explain(exc)}")
-            result.add_class("-error")
+            self.show_failure(result, exc)
             return
         finally:
             self.query_one("#upload-sandbox", Button).disabled = False
