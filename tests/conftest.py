@@ -31,6 +31,18 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def configure_s2s(sandbox, env: dict[str, str], name: str = "cli"):
+    """An S2S integration in `sandbox`, configured through the command line with its secret in a
+    plaintext file (no keyring needed): its credentials."""
+    made = SandboxConsole(sandbox.console_url).create_integration(name, "oauth-s2s")
+    configured = run_cli("configure", "--org-id", made.org_id, "--client-id", made.client_id,
+                         "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
+                         "--client-secret-stdin", "--insecure-storage",
+                         input=made.client_secret + "\n", env=env)
+    assert configured.returncode == 0, configured.stderr
+    return made
+
+
 def run_cli(*args: str, env: dict[str, str], input: str | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "wizard", *args], env=env, input=input,

@@ -6,7 +6,7 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import clean_env, run_cli
+from tests.conftest import clean_env, configure_s2s, run_cli
 from tests.test_network_errors import closed_port, fault
 from wizard.core.console import SandboxConsole
 from wizard.sandbox import Sandbox
@@ -144,13 +144,8 @@ def test_get_is_retried_on_429_and_a_write_never_is(env, fresh_sandbox):
 
 
 def test_a_cached_token_the_server_no_longer_takes_is_replaced_once(fresh_sandbox, tmp_path):
-    made = SandboxConsole(fresh_sandbox.console_url).create_integration("cached", "oauth-s2s")
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
-    configured = run_cli("configure", "--org-id", made.org_id, "--client-id", made.client_id,
-                         "--ims-url", fresh_sandbox.ims_url, "--reactor-url", fresh_sandbox.reactor_url,
-                         "--client-secret-stdin", "--insecure-storage",
-                         input=made.client_secret + "\n", env=env)
-    assert configured.returncode == 0, configured.stderr
+    configure_s2s(fresh_sandbox, env, "cached")
     before = run_cli("token", env=env).stdout.strip()
     fresh_sandbox.state._signing_key = None  # as a restarted sandbox: old tokens are refused
     assert api("/companies", env=env).stdout

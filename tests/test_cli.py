@@ -10,7 +10,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import REPO, clean_env, run_cli
+from tests.conftest import REPO, clean_env, configure_s2s, run_cli
 from wizard.core.console import SandboxConsole
 
 
@@ -209,12 +209,7 @@ def test_test_says_when_the_token_sees_no_property_and_why(sandbox, env):
 
 
 def test_what_the_last_test_saw_goes_when_the_credential_changes(sandbox, env, tmp_path):
-    made = SandboxConsole(sandbox.console_url).create_integration("seen", "oauth-s2s")
-    configured = run_cli("configure", "--org-id", made.org_id, "--client-id", made.client_id,
-                         "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
-                         "--client-secret-stdin", "--insecure-storage",
-                         input=made.client_secret + "\n", env=env)
-    assert configured.returncode == 0, configured.stderr
+    configure_s2s(sandbox, env, "seen")
     assert run_cli("test", env=env).returncode == 0
     assert json.loads(run_cli("status", "--json", env=env).stdout)["last_test"]["properties"] == 3
     # the environment pointing at another credential: its test is not written into this profile
