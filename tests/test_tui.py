@@ -418,7 +418,8 @@ async def test_resume_with_the_secret_gone_recovers_it_from_the_sandbox(sandbox,
         text = screen_text(app)
         assert "The client secret of profile 'sandbox' is gone" in text
         assert app.current == "credentials" and "test" not in app.state.profile.steps_done
-        await press(app, pilot, "#notice-recover")
+        assert app.focused is not None and app.focused.id == "notice-recover"  # keyboard: Enter
+        await pilot.press("enter")
         await settle(app, pilot)
         assert "Recovered the client secret" in screen_text(app)
         assert app.current == "test"

@@ -196,15 +196,21 @@ class WizardApp(App[None]):
             text = (f"The {names} of profile {state.profile.name!r} is not in {where}: the last "
                     f"test result no longer holds. Enter it again at step {step}, Credentials.")
             actions = (("go-credentials", "Go to Credentials"),)
-        self.show_notice("resume", text, actions)
-        self.refresh_steps()
         if self.current == resumed_at and self.current != state.profile.next_step():
             await self.show_step(state.profile.next_step())
+        # after the step: in the sandbox a button is the way out, so the keyboard goes there; on
+        # Adobe the way out is typing the secret, in the field that has the focus
+        self.show_notice("resume", text, actions, answer=state.console.automatic)
+        self.refresh_steps()
 
     # --- the notice -------------------------------------------------------------------------
     def show_notice(self, kind: str, text: str, actions: tuple[tuple[str, str], ...] = (),
-                    info: bool = False) -> None:
-        self.query_one(Notice).show(kind, text, actions, info)
+                    info: bool = False, answer: bool = False) -> None:
+        """The notice; `answer`: the keyboard goes to its first action (a decision comes first)."""
+        notice = self.query_one(Notice)
+        notice.show(kind, text, actions, info)
+        if answer and actions:
+            notice.focus_answer()
 
     def store_problem(self, exc: SecretStoreError) -> None:
         """No usable keyring: offer the ways out, inside the wizard, once."""
@@ -212,7 +218,7 @@ class WizardApp(App[None]):
                                   "secrets go?",
                          (("memory", "This session only"),
                           ("plaintext", "A plaintext file (0600)"),
-                          ("retry", "Try the keyring again")))
+                          ("retry", "Try the keyring again")), answer=True)
 
     def _memory_fallback(self, reason: str) -> None:
         self.show_notice("store", f"The sandbox's secrets stay in memory for this session: {reason}.",

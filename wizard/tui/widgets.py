@@ -158,6 +158,15 @@ class Notice(Vertical):
         self.set_class(True, "-shown")
         self.set_class(info, "-info")
 
+    def focus_answer(self) -> None:
+        """Put the keyboard on the first way out (once the buttons are mounted)."""
+        def focus() -> None:
+            buttons = self.query("#notice-actions Button")
+            if buttons and self.has_class("-shown"):
+                buttons.first().focus()
+
+        self.call_after_refresh(focus)
+
     def clear(self, kind: str | None = None) -> None:
         if kind is None or kind == self.kind:
             self.kind = ""
