@@ -66,3 +66,18 @@ def test_tmux_that_cannot_be_asked_is_not_trusted(bin_dir):
     delivery = deliver("x", env_with(bin_dir, TMUX="/tmp/tmux-0/default,1,0"))  # no tmux on PATH
     assert delivery.landed is False
 
+
+
+def test_the_tools_get_only_what_they_need_of_the_environment(bin_dir, tmp_path):
+    tool(bin_dir, "xclip", f'/usr/bin/env > "{tmp_path}/xclip.env"')
+    tool(bin_dir, "tmux", f'/usr/bin/env > "{tmp_path}/tmux.env"; echo on')
+    environ = env_with(bin_dir, DISPLAY=":0", TMUX="/tmp/tmux-0/default,1,0",
+                       LAUNCH_WIZARD_CLIENT_SECRET="p8e-not-for-tools",
+                       LAUNCH_WIZARD_PRIVATE_KEY="-----BEGIN PRIVATE KEY-----",
+                       AWS_SECRET_ACCESS_KEY="aws-not-for-tools", GITHUB_TOKEN="ghp-not-for-tools")
+    assert deliver("x", environ).tool == "xclip"
+    for name in ("xclip", "tmux"):
+        seen = dict(line.split("=", 1) for line in (tmp_path / f"{name}.env").read_text().splitlines())
+        assert seen["DISPLAY"] == ":0" and seen["PATH"] == str(bin_dir) and seen["TMUX"]
+        assert not any("not-for-tools" in value or "PRIVATE KEY" in value for value in seen.values())
+        assert not {"LAUNCH_WIZARD_CLIENT_SECRET", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN"} & set(seen)

@@ -291,7 +291,8 @@ def test_created_integrations_look_like_adobes(sandbox):
 def test_console_refuses_bad_integrations(sandbox, body, message):
     r = httpx.post(f"{sandbox.console_url}/integrations", json=body)
     assert r.status_code == 400 and message in r.json()["message"]
-    r = httpx.post(f"{sandbox.console_url}/integrations", content=b"{not json")
+    r = httpx.post(f"{sandbox.console_url}/integrations", content=b"{not json",
+                   headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and "must be JSON" in r.json()["message"]
 
 

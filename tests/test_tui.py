@@ -105,7 +105,8 @@ async def test_jwt_flow_from_empty_profile_to_copied_token(sandbox, backend, mon
         await settle(app, pilot)
         await press(app, pilot, "#copy-token")
         await press(app, pilot, "#copy-curl")
-        assert app.clipboard.startswith("curl '") and token in app.clipboard
+        assert app.clipboard.startswith("launch-wizard headers --profile ")
+        assert "| curl -sS -H @- " in app.clipboard and token not in app.clipboard
         assert [d[0] for d in delivered[:2]] == [token, token]  # F3 and the button: one path
         assert delivered and not any(on_ui for _, on_ui in delivered)  # the tool ran off the UI thread
         await next_step(app, pilot)

@@ -204,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-i", "--include", action="store_true",
                    help="print the status line and headers of each answer on stderr")
 
+    command("headers", "print the Launch API's headers, one per line, for curl to read: "
+                       "`launch-wizard headers | curl -H @- URL` keeps the token off the command line")
+
     command("demo", "the whole seed flow against the sandbox, headless and narrated", profile=False)
     return parser
 
@@ -224,6 +227,7 @@ COMMANDS = {
     "rotate-secret": ("wizard.commands.lifecycle", "rotate_secret"),
     "rotate-certificate": ("wizard.commands.lifecycle", "rotate_certificate"),
     "api": ("wizard.commands.api", "api"),
+    "headers": ("wizard.commands.headers", "headers"),
 }
 
 

@@ -1,6 +1,11 @@
 """The one place HTTP goes through: TLS trust, proxies, timeouts, and network errors made clear.
 
 httpx is imported only when a request is actually made (the cached-token path never needs it).
+
+Proxies: a request to this machine (the sandbox) never goes through one, whatever HTTP_PROXY,
+HTTPS_PROXY, ALL_PROXY or NO_PROXY say: a proxy would see its secrets in clear text, and the
+sandbox promises that nothing leaves the machine. Any other request honours them, once each
+variable that is set has been checked (httpx would fail on a bad one with an unclear error).
 """
 
 from __future__ import annotations
@@ -8,10 +13,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Mapping
+from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from wizard.core.errors import NetworkError, UntrustedCertificate
+from wizard.core.errors import ConfigError, NetworkError, UntrustedCertificate
+from wizard.core.profile import is_loopback
 
 if TYPE_CHECKING:  # both load when a request is made: the cached-token path needs neither
     import ssl
@@ -43,6 +51,46 @@ def _verify() -> ssl.SSLContext | bool:
     except (OSError, ssl.SSLError) as exc:
         raise NetworkError(f"cannot load the CA bundle from SSL_CERT_FILE/SSL_CERT_DIR ({exc})",
                            "point SSL_CERT_FILE at a readable PEM file of CA certificates") from None
+
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")  # what httpx reads, in either case
+PROXY_FIX = ("give {name} as http://HOST:PORT (or https://), or unset it; NO_PROXY lists the hosts "
+             "that need none")
+
+
+def check_proxies(environ: Mapping[str, str]) -> None:
+    """A ConfigError naming the first proxy variable httpx could not use; its value is never
+    shown (a proxy URL may hold a password)."""
+    _quiet_httpx()
+    import httpx
+
+    schemes = {"http", "https"} | ({"socks5", "socks5h"} if find_spec("socksio") else set())
+    for name in (n for base in PROXY_VARIABLES for n in (base, base.lower())):
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        try:  # as httpx reads it: a bare HOST:PORT means http://
+            url = httpx.URL(value if "://" in value else f"http://{value}")
+            port = url.port
+        except (httpx.InvalidURL, ValueError):
+            raise ConfigError(f"{name} is not a valid proxy URL", PROXY_FIX.format(name=name)) from None
+        if url.scheme not in schemes:
+            kind = ("a SOCKS proxy needs the socksio package (pip install 'httpx[socks]')"
+                    if url.scheme.startswith("socks") else "use an http:// or https:// proxy")
+            raise ConfigError(f"{name} names a {url.scheme!r} proxy, which cannot be used here",
+                              f"{kind}, or unset {name}")
+        if not url.host or any(c.isspace() or c == "%" for c in url.host) \
+                or not (port is None or 0 < port < 65536):
+            raise ConfigError(f"{name} is not a valid proxy URL (no usable host and port)",
+                              PROXY_FIX.format(name=name))
+
+
+def _uses_proxies(url: str) -> bool:
+    """Whether the request to `url` may go through the environment's proxies (checked first)."""
+    if is_loopback(urlsplit(url).hostname or ""):
+        return False
+    check_proxies(os.environ)
+    return True
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -110,11 +158,12 @@ def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
     deadline = time.monotonic() + DEADLINE_S
     idempotent = method.upper() in ("GET", "HEAD")
+    trust_env = _uses_proxies(url)  # proxies only: TLS trust comes from _verify
     try:
         # plain http (this machine only, see profile.is_loopback) needs no TLS context: building
         # one loads the CA bundle, ~40 ms for nothing
         verify = _verify() if urlsplit(url).scheme == "https" else False
-        with httpx.Client(timeout=timeout, verify=verify, trust_env=True) as client:
+        with httpx.Client(timeout=timeout, verify=verify, trust_env=trust_env) as client:
             for attempt in range(1, ATTEMPTS + 1):
                 wait = BACKOFF_S * 2 ** (attempt - 1)
                 try:
@@ -133,7 +182,7 @@ def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
                 time.sleep(wait)
     except httpx.HTTPError as exc:
         raise _explain(exc, url) from None
-    except ValueError as exc:  # e.g. an invalid proxy URL in the environment
+    except (httpx.InvalidURL, ValueError, ImportError) as exc:  # a proxy from the system settings
         raise NetworkError(f"cannot send the request to {url}: {exc}",
                            "check the URL and HTTPS_PROXY") from None
     raise AssertionError("unreachable")  # the last attempt returns or raises

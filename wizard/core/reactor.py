@@ -4,6 +4,7 @@ properties the token can see, and any other call (`launch-wizard api`)."""
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -67,11 +68,12 @@ def headers(access_token: str, client_id: str, org_id: str) -> dict[str, str]:
     }
 
 
-def curl_command(reactor_url: str, access_token: str, client_id: str, org_id: str) -> str:
-    """The seed's sample request: what the console's "Generate JWT" tab offers to copy."""
-    lines = [f"curl '{reactor_url.rstrip('/')}/companies'"]
-    lines += [f"  -H '{name}: {value}'" for name, value in headers(access_token, client_id, org_id).items()]
-    return " \\\n".join(lines)
+def curl_command(reactor_url: str, profile_name: str) -> str:
+    """The seed's sample request (what the console's "Generate JWT" tab offers to copy), with the
+    headers from `launch-wizard headers` on curl's standard input: no token in the command, where
+    every process listing would show it."""
+    return (f"launch-wizard headers --profile {shlex.quote(profile_name)} "
+            f"| curl -sS -H @- {shlex.quote(reactor_url.rstrip('/') + '/companies')}")
 
 
 @dataclass(frozen=True)

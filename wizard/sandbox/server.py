@@ -58,6 +58,7 @@ def build_app(state: SandboxState, base_url: str):
     from starlette.routing import Mount
 
     from wizard.sandbox import console, ims, reactor
+    from wizard.sandbox.guard import Guard
 
     app = Starlette(routes=[
         *ims.routes,
@@ -67,7 +68,7 @@ def build_app(state: SandboxState, base_url: str):
     app.state.sandbox = state
     app.state.base_url = base_url
     app.state.started_at = time.time()
-    return FaultInjection(app, state)
+    return Guard(FaultInjection(app, state), base_url)  # outermost: a refused request takes no fault
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -23,6 +23,22 @@ _TOOLS = (
     ("clip.exe",),
 )
 TOOL_TIMEOUT_S = 3.0
+# All a tool gets of the environment: what it needs to find the clipboard, and nothing else (the
+# environment may hold LAUNCH_WIZARD_CLIENT_SECRET and other people's secrets; a tool, or whatever
+# stands in for it on PATH, has no business with them).
+TOOL_ENVIRONMENT = (
+    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE",  # every tool; the locale sets the text's encoding
+    "DISPLAY", "XAUTHORITY",  # xclip, xsel
+    "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS",  # wl-copy
+    "TMUX", "TMUX_TMPDIR",  # tmux, to find its server
+    "TMPDIR", "__CF_USER_TEXT_ENCODING",  # pbcopy (macOS)
+    "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "COMSPEC", "PATHEXT", "TEMP", "TMP",  # clip.exe
+    "USERPROFILE", "WSL_INTEROP", "WSL_DISTRO_NAME", "WSLENV",  # (and from WSL)
+)
+
+
+def tool_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    return {name: environ[name] for name in TOOL_ENVIRONMENT if name in environ}
 
 
 def native_tool(environ: Mapping[str, str] = os.environ) -> tuple[str, ...] | None:
@@ -45,7 +61,7 @@ def tmux_blocks_osc52(environ: Mapping[str, str] = os.environ) -> bool:
         return False
     try:
         done = subprocess.run(["tmux", "show-options", "-gv", "set-clipboard"], capture_output=True,
-                              text=True, timeout=TOOL_TIMEOUT_S, env=dict(environ), check=False)
+                              text=True, timeout=TOOL_TIMEOUT_S, env=tool_environment(environ), check=False)
     except (OSError, subprocess.SubprocessError):
         return True  # cannot ask: do not claim it arrived
     return done.stdout.strip() != "on"
@@ -86,7 +102,7 @@ def deliver(text: str, environ: Mapping[str, str] = os.environ) -> Delivery:
         return Delivery(osc52_blocked=blocked)
     try:
         subprocess.run(tool, input=text.encode(), timeout=TOOL_TIMEOUT_S, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(environ))
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=tool_environment(environ))
     except (OSError, subprocess.SubprocessError):
         return Delivery(tool_failed=tool[0], osc52_blocked=blocked)
     return Delivery(tool=tool[0], osc52_blocked=blocked)

@@ -139,11 +139,12 @@ class TestStep(Step):
 
     @on(Button.Pressed, "#copy-curl")
     def _copy_curl(self) -> None:
-        token, profile = self.state.last_token, self.state.profile
-        if token is not None:
-            self.post_message(self.Copy(curl_command(profile.reactor_url, token.access_token,
-                                                     profile.client_id, profile.org_id),
-                                        "the cURL command (it holds the token)", token=True))
+        state = self.state
+        what = "the cURL command (the token comes from `launch-wizard headers`, not the text)"
+        if state.memory_only:
+            what += ": it works in a shell once the profile's secrets are saved"
+        self.post_message(self.Copy(curl_command(state.profile.reactor_url, state.profile.name),
+                                    what))
 
     @on(Switch.Changed, "#reveal-token")
     def _reveal(self) -> None:
@@ -234,8 +235,7 @@ class TestStep(Step):
         shown = token.access_token if reveal else masked(token.access_token)
         self.query_one("#token-value", Static).update(shown)
         profile = self.state.profile
-        self.query_one("#curl", Static).update(
-            curl_command(profile.reactor_url, shown, profile.client_id, profile.org_id))
+        self.query_one("#curl", Static).update(curl_command(profile.reactor_url, profile.name))
         self._tick()
 
     def _tick(self) -> None:
