@@ -2,7 +2,7 @@
 the step list and the one notice.
 
 Anything a user typed, pasted or named (values, paths, server answers) is shown as plain
-text here, never parsed as markup.
+text here (`Plain`), never parsed as markup, with what a terminal would obey shown escaped.
 """
 
 from __future__ import annotations
@@ -12,8 +12,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static, Switch
+
+from wizard.core.safe_text import terminal_safe
+
+
+class Plain(Static):
+    """Text that may come from outside (a server's names and errors, a file's values, paths,
+    what was typed): never markup, and what a terminal would obey in it shown escaped. Every
+    widget that shows such text is one of these."""
+
+    def __init__(self, content: str = "", **kwargs) -> None:
+        super().__init__(terminal_safe(content), markup=False, **kwargs)
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(terminal_safe(content) if isinstance(content, str) else content, layout=layout)
 
 
 class Entry(Input):
@@ -83,7 +98,7 @@ class Field(Vertical):
         yield self.control
         if self.help:
             yield Static(self.help, classes="field-help")
-        yield Static("", classes="field-error", markup=False)
+        yield Plain("", classes="field-error")
 
     def show_error(self, message: str | None) -> None:
         self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
@@ -139,7 +154,7 @@ class Notice(Vertical):
     actions: tuple[tuple[str, str], ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="notice-text", markup=False)
+        yield Plain("", id="notice-text")
         yield Horizontal(id="notice-actions")
 
     def show(self, kind: str, text: str, actions: tuple[tuple[str, str], ...] = (),

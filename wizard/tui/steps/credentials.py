@@ -19,7 +19,7 @@ from wizard.core.errors import (KeyFileError, PassphraseNeeded, SecretStoreError
                                 WrongPassphrase)
 from wizard.core.keys import cert_info, certificate_file, key_matches, load_private_key, read_file
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Entry, Field, Toggle
+from wizard.tui.widgets import Entry, Field, Plain, Toggle
 
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
 S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "
@@ -62,7 +62,7 @@ class CredentialsStep(Step):
                          placeholder=PASTE_HINT)))
             yield Field("Key passphrase", Entry(id="passphrase", password=True),
                         "The key is encrypted: type its passphrase.")
-            yield Static("", id="key-status", markup=False)
+            yield Plain("", id="key-status")
         with Vertical(id="s2s-part"):
             yield Field("Scopes", Entry(id="scopes"),
                         "Comma-separated; Adobe's Launch list is the default.")
