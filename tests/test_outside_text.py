@@ -392,3 +392,59 @@ def test_the_wizard_never_writes_a_hostile_name_raw_to_a_real_terminal(cli):
     assert b"\x1b]52;c;" not in screen  # the clipboard was not written
     assert "\x9b".encode() not in screen and "\u202e".encode() not in screen
     assert b"\\x1b]52;c;aGk=\\x07" in screen and b"\\u202egnp.exe" in screen  # shown, escaped
+
+
+async def test_a_pasted_value_shows_its_control_characters_and_is_refused(fresh_sandbox):
+    """Someone sends a client ID with an escape sequence hidden in it; it is pasted."""
+    from textual import events
+    from textual.widgets import Input
+
+    from tests.tui_helpers import screen_text, settle
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+    from wizard.tui.app import WizardApp
+
+    app = WizardApp(sandbox=fresh_sandbox,
+                    secrets=SecretStore("launch-wizard-sandbox", MemoryBackend(limit=1000)))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#create-integration").press()
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert app.current == "credentials"
+        field = app.screen.query_one("#client-id", Input)
+        field.value = ""
+        field.focus()
+        field.post_message(events.Paste(f"abc{CLIPBOARD}\x9bdef\u202e"))
+        await settle(app, pilot)
+        assert field.value == f"abc{CLIPBOARD}\x9bdef\u202e"  # what was pasted, kept to refuse
+        drawn = "".join(segment.text for segment in field.render_line(0))
+        assert_no_raw(drawn)
+        assert "abc␛]52;c;aGk=�def�" in drawn  # shown in place (Rich drops the BEL itself)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert app.current == "credentials"  # refused
+        text = screen_text(app)
+        assert "contains the control character '\\x1b' (U+001B)" in text
+        assert_no_raw(text)
+        assert "\x1b" not in app.state.profile.client_id
+
+
+async def test_a_pasted_file_shows_its_control_characters_in_place():
+    from textual.app import App
+
+    from wizard.tui.paste_area import PasteArea
+
+    class Pasting(App):
+        def compose(self):
+            yield PasteArea(id="box")
+
+    app = Pasting()
+    async with app.run_test(size=(80, 10)) as pilot:
+        box = app.query_one(PasteArea)
+        box.load_text(f"-----BEGIN PRIVATE KEY-----\n{HOSTILE}\x7f\n")
+        await pilot.pause()
+        drawn = "".join(segment.text for segment in box.render_line(1))
+        assert_no_raw(drawn)
+        assert "\x7f" not in drawn and "Shop ␛]52;c;aGk=␇ �2J �gnp.exe␡" in drawn
+        assert box.text.endswith(f"{HOSTILE}\x7f\n")  # the text itself is what was pasted

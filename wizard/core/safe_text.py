@@ -35,6 +35,20 @@ def terminal_safe(text: str, *, json: bool = False) -> str:
     return _UNSAFE.sub(_json_escape if json else _escape, text)
 
 
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures: ␛ for ESC, ␀ for NUL
+    return "\u2421" if code == 0x7F else "\ufffd"  # ␡ for DEL; � for C1, bidi, surrogates
+
+
+def shown_in_place(text: str) -> str:
+    """`text` with each character `terminal_safe` would escape replaced by one visible stand-in
+    (␛ for ESC, � for a C1 or bidi control): for a field being edited, where each character must
+    keep its one place."""
+    return _UNSAFE.sub(_stand_in, text)
+
+
 def invisible_character(text: str) -> str | None:
     """The first control or invisible formatting character in `text` (Unicode categories Cc,
     Cf, Cs: ESC, a zero-width space, a byte order mark, a bidi override), or None."""

@@ -7,6 +7,8 @@ text here (`Plain`), never parsed as markup, with what a terminal would obey sho
 
 from __future__ import annotations
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,7 +18,7 @@ from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static, Switch
 
-from wizard.core.safe_text import terminal_safe
+from wizard.core.safe_text import shown_in_place, terminal_safe
 
 
 class Plain(Static):
@@ -31,12 +33,23 @@ class Plain(Static):
         super().update(terminal_safe(content) if isinstance(content, str) else content, layout=layout)
 
 
+class _InPlace(Highlighter):
+    """Shows a pasted control character as a stand-in (␛), each character in its own place."""
+
+    def highlight(self, text: Text) -> None:
+        shown = shown_in_place(text.plain)
+        if shown != text.plain:
+            text.plain = shown  # as long as before: the styles stay where they were
+
+
 class Entry(Input):
     """An Input whose value is not selected on focus: a returning user's first key must not
-    wipe what is there."""
+    wipe what is there. A paste may carry control characters: they are shown, not sent to the
+    terminal (the profile's validation then refuses them)."""
 
     def __init__(self, value: str | None = None, **kwargs) -> None:
         kwargs.setdefault("select_on_focus", False)
+        kwargs.setdefault("highlighter", _InPlace())
         super().__init__(value, **kwargs)
 
 

@@ -112,14 +112,14 @@ class OrganizationStep(Step):
     @on(Button.Pressed, "#import-open")
     async def _open_import(self, event: Button.Pressed) -> None:
         """The import panel, built when first asked for (step 1 is the first frame: keep it light)."""
-        from textual.widgets import TextArea
+        from wizard.tui.paste_area import PasteArea
 
         event.button.display = False
         panel = Vertical(
             Field("Downloaded JSON file", Entry(id="import-path",
                                                 placeholder="its path (Enter imports it)")),
-            TextArea(id="import-text", soft_wrap=True, tab_behavior="focus",
-                     placeholder="…or paste the file's content here"),
+            PasteArea(id="import-text", soft_wrap=True, tab_behavior="focus",
+                      placeholder="…or paste the file's content here"),
             Plain("", id="import-result"), id="import-panel")
         await self.mount(panel, after=event.button)
         self.query_one("#import-path", Entry).focus()
