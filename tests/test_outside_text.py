@@ -88,7 +88,7 @@ def test_invisible_characters_are_found_by_their_category():
     ("  -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg", "looks like a PEM private key"),
     ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJTRUNSRVQifQ.c2lnbmF0dXJl", "looks like an access token (eyJ...)"),
     ("~/keys/privat.key", "looks like a file path (17 characters)"),
-    ("0123456789abcdef0123456789abcdef", "text of 32 characters"),
+    ("0123456789abcdef0123456789abcdef", "is text of 32 characters"),
 ])
 def test_a_secret_is_described_by_its_kind_never_shown(value, described):
     assert describe_secret(value) == described
@@ -448,3 +448,14 @@ async def test_a_pasted_file_shows_its_control_characters_in_place():
         assert_no_raw(drawn)
         assert "\x7f" not in drawn and "Shop ␛]52;c;aGk=␇ �2J �gnp.exe␡" in drawn
         assert box.text.endswith(f"{HOSTILE}\x7f\n")  # the text itself is what was pasted
+
+
+def test_a_client_secret_given_as_the_key_or_certificate_is_named_not_shown():
+    from wizard.core.errors import KeyFileError
+    from wizard.core.keys import load_certificate, load_private_key
+
+    secret = "p8e-Hq2n7Kd9LeakedIfPrinted-4711"
+    for load in (load_private_key, load_certificate):
+        with pytest.raises(KeyFileError, match=r"it looks like a client secret \(p8e-\.\.\.\)") as refused:
+            load(secret)
+        assert "Hq2n7" not in refused.value.cause + refused.value.fix

@@ -68,7 +68,8 @@ _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
 
 def describe_secret(value: str) -> str:
     """What a secret looks like, never what it is: at most a prefix every value of its kind
-    shares. For messages about a value put in the wrong place."""
+    shares. For messages about a value put in the wrong place: "it looks like a client secret
+    (p8e-...)", "it is text of 12 characters"."""
     text = value.strip()
     pem = _PEM.search(text)
     if pem:
@@ -80,4 +81,4 @@ def describe_secret(value: str) -> str:
     size = f"{len(text)} character{'' if len(text) == 1 else 's'}"
     if text.startswith(("/", "~", ".")) or "\\" in text or text.endswith((".key", ".pem")):
         return f"looks like a file path ({size})"
-    return f"text of {size}"
+    return f"is text of {size}"
