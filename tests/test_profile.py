@@ -32,7 +32,7 @@ def test_ids_are_trimmed():
     ("name", "a/b", "profile name must be"),
     ("storage", "cloud", "must be one of keyring, file"),
     ("org_id", 42, "must be text"),
-    ("private_key_path", "key\x00.pem", "contains a NUL character"),
+    ("private_key_path", "key\x00.pem", "contains the control character"),
     ("certificate_path", "~no-such-user-here/cert.crt", "cannot be used"),
     ("last_test", "yesterday", "last test must be a table of at, companies, properties"),
     ("last_test", {"at": "2026-11-30T07:00:00Z", "companies": 1}, "must be a table"),

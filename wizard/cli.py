@@ -246,10 +246,12 @@ def main(argv: list[str] | None = None) -> int:
             return _open_wizard(args, chosen_profile)
         module, name = COMMANDS[args.command]
         return getattr(import_module(module), name)(args) or 0
-    except WizardError as exc:
-        print(f"error: {exc.cause}", file=sys.stderr)
+    except WizardError as exc:  # its cause and fix may quote a server's answer or a file's text
+        from wizard.core.safe_text import terminal_safe
+
+        print(f"error: {terminal_safe(exc.cause)}", file=sys.stderr)
         if exc.fix:
-            print(f"  fix: {exc.fix}", file=sys.stderr)
+            print(f"  fix: {terminal_safe(exc.fix)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

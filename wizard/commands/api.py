@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from wizard.commands.output import access_token, load, read_input, warn
+from wizard.commands.output import access_token, load, read_input, say, warn
 from wizard.core.errors import ConfigError, ReactorError
 from wizard.core.reactor import PAGE_SIZE, Reactor, refusal
 
@@ -172,16 +172,20 @@ def _headers(response: Response, include: bool) -> None:
 
 
 def _print(content: bytes) -> None:
-    """The body: JSON indented for a person, compact for a pipe; anything else as it came."""
+    """The body: JSON indented for a person, compact for a pipe; anything else as it came. A pipe
+    gets the server's text as sent; a terminal, with what it would obey shown escaped."""
     if not content:
         return
     try:
         document = json.loads(content)
     except ValueError:
+        if sys.stdout.isatty():
+            say(content.decode("utf-8", errors="replace").removesuffix("\n"))
+            return
         sys.stdout.buffer.write(content if content.endswith(b"\n") else content + b"\n")
         sys.stdout.flush()
         return
     if sys.stdout.isatty():
-        print(json.dumps(document, indent=2, ensure_ascii=False), flush=True)
+        say(json.dumps(document, indent=2, ensure_ascii=False), json=True)
     else:
         print(json.dumps(document, separators=(",", ":"), ensure_ascii=False), flush=True)

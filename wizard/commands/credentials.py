@@ -64,7 +64,7 @@ def token(args: Namespace) -> int:
                         "token_type": result.token.token_type,
                         "expires_at": int(result.token.expires_at),
                         "expires_in": int(result.token.seconds_left()),
-                        "source": result.source}))
+                        "source": result.source}), json=True)
     else:
         say(result.token.access_token)
     return 0
@@ -174,7 +174,7 @@ def status(args: Namespace) -> int:
                            if profile.last_test else None)
     report["problems"] = problems + ([unreachable] if unreachable else [])
     if args.json:
-        say(json.dumps(report, indent=2))
+        say(json.dumps(report, indent=2), json=True)
     else:
         _print_status(report)
     if problems:

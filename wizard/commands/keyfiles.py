@@ -60,7 +60,7 @@ def inspect(args: Namespace) -> int:
     report["good"] = not problems
     report["problems"] = [cause for cause, _ in problems]
     if args.json:
-        say(json.dumps(report, indent=2))
+        say(json.dumps(report, indent=2), json=True)
     else:
         _print(report)
     if problems:

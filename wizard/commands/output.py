@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard.core.errors import SecretStoreError
+from wizard.core.safe_text import terminal_safe
 from wizard.core.profile import SEEN_WITH, Profile, ProfileStore, apply_environment
 from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
 
@@ -27,12 +28,15 @@ OK = "✓" if _utf8(sys.stdout) else "ok"
 FAIL = "✗" if _utf8(sys.stdout) else "FAIL"
 
 
-def say(text: str = "") -> None:
-    print(text, flush=True)
+def say(text: str = "", *, json: bool = False) -> None:
+    """A line on stdout, with what a terminal would obey in it shown escaped: a line may quote
+    outside text (a server's names, an imported file's values). `json`: the line is a JSON
+    document, escaped so that it stays one."""
+    print(terminal_safe(text, json=json), flush=True)
 
 
 def warn(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(terminal_safe(text), file=sys.stderr, flush=True)
 
 
 def mask(secret: str | None) -> str:

@@ -29,7 +29,7 @@ def sandbox(args: Namespace) -> int:
     urls = server.urls()
     try:  # from the first line printed on, an interrupt is a normal stop
         if args.json:
-            say(json.dumps(urls))
+            say(json.dumps(urls), json=True)
         else:
             for name, url in urls.items():
                 say(f"{name}: {url}")

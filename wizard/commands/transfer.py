@@ -12,6 +12,7 @@ from wizard.commands.output import (OK, check_pair, load, mask, private_key, rea
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.interop import Imported, profile_from, read_credentials, to_postman
 from wizard.core.profile import LABELS, Profile, ProfileStore
+from wizard.core.safe_text import terminal_safe
 
 
 def import_(args: Namespace) -> int:
@@ -112,7 +113,8 @@ def export(args: Namespace) -> int:
     if secrets and sys.stdout.isatty() and not args.force:
         raise ConfigError("the export holds secrets and would be shown on this terminal",
                           "write it to a file with --out FILE, pipe it, or add --force to show it")
-    sys.stdout.write(text)
+    # a terminal shows it to a person: what it would obey in a value is shown escaped
+    sys.stdout.write(terminal_safe(text, json=args.format != "env") if sys.stdout.isatty() else text)
     if not secrets:
         warn("note: no secret was exported; --with-secrets adds them")
     return 0

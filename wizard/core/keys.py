@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import KeyFileError, PassphraseNeeded, WrongPassphrase
+from wizard.core.safe_text import describe_secret
 
 if TYPE_CHECKING:  # cryptography itself is imported when first needed
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -124,7 +125,8 @@ def load_private_key(text: str, passphrase: str | None = None) -> RSAPrivateKey:
     pem = normalize_pem(text)
     label = pem_label(pem)
     if not label:
-        raise KeyFileError("this is not a PEM private key (no '-----BEGIN ... PRIVATE KEY-----' line)",
+        raise KeyFileError("this is not a PEM private key (no '-----BEGIN ... PRIVATE KEY-----' "
+                           f"line): it {describe_secret(text)}",
                            f"paste the contents of the private key file (e.g. {KEY_FILE})")
     if label in _NOT_A_KEY:
         raise KeyFileError(*_NOT_A_KEY[label])
@@ -182,7 +184,8 @@ def load_certificate(text: str) -> Certificate:
                            "never upload a private key")
     if label != "CERTIFICATE":
         what = f"a PEM '{label}'" if label else "not PEM"
-        raise KeyFileError(f"this is {what}, not a certificate",
+        looks = "" if label else f" (it {describe_secret(text)})"
+        raise KeyFileError(f"this is {what}, not a certificate{looks}",
                            f"use the certificate file (e.g. {CERT_FILE})")
     try:
         return x509.load_pem_x509_certificate(pem.encode())

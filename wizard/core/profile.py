@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
+from wizard.core.safe_text import character_name, invisible_character, terminal_safe
 
 Validator = Callable[[object], Any]
 
@@ -150,13 +151,23 @@ LIST_FIELDS = ("metascopes", "scopes", "steps_done")
 
 # --- validation: one function per kind of value, one clear message per problem -------------
 
+def _visible(label: str, text: str, fix: str) -> str:
+    """`text`, refused if it holds a control or invisible formatting character (an escape
+    sequence a terminal would obey, a zero-width space, a bidi override)."""
+    ch = invisible_character(text)
+    if ch is not None:
+        raise ConfigError(f"{label} contains the control character {character_name(ch)}: "
+                          f"'{terminal_safe(text)}'", fix)
+    return text
+
+
 def _single_token(label: str, value: object) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{label} must be text, not {type(value).__name__}",
                           "write it in quotes, as text")
-    text = value.strip()
+    text = _visible(label, value.strip(), "copy the value again from the Developer Console")
     if any(ch.isspace() for ch in text):
-        raise ConfigError(f"{label} must not contain spaces or line breaks: {text!r}",
+        raise ConfigError(f"{label} must not contain spaces or line breaks: '{terminal_safe(text)}'",
                           "copy the value again from the Developer Console")
     return text
 
@@ -239,21 +250,25 @@ def _path(label: str) -> Validator:
         if not isinstance(value, (str, os.PathLike)):
             raise ConfigError(f"{label} must be a file path, not {type(value).__name__}",
                               "write it in quotes, as text")
-        text = str(value).strip()
-        if "\0" in text:
-            raise ConfigError(f"{label} contains a NUL character", "give a plain file path")
+        text = _visible(label, str(value).strip(), "give a plain file path")
         try:
             return str(Path(text).expanduser().resolve()) if text else ""
         except (OSError, RuntimeError, ValueError) as exc:  # e.g. ~nobody, a symlink loop
-            raise ConfigError(f"{label} {text!r} cannot be used: {exc}",
-                              "give the file's full path") from None
+            raise ConfigError(f"{label} '{terminal_safe(text)}' cannot be used: "
+                              f"{terminal_safe(str(exc))}", "give the file's full path") from None
     return check
 
 
+_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
 def _name(value: object) -> str:
+    """Plain ASCII only: a name that looks like another (a Cyrillic 'о' for 'o') is refused."""
     text = _single_token("profile name", value)
-    if not text or not all(ch.isalnum() or ch in "-_." for ch in text):
-        raise ConfigError(f"profile name must be letters, digits, '-', '_' or '.', not {value!r}",
+    wrong = next((ch for ch in text if ch not in _NAME_CHARACTERS), None)
+    if not text or wrong is not None:
+        which = f": '{terminal_safe(text)}' has {character_name(wrong)}" if wrong is not None else ", not ''"
+        raise ConfigError(f"profile name must be plain ASCII letters, digits, '-', '_' or '.'{which}",
                           "choose a name such as work, ci or sandbox")
     return text
 

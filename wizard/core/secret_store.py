@@ -340,9 +340,11 @@ def env_secret(kind: str, environ: Mapping[str, str] | None = None) -> str | Non
             return read_file(path, "private key")
         if len(value.strip()) < 1024:  # a path: an RSA key, even without its markers, is longer
             from wizard.core.errors import KeyFileError
+            from wizard.core.safe_text import describe_secret
 
-            raise KeyFileError(f"{var} is neither a private key nor the path of a file: "
-                               f"{value.strip()}",
+            # never the value: it may be another secret put here by mistake
+            raise KeyFileError(f"{var} is neither a private key nor the path of a file: it "
+                               f"{describe_secret(value)}",
                                f"set {var} to the key's PEM text or to the path of its file",
                                subject="private_key")
     return value

@@ -19,6 +19,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import SecretStoreError, WizardError
+from wizard.core.safe_text import terminal_safe
 from wizard.tui.state import WizardState
 from wizard.tui.steps import title, view_class
 from wizard.tui.steps.base import Step
@@ -26,6 +27,8 @@ from wizard.tui.widgets import Notice, StepList
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from textual.notifications import SeverityLevel
 
     from wizard.sandbox import Sandbox
 
@@ -501,6 +504,13 @@ class WizardApp(App[None]):
         if self._token_on_clipboard and self.clipboard == self._token_on_clipboard:
             self.notify("The access token may still be on the clipboard: ctrl+k clears it.",
                         title="Clipboard", timeout=20, markup=False)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast: plain text (it may name a file or quote a tool's answer), with what a
+        terminal would obey shown escaped."""
+        super().notify(terminal_safe(message), title=terminal_safe(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def action_clear_clipboard(self) -> None:
         self._token_on_clipboard = ""

@@ -2,26 +2,54 @@
 the step list and the one notice.
 
 Anything a user typed, pasted or named (values, paths, server answers) is shown as plain
-text here, never parsed as markup.
+text here (`Plain`), never parsed as markup, with what a terminal would obey shown escaped.
 """
 
 from __future__ import annotations
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static, Switch
+
+from wizard.core.safe_text import shown_in_place, terminal_safe
+
+
+class Plain(Static):
+    """Text that may come from outside (a server's names and errors, a file's values, paths,
+    what was typed): never markup, and what a terminal would obey in it shown escaped. Every
+    widget that shows such text is one of these."""
+
+    def __init__(self, content: str = "", **kwargs) -> None:
+        super().__init__(terminal_safe(content), markup=False, **kwargs)
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(terminal_safe(content) if isinstance(content, str) else content, layout=layout)
+
+
+class _InPlace(Highlighter):
+    """Shows a pasted control character as a stand-in (␛), each character in its own place."""
+
+    def highlight(self, text: Text) -> None:
+        shown = shown_in_place(text.plain)
+        if shown != text.plain:
+            text.plain = shown  # as long as before: the styles stay where they were
 
 
 class Entry(Input):
     """An Input whose value is not selected on focus: a returning user's first key must not
-    wipe what is there."""
+    wipe what is there. A paste may carry control characters: they are shown, not sent to the
+    terminal (the profile's validation then refuses them)."""
 
     def __init__(self, value: str | None = None, **kwargs) -> None:
         kwargs.setdefault("select_on_focus", False)
+        kwargs.setdefault("highlighter", _InPlace())
         super().__init__(value, **kwargs)
 
 
@@ -83,7 +111,7 @@ class Field(Vertical):
         yield self.control
         if self.help:
             yield Static(self.help, classes="field-help")
-        yield Static("", classes="field-error", markup=False)
+        yield Plain("", classes="field-error")
 
     def show_error(self, message: str | None) -> None:
         self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
@@ -139,7 +167,7 @@ class Notice(Vertical):
     actions: tuple[tuple[str, str], ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="notice-text", markup=False)
+        yield Plain("", id="notice-text")
         yield Horizontal(id="notice-actions")
 
     def show(self, kind: str, text: str, actions: tuple[tuple[str, str], ...] = (),

@@ -18,8 +18,9 @@ from textual.widgets import Button, Input, Static, Switch, TextArea
 from wizard.core.errors import (KeyFileError, PassphraseNeeded, SecretStoreError, WizardError,
                                 WrongPassphrase)
 from wizard.core.keys import cert_info, certificate_file, key_matches, load_private_key, read_file
+from wizard.tui.paste_area import PasteArea
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Entry, Field, Toggle
+from wizard.tui.widgets import Entry, Field, Plain, Toggle
 
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
 S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "
@@ -58,11 +59,11 @@ class CredentialsStep(Step):
                 Horizontal(Button("Use the generated key", id="use-generated"),
                            Entry(placeholder="or a key file path (Enter loads it)", id="key-file"),
                            Button("Load file", id="load-key"), classes="row"),
-                TextArea(id="key-text", soft_wrap=False, tab_behavior="focus",
-                         placeholder=PASTE_HINT)))
+                PasteArea(id="key-text", soft_wrap=False, tab_behavior="focus",
+                          placeholder=PASTE_HINT)))
             yield Field("Key passphrase", Entry(id="passphrase", password=True),
                         "The key is encrypted: type its passphrase.")
-            yield Static("", id="key-status", markup=False)
+            yield Plain("", id="key-status")
         with Vertical(id="s2s-part"):
             yield Field("Scopes", Entry(id="scopes"),
                         "Comma-separated; Adobe's Launch list is the default.")

@@ -15,6 +15,7 @@ from wizard.core.profile import DEFAULT_PROFILE, seen
 from wizard.core.reactor import Properties, remembered
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
+from wizard.tui.widgets import Plain
 
 MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to OAuth "
                 "Server-to-Server. Migrating keeps the client ID, organization and technical "
@@ -35,12 +36,12 @@ class DoneStep(Step):
         self.summary: list[str] = []  # the lines shown, before the certificate's is known
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="summary", markup=False)
-        yield Static("", id="next-commands", markup=False)
+        yield Plain("", id="summary")
+        yield Plain("", id="next-commands")
         with Vertical(id="migrate-panel"):
             yield Static(MIGRATE_NOTE, classes="note")
             yield Button("Migrate to OAuth Server-to-Server", id="migrate")
-            yield Static("", id="migrate-result", markup=False)
+            yield Plain("", id="migrate-result")
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile

@@ -20,7 +20,7 @@ from wizard.core.keys import (KEY_SIZES, cert_info, certificate_file, generate_p
                               load_private_key, openssl_command, read_file)
 from wizard.core.profile import config_dir
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Choice, Entry, Field
+from wizard.tui.widgets import Choice, Entry, Field, Plain
 
 if TYPE_CHECKING:
     from cryptography.x509 import Certificate
@@ -68,7 +68,7 @@ class KeysStep(Step):
                         "Only for an encrypted key.")
             yield Button("Check the pair", id="check-button", variant="primary")
         yield LoadingIndicator(id="keys-busy")
-        yield Static("", id="keys-result", markup=False)
+        yield Plain("", id="keys-result")
         yield Static(f"Same as: {openssl_command()}", id="openssl", classes="note", markup=False)
 
     def on_mount(self) -> None:

@@ -19,7 +19,7 @@ from wizard.core.console import CREATE_STEPS
 from wizard.core.errors import WizardError
 from wizard.core.profile import Profile
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Choice, Entry, Field
+from wizard.tui.widgets import Choice, Entry, Field, Plain
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
@@ -51,10 +51,10 @@ class OrganizationStep(Step):
         yield Button("Have the credential already? Import the JSON the console downloaded",
                      id="import-open", compact=True)
         yield Label("In the Adobe Developer Console:")
-        yield Static("", id="console-steps", markup=False)
+        yield Plain("", id="console-steps")
         yield Button("Create the integration in the sandbox", id="create-integration",
                      variant="primary")
-        yield Static("", id="created", markup=False)
+        yield Plain("", id="created")
         yield Field("Organization ID", Entry(placeholder="0123456789ABCDEF01234567@AdobeOrg",
                                              id="org-id"),
                     "Shown in the console as Organization ID; it ends in @AdobeOrg.")
@@ -112,15 +112,15 @@ class OrganizationStep(Step):
     @on(Button.Pressed, "#import-open")
     async def _open_import(self, event: Button.Pressed) -> None:
         """The import panel, built when first asked for (step 1 is the first frame: keep it light)."""
-        from textual.widgets import TextArea
+        from wizard.tui.paste_area import PasteArea
 
         event.button.display = False
         panel = Vertical(
             Field("Downloaded JSON file", Entry(id="import-path",
                                                 placeholder="its path (Enter imports it)")),
-            TextArea(id="import-text", soft_wrap=True, tab_behavior="focus",
-                     placeholder="…or paste the file's content here"),
-            Static("", id="import-result", markup=False), id="import-panel")
+            PasteArea(id="import-text", soft_wrap=True, tab_behavior="focus",
+                      placeholder="…or paste the file's content here"),
+            Plain("", id="import-result"), id="import-panel")
         await self.mount(panel, after=event.button)
         self.query_one("#import-path", Entry).focus()
         self.bring_into_view(panel)

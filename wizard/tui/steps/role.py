@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 from wizard.core.errors import WizardError
 from wizard.tui.role_table import RoleTable
 from wizard.tui.steps.base import Step
+from wizard.tui.widgets import Plain
 
 ABOUT = ("Integrations made before 2019-09 carry a role (a legacy metascope); newer ones get their "
          "rights from Admin Console product profiles. The role chosen here is the metascope the "
@@ -31,7 +32,7 @@ class RoleStep(Step):
         with Horizontal(classes="row"):
             yield Button("", id="choose-role", variant="primary")
             yield Button("", id="no-role")
-        yield Static("", id="chosen-role", markup=False)
+        yield Plain("", id="chosen-role")
 
     def default_focus(self) -> str:
         return "#role-table"

@@ -21,7 +21,7 @@ from wizard.core.reactor import NO_PROPERTY, Properties, Reactor, curl_command, 
 from wizard.core.tokens import get_token
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Toggle
+from wizard.tui.widgets import Plain, Toggle
 
 PENDING, RUNNING, PASSED, FAILED = "·", "…", "✓", "✗"
 JWT_ABOUT = ("What the console's Generate JWT and its sample cURL did, in one click: sign a JWT, "
@@ -69,7 +69,7 @@ class Stage(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(f"{PENDING} {self.title}", classes="stage-title", markup=False)
-        yield Static("", classes="stage-detail", markup=False)
+        yield Plain("", classes="stage-detail")
 
     def set(self, mark: str, detail: str = "") -> None:
         self.query_one(".stage-title", Static).update(f"{mark} {self.title}")
@@ -97,14 +97,14 @@ class TestStep(Step):
         yield Stage("See what it can reach: each company's properties", id="stage-properties")
         with Vertical(id="token-panel"):
             yield Label(Content.from_markup("[b]Access token[/b]"))
-            yield Static("", id="token-value", markup=False)
+            yield Plain("", id="token-value")
             with Horizontal(classes="row"):
                 yield Toggle("revealed", "hidden", id="reveal-token")
-                yield Static("", id="token-expiry", markup=False)
+                yield Plain("", id="token-expiry")
             with Horizontal(classes="row"):
                 yield Button("Copy token (F3)", id="copy-token", compact=True)
                 yield Button("Copy cURL", id="copy-curl", compact=True)
-            yield Static("", id="curl", markup=False)
+            yield Plain("", id="curl")
 
     def on_mount(self) -> None:
         self.query_one("#token-panel").display = False

@@ -13,7 +13,7 @@ from wizard.core.console import UPLOAD_STEPS, Uploaded
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file, load_certificate, read_file
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import TickBox
+from wizard.tui.widgets import Plain, TickBox
 
 
 class UploadStep(Step):
@@ -21,14 +21,14 @@ class UploadStep(Step):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Static("", id="cert-file", markup=False)
+            yield Plain("", id="cert-file")
             yield Button("Copy path", id="copy-path", compact=True)
-        yield Static("", id="fingerprint", markup=False)
+        yield Plain("", id="fingerprint")
         yield Label("In the Adobe Developer Console:")
         yield Static("\n".join(f"{n}. {s}" for n, s in enumerate(UPLOAD_STEPS, 1)),
                      id="upload-steps", markup=False)
         yield Button("Upload to the sandbox", id="upload-sandbox", variant="primary")
-        yield Static("", id="upload-result", markup=False)
+        yield Plain("", id="upload-result")
         yield TickBox("I have uploaded it", id="uploaded")
 
     def on_show_step(self) -> None:
