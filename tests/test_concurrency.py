@@ -255,17 +255,17 @@ def test_parallel_tokens_in_the_real_keyring(secret_service, sandbox, isolated_c
 
 def test_a_stuck_lock_ends_in_a_clear_error(tmp_path):
     lock = tmp_path / "x.lock"
-    with held(lock, "the thing"):
-        with pytest.raises(LockTimeout, match="the thing") as caught:
-            with held(lock, "the thing", wait=0.2):
-                pass  # pragma: no cover - never reached
+    with held(lock, "the thing"), pytest.raises(LockTimeout, match="the thing") as caught, \
+            held(lock, "the thing", wait=0.2):
+        pass  # pragma: no cover - never reached
     assert "wait for the other launch-wizard command" in caught.value.fix
     assert oct(lock.stat().st_mode)[-3:] == "600"
+    with held(lock, "the thing", wait=0.2):  # released on the way out, even by an error
+        pass
     link = tmp_path / "link.lock"
     link.symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(LockError):  # never follows a link planted where the lock goes
-        with held(link, "the thing"):
-            pass  # pragma: no cover - never reached
+    with pytest.raises(LockError), held(link, "the thing"):  # never follows a planted link
+        pass  # pragma: no cover - never reached
     assert not (tmp_path / "elsewhere").exists()
 
 

@@ -172,7 +172,9 @@ def save_credentials(profiles: ProfileStore, profile: Profile, secrets: dict[str
                     else:
                         store.set(profile.name, kind, old)
             raise
-        store.delete(profile.name, "token")  # made with the old credential
+        from wizard.core.tokens import forget
+
+        forget(profile, store)  # made with the old credential
         where = store.describe()
     profiles.update(profile.name, changes)
     return where

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -224,8 +225,7 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
         return result
     if before and not refresh:
         return TokenResult(before, "cache", profile)
-    with store.locked(f"{profile.name}:token exchange", f"the token of profile {profile.name!r}",
-                      EXCHANGE_WAIT_S):
+    with _exchanging(profile, store):
         found = cached(profile, store)
         seen = before.access_token if before else None
         # another caller got one while this one waited: as new as a refresh asks for
@@ -237,3 +237,16 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
         except SecretStoreError as exc:
             result.notes.insert(0, f"note: the token is not cached ({exc.cause})")
     return result
+
+
+def forget(profile: Profile, store: SecretStore) -> None:
+    """Drop the cached token (its credential is being replaced), after an exchange in flight in
+    another process, which would otherwise cache a token of the old credential just after."""
+    with _exchanging(profile, store):
+        store.delete(profile.name, "token")
+
+
+def _exchanging(profile: Profile, store: SecretStore) -> AbstractContextManager[None]:
+    """The one lock per profile that a token exchange holds, with what it caches."""
+    return store.locked(f"{profile.name}:token exchange", f"the token of profile {profile.name!r}",
+                        EXCHANGE_WAIT_S)
