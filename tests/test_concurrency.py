@@ -133,6 +133,20 @@ def test_a_test_and_a_configure_at_once_keep_both(sandbox, env, isolated_config)
     assert saved.client_id == made.client_id  # configure of one field never blanks the others
 
 
+def test_what_a_test_learned_is_kept_only_for_the_credential_it_used(isolated_config):
+    """`remember` is a compare-and-set: if another process switched the profile to another
+    credential while the test ran, what the test saw is not written over it."""
+    store = ProfileStore(isolated_config / "config.toml")
+    seen = {"at": "2026-01-01T00:00:00Z", "companies": 1, "properties": 2}
+    store.update("p", {"org_id": "A@AdobeOrg", "client_id": "old"})
+    assert store.update("p", {"last_test": seen}, expect={"client_id": "other"}) is None
+    assert store.update("absent", {"last_test": seen}, expect={"client_id": "old"}) is None
+    assert store.names() == ["p"] and not store.load("p").last_test
+    kept = store.update("p", {"last_test": seen}, expect={"client_id": "old"})
+    assert kept is not None and store.load("p").last_test == seen == kept.last_test
+    assert store.load("p").org_id == "A@AdobeOrg"
+
+
 def test_the_wizard_saves_only_what_it_changed(sandbox, env, isolated_config):
     """A last test written by the command line while the wizard is open survives the wizard's
     next save, and the wizard sees it."""
@@ -171,6 +185,9 @@ def test_parallel_tokens_on_an_empty_cache_make_one_exchange(sandbox, env, isola
     assert sandbox.state.tokens_issued[made.client_id] == 1
     chunks, named = chunk_sets(secrets_file(isolated_config), "default:token")
     assert chunks == named and len(named) >= 2  # the record is chunked, and no set is orphaned
+    locks = isolated_config / "locks"
+    assert oct(locks.stat().st_mode)[-3:] == "700"
+    assert {oct(f.stat().st_mode)[-3:] for f in locks.iterdir()} == {"600"}
 
 
 def _waiting_on(pids: list[int], lock: Path) -> int:
@@ -254,12 +271,13 @@ def test_parallel_tokens_in_the_real_keyring(secret_service, sandbox, isolated_c
 
 
 def test_a_stuck_lock_ends_in_a_clear_error(tmp_path):
-    lock = tmp_path / "x.lock"
+    lock = tmp_path / "new" / "folders" / "x.lock"
     with held(lock, "the thing"), pytest.raises(LockTimeout, match="the thing") as caught, \
             held(lock, "the thing", wait=0.2):
         pass  # pragma: no cover - never reached
     assert "wait for the other launch-wizard command" in caught.value.fix
     assert oct(lock.stat().st_mode)[-3:] == "600"
+    assert {oct(f.stat().st_mode)[-3:] for f in (lock.parent, lock.parent.parent)} == {"700"}
     with held(lock, "the thing", wait=0.2):  # released on the way out, even by an error
         pass
     link = tmp_path / "link.lock"

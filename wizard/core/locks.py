@@ -62,7 +62,8 @@ def held(path: Path, what: str, wait: float = WAIT_S) -> Iterator[None]:
 def _open(path: Path, what: str) -> int:
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for folder in reversed([f for f in (path.parent, *path.parent.parents) if not f.is_dir()]):
+            folder.mkdir(mode=0o700, exist_ok=True)  # each folder made here is private
         return os.open(path, flags, 0o600)
     except OSError as exc:
         raise LockError(f"cannot open the lock file {path} for {what}: {exc.strerror or exc}",
