@@ -4,7 +4,9 @@ Rules (see DESIGN.md): the `fail` and `null` backends are refused; values are st
 single-line (base64) because gnome-keyring without a password loses its collection on a
 newline; values are chunked so no entry exceeds 1000 characters (Windows Credential Manager);
 a chunked write goes to a new generation and only then is the head switched, so a failure half
-way leaves the old value readable. A plaintext file is used only when the user asks for it.
+way leaves the old value readable; writers of one entry take turns (a lock file per entry), so
+each removes the generation it replaced and none is left behind. A plaintext file is used only
+when the user asks for it.
 """
 
 from __future__ import annotations
