@@ -311,3 +311,24 @@ def test_parallel_writers_of_one_entry_leave_no_orphan(env, isolated_config):
     store = store_for("file")
     assert store.get("shared", "private_key") in {f"w{i}{r}" * 700 for i in range(6) for r in range(4)}
     assert all(store.get(f"w{i}", "private_key") == f"w{i}" * 1500 for i in range(6))
+
+
+def test_a_reader_racing_a_writer_gets_the_new_value():
+    """A reader that finds the chunks of the head it read already gone (a writer replaced the
+    value meanwhile) reads the new head, rather than call the stored value damaged."""
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+
+    class Racing(MemoryBackend):
+        armed = False
+
+        def get_password(self, service: str, user: str) -> str | None:
+            if "#" in user and self.armed:  # the first chunk: the other writer comes first
+                self.armed = False
+                SecretStore(backend=self).set("p", "private_key", "new" * 700)
+            return super().get_password(service, user)
+
+    backend = Racing()
+    store = SecretStore(backend=backend)
+    store.set("p", "private_key", "old" * 700)
+    backend.armed = True
+    assert store.get("p", "private_key") == "new" * 700
