@@ -34,7 +34,7 @@ def test_profile_writes_survive_kill_9(tmp_path):
     from wizard.core.profile import Profile, ProfileStore
 
     ProfileStore(path).save(Profile(name="after"))  # the next write tidies what kills left
-    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "config.toml.lock"]
 
 
 def test_a_key_file_is_never_overwritten_or_loosened(tmp_path):

@@ -92,7 +92,9 @@ def test_file_is_0600_and_written_atomically(isolated_config):
     store = ProfileStore()
     store.save(Profile())
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
-    assert [p.name for p in store.path.parent.iterdir()] == ["config.toml"]  # no temp left
+    # no temp file left; the lock file stays (removing it would race with a process waiting on it)
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["config.toml", "config.toml.lock"]
+    assert stat.S_IMODE(os.stat(store.path.parent / "config.toml.lock").st_mode) == 0o600
 
 
 def test_corrupt_file_is_reported_and_never_overwritten(isolated_config):

@@ -44,7 +44,7 @@ def configure(args: Namespace) -> int:
             check_pair(key, profile.private_key_path, cert, profile.certificate_path)
 
     given = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
-    where = save_credentials(profiles, profile, {k: v for k, v in given.items() if v})
+    where = save_credentials(profiles, profile, {k: v for k, v in given.items() if v}, changes)
     for kind, value in given.items():
         if value:
             say(f"{OK} {kind.replace('_', ' ')} saved in {where}")

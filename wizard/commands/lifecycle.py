@@ -60,7 +60,7 @@ def migrate(args: Namespace) -> int:
     except WizardError as exc:
         raise _failed(exc, "the profile still uses JWT") from None
     s2s = _worked(result, s2s)
-    save_credentials(context.profiles, s2s, given or {})
+    save_credentials(context.profiles, s2s, given or {}, s2s.changes_from(jwt))
     say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
     if args.forget_key:
         for kind in ("private_key", "key_passphrase"):
@@ -95,7 +95,9 @@ def rotate_secret(args: Namespace) -> int:
         result = trial(profile, context.store, {"client_secret": new_secret})
     except WizardError as exc:
         raise _failed(exc, "the old secret is still the one stored") from None
-    save_credentials(context.profiles, _worked(result, profile), {"client_secret": new_secret})
+    worked = _worked(result, profile)
+    save_credentials(context.profiles, worked, {"client_secret": new_secret},
+                     worked.changes_from(profile))
     say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
     old_id = console.secret_ids(profile.client_id).get(old_secret or "") if added else None
     if old_id and console.remove_secret(profile.client_id, old_id):
@@ -141,7 +143,8 @@ def rotate_certificate(args: Namespace) -> int:
     except WizardError as exc:
         warn(f"the new files stay in {out_dir}; the profile was not changed")
         raise _failed(exc, "the profile still uses the old key") from None
-    save_credentials(context.profiles, _worked(result, changed), given)
+    worked = _worked(result, changed)
+    save_credentials(context.profiles, worked, given, worked.changes_from(profile))
     context.store.delete(profile.name, "key_passphrase")  # the new key has none
     say(f"{OK} profile {profile.name!r} now signs with the new key")
     if old is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from argparse import Namespace
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -155,9 +156,11 @@ def confirm(question: str, yes: bool) -> None:
         raise ConfigError("stopped: nothing was changed", "run it again when you are ready")
 
 
-def save_credentials(profiles: ProfileStore, profile: Profile, secrets: dict[str, str]) -> str:
-    """Secrets first, then the profile: if the store refuses a secret, the ones written this time
-    are put back as they were and the profile is not saved. Where the secrets went, in words."""
+def save_credentials(profiles: ProfileStore, profile: Profile, secrets: dict[str, str],
+                     changes: Mapping[str, object]) -> str:
+    """Secrets first, then `changes` to the saved `profile` (only those fields: another process
+    may be changing others). If the store refuses a secret, the ones written this time are put
+    back as they were and the profile is not changed. Where the secrets went, in words."""
     where = ""
     if secrets:  # a command given no secret never needs the keyring
         store = secrets_for(profile)
@@ -173,9 +176,11 @@ def save_credentials(profiles: ProfileStore, profile: Profile, secrets: dict[str
                     else:
                         store.set(profile.name, kind, old)
             raise
-        store.delete(profile.name, "token")  # made with the old credential
+        from wizard.core.tokens import forget
+
+        forget(profile, store)  # made with the old credential
         where = store.describe()
-    profiles.save(profile)
+    profiles.update(profile.name, changes)
     return where
 
 
@@ -194,10 +199,6 @@ def access_token(context: Context, refresh: bool = False) -> TokenResult:
 
 def remember(context: Context, used: Profile, changes: dict[str, Any]) -> None:
     """Keep `changes` in the saved profile, if it is the one `used` (LAUNCH_WIZARD_* variables
-    may have pointed the command at another credential: then nothing is kept)."""
-    profiles = context.profiles
-    if not profiles.exists(used.name):
-        return
-    saved = profiles.load(used.name)
-    if all(getattr(saved, f) == getattr(used, f) for f in SEEN_WITH):
-        profiles.save(saved.with_changes(**changes))
+    may have pointed the command at another credential, or another process changed it
+    meanwhile: then nothing is kept)."""
+    context.profiles.update(used.name, changes, expect={f: getattr(used, f) for f in SEEN_WITH})

@@ -21,7 +21,8 @@ def import_(args: Namespace) -> int:
     text = read_input(args.file, "the JSON file the Developer Console downloaded")
     imported = read_credentials(text, args.credential or "")
     profiles = ProfileStore()
-    profile = profile_from(imported, profiles.load(args.profile))
+    saved = profiles.load(args.profile)
+    profile = profile_from(imported, saved)
     secrets = dict(imported.secrets)
     passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
     if passphrase:
@@ -47,7 +48,7 @@ def import_(args: Namespace) -> int:
                                "give the certificate uploaded to the credential, or upload this one")
         if key is not None:
             check_pair(key, profile.private_key_path, cert, profile.certificate_path)
-    where = save_credentials(profiles, profile, secrets)
+    where = save_credentials(profiles, profile, secrets, profile.changes_from(saved))
     _report(imported, profile, secrets, where, profiles)
     return 0
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-import threading
 import tomllib
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
+from wizard.core.locks import beside, held
 from wizard.core.safe_text import character_name, invisible_character, terminal_safe
 
 Validator = Callable[[object], Any]
@@ -89,6 +90,12 @@ class Profile:
                 and not {"company_id", "last_test"} & changes.keys():
             new.company_id, new.last_test = "", {}
         return new
+
+    def changes_from(self, before: Profile) -> dict[str, Any]:
+        """The fields whose value differs from `before`'s, with this profile's values: what to
+        save when a profile was changed in several steps (`ProfileStore.update`)."""
+        return {n: getattr(self, n) for n in FIELD_NAMES
+                if n != "name" and getattr(self, n) != getattr(before, n)}
 
     def missing_for_token(self) -> list[str]:
         """Fields a token exchange needs that are still empty."""
@@ -354,9 +361,6 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("launch-wizard", appauthor=False))
 
 
-_WRITE_LOCK = threading.Lock()  # one writer at a time in this process (read-modify-write)
-
-
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Replace `path` with `data` so that a crash leaves the old file or the new, never a mix.
 
@@ -430,7 +434,9 @@ class ProfileStore:
     def load(self, name: str = DEFAULT_PROFILE) -> Profile:
         """The saved profile `name`, or a new empty one if none is saved."""
         name = _name(name)
-        raw = self._read().get(name)
+        return self._profile(name, self._read().get(name))
+
+    def _profile(self, name: str, raw: dict[str, Any] | None) -> Profile:
         profile = Profile(name=name)
         for key, value in (raw or {}).items():
             if key not in FIELD_NAMES or key == "name":
@@ -442,20 +448,46 @@ class ProfileStore:
                                   f"correct {key} there, or {REPAIR}") from None
         return profile
 
-    def save(self, profile: Profile) -> None:
-        name = _name(profile.name)
-        with _WRITE_LOCK:
+    def update(self, name: str, changes: Mapping[str, object],
+               expect: Mapping[str, object] | None = None) -> Profile | None:
+        """Change only these fields of profile `name` (made if new), each validated, as one
+        locked read-modify-write: another process's change to other fields, made meanwhile,
+        stays. With `expect`, only if the profile is saved with those values (else None).
+
+        Returns the profile as saved."""
+        name = _name(name)
+        with self._locked():
             profiles = self._read()
-            profiles[name] = {n: getattr(profile, n) for n in FIELD_NAMES if n != "name"}
-            self._write(profiles)
+            current = self._profile(name, profiles.get(name))
+            if expect is not None and (name not in profiles or any(
+                    getattr(current, k) != v for k, v in expect.items())):
+                return None
+            new = current.with_changes(**changes)
+            self._put(profiles, new)
+            return new
+
+    def save(self, profile: Profile) -> None:
+        """Every field of `profile`: for a profile made whole in one place (the demo). Anything
+        that changes a profile a person or another process may also change uses `update`."""
+        with self._locked():
+            self._put(self._read(), profile)
 
     def delete(self, name: str) -> bool:
-        with _WRITE_LOCK:
+        with self._locked():
             profiles = self._read()
             if profiles.pop(name, None) is None:
                 return False
             self._write(profiles)
             return True
+
+    def _locked(self) -> AbstractContextManager[None]:
+        return held(beside(self.path), f"the profiles file {self.path}")
+
+    def _put(self, profiles: dict[str, dict[str, Any]], profile: Profile) -> None:
+        """Write `profiles` with `profile` in them; keys a newer version wrote stay as they were."""
+        fields = {n: getattr(profile, n) for n in FIELD_NAMES if n != "name"}
+        profiles[_name(profile.name)] = profiles.get(profile.name, {}) | fields
+        self._write(profiles)
 
     def _write(self, profiles: dict[str, dict[str, Any]]) -> None:
         import tomli_w

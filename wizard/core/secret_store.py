@@ -4,7 +4,9 @@ Rules (see DESIGN.md): the `fail` and `null` backends are refused; values are st
 single-line (base64) because gnome-keyring without a password loses its collection on a
 newline; values are chunked so no entry exceeds 1000 characters (Windows Credential Manager);
 a chunked write goes to a new generation and only then is the head switched, so a failure half
-way leaves the old value readable. A plaintext file is used only when the user asks for it.
+way leaves the old value readable; writers of one entry take turns (a lock file per entry), so
+each removes the generation it replaced and none is left behind. A plaintext file is used only
+when the user asks for it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import json
 import os
 import secrets as _random
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from wizard.core.errors import SecretStoreError
+from wizard.core.locks import WAIT_S, LockError, beside, held, lock_file
 from wizard.core.profile import ENV_SECRETS, KEYRING_SERVICE, config_dir, write_atomically
 
 T = TypeVar("T")
@@ -98,14 +102,20 @@ class FileBackend:
         return self._load().get(service, {}).get(user)
 
     def set_password(self, service: str, user: str, value: str) -> None:
-        data = self._load()
-        data.setdefault(service, {})[user] = value
-        self._save(data)
+        with self._locked():
+            data = self._load()
+            data.setdefault(service, {})[user] = value
+            self._save(data)
 
     def delete_password(self, service: str, user: str) -> None:
-        data = self._load()
-        if data.get(service, {}).pop(user, None) is not None:
-            self._save(data)
+        with self._locked():
+            data = self._load()
+            if data.get(service, {}).pop(user, None) is not None:
+                self._save(data)
+
+    def _locked(self) -> AbstractContextManager[None]:
+        """Each write reads the whole file and writes it back: one process at a time."""
+        return held(beside(self.path), f"the secrets file {self.path}")
 
 
 class Backend(Protocol):
@@ -249,30 +259,43 @@ class SecretStore:
     def get(self, profile: str, kind: str) -> str | None:
         user = f"{profile}:{kind}"
         head = self._get(user)
-        if head is None:
-            return None
-        try:
-            if head.startswith(_SINGLE):
-                return base64.b64decode(head[len(_SINGLE):], validate=True).decode()
-            if head.startswith(_CHUNKED):
-                generation, count, digest = head[len(_CHUNKED):].split(":")
-                parts = []
-                for i in range(int(count)):
-                    part = self._get(f"{user}#{generation}.{i}", f"reading {user}")
-                    if part is None:
-                        raise ValueError("a chunk is missing")
-                    parts.append(part)
-                value = base64.b64decode("".join(parts), validate=True).decode()
-                if _digest(value) != digest:
-                    raise ValueError("checksum differs")
-                return value
-        except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-            raise SecretStoreError(f"the stored {kind} of profile {profile!r} is damaged ({exc})",
-                                   "enter it again (the wizard or `launch-wizard configure`)") from None
+        for _ in range(3):
+            if head is None:
+                return None
+            try:
+                return self._value(user, head)
+            except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+                problem = exc
+            again = self._get(user)
+            if again == head:
+                break
+            head = again  # a writer replaced the value while it was read (and its chunks went)
+        raise SecretStoreError(f"the stored {kind} of profile {profile!r} is damaged ({problem})",
+                               "enter it again (the wizard or `launch-wizard configure`)")
+
+    def _value(self, user: str, head: str) -> str:
+        if head.startswith(_SINGLE):
+            return base64.b64decode(head[len(_SINGLE):], validate=True).decode()
+        if head.startswith(_CHUNKED):
+            generation, count, digest = head[len(_CHUNKED):].split(":")
+            parts = []
+            for i in range(int(count)):
+                part = self._get(f"{user}#{generation}.{i}", f"reading {user}")
+                if part is None:
+                    raise ValueError("a chunk is missing")
+                parts.append(part)
+            value = base64.b64decode("".join(parts), validate=True).decode()
+            if _digest(value) != digest:
+                raise ValueError("checksum differs")
+            return value
         return head  # set by hand, e.g. with `keyring set launch-wizard <profile>:<kind>`
 
     def set(self, profile: str, kind: str, value: str) -> None:
         user = f"{profile}:{kind}"
+        with self._entry_locked(user):
+            self._set_entry(user, value)
+
+    def _set_entry(self, user: str, value: str) -> None:
         encoded = _encode(value)
         old_head = self._get(user)  # its chunks go after
         if len(_SINGLE) + len(encoded) <= CHUNK_SIZE:
@@ -290,6 +313,26 @@ class SecretStore:
         self._write(user, f"{_CHUNKED}{generation}:{len(chunks)}:{_digest(value)}")
         self._drop_chunks(user, old_head)
 
+    def locked(self, key: str, what: str, wait: float = WAIT_S) -> AbstractContextManager[None]:
+        """A lock that processes using this store share, on `key` (an entry, a token's refresh);
+        none for a store in this process's memory, which no other process sees."""
+        backend = self._backend
+        if isinstance(backend, MemoryBackend):
+            return contextlib.nullcontext()
+        folder = backend.path.parent if isinstance(backend, FileBackend) else config_dir()
+        return held(lock_file(folder / "locks", self.service, key), what, wait)
+
+    @contextlib.contextmanager
+    def _entry_locked(self, user: str) -> Iterator[None]:
+        """Writers of one entry one at a time: each removes the chunks of the head it replaced,
+        so no chunk set outlives its generation, and a read-back sees its own write."""
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(self.locked(user, f"the secret {user}"))
+            except LockError as exc:
+                raise SecretStoreError(exc.cause, exc.fix) from None
+            yield
+
     def _drop_chunks(self, user: str, head: str | None) -> None:
         """Best effort: leftover chunks are harmless, a failure here must not fail the write."""
         if not head or not head.startswith(_CHUNKED):
@@ -301,15 +344,16 @@ class SecretStore:
 
     def delete(self, profile: str, kind: str) -> None:
         user = f"{profile}:{kind}"
-        head = self._get(user)
-        if head is None:
-            return
-        try:
-            self._delete(user)
-        except SecretStoreError:
-            if self._get(user) is not None:
-                raise
-        self._drop_chunks(user, head)
+        with self._entry_locked(user):
+            head = self._get(user)
+            if head is None:
+                return
+            try:
+                self._delete(user)
+            except SecretStoreError:
+                if self._get(user) is not None:
+                    raise
+            self._drop_chunks(user, head)
 
 
 def store_for(storage: str, service: str = SERVICE, config_folder: Path | None = None,

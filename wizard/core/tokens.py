@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 MARGIN_S = 600  # a cached token is reused while more than this is left
+EXCHANGE_WAIT_S = 90.0  # for the lock a parallel caller holds through its exchange (and retries)
 
 
 @dataclass
@@ -208,24 +210,43 @@ def exchange(profile: Profile, store: SecretStore,
 
 def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
               on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
-    """A token with more than 10 minutes left: from the cache, else from IMS (then cached).
+    """A token with more than 10 minutes left: from the cache, else from IMS (then cached);
+    `refresh`: a new one, never the one cached before this call.
 
-    Without a usable store (the CI path, secrets in the environment) the token is not cached,
-    and one note says so."""
-    unusable: SecretStoreError | None = None
-    if not refresh:
-        try:
-            token = cached(profile, store)
-        except SecretStoreError as exc:
-            token, unusable = None, exc
-        if token:
-            return TokenResult(token, "cache", profile)
-    result = exchange(profile, store, on_signed)
-    if unusable is None:
+    Callers that need an exchange wait on one lock per profile and look again once they hold it:
+    of many parallel callers, one asks IMS and the others take what it cached (Adobe throttles
+    integrations that ask for too many tokens). Without a usable store (the CI path, secrets in
+    the environment) nothing is cached or locked, and one note says so."""
+    try:
+        before = cached(profile, store)
+    except SecretStoreError as exc:
+        result = exchange(profile, store, on_signed)
+        result.notes.insert(0, f"note: the token is not cached ({exc.cause})")
+        return result
+    if before and not refresh:
+        return TokenResult(before, "cache", profile)
+    with _exchanging(profile, store):
+        found = cached(profile, store)
+        seen = before.access_token if before else None
+        # another caller got one while this one waited: as new as a refresh asks for
+        if found and (not refresh or found.access_token != seen):
+            return TokenResult(found, "cache", profile)
+        result = exchange(profile, store, on_signed)
         try:
             remember(result.profile, store, result.token)
         except SecretStoreError as exc:
-            unusable = exc
-    if unusable is not None:
-        result.notes.insert(0, f"note: the token is not cached ({unusable.cause})")
+            result.notes.insert(0, f"note: the token is not cached ({exc.cause})")
     return result
+
+
+def forget(profile: Profile, store: SecretStore) -> None:
+    """Drop the cached token (its credential is being replaced), after an exchange in flight in
+    another process, which would otherwise cache a token of the old credential just after."""
+    with _exchanging(profile, store):
+        store.delete(profile.name, "token")
+
+
+def _exchanging(profile: Profile, store: SecretStore) -> AbstractContextManager[None]:
+    """The one lock per profile that a token exchange holds, with what it caches."""
+    return store.locked(f"{profile.name}:token exchange", f"the token of profile {profile.name!r}",
+                        EXCHANGE_WAIT_S)

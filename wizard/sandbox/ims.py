@@ -58,6 +58,8 @@ def access_token(state: SandboxState, integration, lifetime_ms: int, scope: str,
         "created_at": str(now_ms), "expires_in": str(lifetime_ms), "grant": grant,
     }
     headers = {"x5u": "ims_na1-key-at-1.cer", "kid": "ims_na1-key-at-1", "itt": "at"}
+    with state.lock:
+        state.tokens_issued[integration.client_id] += 1
     return jwt.encode(claims, state.signing_key, algorithm="RS256", headers=headers)
 
 

@@ -9,6 +9,7 @@ import random
 import secrets
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -187,6 +188,7 @@ class SandboxState:
         self.seeded: set[str] = set()  # companies that got their first properties
         self.clock_offset_s = 0.0
         self.faults: list[Fault] = []
+        self.tokens_issued: Counter[str] = Counter()  # access tokens minted, by client ID
         self._signing_key: RSAPrivateKey | None = None
         if state_file and state_file.exists():
             self._load(state_file)

@@ -65,6 +65,8 @@ class WizardState:
     # called (on the UI thread) when the sandbox's secrets fall back to memory, with the reason
     on_memory_fallback: Callable[[str], None] = lambda reason: None
     _store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # the profile as saved when last read or written: `update` saves only what differs from it
+    _saved: Profile | None = None
 
     @classmethod
     def open(cls, profile_name: str | None = None, sandbox: Sandbox | None = None,
@@ -76,7 +78,7 @@ class WizardState:
 
         profiles = profiles or ProfileStore()
         name = profile_name or (SANDBOX_PROFILE if sandbox else DEFAULT_PROFILE)
-        profile = profiles.load(name)
+        profile = saved = profiles.load(name)
         console: ManualConsole | SandboxConsole = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
@@ -88,7 +90,8 @@ class WizardState:
         store = secrets or store_for(profile.storage, profile.keyring_service)
         if secrets is not None and secrets.service != profile.keyring_service:
             profile = profile.with_changes(keyring_service=secrets.service)
-        return cls(profile, profiles, store, console, sandbox, fresh=not profiles.exists(name))
+        return cls(profile, profiles, store, console, sandbox, fresh=not profiles.exists(name),
+                   _saved=saved)
 
     # --- the profile ----------------------------------------------------------------------
     def update(self, **changes: object) -> set[str]:
@@ -100,8 +103,11 @@ class WizardState:
         stale = {step for name in changed for step in STALE_AFTER.get(name, ())}
         if stale and "steps_done" not in changes:
             new.steps_done = [s for s in new.steps_done if s not in stale]
-        self.profile = new
-        self.profiles.save(new)
+        # only the fields changed here: a newer value another process saved in the others
+        # (a last test run from the command line) stays, and comes back into the state
+        base = self._saved or Profile(name=new.name)
+        self.profile = self.profiles.update(new.name, new.changes_from(base)) or new
+        self._saved = self.profile
         if "test" in stale:
             self.forget_test()
         return changed
