@@ -163,6 +163,32 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
         assert signed[-1]["iss"] in screen_text(app)
 
 
+async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
+        sandbox, backend, monkeypatch):
+    """Parallel refreshes make one exchange: the test may get a token another process fetched
+    while it waited for the lock, with no JWT of its own signed."""
+    from wizard.tui.steps import test as test_step
+
+    real = test_step.get_token
+
+    def refreshed_elsewhere(profile, store, **kwargs):
+        result = real(profile, store, **kwargs)
+        result.claims, result.source = None, "cache"
+        return result
+
+    monkeypatch.setattr(test_step, "get_token", refreshed_elsewhere)
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await jwt_to_credentials(app, pilot)
+        await press(app, pilot, "#use-generated")
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        assert "a token obtained a moment ago was used" in screen_text(app)
+        assert "Sandbox Company: 3 properties" in screen_text(app)
+        assert "✓ Sign the JWT (RS256)" in screen_text(app)
+
+
 # --- markup, crashes, threads ------------------------------------------------------------------
 
 async def test_typed_text_is_never_markup(sandbox, backend, tmp_path):
