@@ -57,13 +57,14 @@ def duration(seconds: float) -> str:
 def read_input(source: str, expected: str) -> str:
     """The text of the file `source`, or of standard input for "-"; `expected` says what it should
     be (e.g. "the JSON file the Developer Console downloaded"), for the fixes."""
+    from wizard.core.files import read_stream
     from wizard.core.interop import decode_text, read_text
 
     if source != "-":
         return read_text(source, expected)
     if sys.stdin.isatty():
         warn("reading standard input (end it with ctrl-d)")
-    return decode_text(sys.stdin.buffer.read(), "standard input", expected)
+    return decode_text(read_stream(sys.stdin.buffer, expected=expected), "standard input", expected)
 
 
 def private_key(pem: str, passphrase: str | None, name: str, flag: str) -> RSAPrivateKey:

@@ -184,10 +184,17 @@ class CredentialsStep(Step):
         if not path:
             self._status("give the key file's path", error=True)
             return
+        self.read_key_file(path)
+
+    @work(exclusive=True, group="key-file", exit_on_error=False)
+    async def read_key_file(self, path: str) -> None:
+        """Read in a thread (a slow disk or a path that is not a file never holds the screen)."""
         try:
-            self.take_key(read_file(path, "private key"))
+            text = await asyncio.to_thread(read_file, path, "private key")
         except KeyFileError as exc:
             self._status(str(exc), error=True)
+            return
+        self.take_key(text)
 
     def take_key(self, text: str) -> None:
         self.pending_key = text
