@@ -11,6 +11,7 @@ JSON from outside is parsed with its nesting bounded.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import json
 import os
@@ -133,7 +134,7 @@ def make_folders(folder: Path) -> None:
             os.mkdir(made, 0o700)
         except FileExistsError:
             if not made.is_dir():
-                raise
+                raise NotADirectoryError(errno.ENOTDIR, "a file has that name", str(made)) from None
             continue  # made by another process meanwhile: its mode is its own
         os.chmod(made, 0o700)  # the umask may have taken bits from 0700
 
@@ -144,6 +145,10 @@ def create_new(path: Path, data: bytes, mode: int = 0o600, *,
     file, never through a link; nothing is left at `path` if the write fails."""
     try:
         make_folders(path.parent)
+    except OSError as exc:
+        raise error(f"cannot create the folder {path.parent}: {exc.strerror or exc}",
+                    "choose a folder you can write to") from None
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode)
     except FileExistsError:
         link = path.is_symlink()
