@@ -327,6 +327,21 @@ def test_a_killed_export_leaves_no_temp_file_holding_secrets(tmp_path, sig):
         assert mode_of(path) == 0o600
 
 
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_an_export_killed_at_the_moment_of_a_rename_leaves_no_temp_file(tmp_path, sig):
+    """The kill lands exactly where a temp-then-rename write would rename (before: a 0600 temp
+    file holding the secrets stayed behind): the export has no such moment."""
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    killer = (f"import os, sys; os.replace = os.rename = lambda *a, **k: os.kill(os.getpid(), {int(sig)}); "
+              "from wizard.cli import main; sys.exit(main(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", killer, "export", "--format", "env", "--with-secrets",
+                           "--out", str(out_dir / "ci.env")], env=_export_env(tmp_path), cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out_dir.iterdir()] == ["ci.env"]
+
+
 # --- the sandbox's TLS files --------------------------------------------------------------------
 
 def test_sandbox_tls_writes_nothing_through_what_others_planted(tmp_path):
