@@ -89,6 +89,14 @@ def test_dev_zero_as_standard_input_is_refused(env):
     refused(done, "more than 1 MiB")
 
 
+def test_an_endless_secret_line_is_refused(env):
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run([sys.executable, "-m", "wizard", "configure", "--client-secret-stdin"],
+                              stdin=zero, env=env, cwd=REPO, capture_output=True, text=True,
+                              timeout=TIMEOUT_S)
+    refused(done, "more than 1 MiB on one line")
+
+
 @pytest.mark.parametrize("args", [["import"], ["api", "/companies", "--input"]])
 def test_json_nested_200000_deep_is_bad_json(env, tmp_path, args):
     deep = tmp_path / "deep.json"

@@ -100,7 +100,15 @@ def read_secret(prompt: str) -> str:
 
         value = getpass.getpass(f"{prompt}: ")
     else:
-        value = sys.stdin.readline().rstrip("\r\n")
+        from wizard.core.files import MAX_FILE_BYTES
+
+        value = sys.stdin.readline(MAX_FILE_BYTES + 1)  # an endless line is not read for ever
+        if len(value) > MAX_FILE_BYTES:
+            from wizard.core.errors import ConfigError
+
+            raise ConfigError(f"standard input holds more than 1 MiB on one line: too much for the "
+                              f"{prompt.lower()}", "pipe in the secret alone, on one line")
+        value = value.rstrip("\r\n")
     if not value.strip():
         from wizard.core.errors import ConfigError
 
