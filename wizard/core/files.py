@@ -104,7 +104,7 @@ def read_stream(stream: IO[bytes], *, name: str = "standard input", expected: st
 
 def _too_large(error: type[WizardError], where: str, expected: str, limit: int) -> WizardError:
     return error(f"{where} holds more than {_size(limit)}: too much for {expected}",
-                 f"check that it is {expected} (a few KB)")
+                 f"check that it is {expected}")
 
 
 class NestedTooDeep(ValueError):
@@ -117,7 +117,7 @@ def parse_json(text: str | bytes) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise NestedTooDeep("the JSON is nested too deeply") from None
+        raise NestedTooDeep("nested too deeply to be read") from None
 
 
 # --- creating -----------------------------------------------------------------------------------
