@@ -12,6 +12,7 @@ from cryptography.x509.oid import NameOID
 
 from wizard.core import keys
 from wizard.core.errors import KeyFileError
+from wizard.core.files import create_new
 
 RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -164,7 +165,7 @@ def test_generate_never_overwrites(tmp_path):
     assert not (tmp_path / "private.key").exists()
     assert (tmp_path / "adobe-io-public.crt").read_text() == "keep me"
     with pytest.raises(KeyFileError, match="already exists"):
-        keys.write_new_file(tmp_path / "adobe-io-public.crt", "x", 0o600)
+        create_new(tmp_path / "adobe-io-public.crt", b"x", 0o600, error=KeyFileError)
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -142,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="serve HTTPS with a throwaway CA (its path is printed: trust it with "
                         "SSL_CERT_FILE), to try what a TLS-inspecting proxy does")
     p.add_argument("--tls-dir", default=".", metavar="DIR",
-                   help="where --tls writes ca.pem, server.pem, server.key (default: here)")
+                   help="--tls makes a new folder in DIR for ca.pem, server.pem, server.key, "
+                        "removed when it stops (default: here)")
 
     p = command("import", "take a credential from the JSON the Developer Console downloads (or an "
                           "aio-cli context, or an export)")

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from wizard.commands.output import access_token, load, read_input, say, warn
 from wizard.core.errors import ConfigError, ReactorError
+from wizard.core.files import parse_json
 from wizard.core.reactor import PAGE_SIZE, Reactor, refusal
 
 if TYPE_CHECKING:
@@ -65,9 +66,11 @@ def _body(source: str) -> bytes:
     name = "standard input" if source == "-" else source
     text = read_input(source, "a JSON file (or - for standard input)")
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{name} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+        document = parse_json(text)
+    except ValueError as exc:
+        where = (f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+                 if isinstance(exc, json.JSONDecodeError) else str(exc))
+        raise ConfigError(f"{name} is not JSON: {where}",
                           f"give a JSON:API document, e.g. {EXAMPLE}") from None
     if not isinstance(document, dict):
         raise ConfigError(f"{name} holds a JSON {type(document).__name__}, not an object",
@@ -158,7 +161,7 @@ def _progress(page: int | None, pages: object) -> None:
 
 def _json(response: Response) -> dict[str, Any]:
     try:
-        body = response.json()
+        body = parse_json(response.content)
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
@@ -177,7 +180,7 @@ def _print(content: bytes) -> None:
     if not content:
         return
     try:
-        document = json.loads(content)
+        document = parse_json(content)
     except ValueError:
         if sys.stdout.isatty():
             say(content.decode("utf-8", errors="replace").removesuffix("\n"))

@@ -62,13 +62,14 @@ def duration(seconds: float) -> str:
 def read_input(source: str, expected: str) -> str:
     """The text of the file `source`, or of standard input for "-"; `expected` says what it should
     be (e.g. "the JSON file the Developer Console downloaded"), for the fixes."""
+    from wizard.core.files import read_stream
     from wizard.core.interop import decode_text, read_text
 
     if source != "-":
         return read_text(source, expected)
     if sys.stdin.isatty():
         warn("reading standard input (end it with ctrl-d)")
-    return decode_text(sys.stdin.buffer.read(), "standard input", expected)
+    return decode_text(read_stream(sys.stdin.buffer, expected=expected), "standard input", expected)
 
 
 def private_key(pem: str, passphrase: str | None, name: str, flag: str) -> RSAPrivateKey:
@@ -104,7 +105,15 @@ def read_secret(prompt: str) -> str:
 
         value = getpass.getpass(f"{prompt}: ")
     else:
-        value = sys.stdin.readline().rstrip("\r\n")
+        from wizard.core.files import MAX_FILE_BYTES
+
+        value = sys.stdin.readline(MAX_FILE_BYTES + 1)  # an endless line is not read for ever
+        if len(value) > MAX_FILE_BYTES:
+            from wizard.core.errors import ConfigError
+
+            raise ConfigError(f"standard input holds more than 1 MiB on one line: too much for the "
+                              f"{prompt.lower()}", "pipe in the secret alone, on one line")
+        value = value.rstrip("\r\n")
     if not value.strip():
         from wizard.core.errors import ConfigError
 

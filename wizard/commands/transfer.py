@@ -3,6 +3,7 @@ own exports), and out for shells, Postman, aio-cli and JSON."""
 
 from __future__ import annotations
 
+import os
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -122,16 +123,20 @@ def export(args: Namespace) -> int:
 
 
 def _write(path: Path, text: str, force: bool) -> None:
-    """A new file, mode 0600; an existing one is replaced only with --force."""
-    from wizard.core.profile import write_atomically
+    """A new file, mode 0600, created exclusively: no temp file that a kill could leave holding
+    secrets, no write through a link planted at `path`. An existing file is replaced only with
+    --force: it is removed first (a link, not what it points to), then the new one is created."""
+    from wizard.core.files import create_new
 
-    if path.exists() and not force:
-        raise ConfigError(f"{path} already exists; refusing to overwrite it",
-                          "choose another file, or add --force to replace it")
     if path.is_dir():
         raise ConfigError(f"{path} is a folder", "give a file name")
-    try:
-        write_atomically(path, text.encode(), 0o600)
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}",
-                          "choose a folder you can write to") from None
+    if os.path.lexists(path):
+        if not force:
+            raise ConfigError(f"{path} already exists; refusing to overwrite it",
+                              "choose another file, or add --force to replace it")
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot replace {path}: {exc.strerror or exc}",
+                              "choose another file, or remove the old one first") from None
+    create_new(path, text.encode(), 0o600)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError, NetworkError, UntrustedCertificate
+from wizard.core.files import parse_json
 from wizard.core.profile import is_loopback
 
 if TYPE_CHECKING:  # both load when a request is made: the cached-token path needs neither
@@ -201,7 +202,7 @@ def _retry_after_s(response: httpx.Response, default: float) -> float:
 def json_object(response: httpx.Response, what: str) -> dict[str, Any]:
     """The response's JSON object, or a NetworkError saying what came instead."""
     try:
-        body = response.json()
+        body = parse_json(response.content)
     except ValueError:
         body = None
     if isinstance(body, dict):

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
+from wizard.core.files import parse_json, read_limited
 from wizard.core.profile import DEFAULT_SCOPES, ENV_PREFIX, ENV_SECRETS, Profile
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
@@ -49,16 +50,7 @@ def read_text(path: str | os.PathLike[str], expected: str) -> str:
     `expected` (what the file should be, e.g. "the JSON file the Developer Console downloaded")
     in its fix."""
     where = Path(path).expanduser()
-    try:
-        data = where.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"file not found: {where}", f"give the path of {expected}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{where} is a folder, not a file", f"give {expected} inside it") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {where}: {exc.strerror}",
-                          "check the file's permissions") from None
-    return decode_text(data, str(where), expected)
+    return decode_text(read_limited(where, expected=expected), str(where), expected)
 
 
 def decode_text(data: bytes, name: str, expected: str) -> str:
@@ -74,7 +66,7 @@ def read_credentials(text: str, credential: str = "") -> Imported:
 
     `credential` picks one by name in a workspace download that holds several."""
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError as exc:
         raise FormatError(f"the file is not JSON ({exc})",
                           "give the JSON file the Developer Console downloaded (Download JSON)") from None

@@ -10,12 +10,12 @@ import datetime as dt
 import hashlib
 import os
 import re
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import KeyFileError, PassphraseNeeded, WrongPassphrase
+from wizard.core.files import create_new, make_folders, read_limited
 from wizard.core.safe_text import describe_secret
 
 if TYPE_CHECKING:  # cryptography itself is imported when first needed
@@ -28,6 +28,7 @@ KEY_SIZES = (2048, 3072, 4096)
 MAX_DAYS = 365
 KEY_FILE = "private.key"
 CERT_FILE = "adobe-io-public.crt"
+MAX_PEM_CHARS = 64 * 1024  # an RSA 4096 key is about 3.3 KB, a certificate less
 
 _PEM_BLOCK = re.compile(
     r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END ([A-Z0-9 ]+)-----|$)", re.DOTALL
@@ -44,17 +45,9 @@ def openssl_command(bits: int = 2048, days: int = MAX_DAYS, key_name: str = KEY_
 # --- reading PEM text, forgiving how it gets mangled in transit -----------------------------
 
 def read_file(path: PathLike, what: str) -> str:
+    """The text of the {what} file at `path` (at most 1 MiB, a regular file), or KeyFileError."""
     p = Path(path).expanduser()
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise KeyFileError(f"{what} file not found: {p}", "check the path") from None
-    except IsADirectoryError:
-        raise KeyFileError(f"{what} path is a folder, not a file: {p}",
-                           "give the path of the file inside it") from None
-    except PermissionError:
-        raise KeyFileError(f"cannot read {what} file {p}: permission denied",
-                           "run as the file's owner or fix its permissions") from None
+    data = read_limited(p, name=f"{what} file", expected=f"the {what} file", error=KeyFileError)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -64,7 +57,13 @@ def read_file(path: PathLike, what: str) -> str:
 
 
 def normalize_pem(text: str) -> str:
-    """One clean PEM block from text that lost its newlines, gained quotes, CRLF or `\\n`."""
+    """One clean PEM block from text that lost its newlines, gained quotes, CRLF or `\\n`.
+
+    Linear in the text's length, which is bounded first: pasted or from the environment, it
+    may be anything."""
+    if len(text) > MAX_PEM_CHARS:
+        raise KeyFileError(f"this is {len(text) // 1024} KB of text; a PEM key or certificate is a "
+                           "few KB", "give only the key or the certificate, from BEGIN to END")
     text = text.strip().strip("'\"").replace("\\r", "").replace("\\n", "\n").replace("\r", "")
     match = _PEM_BLOCK.search(text)
     if not match:
@@ -74,13 +73,14 @@ def normalize_pem(text: str) -> str:
         raise KeyFileError(f"the PEM is truncated: it has no '-----END {label}-----' line",
                            "copy the whole file again, from BEGIN to END")
     tokens = body.split()
-    headers = []
-    while len(tokens) >= 2 and tokens[0].endswith(":") and _PEM_HEADER.match(f"{tokens[0]} {tokens[1]}"):
-        headers.append(f"{tokens[0]} {tokens[1]}")
-        tokens = tokens[2:]
-    b64 = "".join(tokens)
+    headers, start = [], 0
+    while start + 1 < len(tokens) and tokens[start].endswith(":") \
+            and _PEM_HEADER.match(header := f"{tokens[start]} {tokens[start + 1]}"):
+        headers.append(header)
+        start += 2
+    b64 = "".join(tokens[start:])
     lines = [f"-----BEGIN {label}-----", *headers, *([""] if headers else []),
-             *textwrap.wrap(b64, 64), f"-----END {label}-----"]
+             *(b64[at:at + 64] for at in range(0, len(b64), 64)), f"-----END {label}-----"]
     return "\n".join(lines) + "\n"
 
 
@@ -282,7 +282,9 @@ def generate_key(bits: int = 2048) -> RSAPrivateKey:
 def _check_days(days: int) -> None:
     if not 1 <= days <= MAX_DAYS:
         raise KeyFileError(f"certificate validity must be 1 to {MAX_DAYS} days, not {days}",
-                           "Adobe refuses certificates valid for longer than a year")
+                           f"give --days from 1 to {MAX_DAYS}" + (
+                               " (Adobe refuses certificates valid for longer than a year)"
+                               if days > MAX_DAYS else ""))
 
 
 def make_certificate(key: RSAPrivateKey, days: int = MAX_DAYS, common_name: str = "launch-wizard",
@@ -328,24 +330,6 @@ def cert_pem(cert: Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def write_new_file(path: Path, data: str, mode: int) -> None:
-    """Create `path` with `mode`; never overwrite (O_EXCL), never loosen permissions."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except FileExistsError:
-        raise KeyFileError(f"{path} already exists; refusing to overwrite it",
-                           "choose another folder or file name, or move the old file aside") from None
-    except OSError as exc:
-        raise KeyFileError(f"cannot create {path}: {exc.strerror}",
-                           "choose a folder you can write to") from None
-    try:
-        os.fchmod(fd, mode)
-        os.write(fd, data.encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @dataclass(frozen=True)
 class GeneratedPair:
     key_path: Path
@@ -364,17 +348,21 @@ def generate_pair(out_dir: PathLike, bits: int = 2048, days: int = MAX_DAYS,
         raise KeyFileError("the key and the certificate need different file names",
                            "give --key-name and --cert-name different values")
     for path in (key_path, cert_path):
-        if path.exists():
+        if os.path.lexists(path):
             raise KeyFileError(f"{path} already exists; refusing to overwrite it",
                                "choose another folder or file name, or move the old file aside")
     _check_days(days)  # before the slow part
     key = generate_key(bits)
     cert = make_certificate(key, days, common_name)
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_folders(folder)
     except OSError as exc:
-        raise KeyFileError(f"cannot create folder {folder}: {exc.strerror}",
+        raise KeyFileError(f"cannot create folder {folder}: {exc.strerror or exc}",
                            "choose a folder you can write to") from None
-    write_new_file(key_path, key_pem(key), 0o600)
-    write_new_file(cert_path, cert_pem(cert), 0o644)
+    create_new(key_path, key_pem(key).encode(), 0o600, error=KeyFileError)
+    try:
+        create_new(cert_path, cert_pem(cert).encode(), 0o644, error=KeyFileError)
+    except BaseException:
+        key_path.unlink(missing_ok=True)  # a key without its certificate is of no use to anyone
+        raise
     return GeneratedPair(key_path.resolve(), cert_path.resolve(), key, cert)

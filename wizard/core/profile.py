@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import secrets
 import tomllib
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
+from wizard.core.files import read_limited, write_atomically
 from wizard.core.locks import beside, held
 from wizard.core.safe_text import character_name, invisible_character, terminal_safe
 
@@ -361,37 +361,6 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("launch-wizard", appauthor=False))
 
 
-def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that a crash leaves the old file or the new, never a mix.
-
-    Safe from several threads: each write has a temp file of its own."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.fchmod(fd, mode)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-    _drop_orphans(path)
-
-
-def _drop_orphans(path: Path) -> None:
-    """Remove temp files left by writers that were killed mid-write (their pid is gone)."""
-    for orphan in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            os.kill(int(orphan.name.rsplit(".", 3)[-3]), 0)
-        except ProcessLookupError:
-            orphan.unlink(missing_ok=True)
-        except (ValueError, PermissionError, IndexError):
-            continue
 
 
 REPAIR = "repair it or move it aside (nothing was changed); `launch-wizard configure` writes a new one"
@@ -404,13 +373,7 @@ class ProfileStore:
         self.path = path or config_dir() / "config.toml"
 
     def _read(self) -> dict[str, dict[str, Any]]:
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            raise ConfigError(f"cannot read {self.path}: {exc.strerror}",
-                              "check the file's permissions") from None
+        data = read_limited(self.path, expected="a profile file", if_missing=b"")
         try:
             document = tomllib.loads(data.decode("utf-8"))
         except UnicodeDecodeError:

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from wizard.core.errors import SecretStoreError
+from wizard.core.files import parse_json, read_limited, write_atomically
 from wizard.core.locks import WAIT_S, LockError, beside, held, lock_file
-from wizard.core.profile import ENV_SECRETS, KEYRING_SERVICE, config_dir, write_atomically
+from wizard.core.profile import ENV_SECRETS, KEYRING_SERVICE, config_dir
 
 T = TypeVar("T")
 SERVICE = KEYRING_SERVICE
@@ -82,9 +83,8 @@ class FileBackend:
 
     def _load(self) -> dict[str, dict[str, str]]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+            data = parse_json(read_limited(self.path, expected="the secrets file", error=SecretStoreError,
+                                           if_missing=b"{}").decode("utf-8"))
         except (OSError, ValueError) as exc:
             raise SecretStoreError(f"cannot read the secrets file {self.path} ({exc})",
                                    "repair it or move it aside and enter the secrets again") from None

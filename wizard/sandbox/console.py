@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wizard.core.files import parse_json
 from wizard.sandbox.state import ConsoleRefusal, SandboxState, secret_id
 
 
@@ -15,7 +16,7 @@ def _refuse(status: int, message: str) -> JSONResponse:
 
 async def _json(request: Request) -> dict:
     try:
-        body = await request.json()
+        body = parse_json(await request.body())
     except ValueError:
         raise ConsoleRefusal("the body must be JSON") from None
     if not isinstance(body, dict):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
+
+from wizard.core.files import parse_json
 
 
 class BadJWT(ValueError):
@@ -34,8 +35,8 @@ def parse(token: str) -> tuple[dict, dict, bytes, bytes]:
     if len(parts) != 3 or not all(parts[:2]):
         raise BadJWT("not three parts")
     try:
-        header = json.loads(_b64url(parts[0]))
-        claims = json.loads(_b64url(parts[1]))
+        header = parse_json(_b64url(parts[0]))
+        claims = parse_json(_b64url(parts[1]))
     except (ValueError, UnicodeDecodeError):
         raise BadJWT("not JSON") from None
     if not isinstance(header, dict) or not isinstance(claims, dict):

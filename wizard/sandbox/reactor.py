@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from typing import Any
 
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wizard.core.files import parse_json
 from wizard.sandbox.state import (PROPERTY_RIGHTS, Integration, InvalidAttribute,
                                   Property, SandboxState, company_id, iso)
 
@@ -147,7 +147,7 @@ async def _document(request: Request) -> dict[str, Any] | JSONResponse:
         return jsonapi_error(415, "unsupported-media-type", "Unsupported media type",
                              f"Content-Type must be {JSONAPI}")
     try:
-        body = json.loads(await request.body())
+        body = parse_json(await request.body())
     except ValueError:
         return jsonapi_error(400, "invalid-json", "Invalid JSON", "The request body is not JSON.")
     data = body.get("data") if isinstance(body, dict) else None

@@ -152,7 +152,10 @@ class Sandbox:
 
     def serve_forever(self) -> None:
         """In the foreground; uvicorn stops cleanly on SIGINT and SIGTERM."""
-        self._make_server().run(sockets=[self._sock])
+        try:
+            self._make_server().run(sockets=[self._sock])
+        finally:
+            self._remove_tls()
 
     def start(self) -> Self:
         server = self._make_server()
@@ -172,6 +175,13 @@ class Sandbox:
         if self._thread is not None:
             self._thread.join(5)
         self._sock.close()
+        self._remove_tls()
+
+    def _remove_tls(self) -> None:
+        if self.ca_path is not None:
+            from wizard.sandbox.tls import remove_tls_files
+
+            remove_tls_files(self.ca_path)
 
     def __enter__(self) -> Self:
         return self.start()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ConfigError
+from wizard.core.files import parse_json, read_limited
 from wizard.core.profile import DEFAULT_SCOPES, IMS_PRODUCTION
 from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, role
 
@@ -25,6 +26,7 @@ PRODUCTION_IMS = IMS_PRODUCTION
 S2S_SCOPES = list(DEFAULT_SCOPES)  # data shared with the client, as the role table is
 JWT_TOKEN_LIFETIME_MS = 86_399_999
 S2S_TOKEN_LIFETIME_S = 86_399
+MAX_STATE_BYTES = 16 << 20  # --state: integrations and properties, a few hundred bytes each
 
 
 class ConsoleRefusal(ValueError):
@@ -384,7 +386,7 @@ class SandboxState:
     def _save(self) -> None:
         if not self.state_file:
             return
-        from wizard.core.profile import write_atomically
+        from wizard.core.files import write_atomically
 
         data = {"org_id": self.org_id,
                 "integrations": [asdict(i) for i in self.integrations.values()],
@@ -394,7 +396,8 @@ class SandboxState:
 
     def _load(self, path: Path) -> None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = parse_json(read_limited(path, expected="a sandbox state file",
+                                           limit=MAX_STATE_BYTES).decode("utf-8"))
             self.org_id = data["org_id"]
             for raw in data["integrations"]:
                 raw["certificates"] = {fp: Certificate(**c) for fp, c in raw["certificates"].items()}

@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import shutil
+import tempfile
 from pathlib import Path
+
+from wizard.core.errors import ConfigError
+from wizard.core.files import create_new, make_folders
+
+
+def remove_tls_files(ca_path: Path) -> None:
+    """The folder make_tls_files made, with what is in it (its CA is of no use once stopped)."""
+    shutil.rmtree(ca_path.parent, ignore_errors=True)
 
 
 def make_tls_files(folder: Path) -> tuple[Path, Path, Path]:
-    """(ca.pem, server.pem, server.key) in `folder`: a CA, and a certificate it signed for
-    127.0.0.1, ::1 and localhost, both valid for a day."""
+    """(ca.pem, server.pem, server.key) in a new folder (0700) made inside `folder`: a CA, and a
+    certificate it signed for 127.0.0.1, ::1 and localhost, both valid for a day.
+
+    A folder of its own, so that nothing another user put in `folder` (a link, a file named
+    server.key) is written through, read or changed."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -44,12 +57,16 @@ def make_tls_files(folder: Path) -> tuple[Path, Path, Path]:
               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
                              critical=False)
               .sign(ca_key, hashes.SHA256()))
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = folder / "ca.pem", folder / "server.pem", folder / "server.key"
-    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
-    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM,
+    try:
+        make_folders(folder)
+        fresh = Path(tempfile.mkdtemp(prefix="sandbox-tls-", dir=folder))
+    except OSError as exc:
+        raise ConfigError(f"cannot make a folder for the TLS files in {folder}: "
+                          f"{exc.strerror or exc}", "give --tls-dir a folder you can write to") from None
+    paths = fresh / "ca.pem", fresh / "server.pem", fresh / "server.key"
+    create_new(paths[0], ca.public_bytes(serialization.Encoding.PEM), 0o644)
+    create_new(paths[1], server.public_bytes(serialization.Encoding.PEM), 0o644)
+    create_new(paths[2], key.private_bytes(serialization.Encoding.PEM,
                                            serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
-    paths[2].chmod(0o600)
     return paths

@@ -8,12 +8,14 @@ failed its check (or a paste cut short) keeps Next from going on with an older k
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Switch, TextArea
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from wizard.core.errors import (KeyFileError, PassphraseNeeded, SecretStoreError, WizardError,
                                 WrongPassphrase)
@@ -45,6 +47,7 @@ class CredentialsStep(Step):
     key = "credentials"
 
     pending_key: str | None = None  # key text taken off the screen, saved on Next
+    reading: Worker[None] | None = None  # a key file being read: Next waits for it
     key_error: str | None = None  # why the pending key cannot be used
 
     def compose(self) -> ComposeResult:
@@ -185,10 +188,17 @@ class CredentialsStep(Step):
         if not path:
             self._status("give the key file's path", error=True)
             return
+        self.reading = self.read_key_file(path)
+
+    @work(exclusive=True, group="key-file", exit_on_error=False)
+    async def read_key_file(self, path: str) -> None:
+        """Read in a thread (a slow disk or a path that is not a file never holds the screen)."""
         try:
-            self.take_key(read_file(path, "private key"))
+            text = await asyncio.to_thread(read_file, path, "private key")
         except KeyFileError as exc:
             self._status(str(exc), error=True)
+            return
+        self.take_key(text)
 
     def take_key(self, text: str) -> None:
         self.pending_key = text
@@ -239,6 +249,9 @@ class CredentialsStep(Step):
             secret_field.show_error(None)
         passphrase = self.value("passphrase")
         if profile.is_jwt:
+            if self.reading is not None and self.reading.is_running:
+                with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                    await self.reading.wait()
             if self.pending_key is not None:
                 self.key_error = await self._check(self.pending_key, passphrase)
                 ok = self.key_error is None and ok
