@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "fingerprints the download lists")
     p.add_argument("--key-passphrase-stdin", action="store_true",
                    help="read the private key's passphrase from standard input")
+    p.add_argument("--allow-endpoints", action="store_true",
+                   help="let the file set the IMS and Launch API URLs (where the client secret and "
+                        "tokens go): only for a file you trust")
+    p.add_argument("--force", action="store_true",
+                   help="replace a saved profile's client ID without asking")
 
     p = command("export", "write the profile for a shell (.env), Postman, aio-cli or as JSON")
     p.add_argument("--format", required=True, choices=("env", "postman", "aio", "json"),

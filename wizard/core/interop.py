@@ -25,6 +25,7 @@ from wizard.core.profile import DEFAULT_SCOPES, ENV_PREFIX, ENV_SECRETS, Profile
 PLACEHOLDER = "<not exported"
 FORMAT = "launch-wizard profile"  # marks our own JSON export
 SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
+ENDPOINTS = ("ims_url", "reactor_url")  # only our own export carries them
 S2S_TYPES = ("oauth_server_to_server", "oauth_server_to_server_migrate")
 
 
@@ -200,7 +201,7 @@ def _workspace(project: dict[str, Any], wanted: str) -> Imported:
 def _ours(data: dict[str, Any]) -> Imported:
     fields: dict[str, Any] = {k: data[k] for k in ("auth_type", "org_id", "client_id", "technical_account_id",
                                     "technical_account_email", "role", "metascopes", "scopes",
-                                    "ims_url", "reactor_url") if k in data}
+                                    *ENDPOINTS) if k in data}
     secrets = _object(data.get("secrets"))
     return Imported("launch-wizard export", fields,
                     _secrets(**{k: secrets.get(k) for k in SECRET_KINDS}))
@@ -252,6 +253,14 @@ def profile_from(imported: Imported, base: Profile) -> Profile:
         return base.with_changes(**fields)
     except ConfigError as exc:
         raise FormatError(f"the file's {exc.cause}", exc.fix, subject=exc.subject) from None
+
+
+def moved_endpoints(before: Profile, after: Profile) -> dict[str, str]:
+    """The endpoints an import would point the profile at anew: {field: URL}. A new profile's
+    `before` has Adobe's production hosts, so a file that sets any other host is counted too:
+    either way the stored client secret and the cached token would go where the file says."""
+    return {name: getattr(after, name) for name in ENDPOINTS
+            if getattr(after, name) != getattr(before, name)}
 
 
 # --- writing ------------------------------------------------------------------------------------
