@@ -238,9 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     from wizard.core.errors import WizardError
 
     args = _wizard_only(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
+    named = getattr(args, "profile", None)  # by --profile; the sandbox ignores the environment's
     if not hasattr(args, "profile"):
         args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or None
-    chosen_profile = args.profile  # the wizard in sandbox mode has its own profile unless one is named
+    chosen_profile = named if args.sandbox and args.command is None else args.profile
     args.profile = args.profile or "default"
     try:
         if args.command is None:
@@ -288,6 +289,11 @@ def _wizard_only(argv: list[str]) -> SimpleNamespace | None:
 
 
 def _open_wizard(args: argparse.Namespace | SimpleNamespace, profile: str | None) -> int:
+    if args.sandbox:  # a profile the sandbox may not open is refused before any screen is drawn
+        from wizard.core.profile import ProfileStore
+        from wizard.tui.state import sandbox_profile
+
+        profile = sandbox_profile(ProfileStore(), profile)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print("error: the wizard needs a terminal\n  fix: run it in a terminal, or use the "
               "headless commands (`launch-wizard --help`)", file=sys.stderr)

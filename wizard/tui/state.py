@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wizard.core.errors import SecretStoreError
+from wizard.core.errors import ConfigError, SecretStoreError
 from wizard.core.profile import DEFAULT_PROFILE, Profile, ProfileStore
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 
@@ -40,6 +40,20 @@ STALE_AFTER: dict[str, tuple[str, ...]] = {
     "private_key": ("test",),
     "key_passphrase": ("test",),
 }
+
+
+def sandbox_profile(profiles: ProfileStore, name: str | None = None) -> str:
+    """The profile the sandbox opens: its own, or `name` if the sandbox made it or no profile has
+    that name yet. Any other is refused: the sandbox would point it at itself and replace its
+    secrets with throwaway ones."""
+    name = name or SANDBOX_PROFILE
+    if profiles.exists(name) and profiles.load(name).keyring_service != SANDBOX_SERVICE:
+        fix = ("leave out --profile: the sandbox has a profile of its own" if name != SANDBOX_PROFILE
+               else "give the sandbox a profile of its own: --sandbox --profile sandbox-2")
+        raise ConfigError(f"profile {name!r} is not one the sandbox made: the sandbox never opens "
+                          "it (it would change its URLs and replace its secrets)",
+                          f"{fix} (or a name no profile has yet)", subject="profile")
+    return name
 
 
 @dataclass
@@ -75,15 +89,16 @@ class WizardState:
         from wizard.core.console import ManualConsole, SandboxConsole
 
         profiles = profiles or ProfileStore()
-        name = profile_name or (SANDBOX_PROFILE if sandbox else DEFAULT_PROFILE)
+        if sandbox is not None:
+            name = sandbox_profile(profiles, profile_name)
+        else:
+            name = profile_name or DEFAULT_PROFILE
         profile = profiles.load(name)
         console: ManualConsole | SandboxConsole = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
-            changes: dict[str, object] = {"ims_url": sandbox.ims_url, "reactor_url": sandbox.reactor_url}
-            if not profiles.exists(name):
-                changes["keyring_service"] = SANDBOX_SERVICE
-            profile = profile.with_changes(**changes)
+            profile = profile.with_changes(ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url,
+                                           keyring_service=SANDBOX_SERVICE)
             console = SandboxConsole(sandbox.console_url)
         store = secrets or store_for(profile.storage, profile.keyring_service)
         if secrets is not None and secrets.service != profile.keyring_service:
