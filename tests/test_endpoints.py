@@ -277,3 +277,66 @@ def test_a_bad_url_in_a_hand_written_config(env, url):
 def test_api_refuses_a_url_it_cannot_read(sandbox, env, path):
     configure_s2s(sandbox, env)
     refused(run_cli("api", path, env=env))
+
+
+# --- the wizard's import asks its own question ----------------------------------------------------
+
+async def test_the_wizard_asks_before_a_file_chooses_where_the_secret_goes(tmp_path):
+    from tests.tui_helpers import screen_text, settle, type_into
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+    from wizard.tui.app import WizardApp
+
+    profiles = ProfileStore()
+    profiles.save(Profile(name="work", org_id="ORG@AdobeOrg", client_id="client"))
+    store = SecretStore(backend=MemoryBackend())
+    store.set("work", "client_secret", "work-secret")
+    made = Profile(org_id="ORG@AdobeOrg", client_id="client")
+    hostile = export_file(tmp_path / "work.json", made, ims_url="https://ims.example.com",
+                          reactor_url=REACTOR_PRODUCTION)
+    app = WizardApp(profile="work", secrets=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#import-open").press()
+        await settle(app, pilot)
+        await type_into(pilot, "#import-path", hostile)
+        await pilot.press("enter")
+        await settle(app, pilot, 2)
+        text = screen_text(app)
+        assert "would change where this profile's client secret and tokens go" in text
+        assert f"IMS URL: {IMS_PRODUCTION} -> https://ims.example.com" in text
+        assert profiles.load("work").ims_url == IMS_PRODUCTION  # nothing changed yet
+        app.screen.query_one("#import-confirm").press()
+        await settle(app, pilot, 2)
+        assert profiles.load("work").ims_url == "https://ims.example.com"  # the user said so
+        assert "https://ims.example.com (IMS URL), which is not Adobe's" in screen_text(app)
+    again = WizardApp(profile="work", secrets=store)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(again, pilot)
+        assert ("Warning: profile 'work' sends its credentials to https://ims.example.com"
+                in screen_text(again))
+
+
+async def test_the_sandbox_never_takes_hosts_from_a_file(sandbox, tmp_path):
+    from tests.tui_helpers import settle, type_into
+    from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore
+    from wizard.tui.app import WizardApp
+
+    made = Profile(org_id="ORG@AdobeOrg", client_id="client")
+    hostile = export_file(tmp_path / "work.json", made, ims_url="https://ims.example.com",
+                          reactor_url="https://reactor.example.com")
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore(SANDBOX_SERVICE, MemoryBackend()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#import-open").press()
+        await settle(app, pilot)
+        await type_into(pilot, "#import-path", hostile)
+        await pilot.press("enter")
+        await settle(app, pilot, 2)
+        assert app.state.profile.client_id == "client"
+        assert app.state.profile.ims_url == sandbox.ims_url
+    assert ProfileStore().load("sandbox").reactor_url == sandbox.reactor_url
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536"])
+def test_the_sandbox_refuses_a_port_that_is_not_one(env, port):
+    refused(run_cli("sandbox", "--port", port, env=env), "--port")

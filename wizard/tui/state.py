@@ -156,11 +156,13 @@ class WizardState:
                     technical_account_email=made.technical_account_email, metascopes=[])
         await self.put_secret("client_secret", made.client_secret)
 
-    async def take(self, profile: Profile, secrets: dict[str, str]) -> None:
+    async def take(self, profile: Profile, secrets: dict[str, str], endpoints: bool = False) -> None:
         """A credential imported whole (a console download): its fields, its secrets, and the
-        steps it completes, so the wizard goes on at the first step still open."""
+        steps it completes, so the wizard goes on at the first step still open. Its IMS and
+        Launch API URLs only with `endpoints` (the user said the file may choose them)."""
         fields = ("auth_type", "org_id", "client_id", "technical_account_id",
-                  "technical_account_email", "scopes", "metascopes")
+                  "technical_account_email", "scopes", "metascopes",
+                  *(("ims_url", "reactor_url") if endpoints else ()))
         self.update(**{name: getattr(profile, name) for name in fields})
         for kind, value in secrets.items():
             await self.put_secret(kind, value)
