@@ -340,3 +340,27 @@ async def test_the_sandbox_never_takes_hosts_from_a_file(sandbox, tmp_path):
 @pytest.mark.parametrize("port", ["99999", "-1", "65536"])
 def test_the_sandbox_refuses_a_port_that_is_not_one(env, port):
     refused(run_cli("sandbox", "--port", port, env=env), "--port")
+
+
+async def test_the_wizard_asks_before_an_import_replaces_the_client_id(tmp_path):
+    from tests.tui_helpers import screen_text, settle, type_into
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+    from wizard.tui.app import WizardApp
+
+    profiles = ProfileStore()
+    profiles.save(Profile(name="work", org_id="ORG@AdobeOrg", client_id="client"))
+    other = {"ORG_ID": "ORG@AdobeOrg", "CLIENT_ID": "another-client", "CLIENT_SECRETS": ["s-2"]}
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    app = WizardApp(profile="work", secrets=SecretStore(backend=MemoryBackend()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#import-open").press()
+        await settle(app, pilot)
+        await type_into(pilot, "#import-path", str(tmp_path / "other.json"))
+        await pilot.press("enter")
+        await settle(app, pilot, 2)
+        assert "client ID: client -> another-client" in screen_text(app)
+        assert profiles.load("work").client_id == "client"
+        app.screen.query_one("#import-confirm").press()
+        await settle(app, pilot, 2)
+        assert profiles.load("work").client_id == "another-client"

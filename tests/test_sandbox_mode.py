@@ -59,18 +59,21 @@ def work_secret(env: dict[str, str]) -> str:
     return done.stdout
 
 
-def create_in_the_sandbox_and_quit(env: dict[str, str], *args: str) -> str:
-    """The wizard in sandbox mode: create the integration, go to the next step, quit. The screen."""
+def create_in_the_sandbox_and_quit(env: dict[str, str], *args: str) -> None:
+    """The wizard in sandbox mode: create the integration, test it, quit."""
     terminal = SandboxTerminal(env, "--sandbox", *args)
     try:
         terminal.start()
         terminal.wait_for("Credential type")
         terminal.keys("Tab", "Tab", "Enter")  # past Import, to Create (OAuth S2S)
-        shown = terminal.wait_for("Created.")
+        terminal.wait_for("Created.")
         terminal.keys("C-n")
         terminal.wait_for("Client ID (API key)")
+        terminal.keys("C-n")
+        terminal.wait_for("Run the test (F5)")
+        terminal.keys("Enter")  # the sandbox's own secret, not the environment's, goes to its IMS
+        terminal.wait_for("Sandbox Company")
         terminal.quit()
-        return shown
     finally:
         terminal.close()
 
@@ -92,7 +95,8 @@ def test_sandbox_mode_never_touches_the_profile_the_environment_names(tmp_path):
     secrets_file = Path(env["LAUNCH_WIZARD_CONFIG_DIR"]) / "secrets.json"
     work_entries = json.loads(secrets_file.read_text())["launch-wizard"]
 
-    create_in_the_sandbox_and_quit(dict(env, LAUNCH_WIZARD_PROFILE="work"))
+    create_in_the_sandbox_and_quit(dict(env, LAUNCH_WIZARD_PROFILE="work",
+                                        LAUNCH_WIZARD_CLIENT_SECRET=WORK_SECRET))
 
     assert_work_untouched(env, table, secret_line)
     assert json.loads(secrets_file.read_text())["launch-wizard"] == work_entries

@@ -290,10 +290,12 @@ def _wizard_only(argv: list[str]) -> SimpleNamespace | None:
 
 def _open_wizard(args: argparse.Namespace | SimpleNamespace, profile: str | None) -> int:
     if args.sandbox:  # a profile the sandbox may not open is refused before any screen is drawn
-        from wizard.core.profile import ProfileStore
+        from wizard.core.profile import ENV_SECRETS, ProfileStore
         from wizard.tui.state import sandbox_profile
 
         profile = sandbox_profile(ProfileStore(), profile)
+        for var in ENV_SECRETS.values():  # secrets set for real profiles never go to the sandbox
+            os.environ.pop(var, None)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print("error: the wizard needs a terminal\n  fix: run it in a terminal, or use the "
               "headless commands (`launch-wizard --help`)", file=sys.stderr)
