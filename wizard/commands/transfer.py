@@ -10,9 +10,8 @@ from pathlib import Path
 from wizard.commands.output import (OK, check_pair, confirm, load, mask, private_key, read_input,
                                     read_secret, save_credentials, say, warn)
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
-from wizard.core.interop import (ENDPOINTS, Imported, moved_endpoints, profile_from,
-                                 read_credentials, to_postman)
-from wizard.core.profile import LABELS, Profile, ProfileStore, endpoint_warnings
+from wizard.core.interop import Imported, moved_endpoints, profile_from, read_credentials, to_postman
+from wizard.core.profile import ENDPOINTS, LABELS, Profile, ProfileStore, endpoint_warnings
 
 
 def import_(args: Namespace) -> int:

@@ -18,14 +18,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
-from wizard.core.profile import DEFAULT_SCOPES, ENV_PREFIX, ENV_SECRETS, Profile
+from wizard.core.profile import DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, Profile
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
 # absent: a placeholder must never become a stored secret.
 PLACEHOLDER = "<not exported"
 FORMAT = "launch-wizard profile"  # marks our own JSON export
 SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
-ENDPOINTS = ("ims_url", "reactor_url")  # only our own export carries them
 S2S_TYPES = ("oauth_server_to_server", "oauth_server_to_server_migrate")
 
 

@@ -197,7 +197,8 @@ def is_loopback(host: str) -> bool:
 
 # Where each endpoint is Adobe's own: credentials sent anywhere else (but this machine) are
 # named in a warning every time they are used, as `gh` does for a host it does not know.
-ADOBE_ENDPOINTS = {"ims_url": IMS_PRODUCTION, "reactor_url": REACTOR_PRODUCTION}
+ENDPOINTS = ("ims_url", "reactor_url")
+ADOBE_ENDPOINTS = dict(zip(ENDPOINTS, (IMS_PRODUCTION, REACTOR_PRODUCTION), strict=True))
 
 
 def is_adobe_or_loopback(name: str, url: str) -> bool:
@@ -245,7 +246,6 @@ def _url(label: str, example: str) -> Validator:
     def check(value: object) -> str:
         text = _single_token(label, value).rstrip("/")
         fix = URL_FIX.format(example=example)
-
         shown = re.sub(r"//[^/?#]*@", "//…@", text)  # a password in it is not repeated
 
         def bad(why: str) -> ConfigError:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wizard.core.errors import ConfigError, SecretStoreError
-from wizard.core.profile import DEFAULT_PROFILE, Profile, ProfileStore
+from wizard.core.profile import DEFAULT_PROFILE, ENDPOINTS, Profile, ProfileStore
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
@@ -162,7 +162,7 @@ class WizardState:
         Launch API URLs only with `endpoints` (the user said the file may choose them)."""
         fields = ("auth_type", "org_id", "client_id", "technical_account_id",
                   "technical_account_email", "scopes", "metascopes",
-                  *(("ims_url", "reactor_url") if endpoints else ()))
+                  *(ENDPOINTS if endpoints else ()))
         self.update(**{name: getattr(profile, name) for name in fields})
         for kind, value in secrets.items():
             await self.put_secret(kind, value)
