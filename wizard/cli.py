@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "fingerprints the download lists")
     p.add_argument("--key-passphrase-stdin", action="store_true",
                    help="read the private key's passphrase from standard input")
+    p.add_argument("--allow-endpoints", action="store_true",
+                   help="let the file set the IMS and Launch API URLs (where the client secret and "
+                        "tokens go): only for a file you trust")
+    p.add_argument("--force", action="store_true",
+                   help="replace a saved profile's client ID without asking")
 
     p = command("export", "write the profile for a shell (.env), Postman, aio-cli or as JSON")
     p.add_argument("--format", required=True, choices=("env", "postman", "aio", "json"),
@@ -238,9 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     from wizard.core.errors import WizardError
 
     args = _wizard_only(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
+    named = getattr(args, "profile", None)  # by --profile; the sandbox ignores the environment's
     if not hasattr(args, "profile"):
         args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or None
-    chosen_profile = args.profile  # the wizard in sandbox mode has its own profile unless one is named
+    chosen_profile = named if args.sandbox and args.command is None else args.profile
     args.profile = args.profile or "default"
     try:
         if args.command is None:
@@ -290,6 +296,13 @@ def _wizard_only(argv: list[str]) -> SimpleNamespace | None:
 
 
 def _open_wizard(args: argparse.Namespace | SimpleNamespace, profile: str | None) -> int:
+    if args.sandbox:  # a profile the sandbox may not open is refused before any screen is drawn
+        from wizard.core.profile import ENV_SECRETS, ProfileStore
+        from wizard.tui.state import sandbox_profile
+
+        profile = sandbox_profile(ProfileStore(), profile)
+        for var in ENV_SECRETS.values():  # secrets set for real profiles never go to the sandbox
+            os.environ.pop(var, None)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print("error: the wizard needs a terminal\n  fix: run it in a terminal, or use the "
               "headless commands (`launch-wizard --help`)", file=sys.stderr)

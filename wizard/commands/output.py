@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from argparse import Namespace
 from collections.abc import Mapping
@@ -10,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard.core.errors import SecretStoreError
+from wizard.core.profile import (ENV_PREFIX, SEEN_WITH, Profile, ProfileStore, apply_environment,
+                                 endpoint_warnings)
 from wizard.core.safe_text import terminal_safe
-from wizard.core.profile import SEEN_WITH, Profile, ProfileStore, apply_environment
 from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
 
 if TYPE_CHECKING:
@@ -139,9 +141,18 @@ class Context:
 
 
 def load(args: Namespace) -> Context:
-    """The profile `--profile` names, with LAUNCH_WIZARD_* variables applied over it."""
+    """The profile `--profile` names, with LAUNCH_WIZARD_* variables applied over it; a warning
+    for each endpoint that is not Adobe's (nor this machine), every time."""
     profiles = ProfileStore()
-    return Context(apply_environment(profiles.load(args.profile)), profiles)
+    profile = apply_environment(profiles.load(args.profile))
+
+    def source(name: str) -> str:
+        var = ENV_PREFIX + name.upper()
+        return f"set by {var}" if os.environ.get(var, "").strip() else f"set in {profiles.path}"
+
+    for line in endpoint_warnings(profile, source):
+        warn(f"warning: {line}")
+    return Context(profile, profiles)
 
 
 def secrets_for(profile: Profile) -> SecretStore:
@@ -151,15 +162,15 @@ def secrets_for(profile: Profile) -> SecretStore:
     return store
 
 
-def confirm(question: str, yes: bool) -> None:
-    """Go on only if the person says so (or `--yes` said it for a script)."""
+def confirm(question: str, yes: bool, flag: str = "--yes") -> None:
+    """Go on only if the person says so (or `flag` said it for a script)."""
     from wizard.core.errors import ConfigError
 
     if yes:
         return
     if not sys.stdin.isatty():
         raise ConfigError(f"this needs a confirmation: {question}",
-                          "run it in a terminal to answer, or add --yes")
+                          f"run it in a terminal to answer, or add {flag}")
     answer = input(f"{question} [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
         raise ConfigError("stopped: nothing was changed", "run it again when you are ready")

@@ -19,6 +19,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def sandbox(args: Namespace) -> int:
     from wizard.sandbox import Sandbox
 
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(f"--port {args.port} is not a port: a port is a number from 1 to 65535",
+                          "give a free --port, or 0 to let the system pick one")
     try:
         server = Sandbox(args.host, args.port, Path(args.state) if args.state else None,
                          tls_dir=Path(args.tls_dir) if args.tls else None)

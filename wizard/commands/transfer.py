@@ -8,11 +8,11 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from wizard.commands.output import (OK, check_pair, load, mask, private_key, read_input,
+from wizard.commands.output import (OK, check_pair, confirm, load, mask, private_key, read_input,
                                     read_secret, save_credentials, say, warn)
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
-from wizard.core.interop import Imported, profile_from, read_credentials, to_postman
-from wizard.core.profile import LABELS, Profile, ProfileStore
+from wizard.core.interop import Imported, moved_endpoints, profile_from, read_credentials, to_postman
+from wizard.core.profile import ENDPOINTS, LABELS, Profile, ProfileStore, endpoint_warnings
 from wizard.core.safe_text import terminal_safe
 
 
@@ -24,6 +24,7 @@ def import_(args: Namespace) -> int:
     profiles = ProfileStore()
     saved = profiles.load(args.profile)
     profile = profile_from(imported, saved)
+    _may_re_aim(saved, profile, args, profiles.exists(saved.name))
     secrets = dict(imported.secrets)
     passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
     if passphrase:
@@ -54,6 +55,22 @@ def import_(args: Namespace) -> int:
     return 0
 
 
+def _may_re_aim(saved: Profile, profile: Profile, args: Namespace, exists: bool) -> None:
+    """A file may not choose where the stored client secret and the cached token go: new
+    endpoints need --allow-endpoints; another client ID in a saved profile, a yes (or --force)."""
+    moved = moved_endpoints(saved, profile)
+    if moved and not args.allow_endpoints:
+        changes = "; ".join(f"{LABELS[name]} {getattr(saved, name)} -> {url}"
+                            for name, url in moved.items())
+        raise ConfigError(f"the file would change where profile {profile.name!r} sends its client "
+                          f"secret and tokens: {changes}",
+                          "if you trust the file to choose these hosts, add --allow-endpoints; "
+                          "otherwise remove ims_url and reactor_url from it")
+    if exists and saved.client_id and profile.client_id != saved.client_id:
+        confirm(f"profile {saved.name!r} holds client ID {saved.client_id}; replace it with the "
+                f"file's {profile.client_id}?", args.force, "--force")
+
+
 def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where: str,
             profiles: ProfileStore) -> None:
     named = f" {imported.name!r}" if imported.name else ""
@@ -63,6 +80,7 @@ def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where
         rows.append(("technical account ID", profile.technical_account_id))
     rows.append(("scopes", ", ".join(profile.scopes)) if not profile.is_jwt
                 else ("metascopes", ", ".join(profile.metascopes) or "(discovered on first use)"))
+    rows += [(LABELS[name], getattr(profile, name)) for name in ENDPOINTS]
     rows += [(kind.replace("_", " "), f"{mask(value)} (in {where})") for kind, value in secrets.items()]
     for label, value in rows:
         say(f"    {label:22} {value}")
@@ -71,6 +89,8 @@ def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where
     for skipped in imported.skipped:
         say(f"    skipped              {skipped}")
     say(f"{OK} saved to {profiles.path}")
+    for line in endpoint_warnings(profile, lambda name: "set by this import"):
+        warn(f"warning: {line}")
     missing = [LABELS[m] for m in profile.missing_for_token()]
     if "client_secret" not in secrets:
         missing.append("client secret (`launch-wizard configure --client-secret-stdin`)")

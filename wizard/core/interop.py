@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
-from wizard.core.profile import DEFAULT_SCOPES, ENV_PREFIX, ENV_SECRETS, Profile
+from wizard.core.profile import DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, Profile
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
 # absent: a placeholder must never become a stored secret.
@@ -192,7 +192,7 @@ def _workspace(project: dict[str, Any], wanted: str) -> Imported:
 def _ours(data: dict[str, Any]) -> Imported:
     fields: dict[str, Any] = {k: data[k] for k in ("auth_type", "org_id", "client_id", "technical_account_id",
                                     "technical_account_email", "role", "metascopes", "scopes",
-                                    "ims_url", "reactor_url") if k in data}
+                                    *ENDPOINTS) if k in data}
     secrets = _object(data.get("secrets"))
     return Imported("launch-wizard export", fields,
                     _secrets(**{k: secrets.get(k) for k in SECRET_KINDS}))
@@ -244,6 +244,14 @@ def profile_from(imported: Imported, base: Profile) -> Profile:
         return base.with_changes(**fields)
     except ConfigError as exc:
         raise FormatError(f"the file's {exc.cause}", exc.fix, subject=exc.subject) from None
+
+
+def moved_endpoints(before: Profile, after: Profile) -> dict[str, str]:
+    """The endpoints an import would point the profile at anew: {field: URL}. A new profile's
+    `before` has Adobe's production hosts, so a file that sets any other host is counted too:
+    either way the stored client secret and the cached token would go where the file says."""
+    return {name: getattr(after, name) for name in ENDPOINTS
+            if getattr(after, name) != getattr(before, name)}
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -212,17 +213,86 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# Where each endpoint is Adobe's own: credentials sent anywhere else (but this machine) are
+# named in a warning every time they are used, as `gh` does for a host it does not know.
+ENDPOINTS = ("ims_url", "reactor_url")
+ADOBE_ENDPOINTS = dict(zip(ENDPOINTS, (IMS_PRODUCTION, REACTOR_PRODUCTION), strict=True))
+
+
+def is_adobe_or_loopback(name: str, url: str) -> bool:
+    """Whether the endpoint `name` ("ims_url" or "reactor_url") at `url` is Adobe's production
+    host for it (over https, default port) or this machine."""
+    parts, home = urlsplit(url), urlsplit(ADOBE_ENDPOINTS[name])
+    if is_loopback(parts.hostname or ""):
+        return True
+    return (parts.scheme, parts.hostname, parts.port or 443) == ("https", home.hostname, 443)
+
+
+def foreign_endpoints(profile: Profile) -> dict[str, str]:
+    """The profile's endpoints that are neither Adobe's production hosts nor this machine."""
+    return {name: getattr(profile, name) for name in ADOBE_ENDPOINTS
+            if not is_adobe_or_loopback(name, getattr(profile, name))}
+
+
+def endpoint_warnings(profile: Profile, source: Callable[[str], str]) -> list[str]:
+    """One line per foreign endpoint; `source(name)` says where its value was set."""
+    return [f"profile {profile.name!r} sends its credentials to {url} ({LABELS[name]}), which is "
+            f"not Adobe's production host ({source(name)})"
+            for name, url in foreign_endpoints(profile).items()]
+
+
+URL_FIX = ("give the whole address, starting with https:// (http:// only to this machine, e.g. "
+           "the sandbox), e.g. {example}")
+
+
+def _host_ok(host: str) -> bool:
+    """A DNS name (dot-separated labels of letters, digits, '-' or '_') or an IP address."""
+    if ":" in host:  # urlsplit found it in brackets: it must be an IPv6 address
+        try:
+            return ipaddress.ip_address(host.split("%", 1)[0]).version == 6
+        except ValueError:
+            return False
+    return all(label and all(ch.isalnum() or ch in "-_" for ch in label)
+               for label in host.removesuffix(".").split("."))
+
+
 def _url(label: str, example: str) -> Validator:
+    """A base URL: http(s), a host, perhaps a port (1-65535) and a path; nothing else.
+
+    User names, passwords, queries and fragments have no place in a base URL (a password would
+    end up in messages; a query breaks every path put after it)."""
     def check(value: object) -> str:
         text = _single_token(label, value).rstrip("/")
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"{label} must be a URL such as {example}, not {text!r}",
-                              "give the whole address, starting with https:// (http:// only "
-                              "to this machine, e.g. the sandbox)")
-        if parts.scheme == "http" and not is_loopback(parts.hostname):
+        fix = URL_FIX.format(example=example)
+        shown = re.sub(r"//[^/?#]*@", "//…@", text)  # a password in it is not repeated
+
+        def bad(why: str) -> ConfigError:
+            return ConfigError(f"{label} {shown!r} {why}", fix)
+
+        if not text.isprintable():  # an escape sequence would act on the terminal it is shown on
+            raise bad("holds a control character")
+        try:
+            parts = urlsplit(text)
+            host = parts.hostname
+        except ValueError:
+            raise bad("cannot be read as a URL: look for an unclosed [ ], an IPv4 address in [ ], "
+                      "or a character that only looks like / : or @") from None
+        if parts.scheme not in ("http", "https") or not host:
+            raise ConfigError(f"{label} must be a URL such as {example}, not {shown!r}", fix)
+        if "@" in parts.netloc:
+            raise bad("holds a user name or password: they do not belong in a base URL")
+        if parts.query or parts.fragment or text.endswith(("?", "#")):
+            raise bad("has a query or fragment (? or #): a base URL has neither")
+        if not _host_ok(host):
+            raise bad(f"has a host name that cannot be used ({host!r})")
+        after_host = parts.netloc.rpartition("]")[2]  # past an IPv6 address's ":"s
+        if ":" in after_host:
+            port = after_host.partition(":")[2]
+            if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+                raise bad(f"has the port {port!r}: a port is a number from 1 to 65535")
+        if parts.scheme == "http" and not is_loopback(host):
             raise ConfigError(
-                f"{label} {text!r} would send secrets in clear text to {parts.hostname}",
+                f"{label} {text!r} would send secrets in clear text to {host}",
                 "use https:// (plain http:// is allowed only to this machine, e.g. the sandbox)",
             )
         return text

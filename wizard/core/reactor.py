@@ -93,7 +93,13 @@ class Reactor:
         """`path` under the base URL, or a full URL on the base's own host (the token goes there
         and nowhere else)."""
         path = path.strip()
-        parts, base = urlsplit(path), urlsplit(self.base_url)
+        base = urlsplit(self.base_url)
+        try:
+            parts = urlsplit(path)
+        except ValueError:  # an unclosed [, a look-alike of / or @ in a host...
+            raise ConfigError(f"{path!r} cannot be read as a path or URL",
+                              f"give a path such as /companies, or a URL under {self.base_url}",
+                              subject="request") from None
         if parts.scheme or parts.netloc:
             if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
                 raise ConfigError(f"{path} is not on the Launch API's host ({base.netloc}): the "

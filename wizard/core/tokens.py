@@ -121,23 +121,28 @@ def key_note(profile: Profile, key: RSAPrivateKey, where: str) -> str:
 
 
 def credential_of(profile: Profile) -> str:
-    """What a cached token was made for: another credential must not get it."""
+    """What a cached token was made for: the credential, the scopes it was asked with, the IMS
+    that issued it and the Launch API it is sent to. Another of any of them must not get it."""
+    scopes = profile.metascopes if profile.is_jwt else profile.scopes
     parts = [profile.auth_type, profile.org_id, profile.client_id, profile.technical_account_id,
-             profile.ims_url, *([] if profile.is_jwt else sorted(profile.scopes))]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+             profile.ims_url, profile.reactor_url, sorted(scopes)]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 
 
 def cached(profile: Profile, store: SecretStore, now: float | None = None) -> Token | None:
-    """The cached token if it belongs to this profile's credential and has > 10 min left."""
+    """The cached token if it was made for this profile's credential and hosts (see
+    `credential_of`) and has > 10 min left. One made for anything else is deleted: a profile
+    pointed at another host never carries it there."""
     raw = store.get(profile.name, "token")
     if not raw:
         return None
     try:
         record = json.loads(raw)
         token = Token(str(record["access_token"]), float(record["expires_at"]))
-    except (ValueError, KeyError, TypeError):
-        return None
-    if record.get("credential") != credential_of(profile):
+        if record.get("credential") != credential_of(profile):
+            raise ValueError("made for another credential or host")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        store.delete(profile.name, "token")
         return None
     return token if token.seconds_left(now) > MARGIN_S else None
 

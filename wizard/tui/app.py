@@ -148,6 +148,7 @@ class WizardApp(App[None]):
         state = self.state
         assert state is not None
         await self.show_step(state.profile.next_step())
+        self.warn_endpoints()
         if {"credentials", "test"} & set(state.profile.steps_done):
             self.check_resume()
 
@@ -160,6 +161,17 @@ class WizardApp(App[None]):
             sandbox = self._own_sandbox = Sandbox(
                 state_file=config_dir() / "sandbox-state.json").start()
         return WizardState.open(self.profile_name, sandbox or None, self._secrets, self._profiles)
+
+    def warn_endpoints(self) -> None:
+        """Name each host the profile sends credentials to that is neither Adobe's nor this
+        machine's, whenever the profile is opened or an import changed it."""
+        from wizard.core.profile import endpoint_warnings
+
+        state = self.state
+        assert state is not None
+        hosts = endpoint_warnings(state.profile, lambda name: f"set in {state.profiles.path}")
+        if hosts:
+            self.show_notice("endpoints", "\n".join(f"Warning: {line}" for line in hosts))
 
     @work(exclusive=True, group="resume", exit_on_error=False)
     async def check_resume(self) -> None:
@@ -392,6 +404,7 @@ class WizardApp(App[None]):
     async def _resume(self) -> None:
         if self.state is not None:
             await self.show_step(self.state.profile.next_step())
+            self.warn_endpoints()
 
     @on(Step.Problem)
     def _problem(self, event: Step.Problem) -> None:

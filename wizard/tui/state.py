@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wizard.core.errors import SecretStoreError
-from wizard.core.profile import DEFAULT_PROFILE, Profile, ProfileStore
+from wizard.core.errors import ConfigError, SecretStoreError
+from wizard.core.profile import DEFAULT_PROFILE, ENDPOINTS, Profile, ProfileStore
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
@@ -40,6 +40,20 @@ STALE_AFTER: dict[str, tuple[str, ...]] = {
     "private_key": ("test",),
     "key_passphrase": ("test",),
 }
+
+
+def sandbox_profile(profiles: ProfileStore, name: str | None = None) -> str:
+    """The profile the sandbox opens: its own, or `name` if the sandbox made it or no profile has
+    that name yet. Any other is refused: the sandbox would point it at itself and replace its
+    secrets with throwaway ones."""
+    name = name or SANDBOX_PROFILE
+    if profiles.exists(name) and profiles.load(name).keyring_service != SANDBOX_SERVICE:
+        fix = ("leave out --profile: the sandbox has a profile of its own" if name != SANDBOX_PROFILE
+               else "give the sandbox a profile of its own: --sandbox --profile sandbox-2")
+        raise ConfigError(f"profile {name!r} is not one the sandbox made: the sandbox never opens "
+                          "it (it would change its URLs and replace its secrets)",
+                          f"{fix} (or a name no profile has yet)", subject="profile")
+    return name
 
 
 @dataclass
@@ -77,15 +91,16 @@ class WizardState:
         from wizard.core.console import ManualConsole, SandboxConsole
 
         profiles = profiles or ProfileStore()
-        name = profile_name or (SANDBOX_PROFILE if sandbox else DEFAULT_PROFILE)
+        if sandbox is not None:
+            name = sandbox_profile(profiles, profile_name)
+        else:
+            name = profile_name or DEFAULT_PROFILE
         profile = saved = profiles.load(name)
         console: ManualConsole | SandboxConsole = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
-            changes: dict[str, object] = {"ims_url": sandbox.ims_url, "reactor_url": sandbox.reactor_url}
-            if not profiles.exists(name):
-                changes["keyring_service"] = SANDBOX_SERVICE
-            profile = profile.with_changes(**changes)
+            profile = profile.with_changes(ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url,
+                                           keyring_service=SANDBOX_SERVICE)
             console = SandboxConsole(sandbox.console_url)
         store = secrets or store_for(profile.storage, profile.keyring_service)
         if secrets is not None and secrets.service != profile.keyring_service:
@@ -147,11 +162,13 @@ class WizardState:
                     technical_account_email=made.technical_account_email, metascopes=[])
         await self.put_secret("client_secret", made.client_secret)
 
-    async def take(self, profile: Profile, secrets: dict[str, str]) -> None:
+    async def take(self, profile: Profile, secrets: dict[str, str], endpoints: bool = False) -> None:
         """A credential imported whole (a console download): its fields, its secrets, and the
-        steps it completes, so the wizard goes on at the first step still open."""
+        steps it completes, so the wizard goes on at the first step still open. Its IMS and
+        Launch API URLs only with `endpoints` (the user said the file may choose them)."""
         fields = ("auth_type", "org_id", "client_id", "technical_account_id",
-                  "technical_account_email", "scopes", "metascopes")
+                  "technical_account_email", "scopes", "metascopes",
+                  *(ENDPOINTS if endpoints else ()))
         self.update(**{name: getattr(profile, name) for name in fields})
         for kind, value in secrets.items():
             await self.put_secret(kind, value)

@@ -40,6 +40,7 @@ JWT_CONSOLE = (
 
 class OrganizationStep(Step):
     key = "organization"
+    _pending: tuple[Imported, Profile] | None = None  # an import waiting for the user's yes
 
     def compose(self) -> ComposeResult:
         yield Label("Credential type")
@@ -120,8 +121,11 @@ class OrganizationStep(Step):
                                                 placeholder="its path (Enter imports it)")),
             PasteArea(id="import-text", soft_wrap=True, tab_behavior="focus",
                       placeholder="…or paste the file's content here"),
-            Plain("", id="import-result"), id="import-panel")
+            Plain("", id="import-result"),
+            Button("Import it anyway", id="import-confirm", compact=True),
+            id="import-panel")
         await self.mount(panel, after=event.button)
+        self.query_one("#import-confirm").display = False
         self.query_one("#import-path", Entry).focus()
         self.bring_into_view(panel)
 
@@ -146,6 +150,8 @@ class OrganizationStep(Step):
 
         result = self.query_one("#import-result", Static)
         state = self.state
+        self._pending = None
+        self.query_one("#import-confirm").display = False
 
         def parse() -> tuple[Imported, Profile]:
             content = text or read_text(path, "the JSON file the Developer Console downloaded")
@@ -154,7 +160,57 @@ class OrganizationStep(Step):
 
         try:
             imported, profile = await asyncio.to_thread(parse)
-            await state.take(profile, imported.secrets)
+        except WizardError as exc:
+            self.show_failure(result, exc)
+            return
+        question = self._re_aims(profile)
+        if question:  # the file would choose where the secret and tokens go: the user decides
+            self._pending = (imported, profile)
+            result.remove_class("-error")
+            result.update(question)
+            self.query_one("#import-confirm").display = True
+            self.bring_into_view(result)
+            return
+        await self._take(imported, profile, endpoints=False)
+
+    def _re_aims(self, profile: Profile) -> str:
+        """What the import would re-aim, as a question; "" if nothing (the sandbox keeps its own
+        hosts whatever a file says: its profile talks to the sandbox only)."""
+        from wizard.core.interop import moved_endpoints
+        from wizard.core.profile import LABELS
+
+        state = self.state
+        lines = [] if state.sandbox is not None else [
+            f"  {LABELS[name]}: {getattr(state.profile, name)} -> {url}"
+            for name, url in moved_endpoints(state.profile, profile).items()]
+        if state.profile.client_id and profile.client_id != state.profile.client_id:
+            lines.append(f"  client ID: {state.profile.client_id} -> {profile.client_id}")
+        if not lines:
+            return ""
+        return ("This file would change where this profile's client secret and tokens go:\n"
+                + "\n".join(lines) + "\nImport it only if you trust the file to choose that; "
+                "otherwise nothing changes.")
+
+    @on(Button.Pressed, "#import-confirm")
+    def _confirmed(self, event: Button.Pressed) -> None:
+        event.button.display = False
+        if self._pending is not None:
+            imported, profile = self._pending
+            self._pending = None
+            self.take_import(imported, profile)
+
+    @work(exclusive=True, group="import", exit_on_error=False)
+    async def take_import(self, imported: Imported, profile: Profile) -> None:
+        """The import the user said yes to (the sandbox's hosts stay the sandbox's)."""
+        await self._take(imported, profile, endpoints=self.state.sandbox is None)
+
+    async def _take(self, imported: Imported, profile: Profile, endpoints: bool) -> None:
+        from wizard.core.profile import endpoint_warnings
+
+        result = self.query_one("#import-result", Static)
+        state = self.state
+        try:
+            await state.take(profile, imported.secrets, endpoints)
         except WizardError as exc:
             self.show_failure(result, exc)
             return
@@ -163,8 +219,10 @@ class OrganizationStep(Step):
         self.set_value("org-id", state.profile.org_id, force=True)
         self._show_flow()
         skipped = "".join(f"\n  skipped: {s}" for s in imported.skipped)
+        hosts = "".join(f"\n  warning: {w}" for w in endpoint_warnings(
+            state.profile, lambda name: "set by this import"))
         result.update(f"✓ Imported from an {imported.source}: client ID {state.profile.client_id}, "
-                      f"secrets kept in {state.storage_description()}.{skipped}")
+                      f"secrets kept in {state.storage_description()}.{skipped}{hosts}")
         self.post_message(self.Changed())
         self.post_message(self.Resume())
 
