@@ -219,7 +219,7 @@ def test_a_well_formed_filter_goes_to_the_server(env, query):
 def test_paginate_refuses_an_answer_that_is_not_a_list(env):
     made = json.loads(api(PROPERTIES + "?page[size]=1", env=env).stdout)["data"][0]["id"]
     done = api(f"/properties/{made}", "--paginate", env=env, code=2)
-    assert "answered one item, not a list" in done.stderr and done.stdout == ""
+    assert "answered no list (its data is one item" in done.stderr and done.stdout == ""
 
 
 def test_paginate_starts_from_the_page_given_without_a_false_warning(env):

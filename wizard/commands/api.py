@@ -68,8 +68,8 @@ def api(args: Namespace) -> int:
     problem = _refusal(response, method)
     if args.paginate and problem is None:
         if not isinstance(_json(response).get("data"), list):
-            raise ConfigError(f"{path} answered one item, not a list: --paginate has no pages to "
-                              "follow", "leave out --paginate")
+            raise ConfigError(f"{path} answered no list (its data is one item, or none): "
+                              "--paginate has no pages to follow", "leave out --paginate")
         document, response = _all_pages(reactor, path, response, extra)
         problem = _refusal(response, method)
         content = json.dumps(document).encode() if problem is None else response.content
