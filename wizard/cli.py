@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     import argparse
 
-METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+    from wizard.core.errors import WizardError
+
+METHODS = ("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE")
 EXIT_CODES = """exit codes:
   0  ok
   2  bad input or configuration
@@ -39,6 +41,21 @@ ENVIRONMENT = """environment (the CI path, where no keyring exists):
 """
 
 
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    from wizard.core.errors import ConfigError
+
+    class Parser(argparse.ArgumentParser):
+        """argparse whose complaints are the `error:`/`fix:` pair every other error prints (exit
+        2), not its usage block; its subcommands' parsers are of this class too."""
+
+        def error(self, message: str) -> NoReturn:
+            raise ConfigError(message, f"see `{self.prog} --help`")
+
+    return Parser
+
+
 def _profile_option(parser: argparse.ArgumentParser) -> None:
     import argparse
 
@@ -51,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from wizard import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _parser_class()(
         prog="launch-wizard",
         description="From nothing to a working Adobe Experience Platform Launch (Reactor API) "
                     "access token. Without a command, opens the wizard.",
@@ -203,12 +220,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help="under the Launch API, e.g. /companies or /properties/PR...; a URL on its "
                         "host works too; {company} stands for the first company's ID")
     p.add_argument("-X", "--method", type=str.upper, choices=METHODS, metavar="METHOD",
-                   help="GET, POST, PATCH, PUT or DELETE (default: GET, or POST with --input)")
+                   help="GET, HEAD, POST, PATCH, PUT or DELETE (default: GET, or POST with "
+                        "--input or fields)")
     p.add_argument("--input", metavar="FILE", help="send FILE (- for standard input) as the JSON body")
+    p.add_argument("-f", "--raw-field", dest="fields", action="append", default=[],
+                   type=lambda text: ("raw", text), metavar="KEY=VALUE",
+                   help="a string in the JSON body; dots nest (data.attributes.name=Blog), "
+                        "KEY[]=V appends to a list; with GET or HEAD, a query parameter")
+    p.add_argument("-F", "--field", dest="fields", action="append",
+                   type=lambda text: ("typed", text), metavar="KEY=VALUE",
+                   help="as -f, but true, false, null and numbers are JSON's, and @FILE is the "
+                        "file's text (@- standard input)")
+    p.add_argument("-H", "--header", dest="headers", action="append", default=[], metavar="NAME:VALUE",
+                   help="a header, in place of the one of the same name (e.g. another Accept "
+                        "revision); repeatable; Authorization stays the profile's")
     p.add_argument("--paginate", action="store_true",
-                   help="follow every page; print one document whose data holds them all")
+                   help="follow every page from the first (or the page[number] given); print one "
+                        "document whose data holds them all")
     p.add_argument("-i", "--include", action="store_true",
-                   help="print the status line and headers of each answer on stderr")
+                   help="print the status line and headers of every answer on stderr (a retried "
+                        "429, a replaced token's 401 too)")
+    p.add_argument("--silent", action="store_true",
+                   help="print no body; the exit code still says how it went")
+    p.add_argument("--verbose", action="store_true",
+                   help="as -i, and each request as a curl command on stderr (the token masked)")
 
     command("headers", "print the Launch API's headers, one per line, for curl to read: "
                        "`launch-wizard headers | curl -H @- URL` keeps the token off the command line")
@@ -242,7 +277,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from wizard.core.errors import WizardError
 
-    args = _wizard_only(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
+    try:
+        args = _wizard_only(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
+    except WizardError as exc:
+        return _report(exc)
     named = getattr(args, "profile", None)  # by --profile; the sandbox ignores the environment's
     if not hasattr(args, "profile"):
         args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or None
@@ -253,13 +291,8 @@ def main(argv: list[str] | None = None) -> int:
             return _open_wizard(args, chosen_profile)
         module, name = COMMANDS[args.command]
         return getattr(import_module(module), name)(args) or 0
-    except WizardError as exc:  # its cause and fix may quote a server's answer or a file's text
-        from wizard.core.safe_text import terminal_safe
-
-        print(f"error: {terminal_safe(exc.cause)}", file=sys.stderr)
-        if exc.fix:
-            print(f"  fix: {terminal_safe(exc.fix)}", file=sys.stderr)
-        return exc.exit_code
+    except WizardError as exc:
+        return _report(exc)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -275,6 +308,17 @@ def main(argv: list[str] | None = None) -> int:
               f"{frame.lineno}\n  fix: please report it; LAUNCH_WIZARD_DEBUG=1 shows the traceback",
               file=sys.stderr)
         return 1
+
+
+def _report(exc: WizardError) -> int:
+    """The error's two lines; its cause and fix may quote a server's answer, a file's text or an
+    argument, shown escaped."""
+    from wizard.core.safe_text import terminal_safe
+
+    print(f"error: {terminal_safe(exc.cause)}", file=sys.stderr)
+    if exc.fix:
+        print(f"  fix: {terminal_safe(exc.fix)}", file=sys.stderr)
+    return exc.exit_code
 
 
 def _wizard_only(argv: list[str]) -> SimpleNamespace | None:

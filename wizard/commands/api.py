@@ -4,61 +4,206 @@ to GitHub's. The body comes back on stdout as JSON; what went wrong, on stderr."
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import sys
 from argparse import Namespace
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from wizard.commands.output import access_token, load, read_input, say, warn
-from wizard.core.errors import ConfigError, ReactorError
+from wizard.commands.output import access_token, load, mask, read_input, say, warn
+from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.files import parse_json
-from wizard.core.reactor import PAGE_SIZE, Reactor, refusal
+from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal
 
 if TYPE_CHECKING:
     from httpx import Response
 
 MAX_PAGES = 10_000  # a server whose pagination never ends is not followed for ever
+QUERY_METHODS = ("GET", "HEAD")
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token
+TRANSPORT_HEADERS = ("host", "content-length", "transfer-encoding", "connection")
+LITERALS = {"true": True, "false": False, "null": None}
+NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")  # JSON's
+OPERATORS = ("EQ", "NOT", "LT", "GT", "BETWEEN", "CONTAINS")
+FILTER_NAME = re.compile(r"filter\[[A-Za-z0-9_.-]+\]")
+FILTER_FIX = ("write filter[ATTRIBUTE]=OPERATOR VALUE, the operator one of EQ, NOT (both take "
+              "A,B,...), LT, GT, CONTAINS, BETWEEN (LOW,HIGH): e.g. 'filter[name]=EQ Blog,Shop' "
+              "or 'filter[created_at]=BETWEEN 2024-01-01,2024-12-31'")
 EXAMPLE = '{"data": {"type": "properties", "attributes": {"name": "Site", "platform": "web", ' \
           '"domains": ["example.com"]}}}'
 
 
 def api(args: Namespace) -> int:
-    method = args.method or ("POST" if args.input else "GET")
-    if args.paginate and method != "GET":
-        raise ConfigError(f"--paginate follows the pages of a GET, not of a {method}",
-                          "leave out -X, or leave out --paginate")
-    if args.input and method in ("GET", "DELETE"):
-        raise ConfigError(f"--input sends a body, which a {method} does not take",
-                          "use -X POST (create) or -X PATCH (change)")
-    body = _body(args.input) if args.input else None
+    method = args.method or ("POST" if args.input or args.fields else "GET")
+    _check_options(args, method)
+    extra = _header_options(args.headers)
+    path, body = args.path, None
+    if args.fields and method in QUERY_METHODS:  # as gh: the fields of a GET are its query
+        path = _with_query(path, [(key, _query_value(kind, value)) for kind, key, value
+                                  in _fields(args.fields)])
+    elif args.fields:
+        body = json.dumps(_document(args.fields)).encode()
+    elif args.input:
+        body = _body(args.input)
+    check_filters(path)
     context = load(args)
     context.profile.require_ready()
-    Reactor.of(context.profile, "").url(args.path)  # a path that cannot be called costs no token
+    Reactor.of(context.profile, "").url(path)  # a path that cannot be called costs no token
     result = access_token(context)
-    reactor = Reactor.of(result.profile, result.token.access_token)
-    path = _page(args.path) if args.paginate else args.path
+    watch = Watch(include=args.include or args.verbose, verbose=args.verbose)
+    reactor = replace(Reactor.of(result.profile, result.token.access_token), watcher=watch)
+    path = _page(path) if args.paginate else path
     response: Response | None = None
     try:
-        path, response = _send(reactor, method, path, body)
+        path, response = _send(reactor, method, path, body, extra)
     except ReactorError as exc:  # looking up {company}
         if exc.status != 401 or result.source != "cache":
             raise
     if response is None or (response.status_code == 401 and result.source == "cache"):
         # a cached token the server no longer takes (revoked early, a new sandbox): once more
         reactor = replace(reactor, access_token=access_token(context, refresh=True).token.access_token)
-        path, response = _send(reactor, method, path, body)
-    _headers(response, args.include)
-    problem = refusal(response)
+        path, response = _send(reactor, method, path, body, extra)
+    problem = _refusal(response, method)
     if args.paginate and problem is None:
-        document, response = _all_pages(reactor, path, response, args.include)
-        problem = refusal(response)
-        _print(json.dumps(document).encode() if problem is None else response.content)
+        if not isinstance(_json(response).get("data"), list):
+            raise ConfigError(f"{path} answered no list (its data is one item, or none): "
+                              "--paginate has no pages to follow", "leave out --paginate")
+        document, response = _all_pages(reactor, path, response, extra)
+        problem = _refusal(response, method)
+        content = json.dumps(document).encode() if problem is None else response.content
     else:
-        _print(response.content)
+        content = response.content
+    if not args.silent and method != "HEAD":
+        _print(content)
     if problem is not None:
         raise problem
     return 0
+
+
+def _check_options(args: Namespace, method: str) -> None:
+    """Options that do not go together, refused before anything is read or sent."""
+    if args.paginate and method != "GET":
+        raise ConfigError(f"--paginate follows the pages of a GET, not of a {method}",
+                          "leave out -X, or leave out --paginate")
+    if args.input and args.fields:
+        raise ConfigError("--input and -f/-F both make the body", "give the whole body with "
+                          "--input, or every value as a field")
+    if args.input and method in (*QUERY_METHODS, "DELETE"):
+        raise ConfigError(f"--input sends a body, which a {method} does not take",
+                          "use -X POST (create) or -X PATCH (change)")
+    if args.fields and method == "DELETE":
+        raise ConfigError("-f/-F make a body, which a DELETE does not take",
+                          "use -X POST (create) or -X PATCH (change)")
+
+
+def _header_options(given: list[str]) -> dict[str, str]:
+    """The -H headers by name, the last of a name winning; the values are never quoted back (one
+    may be a credential)."""
+    chosen: dict[str, tuple[str, str]] = {}
+    for text in given:
+        name, colon, raw = text.partition(":")
+        name, value = name.strip(), raw.strip()
+        if not colon or not HEADER_NAME.fullmatch(name):
+            raise ConfigError("a -H is not NAME: VALUE (a header name is letters, digits and "
+                              "-_.!#$%&'*+^`|~, then a colon)", f"e.g. -H 'Accept: {ACCEPT}'")
+        if any(c in raw for c in "\r\n\0"):
+            raise ConfigError(f"the -H {name} value holds a line break",
+                              "give it on one line: a line break would start another header")
+        if name.lower() == "authorization":
+            raise ConfigError("-H Authorization would replace the profile's token", "use --profile "
+                              "for another credential: a token on the command line shows in every "
+                              "process listing and in the shell's history")
+        if name.lower() in TRANSPORT_HEADERS:
+            raise ConfigError(f"-H {name} is set from the URL and the body", f"leave out -H {name}")
+        chosen[name.lower()] = (name, value)
+    return dict(chosen.values())
+
+
+def _fields(given: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(kind, key, value) of each -f ("raw") and -F ("typed") KEY=VALUE."""
+    found = []
+    for kind, text in given:
+        key, equals, value = text.partition("=")
+        if not equals or not key.strip():
+            flag = "-f" if kind == "raw" else "-F"
+            raise ConfigError(f"{flag} {key.strip() or text!r} is not KEY=VALUE",
+                              f"e.g. {flag} data.attributes.name=Blog")
+        found.append((kind, key.strip(), value))
+    return found
+
+
+def _typed(value: str) -> Any:
+    """-F's value as gh reads it: JSON's true, false, null and numbers; @FILE, the file's text."""
+    if value in LITERALS:
+        return LITERALS[value]
+    if NUMBER.fullmatch(value):
+        return json.loads(value)
+    if value.startswith("@"):
+        return read_input(value[1:], "a text file for -F KEY=@FILE (or @- for standard input)")
+    return value
+
+
+def _query_value(kind: str, value: str) -> str:
+    return value if kind == "raw" or not value.startswith("@") else _typed(value)
+
+
+def _document(given: list[tuple[str, str]]) -> dict[str, Any]:
+    """The JSON body the fields build: dots nest objects, a trailing [] appends to a list."""
+    root: dict[str, Any] = {}
+    for kind, key, text in _fields(given):
+        value = _typed(text) if kind == "typed" else text
+        appends = key.endswith("[]")
+        parts = key.removesuffix("[]").split(".")
+        if not all(parts):
+            raise ConfigError(f"the field {key!r} has an empty name between its dots",
+                              "e.g. -f data.attributes.name=Blog")
+        node = root
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            wanted = (list if appends else object) if last else dict
+            if part in node and (wanted is object or not isinstance(node[part], wanted)):
+                raise ConfigError(f"the fields give {'.'.join(parts[:depth + 1])} twice (two values, "
+                                  "or a value and an object)",
+                                  "give each key once; KEY[]=VALUE appends to a list")
+            if not last:
+                node = node.setdefault(part, {})
+            elif appends:
+                node.setdefault(part, []).append(value)
+            else:
+                node[part] = value
+    return root
+
+
+def check_filters(path: str) -> None:
+    """Each filter[...] in `path`'s query as the Launch API reads it: a malformed one is not
+    refused by Adobe but ignored, and every item comes back as if it had matched."""
+    for name, value in parse_qsl(urlsplit(path).query, keep_blank_values=True):
+        if name.startswith("filter"):
+            problem = _filter_problem(name, value)
+            if problem:
+                raise ConfigError(f"{name}={value} {problem}: the Launch API would ignore it and "
+                                  "answer every item", FILTER_FIX)
+
+
+def _filter_problem(name: str, value: str) -> str:
+    if not FILTER_NAME.fullmatch(name):
+        return "is not filter[ATTRIBUTE]"
+    operator, _, operand = value.partition(" ")
+    if operator not in OPERATORS:
+        return (f"has the operator {operator!r}, which is written {operator.upper()}"
+                if operator.upper() in OPERATORS else
+                f"does not start with an operator ({', '.join(OPERATORS)})")
+    values = operand.split(",")
+    if not all(v.strip() for v in values):
+        return f"has an empty value after {operator}"
+    if operator == "BETWEEN" and len(values) != 2:
+        return "needs BETWEEN LOW,HIGH: two values"
+    if operator in ("LT", "GT") and len(values) != 1:
+        return f"compares with one value ({operator} takes no list)"
+    return ""
 
 
 def _body(source: str) -> bytes:
@@ -78,11 +223,20 @@ def _body(source: str) -> bytes:
     return json.dumps(document).encode()
 
 
-def _send(reactor: Reactor, method: str, path: str, body: bytes | None) -> tuple[str, Response]:
+def _send(reactor: Reactor, method: str, path: str, body: bytes | None,
+          extra: dict[str, str]) -> tuple[str, Response]:
     """The call, with {company} in the path looked up first; the path as it was sent."""
     if "{company}" in path:
         path = path.replace("{company}", _first_company(reactor))
-    return path, reactor.send(method, path, body)
+    return path, reactor.send(method, path, body, extra)
+
+
+def _refusal(response: Response, method: str) -> WizardError | None:
+    """What an answer that is not 2xx means; a HEAD's answer has no body to explain it."""
+    status = response.status_code
+    if method == "HEAD" and status >= 300 and status != 429 and status < 500:
+        return reactor_error(status, {})
+    return refusal(response)
 
 
 def _first_company(reactor: Reactor) -> str:
@@ -95,9 +249,10 @@ def _first_company(reactor: Reactor) -> str:
 
 
 def _all_pages(reactor: Reactor, path: str, first: Response,
-               include: bool) -> tuple[dict[str, Any], Response]:
-    """Every page's `data` in one document, following meta.pagination from `first`; and the last
-    response (a refused page ends the walk: its answer is then the one reported)."""
+               extra: dict[str, str]) -> tuple[dict[str, Any], Response]:
+    """Every page's `data` in one document, following meta.pagination from `first` (the page
+    `path` asks for); and the last response (a refused page ends the walk: its answer is then the
+    one reported)."""
     response, seen = first, set[str]()
     data: list[Any] = []
     included: list[Any] = []
@@ -121,13 +276,12 @@ def _all_pages(reactor: Reactor, path: str, first: Response,
                 or pages >= MAX_PAGES:
             break
         _progress(following, pagination.get("total_pages"))
-        response = reactor.send("GET", _page(path, following))
-        _headers(response, include)
+        response = reactor.send("GET", _page(path, following), None, extra)
         if not 200 <= response.status_code < 300:
             warn(f"stopped at page {following}: the pages before it are not printed")
             return {}, response
     _progress(None, None)
-    if isinstance(total, int) and total != len(data):
+    if isinstance(total, int) and max(total - _before(path), 0) != len(data):
         warn(f"note: the Launch API counted {total}, {len(data)} arrived: the list changed while "
              "it was read; run it again for a settled answer")
     document: dict[str, Any] = {"data": data}
@@ -146,7 +300,20 @@ def _page(path: str, number: int | None = None) -> str:
     query.setdefault("page[size]", str(PAGE_SIZE))
     if number is not None:
         query["page[number]"] = str(number)
-    return urlunsplit(parts._replace(query=urlencode(query, safe="[]")))
+    return urlunsplit(parts._replace(query=urlencode(query, safe="[]", quote_via=quote)))
+
+
+def _before(path: str) -> int:
+    """How many items come before the page `path` asks for (pages of the size it asks for)."""
+    query = dict(parse_qsl(urlsplit(path).query))
+    number, size = query.get("page[number]", "1"), query.get("page[size]", str(PAGE_SIZE))
+    return (int(number) - 1) * int(size) if number.isdigit() and size.isdigit() else 0
+
+
+def _with_query(path: str, pairs: list[tuple[str, str]]) -> str:
+    parts = urlsplit(path)
+    query = parse_qsl(parts.query, keep_blank_values=True) + pairs
+    return urlunsplit(parts._replace(query=urlencode(query, safe="[]", quote_via=quote)))
 
 
 def _progress(page: int | None, pages: object) -> None:
@@ -167,11 +334,32 @@ def _json(response: Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _headers(response: Response, include: bool) -> None:
-    if include:
-        lines = [f"{response.http_version} {response.status_code} {response.reason_phrase}"]
-        lines += [f"{name}: {value}" for name, value in response.headers.items()]
-        warn("\n".join(lines) + "\n")
+@dataclass(frozen=True)
+class Watch:
+    """What -i and --verbose show on stderr: each request as a curl command (the token masked),
+    each answer's status line and headers, the retried and the replaced ones too."""
+
+    include: bool
+    verbose: bool
+
+    def sending(self, method: str, url: str, headers: Mapping[str, str],
+                body: bytes | None) -> None:
+        if not self.verbose:
+            return
+        words = ["curl", "--head" if method == "HEAD" else f"-X {method}", shlex.quote(url)]
+        for name, value in headers.items():
+            scheme, _, token = value.partition(" ")
+            shown = f"{scheme} {mask(token)}" if name.lower() == "authorization" else value
+            words.append(f"-H {shlex.quote(f'{name}: {shown}')}")
+        if body:
+            words.append(f"--data-binary {shlex.quote(body.decode('utf-8', errors='replace'))}")
+        warn(" ".join(words))
+
+    def answered(self, response: Response) -> None:
+        if self.include:
+            lines = [f"{response.http_version} {response.status_code} {response.reason_phrase}"]
+            lines += [f"{name}: {value}" for name, value in response.headers.items()]
+            warn("\n".join(lines) + "\n")
 
 
 def _print(content: bytes) -> None:

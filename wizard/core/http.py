@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -149,10 +149,12 @@ def _quiet_httpx() -> None:
         sys.modules["httpx._main"] = None  # type: ignore[assignment]
 
 
-def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
+def request(method: str, url: str, *, on_answer: Callable[[httpx.Response], None] | None = None,
+            **kwargs: Any) -> httpx.Response:
     """An httpx response; every transport failure becomes a NetworkError with cause and fix.
 
-    Failed connections are retried, and 429/5xx answers to GET, with backoff, within DEADLINE_S."""
+    Failed connections are retried, and 429/5xx answers to GET, with backoff, within DEADLINE_S.
+    `on_answer` sees every answer as it arrives, the retried ones too (`api -i` shows them all)."""
     _quiet_httpx()
     import httpx
 
@@ -174,6 +176,8 @@ def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
                     if isinstance(error, UntrustedCertificate) or not _may_wait(attempt, wait, deadline):
                         raise error from None  # an untrusted certificate stays untrusted
                 else:
+                    if on_answer is not None:
+                        on_answer(response)
                     status = response.status_code
                     if not (idempotent and (status == 429 or status >= 500)):
                         return response

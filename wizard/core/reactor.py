@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError, ReactorError, WizardError
@@ -76,6 +77,15 @@ def curl_command(reactor_url: str, profile_name: str) -> str:
             f"| curl -sS -H @- {shlex.quote(reactor_url.rstrip('/') + '/companies')}")
 
 
+class Watcher(Protocol):
+    """Sees each call as it goes out and each answer as it comes back (`api -i`, `--verbose`)."""
+
+    def sending(self, method: str, url: str, headers: Mapping[str, str],
+                body: bytes | None) -> None: ...
+
+    def answered(self, response: Response) -> None: ...
+
+
 @dataclass(frozen=True)
 class Reactor:
     """The Launch API at `base_url`, called with one integration's token."""
@@ -84,6 +94,7 @@ class Reactor:
     access_token: str
     client_id: str
     org_id: str
+    watcher: Watcher | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, profile: Profile, access_token: str) -> Reactor:
@@ -110,10 +121,20 @@ class Reactor:
             path = "/" + path
         return self.base_url + path
 
-    def send(self, method: str, path: str, body: bytes | None = None) -> Response:
+    def headers_with(self, extra: Mapping[str, str]) -> dict[str, str]:
+        """The five headers, a header of `extra` replacing the one of the same name."""
+        replaced = {name.lower() for name in extra}
+        built = headers(self.access_token, self.client_id, self.org_id)
+        return {**{k: v for k, v in built.items() if k.lower() not in replaced}, **extra}
+
+    def send(self, method: str, path: str, body: bytes | None = None,
+             extra_headers: Mapping[str, str] | None = None) -> Response:
         """One call, as it came back: GETs retried on 429 and 5xx, writes never."""
-        return request(method, self.url(path), content=body,
-                       headers=headers(self.access_token, self.client_id, self.org_id))
+        url, sent = self.url(path), self.headers_with(extra_headers or {})
+        if self.watcher is None:
+            return request(method, url, content=body, headers=sent)
+        self.watcher.sending(method, url, sent, body)
+        return request(method, url, content=body, headers=sent, on_answer=self.watcher.answered)
 
     def companies(self) -> list[Company]:
         return parse_companies(self.send("GET", "/companies"))
