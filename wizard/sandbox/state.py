@@ -122,7 +122,7 @@ SEED_PROPERTIES: tuple[tuple[str, str, list[str]], ...] = (
 
 def iso(seconds: float) -> str:
     """A time as the Launch API writes it: ISO 8601, UTC, milliseconds."""
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def company_id(org_id: str) -> str:
@@ -305,6 +305,12 @@ class SandboxState:
     def _stamp(self) -> str:
         return iso(self.now())
 
+    def companies(self) -> set[str]:
+        """Every company the sandbox knows: its organizations' and those with properties."""
+        with self.lock:
+            return ({company_id(i.org_id) for i in self.integrations.values()}
+                    | self.seeded | {p.company_id for p in self.properties.values()})
+
     def properties_of(self, company: str) -> list[Property]:
         """The company's properties, oldest first; a new company gets a few, so it is not empty."""
         with self.lock:
@@ -333,7 +339,9 @@ class SandboxState:
             found = self.properties[property_id]
             for key, value in _property_attributes(attributes, creating=False).items():
                 setattr(found, key, value)
-            found.updated_at = self._stamp()
+            # a change always shows, even within the millisecond of the last one
+            last = dt.datetime.fromisoformat(found.updated_at).timestamp()
+            found.updated_at = iso(max(self.now(), last + 0.001))
             self._save()
             return found
 
