@@ -364,6 +364,10 @@ def test_faults_fail_then_recover(fresh_sandbox):
     ({"path": "/x", "delay_s": -1}, "'delay_s'"),
     ({"path": "/x", "times": 0}, "'times'"),
     ({"path": "/x", "body": "b"}, "needs a 'status'"),
+    ({"path": "/x", "status": True}, "HTTP status"),  # JSON true is not a number
+    ({"path": "/x", "times": True}, "'times'"),
+    ({"path": "/x", "times": 1.5}, "'times'"),
+    ({"path": "/x", "delay_s": False}, "'delay_s'"),
 ])
 def test_fault_hook_bad_inputs(sandbox, body, message):
     r = httpx.post(f"{sandbox.console_url}/faults", json=body)
