@@ -23,6 +23,7 @@ from typing import Any
 
 Predicate = Callable[[Any], bool]
 _PARAMETER = re.compile(r"filter\[(.*)\]")
+ARITY = {"EQ": None, "NOT": None, "LT": 1, "GT": 1, "BETWEEN": 2}  # values taken; None: one or more
 
 
 class MalformedFilter(ValueError):
@@ -45,8 +46,7 @@ def boolean(text: str) -> bool:
 
 
 def _comparison(operator: str, values: list[Any]) -> Predicate:
-    count = {"EQ": None, "NOT": None, "LT": 1, "GT": 1, "BETWEEN": 2}
-    if operator not in count or count[operator] not in (None, len(values)):
+    if operator not in ARITY or ARITY[operator] not in (None, len(values)):
         raise MalformedFilter(f"{operator} with {len(values)} values")
     if operator == "EQ":
         return lambda v: v in values
