@@ -73,16 +73,22 @@ class Guard:
         if any(origin.strip().lower() not in self.origins for origin in headers.get("origin", [])):
             return 403, "forbidden_origin", "the sandbox does not answer web pages (foreign Origin)"
         if scope["method"] in WRITES:
-            wanted = _write_types(scope["path"])
-            declared = [v.split(";")[0].strip().lower() for v in headers.get("content-type", [])]
-            has_body = "transfer-encoding" in headers or any(
-                v.strip() not in ("", "0") for v in headers.get("content-length", []))
-            if wanted is not None and (any(t not in wanted for t in declared)
-                                       or (has_body and not declared)):
-                return (415, "unsupported_media_type",
-                        f"a {scope['method']} here must declare Content-Type "
-                        f"{' or '.join(sorted(wanted))}")
+            return _write_refusal(scope, headers)
         return None
+
+
+def _write_refusal(scope, headers: dict[str, list[str]]) -> tuple[int, str, str] | None:
+    """Rule 3: a write declares the media type its endpoint reads (none only without a body)."""
+    wanted = _write_types(scope["path"])
+    if wanted is None:
+        return None
+    declared = [v.split(";")[0].strip().lower() for v in headers.get("content-type", [])]
+    has_body = "transfer-encoding" in headers or any(
+        v.strip() not in ("", "0") for v in headers.get("content-length", []))
+    if any(t not in wanted for t in declared) or (has_body and not declared):
+        return (415, "unsupported_media_type",
+                f"a {scope['method']} here must declare Content-Type {' or '.join(sorted(wanted))}")
+    return None
 
 
 def _write_types(path: str) -> frozenset[str] | None:

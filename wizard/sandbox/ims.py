@@ -15,7 +15,6 @@ from wizard.sandbox.state import (JWT_TOKEN_LIFETIME_MS, PRODUCTION_IMS, S2S_TOK
 UNDECODABLE = "JWT token is incorrectly formatted, and can not be decoded."
 NO_BINDING = "Could not match JWT signature to any of the bindings"
 NOT_SUBSET = "The metascopes in the JWT are not a subset of the metascopes in the binding."
-MAX_JWT_AHEAD_S = 24 * 3600
 
 
 class Refusal(Exception):
@@ -64,22 +63,50 @@ def access_token(state: SandboxState, integration, lifetime_ms: int, scope: str,
 
 
 def check_jwt(state: SandboxState, integration, token: str, own_base: str) -> list[str]:
-    """The metascopes of a client's JWT after every check Adobe makes, or a Refusal."""
+    """The metascopes of a client's JWT after every check Adobe makes, or a Refusal.
+
+    Each rule and its source: "docs" is Adobe's Service Account (JWT) authentication guide on
+    developer.adobe.com (claims, errors), "libs" Adobe's own clients (@adobe/jwt-auth,
+    @adobe/aio-lib-ims-jwt), which sign with RS256 and set exp to now + 300 s.
+    - not a compact JWS of base64url JSON: 400 invalid_token, "incorrectly formatted" (docs);
+    - `alg` other than RS256: 400 invalid_token (libs; the description is the sandbox's own);
+    - `exp` not an integer, or already past: 400 invalid_token, "incorrectly formatted" (docs).
+      No upper bound: Adobe documents none, and its Postman JWT sample sets now + 87,000 s;
+    - `aud` other than `<IMS base>/c/<client_id>`: 400 invalid_client (docs);
+    - `iss` or `sub` malformed or not the integration's: 400 bad_request (docs);
+    - not signed by a certificate the integration holds and that has not expired: 400
+      invalid_token, "Could not match JWT signature to any of the bindings" (docs);
+    - no metascope, or one the integration lacks: 400 invalid_scope, "not a subset" (docs).
+    """
     try:
         header, claims, signing_input, signature = parse(token)
     except BadJWT:
         raise Refusal(400, "invalid_token", UNDECODABLE) from None
     if header.get("alg") != "RS256":
         raise Refusal(400, "invalid_token", f"Unsupported JWT signing algorithm {header.get('alg')!r}")
-    exp = claims.get("exp")
-    if not isinstance(exp, int) or isinstance(exp, bool):
-        raise Refusal(400, "invalid_token", UNDECODABLE)
     now = state.now()
-    if exp <= now:
+    exp = claims.get("exp")
+    if not isinstance(exp, int) or isinstance(exp, bool) or exp <= now:
         raise Refusal(400, "invalid_token", UNDECODABLE)
-    if exp > now + MAX_JWT_AHEAD_S:
-        raise Refusal(400, "bad_request", "exp is more than 24 hours in the future")
     bases = (own_base, PRODUCTION_IMS)
+    _check_names(claims, integration, bases)
+    bindings = [c for c in integration.certificates.values() if not c.expired(now)]
+    if not any(signed_by(c.public_key(), signing_input, signature) for c in bindings):
+        raise Refusal(400, "invalid_token", NO_BINDING)
+    return _metascopes(claims, integration, bases)
+
+
+def _metascopes(claims: dict, integration: Integration, bases: tuple[str, ...]) -> list[str]:
+    """The JWT's metascope claims: at least one, and only those the integration holds."""
+    metascopes = [key.rsplit("/s/", 1)[1] for key, value in claims.items()
+                  if value is True and any(key.startswith(f"{b}/s/") for b in bases)]
+    if not metascopes or not set(metascopes) <= set(integration.metascopes):
+        raise Refusal(400, "invalid_scope", NOT_SUBSET)
+    return metascopes
+
+
+def _check_names(claims: dict, integration: Integration, bases: tuple[str, ...]) -> None:
+    """aud, iss and sub must name this integration, its organization and its technical account."""
     if claims.get("aud") not in [f"{b}/c/{integration.client_id}" for b in bases]:
         raise Refusal(400, "invalid_client", "aud does not match the client_id")
     iss, sub = claims.get("iss"), claims.get("sub")
@@ -88,14 +115,6 @@ def check_jwt(state: SandboxState, integration, token: str, own_base: str) -> li
     if not isinstance(sub, str) or not sub.endswith("@techacct.adobe.com") \
             or sub != integration.technical_account_id:
         raise Refusal(400, "bad_request", "invalid sub: not the integration's technical account")
-    bindings = [c for c in integration.certificates.values() if not c.expired(now)]
-    if not any(signed_by(c.public_key(), signing_input, signature) for c in bindings):
-        raise Refusal(400, "invalid_token", NO_BINDING)
-    metascopes = [key.rsplit("/s/", 1)[1] for key, value in claims.items()
-                  if value is True and any(key.startswith(f"{b}/s/") for b in bases)]
-    if not metascopes or not set(metascopes) <= set(integration.metascopes):
-        raise Refusal(400, "invalid_scope", NOT_SUBSET)
-    return metascopes
 
 
 async def exchange_jwt(request: Request) -> JSONResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -11,12 +12,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wizard.core.files import parse_json
+from wizard.sandbox import filters
 from wizard.sandbox.state import (PROPERTY_RIGHTS, Integration, InvalidAttribute,
                                   Property, SandboxState, company_id, iso)
 
 JSONAPI = "application/vnd.api+json"
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
 ACTIVATION_DTM = "Activation-DTM"  # the fixed API key Adobe's own Reactor clients send with S2S
+# what the properties list filters on (Adobe's reference for the endpoint), and how a value is read
+PROPERTY_FILTERS: dict[str, Callable[[str], Any]] = {
+    "name": str, "platform": str, "enabled": filters.boolean,
+    "created_at": filters.instant, "updated_at": filters.instant}
 
 
 def jsonapi(body: dict, status: int = 200) -> JSONResponse:
@@ -60,7 +66,9 @@ def token_owner(state: SandboxState, authorization: str) -> tuple[Integration, s
 
 
 def _authorize(request: Request) -> Integration | JSONResponse:
-    """The five headers of the contract, checked in the gateway's order."""
+    """The headers of the contract, checked in the gateway's order. x-gw-ims-org-id may be left
+    out, as Adobe's own Reactor Postman collection and uploader do (the token names the
+    organization); one that is sent must be the token's."""
     state: SandboxState = request.app.state.sandbox
     owner = token_owner(state, request.headers.get("authorization", ""))
     if owner is None:
@@ -69,7 +77,7 @@ def _authorize(request: Request) -> Integration | JSONResponse:
     api_key = request.headers.get("x-api-key", "")
     if api_key != integration.client_id and not (api_key == ACTIVATION_DTM and grant == "oauth-s2s"):
         return _gateway(403, "403003", "Api Key is invalid")
-    if request.headers.get("x-gw-ims-org-id", "") != integration.org_id:
+    if request.headers.get("x-gw-ims-org-id", integration.org_id) != integration.org_id:
         return jsonapi_error(403, "invalid-org", "Invalid organization",
                              "The x-gw-ims-org-id header does not match the token's organization.")
     accept = request.headers.get("accept", "")
@@ -99,6 +107,26 @@ async def companies(request: Request) -> JSONResponse:
     if isinstance(found, JSONResponse):
         return found
     return jsonapi({"data": [_company(request, found)], "meta": {"pagination": _pagination(1, 1, 1)}})
+
+
+def _unseen(request: Request, integration: Integration) -> JSONResponse | None:
+    """Why the token may not see the company in the path: 404 when the sandbox has no such
+    company, 403 when it belongs to another organization; None when it is the token's own."""
+    wanted = request.path_params["company_id"]
+    if wanted == company_id(integration.org_id):
+        return None
+    state: SandboxState = request.app.state.sandbox
+    if wanted in state.companies():
+        return jsonapi_error(403, "not-authorized", "Forbidden",
+                             "This integration is not authorized for this company.")
+    return _missing(request)
+
+
+async def one_company(request: Request) -> JSONResponse:
+    found = _authorize(request)
+    if isinstance(found, JSONResponse):
+        return found
+    return _unseen(request, found) or jsonapi({"data": _company(request, found)})
 
 
 def _pagination(number: int, size: int, total: int) -> dict[str, int | None]:
@@ -175,17 +203,19 @@ async def company_properties(request: Request) -> JSONResponse:
     found = _authorize(request)
     if isinstance(found, JSONResponse):
         return found
+    refused = _unseen(request, found)
+    if refused is not None:
+        return refused
     state: SandboxState = request.app.state.sandbox
     company = request.path_params["company_id"]
-    if company != company_id(found.org_id):
-        return _missing(request)
     if request.method == "POST":
         return await _create(request, found, state, company)
     page = _page(request)
     if isinstance(page, JSONResponse):
         return page
     number, size = page
-    listed = state.properties_of(company) if _visible(found) else []
+    wanted = filters.parse(request.query_params.multi_items(), PROPERTY_FILTERS)
+    listed = filters.keep(state.properties_of(company) if _visible(found) else [], wanted, getattr)
     shown = listed[(number - 1) * size: number * size]
     return jsonapi({"data": [_property(request, p, found) for p in shown],
                     "meta": {"pagination": _pagination(number, size, len(listed))}})
@@ -257,6 +287,7 @@ async def not_found(request: Request) -> JSONResponse:
 
 routes = [
     Route("/companies", companies, methods=["GET"]),
+    Route("/companies/{company_id}", one_company, methods=["GET"]),
     Route("/companies/{company_id}/properties", company_properties, methods=["GET", "POST"]),
     Route("/properties/{property_id}", one_property, methods=["GET", "PATCH", "DELETE"]),
     Route("/profile", profile, methods=["GET"]),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
 from wizard.core.profile import DEFAULT_SCOPES, IMS_PRODUCTION
-from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, role
+from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, Role, role
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -125,7 +125,7 @@ SEED_PROPERTIES: tuple[tuple[str, str, list[str]], ...] = (
 
 def iso(seconds: float) -> str:
     """A time as the Launch API writes it: ISO 8601, UTC, milliseconds."""
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def company_id(org_id: str) -> str:
@@ -220,22 +220,9 @@ class SandboxState:
         auth_type = spec.get("auth_type")
         if auth_type not in ("jwt", "oauth-s2s"):
             raise ConsoleRefusal("'auth_type' must be 'jwt' or 'oauth-s2s'")
-        found = None
-        if spec.get("role"):
-            try:
-                found = role(str(spec["role"]))
-            except ConfigError as exc:
-                raise ConsoleRefusal(exc.cause) from None
-        # JWT integrations carry metascopes (a legacy role's, else the current one); S2S, scopes
-        metascopes = []
-        if auth_type == "jwt":
-            metascopes = _names(spec, "metascopes") or [found.metascope if found else DEFAULT_METASCOPE]
-        scopes = _names(spec, "scopes") or (list(S2S_SCOPES) if auth_type == "oauth-s2s" else [])
-        rights = _names(spec, "rights") or (found.rights if found else list(RIGHTS.values()))
+        found = _role(spec)
+        metascopes, scopes, rights = _access(spec, auth_type, found)
         role_name = found.name if found else ""
-        unknown = [r for r in rights if r not in RIGHTS.values()]
-        if unknown:
-            raise ConsoleRefusal(f"unknown rights {unknown}; known: {sorted(RIGHTS.values())}")
         integration = Integration(
             name=name.strip(), auth_type=auth_type, org_id=self.org_id,
             client_id=self._hex(16), client_secret=f"p8e-{self._hex(18)}",
@@ -309,6 +296,12 @@ class SandboxState:
     def _stamp(self) -> str:
         return iso(self.now())
 
+    def companies(self) -> set[str]:
+        """Every company the sandbox knows: its organizations' and those with properties."""
+        with self.lock:
+            return ({company_id(i.org_id) for i in self.integrations.values()}
+                    | self.seeded | {p.company_id for p in self.properties.values()})
+
     def properties_of(self, company: str) -> list[Property]:
         """The company's properties, oldest first; a new company gets a few, so it is not empty."""
         with self.lock:
@@ -337,7 +330,9 @@ class SandboxState:
             found = self.properties[property_id]
             for key, value in _property_attributes(attributes, creating=False).items():
                 setattr(found, key, value)
-            found.updated_at = self._stamp()
+            # a change always shows, even within the millisecond of the last one
+            last = dt.datetime.fromisoformat(found.updated_at).timestamp()
+            found.updated_at = iso(max(self.now(), last + 0.001))
             self._save()
             return found
 
@@ -352,13 +347,13 @@ class SandboxState:
         if not isinstance(path, str) or not path.startswith("/"):
             raise ConsoleRefusal("'path' is required and must start with '/'")
         status = spec.get("status")
-        if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
+        if status is not None and not _number_in(status, 100, 599, whole=True):
             raise ConsoleRefusal("'status' must be an HTTP status code")
         delay = spec.get("delay_s", 0)
-        if not isinstance(delay, (int, float)) or not 0 <= delay <= 120:
+        if not _number_in(delay, 0, 120):
             raise ConsoleRefusal("'delay_s' must be 0 to 120 seconds")
         times = spec.get("times", 1)
-        if not isinstance(times, int) or times < 1:
+        if not _number_in(times, 1, None, whole=True):
             raise ConsoleRefusal("'times' must be a positive integer")
         headers = spec.get("headers") or {}
         if not isinstance(headers, dict):
@@ -412,6 +407,38 @@ class SandboxState:
                              "move it aside to start afresh") from None
 
 
+def _number_in(value: object, least: float, most: float | None, *, whole: bool = False) -> bool:
+    """Whether a JSON value is a number (an integer when `whole`; never true or false) in range."""
+    kinds = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        return False
+    return least <= value and (most is None or value <= most)
+
+
+def _role(spec: dict) -> Role | None:
+    """The legacy role a console spec names, if any."""
+    if not spec.get("role"):
+        return None
+    try:
+        return role(str(spec["role"]))
+    except ConfigError as exc:
+        raise ConsoleRefusal(exc.cause) from None
+
+
+def _access(spec: dict, auth_type: str, found: Role | None) -> tuple[list[str], list[str], list[str]]:
+    """(metascopes, scopes, rights) of a new integration: JWT ones carry metascopes (a legacy
+    role's, else the current one), S2S ones scopes; rights come from the role, else all of them."""
+    metascopes = []
+    if auth_type == "jwt":
+        metascopes = _names(spec, "metascopes") or [found.metascope if found else DEFAULT_METASCOPE]
+    scopes = _names(spec, "scopes") or (list(S2S_SCOPES) if auth_type == "oauth-s2s" else [])
+    rights = _names(spec, "rights") or (found.rights if found else list(RIGHTS.values()))
+    unknown = [r for r in rights if r not in RIGHTS.values()]
+    if unknown:
+        raise ConsoleRefusal(f"unknown rights {unknown}; known: {sorted(RIGHTS.values())}")
+    return metascopes, scopes, rights
+
+
 def _names(spec: dict, key: str) -> list[str]:
     value = spec.get(key)
     if value is None:
@@ -429,23 +456,12 @@ def _property_attributes(attributes: object, *, creating: bool) -> dict[str, Any
         raise InvalidAttribute("/data/attributes", "attributes must be an object")
     values: dict[str, Any] = {}
     if creating or "name" in attributes:
-        name = attributes.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise InvalidAttribute("/data/attributes/name", "Name can't be blank")
-        values["name"] = name.strip()
+        values["name"] = _name(attributes.get("name"))
     if creating or "platform" in attributes:
-        platform = attributes.get("platform")
-        if platform not in PLATFORMS:
-            raise InvalidAttribute("/data/attributes/platform",
-                                   f"Platform must be one of {', '.join(PLATFORMS)}")
-        values["platform"] = platform
-    if "domains" in attributes or creating:
-        domains = attributes.get("domains", [])
-        if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
-            raise InvalidAttribute("/data/attributes/domains", "Domains must be a list of domains")
-        if creating and values.get("platform") == "web" and not domains:
-            raise InvalidAttribute("/data/attributes/domains", "Domains can't be blank for web")
-        values["domains"] = list(domains)
+        values["platform"] = _platform(attributes.get("platform"))
+    if creating or "domains" in attributes:
+        values["domains"] = _domains(attributes.get("domains", []),
+                                     required=creating and values.get("platform") == "web")
     for flag in ("development", "enabled", "undefined_vars_return_empty",
                  "rule_component_sequencing_enabled"):
         if flag in attributes:
@@ -453,3 +469,25 @@ def _property_attributes(attributes: object, *, creating: bool) -> dict[str, Any
                 raise InvalidAttribute(f"/data/attributes/{flag}", f"{flag} must be true or false")
             values[flag] = attributes[flag]
     return values
+
+
+def _name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidAttribute("/data/attributes/name", "Name can't be blank")
+    return name.strip()
+
+
+def _platform(platform: object) -> str:
+    if platform not in PLATFORMS:
+        raise InvalidAttribute("/data/attributes/platform",
+                               f"Platform must be one of {', '.join(PLATFORMS)}")
+    return str(platform)
+
+
+def _domains(domains: object, *, required: bool) -> list[str]:
+    """A property's domains; a web property is made with at least one."""
+    if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+        raise InvalidAttribute("/data/attributes/domains", "Domains must be a list of domains")
+    if required and not domains:
+        raise InvalidAttribute("/data/attributes/domains", "Domains can't be blank for web")
+    return list(domains)
