@@ -205,13 +205,20 @@ def test_a_malformed_filter_given_as_a_field_is_refused_too(offline):
     assert "does not start with an operator" in done.stderr
 
 
-@pytest.mark.parametrize("query", [
-    "filter[name]=EQ%20Blog", "filter[name]=EQ Blog,Shop", "filter[name]=NOT%20Blog",
-    "filter[name]=CONTAINS%20log", "filter[created_at]=LT%202024-01-01",
-    "filter[created_at]=BETWEEN%202024-01-01,2024-12-31&filter[enabled]=EQ%20true",
+SEEDED = ["Marketing site", "Support portal", "Mobile app"]  # a new sandbox's properties
+
+
+@pytest.mark.parametrize(("query", "names"), [
+    ("filter[name]=EQ%20Support%20portal", ["Support portal"]),
+    ("filter[name]=EQ Marketing site,Mobile app", ["Marketing site", "Mobile app"]),
+    ("filter[name]=NOT%20Mobile%20app", ["Marketing site", "Support portal"]),
+    ("filter[name]=CONTAINS%20portal", ["Support portal"]),
+    ("filter[created_at]=LT%202024-01-01", []),
+    ("filter[created_at]=BETWEEN%202024-01-01,2099-12-31&filter[enabled]=EQ%20true", SEEDED),
 ])
-def test_a_well_formed_filter_goes_to_the_server(env, query):
-    assert json.loads(api(f"{PROPERTIES}?{query}", env=env).stdout)["data"]
+def test_a_well_formed_filter_goes_to_the_server(env, query, names):
+    data = json.loads(api(f"{PROPERTIES}?{query}", env=env).stdout)["data"]
+    assert sorted(item["attributes"]["name"] for item in data) == sorted(names)
 
 
 # --paginate -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from wizard.commands.output import access_token, load, mask, read_input, say, warn
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.files import parse_json
-from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal
+from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal, split_url
 
 if TYPE_CHECKING:
     from httpx import Response
@@ -180,7 +180,7 @@ def _document(given: list[tuple[str, str]]) -> dict[str, Any]:
 def check_filters(path: str) -> None:
     """Each filter[...] in `path`'s query as the Launch API reads it: a malformed one is not
     refused by Adobe but ignored, and every item comes back as if it had matched."""
-    for name, value in parse_qsl(urlsplit(path).query, keep_blank_values=True):
+    for name, value in parse_qsl(split_url(path).query, keep_blank_values=True):
         if name.startswith("filter"):
             problem = _filter_problem(name, value)
             if problem:
@@ -311,7 +311,7 @@ def _before(path: str) -> int:
 
 
 def _with_query(path: str, pairs: list[tuple[str, str]]) -> str:
-    parts = urlsplit(path)
+    parts = split_url(path)
     query = parse_qsl(parts.query, keep_blank_values=True) + pairs
     return urlunsplit(parts._replace(query=urlencode(query, safe="[]", quote_via=quote)))
 

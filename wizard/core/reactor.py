@@ -8,7 +8,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.http import json_object, request, retry_after
@@ -25,6 +25,16 @@ SHOWN = 3  # the property names a test shows per company
 NO_PROPERTY = ("the token works but sees no property: either the credential's product profile "
                "gives it none (in the Admin Console, add the properties to the Launch product "
                "profile on the credential), or the organization ID is not the one that holds them")
+
+
+def split_url(path: str, under: str = "the profile's Launch API") -> SplitResult:
+    """`path` (a path or a URL) in parts; a ConfigError if it cannot be read as one."""
+    try:
+        return urlsplit(path.strip())
+    except ValueError:  # an unclosed [, a look-alike of / or @ in a host...
+        raise ConfigError(f"{path!r} cannot be read as a path or URL",
+                          f"give a path such as /companies, or a URL under {under}",
+                          subject="request") from None
 
 
 @dataclass(frozen=True)
@@ -105,12 +115,7 @@ class Reactor:
         and nowhere else)."""
         path = path.strip()
         base = urlsplit(self.base_url)
-        try:
-            parts = urlsplit(path)
-        except ValueError:  # an unclosed [, a look-alike of / or @ in a host...
-            raise ConfigError(f"{path!r} cannot be read as a path or URL",
-                              f"give a path such as /companies, or a URL under {self.base_url}",
-                              subject="request") from None
+        parts = split_url(path, self.base_url)
         if parts.scheme or parts.netloc:
             if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
                 raise ConfigError(f"{path} is not on the Launch API's host ({base.netloc}): the "
