@@ -158,18 +158,23 @@ def create_new(path: Path, data: bytes, mode: int = 0o600, *,
         raise error(f"cannot create {path}: {exc.strerror or exc}",
                     "choose a folder you can write to") from None
     try:
-        try:
-            os.fchmod(fd, mode)
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fill(fd, data, mode)
     except BaseException as exc:
         _remove(path)
         if isinstance(exc, OSError):
             raise error(f"cannot write {path}: {exc.strerror or exc}",
                         "free some space or choose another folder") from None
         raise
+
+
+def _fill(fd: int, data: bytes, mode: int) -> None:
+    """Write all of `data` to the new file `fd` with exactly `mode`, to disk, and close it."""
+    try:
+        os.fchmod(fd, mode)
+        _write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
@@ -180,12 +185,7 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
     make_folders(path.parent)
     fd, tmp = _temp_beside(path, mode)
     try:
-        try:
-            os.fchmod(fd, mode)
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fill(fd, data, mode)
         os.replace(tmp, path)
     except BaseException:
         _remove(tmp)
