@@ -96,7 +96,7 @@ def works_in_aio(modules: Path, env: dict[str, str], sandbox, tmp_path: Path) ->
     """Export the profile for aio-cli; aio-lib-ims's token, shown to work on the Launch API."""
     context = tmp_path / "context.json"
     exported = cli("export", "--format", "aio", "--with-secrets", "--out", str(context), env=env)
-    assert "aio-cli asks Adobe's IMS" in exported.stderr  # the sandbox is not one of its hosts
+    assert "aio-cli gets tokens from Adobe's IMS only" in exported.stderr  # not the sandbox
     ran = aio(modules, "token", context, sandbox, tmp_path)
     assert ran.returncode == 0, ran.stderr[-3000:]
     token = json.loads(ran.stdout)["token"]
@@ -120,8 +120,8 @@ def test_an_s2s_profile_configured_as_the_readme_shows_gets_an_aio_token(aio_mod
     context = tmp_path / "context.json"
     refused = cli("export", "--format", "aio", "--with-secrets", "--out", str(context), env=env,
                   code=2)
-    assert ("aio-cli refuses an OAuth Server-to-Server context without its technical account ID, "
-            "technical account email") in refused.stderr
+    assert ("aio-cli refuses an OAuth Server-to-Server context without its technical account ID "
+            "and technical account email") in refused.stderr
     assert "credential's page" in refused.stderr and "--technical-account-email ..." in refused.stderr
     assert not context.exists()
     # the context the export used to write (those two empty): aio-lib-ims's own verdict on it

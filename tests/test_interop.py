@@ -196,7 +196,7 @@ def test_postman_environment_uses_adobes_variable_names():
 
 @pytest.mark.parametrize("profile, secrets, words", [
     (S2S.with_changes(technical_account_id="", technical_account_email=""), {"client_secret": "s"},
-     "aio-cli refuses an OAuth Server-to-Server context without its technical account ID, "
+     "aio-cli refuses an OAuth Server-to-Server context without its technical account ID and "
      "technical account email"),
     (S2S.with_changes(technical_account_email=""), {"client_secret": "s"},
      "without its technical account email"),

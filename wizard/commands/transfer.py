@@ -132,8 +132,8 @@ def export(args: Namespace) -> int:
     text = (to_postman(profile, secrets, token) if args.format == "postman"
             else WRITERS[args.format](profile, secrets))
     if args.format == "aio" and profile.ims_url not in (IMS_PRODUCTION, IMS_STAGE):
-        warn(f"note: aio-cli asks Adobe's IMS (production, or stage with \"env\": \"stage\"), "
-             f"never {profile.ims_url}: this context gets tokens only from Adobe")
+        warn(f"note: aio-cli gets tokens from Adobe's IMS only (production, or stage), never "
+             f"from {profile.ims_url}")
     if args.out:
         _write(Path(args.out).expanduser(), text, args.force)
         say(f"{OK} wrote {args.format} for profile {profile.name!r} to {args.out}"

@@ -103,9 +103,8 @@ NEEDS_S2S = ("Launch needs an OAuth Server-to-Server credential: add one to the 
 
 def _signs_users_in(flat: dict[str, Any]) -> FormatError:
     """A credential that gets a token only for a person who signs in: named by its type."""
-    uris = [flat.get(k) for k in REDIRECT_KEYS]
-    first = next((u[0] if isinstance(u, list) and u else u for u in uris if u), "")
-    scheme = urlsplit(str(first)).scheme if isinstance(first, str) else ""
+    uris = [u for k in REDIRECT_KEYS for u in _listed(flat.get(k))]
+    scheme = urlsplit(str(uris[0])).scheme if uris else ""
     if _first_secret(flat):
         kind = "an OAuth Web App credential"
     elif scheme and scheme not in ("http", "https"):
@@ -167,6 +166,10 @@ def _aio(flat: dict[str, Any]) -> Imported:
                        key_passphrase=flat.get("passphrase"))
     return Imported(f"an aio-cli context ({'JWT' if jwt else 'OAuth Server-to-Server'})", fields,
                     secrets)
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value] if value else []
 
 
 def _object(value: object) -> dict[str, Any]:
@@ -354,9 +357,10 @@ def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
               *([] if profile.is_jwt else ["technical_account_email"])]
     missing = [name for name in fields if not getattr(profile, name)]
     if missing:
+        labels = [LABELS[name] for name in missing]
         raise AioContextError(
             f"aio-cli refuses {context_kind} context without its "
-            + ", ".join(LABELS[name] for name in missing),
+            + " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels),
             "the Developer Console shows them on the credential's page (Credential details): "
             f"`launch-wizard configure --profile {profile.name} "
             + " ".join(f"--{name.replace('_', '-')} ..." for name in missing) + "`, then export again",
