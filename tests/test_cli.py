@@ -349,3 +349,41 @@ def test_the_wizard_without_a_terminal_says_what_to_do(env):
     done = run_cli(env=env, input="")
     assert done.returncode == 2 and "the wizard needs a terminal" in done.stderr
     assert "headless commands" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_roles_in_a_pipe_prints_the_whole_table(env):
+    from wizard.core.roles import PERMISSIONS, ROLES
+
+    table = run_cli("roles", env=env)  # stdout is a pipe: no terminal width to cut it to
+    assert table.returncode == 0 and "…" not in table.stdout
+    rows = {line.split("│")[1].strip(): line for line in table.stdout.splitlines()
+            if line.startswith("│")}
+    assert set(rows) == set(PERMISSIONS)
+    header = next(line for line in table.stdout.splitlines() if "Permission" in line)
+    assert all(role.name in header for role in ROLES)
+
+
+def test_configure_says_what_a_switch_of_credential_type_changes(sandbox, env):
+    configure_s2s(sandbox, env, "switch")
+    assert run_cli("test", env=env).returncode == 0
+    switched = run_cli("configure", "--auth", "jwt", env=env)
+    assert switched.returncode == 0
+    assert "switched from OAuth Server-to-Server to JWT (service account)" in switched.stderr
+    assert "a JWT signed with the private key" in switched.stderr
+    assert "--auth oauth-s2s` switches it back" in switched.stderr
+    assert "still needed: technical account ID" in switched.stdout
+    again = run_cli("configure", "--auth", "jwt", env=env)  # no switch: nothing to say
+    assert "switched" not in again.stderr
+
+
+def test_configure_help_does_not_call_the_technical_account_jwt_only(env):
+    text = " ".join(run_cli("configure", "--help", env=env).stdout.split())
+    for option in ("--technical-account-id TECHNICAL_ACCOUNT_ID", "--technical-account-email"):
+        after = text.split("options:", 1)[1].split(option, 1)[1][:200]
+        assert not after.lstrip().startswith("(JWT)") and "aio-cli" in after, after
+
+
+def test_a_bad_profile_name_gets_a_fix_about_names(env):
+    bad = run_cli("configure", "--profile", "my work", "--org-id", "A@AdobeOrg", env=env)
+    assert bad.returncode == 2 and "fix: choose a name such as work, ci or sandbox" in bad.stderr
+    assert "Developer Console" not in bad.stderr

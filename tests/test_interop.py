@@ -6,12 +6,14 @@ import re
 
 import pytest
 
-from wizard.core.interop import (PLACEHOLDER, FormatError, profile_from, read_credentials, to_aio,
-                                 to_env, to_json, to_postman)
+from wizard.core.interop import (IMS_STAGE, PLACEHOLDER, AioContextError, FormatError,
+                                 profile_from, read_credentials, to_aio, to_env, to_json,
+                                 to_postman)
 from wizard.core.profile import DEFAULT_SCOPES, Profile
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"
 TECH = "FEDCBA9876543210FEDCBA98@techacct.adobe.com"
+EMAIL = "0a1b2c3d-4e5f-6789-abcd-ef0123456789@techacct.adobe.com"
 
 S2S_DOWNLOAD = {"ORG_ID": ORG, "CLIENT_ID": "cid", "CLIENT_SECRETS": ["p8e-secret", "p8e-older"],
                 "SCOPES": ["AdobeID", "openid", "read_organizations"],
@@ -84,7 +86,7 @@ def test_workspace_prefers_server_to_server_and_names_what_it_skips():
 
 def test_aio_contexts_of_both_kinds():
     imported, profile = read({"client_id": "a", "client_secrets": ["s"], "ims_org_id": ORG,
-                              "technical_account_id": TECH, "technical_account_email": "e",
+                              "technical_account_id": TECH, "technical_account_email": EMAIL,
                               "scopes": ["AdobeID"]})
     assert profile.auth_type == "oauth-s2s" and profile.scopes == ["AdobeID"]
     imported, profile = read({"client_id": "a", "client_secret": "s", "ims_org_id": ORG,
@@ -99,7 +101,7 @@ def test_aio_contexts_of_both_kinds():
     ("[1, 2]", "JSON list, not an object"),
     ('{"hello": 1}', "shape is unknown (keys: hello)"),
     ('{"API_KEY": "k", "ORG_ID": "x@AdobeOrg"}', "API key credential"),
-    ('{"CLIENT_ID": "c", "REDIRECT_URI": "https://x"}', "apps that sign users in"),
+    ('{"CLIENT_ID": "c", "REDIRECT_URI": "https://x"}', "an OAuth Single-Page App"),
     (json.dumps(workspace({"name": "Key", "integration_type": "apikey"})), "no OAuth Server-to-Server"),
     (json.dumps(workspace()), "no OAuth Server-to-Server or JWT credential (no credentials)"),
 ], ids=["not-json", "list", "unknown", "api-key", "oauth-app", "only-api-key", "empty-workspace"])
@@ -131,6 +133,7 @@ def test_an_org_id_in_lower_case_is_taken_as_the_console_spells_it():
 
 
 S2S = Profile(name="ci", org_id=ORG, client_id="cid", scopes=["AdobeID", "openid"],
+              technical_account_id=TECH, technical_account_email=EMAIL,
               ims_url="http://127.0.0.1:8765", reactor_url="http://127.0.0.1:8765/reactor")
 JWT = Profile(name="old", auth_type="jwt", org_id=ORG, client_id="jid", technical_account_id=TECH,
               metascopes=["ent_reactor_sdk"])
@@ -166,11 +169,10 @@ def test_aio_context_has_what_aio_lib_ims_requires():
 
 
 def test_without_secrets_placeholders_never_come_back_as_secrets():
-    for writer in (to_aio, to_json):
-        text = writer(S2S, {})
-        assert "p8e" not in text
-        assert read_credentials(text).secrets == {}
-    assert PLACEHOLDER in to_aio(S2S, {}) and "with-secrets" in to_postman(S2S, {})
+    text = to_json(S2S, {})
+    assert "p8e" not in text
+    assert read_credentials(text).secrets == {}
+    assert PLACEHOLDER in to_postman(S2S, {}) and "with-secrets" in to_postman(S2S, {})
     env = to_env(S2S, {})
     assert "LAUNCH_WIZARD_CLIENT_SECRET=" in env and "\n# LAUNCH_WIZARD_CLIENT_SECRET=" in env
 
@@ -188,3 +190,64 @@ def test_postman_environment_uses_adobes_variable_names():
     assert all(v["enabled"] for v in env["values"])
     jwt = {v["key"] for v in json.loads(to_postman(JWT, {}))["values"]}
     assert {"META_SCOPE", "PRIVATE_KEY", "TECHNICAL_ACCOUNT_ID"} <= jwt and "SCOPES" not in jwt
+
+
+# --- aio-cli: a context aio-lib-ims would refuse is never written ------------------------------
+
+@pytest.mark.parametrize("profile, secrets, words", [
+    (S2S.with_changes(technical_account_id="", technical_account_email=""), {"client_secret": "s"},
+     "aio-cli refuses an OAuth Server-to-Server context without its technical account ID and "
+     "technical account email"),
+    (S2S.with_changes(technical_account_email=""), {"client_secret": "s"},
+     "without its technical account email"),
+    (JWT.with_changes(technical_account_id=""), {"client_secret": "s", "private_key": KEY},
+     "aio-cli refuses a JWT context without its technical account ID"),
+    (S2S, {}, "holds the client secret: aio-cli reads them"),
+    (JWT, {"client_secret": "s"}, "holds the private key"),
+], ids=["s2s-no-account", "s2s-no-email", "jwt-no-account", "s2s-no-secret", "jwt-no-key"])
+def test_an_aio_context_aio_would_refuse_is_not_written(profile, secrets, words):
+    with pytest.raises(AioContextError, match=re.escape(words)) as exc:
+        to_aio(profile, secrets)
+    assert exc.value.exit_code == 2
+    assert "--with-secrets" in exc.value.fix or "credential's page" in exc.value.fix
+
+
+def test_an_aio_context_for_the_stage_ims_says_so():
+    stage = json.loads(to_aio(S2S.with_changes(ims_url=IMS_STAGE), {"client_secret": "s"}))
+    assert stage["env"] == "stage" and "env" not in json.loads(to_aio(S2S, {"client_secret": "s"}))
+
+
+# --- credentials that sign people in cannot get a token for a script -----------------------------
+
+WEB_APP = {"CLIENT_ID": "web", "CLIENT_SECRET": "p8e-web", "ORG_ID": ORG,
+           "REDIRECT_URI": ["https://example.com/callback"],
+           "DEFAULT_REDIRECT_URI": "https://example.com/callback"}
+
+
+@pytest.mark.parametrize("data, kind", [
+    (WEB_APP, "an OAuth Web App credential"),
+    ({k: v for k, v in WEB_APP.items() if k != "CLIENT_SECRET"}, "an OAuth Single-Page App"),
+    ({"CLIENT_ID": "n", "ORG_ID": ORG, "DEFAULT_REDIRECT_URI": "adobe+1a2b://adobeid/n"},
+     "an OAuth Native App credential"),
+], ids=["web-app", "single-page-app", "native-app"])
+def test_a_credential_that_signs_people_in_is_refused_by_its_type(data, kind):
+    with pytest.raises(FormatError, match=re.escape(kind)) as exc:
+        read_credentials(json.dumps(data))
+    assert "no technical account" in exc.value.cause
+    assert "Launch needs an OAuth Server-to-Server credential" in exc.value.fix
+
+
+def test_a_jwt_downloads_metascopes_and_an_old_aio_contexts_techacct_are_read():
+    _, profile = read(JWT_DOWNLOAD | {"METASCOPES": "ent_reactor_admin_sdk"})
+    assert profile.metascopes == ["ent_reactor_admin_sdk"]
+    _, old = read({"client_id": "a", "client_secret": "s", "ims_org_id": ORG, "techacct": TECH,
+                   "meta_scopes": ["ent_reactor_sdk"], "private_key": KEY})
+    assert old.technical_account_id == TECH and old.auth_type == "jwt"
+
+
+def test_each_source_reads_with_its_article():
+    sources = [read_credentials(json.dumps(d)).source for d in (
+        S2S_DOWNLOAD, JWT_DOWNLOAD, {"client_id": "a", "client_secrets": ["s"], "ims_org_id": ORG})]
+    sources.append(read_credentials(to_json(S2S, {})).source)
+    assert [s.split(" ", 2)[:2] for s in sources] == [
+        ["an", "OAuth"], ["a", "Service"], ["an", "aio-cli"], ["a", "launch-wizard"]]

@@ -22,6 +22,8 @@ def test_ids_are_trimmed():
     ("org_id", "0123 4567@AdobeOrg", "must not contain spaces"),
     ("org_id", "@AdobeOrg", "is only '@AdobeOrg'"),
     ("technical_account_id", "abc@AdobeOrg", "must end in @techacct.adobe.com"),
+    ("technical_account_email", "me@example.com", "email must end in @techacct.adobe.com"),
+    ("technical_account_email", "@techacct.adobe.com", "is only '@techacct.adobe.com'"),
     ("client_id", "abc def", "must not contain spaces"),
     ("ims_url", "http://ims.example.com", "would send secrets in clear text"),
     ("ims_url", "ftp://127.0.0.1", "must be a URL such as"),
@@ -42,6 +44,20 @@ def test_ids_are_trimmed():
 def test_bad_values_get_one_clear_message(field, value, message):
     with pytest.raises(ConfigError, match=message):
         validate_field(field, value)
+
+
+def test_a_bad_profile_names_fix_is_about_names_not_the_console():
+    for bad in ("my profile", "a/b", "é"):
+        with pytest.raises(ConfigError) as exc:
+            validate_field("name", bad)
+        assert exc.value.fix == "choose a name such as work, ci or sandbox", bad
+
+
+def test_the_technical_account_email_as_the_console_shows_it():
+    email = "0a1b2c3d-4e5f-6789-abcd-ef0123456789@TECHACCT.adobe.com"
+    assert (validate_field("technical_account_email", email)
+            == "0a1b2c3d-4e5f-6789-abcd-ef0123456789@techacct.adobe.com")  # as the console spells it
+    assert validate_field("technical_account_email", "") == ""
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9",

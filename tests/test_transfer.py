@@ -136,7 +136,54 @@ def test_a_file_it_cannot_use_saves_nothing(env, tmp_path, content, words):
     assert config_text(env) == before
 
 
+def test_a_web_app_credential_is_refused_and_the_working_profile_stays(s2s_profile, env, tmp_path):
+    before = config_text(env)
+    web_app = write(tmp_path / "web.json", {
+        "CLIENT_ID": "webapp", "CLIENT_SECRET": "p8e-webapp", "ORG_ID": s2s_profile.org_id,
+        "REDIRECT_URI": ["https://example.com/cb"], "DEFAULT_REDIRECT_URI": "https://example.com/cb"})
+    refused = cli("import", str(web_app), "--force", env=env, code=2)
+    assert "this is an OAuth Web App credential" in refused.stderr
+    assert "Launch needs an OAuth Server-to-Server credential" in refused.stderr
+    assert config_text(env) == before
+    assert "this integration works" in cli("test", env=env).stdout  # its secret is the same
+
+
+def test_replacing_a_profiles_client_id_asks_and_a_pipe_needs_force(s2s_profile, sandbox, env,
+                                                                    tmp_path):
+    before = config_text(env)
+    other = SandboxConsole(sandbox.console_url).create_integration("other", "oauth-s2s")
+    file = write(tmp_path / "other.json", s2s_download(other))
+    asked = cli("import", str(file), env=env, code=2)
+    assert f"holds client ID {s2s_profile.client_id}" in asked.stderr and "--force" in asked.stderr
+    assert config_text(env) == before
+    assert other.client_id in cli("import", str(file), "--force", env=env).stdout
+
+
+def test_an_import_report_reads_well(sandbox, env, tmp_path, keypair):
+    made = SandboxConsole(sandbox.console_url).create_integration("words", "jwt")
+    download = write(tmp_path / "jwt.json", {
+        "CLIENT_SECRET": made.client_secret, "ORG_ID": made.org_id, "API_KEY": made.client_id,
+        "TECHNICAL_ACCOUNT_ID": made.technical_account_id, "METASCOPES": "ent_reactor_sdk"})
+    done = cli("import", str(download), "--private-key", str(keypair.key_path), env=env)
+    assert "imported from a Service Account (JWT) credential" in done.stdout
+    assert "metascopes             ent_reactor_sdk" in done.stdout
+    lines = done.stdout.splitlines()
+    key_line = next(line for line in lines if line.strip().startswith("private key"))
+    assert key_line.split()[2:4] == ["saved", "(in"]  # the key's last line break is not shown
+    assert all(line.strip("- ") for line in lines)  # no line of a PEM's dashes
+    exported = tmp_path / "profile.json"
+    cli("export", "--format", "json", "--out", str(exported), env=env)
+    again = cli("import", str(exported), "--allow-endpoints", env=dict(env, LAUNCH_WIZARD_PROFILE="j"))
+    assert "imported from a launch-wizard export" in again.stdout
+
+
 # --- export -------------------------------------------------------------------------------------
+
+def test_export_into_a_folder_that_does_not_exist_is_refused(s2s_profile, env, tmp_path):
+    target = tmp_path / "no" / "such" / "folder" / "ci.env"
+    refused = cli("export", "--format", "env", "--out", str(target), env=env, code=2)
+    assert "the folder" in refused.stderr and "does not exist" in refused.stderr
+    assert "mkdir -p" in refused.stderr and not (tmp_path / "no").exists()
 
 @pytest.fixture
 def s2s_profile(sandbox, env, tmp_path):
@@ -164,10 +211,12 @@ def test_env_export_works_where_there_is_no_keyring(s2s_profile, env, tmp_path):
 
 
 def test_exports_hold_no_secret_unless_asked(s2s_profile, env):
-    for form in ("env", "postman", "aio", "json"):
+    for form in ("env", "postman", "json"):
         done = cli("export", "--format", form, env=env)
         assert s2s_profile.client_secret not in done.stdout, form
         assert "no secret was exported" in done.stderr
+    aio = cli("export", "--format", "aio", env=env, code=2)  # aio-cli reads its secret from it
+    assert aio.stdout == "" and "aio-cli context holds the client secret" in aio.stderr
     piped = cli("export", "--format", "aio", "--with-secrets", env=env)  # not a terminal: allowed
     assert s2s_profile.client_secret in piped.stdout
 

@@ -134,6 +134,15 @@ async def test_s2s_flow_speaks_its_own_language(sandbox, backend):
         assert "2. Credentials step 2 of 4" in text and "private key" not in text.lower()
         assert "product profiles" in text and "Role" not in app.screen.query_one("#steps").render().plain
         assert "AdobeID" in app.screen.query_one("#scopes", Input).value
+        made = SandboxConsole(sandbox.console_url).integration(app.state.profile.client_id)
+        assert made is not None  # the console page's technical account, filled by Create
+        assert app.screen.query_one("#tech-id", Input).value == made.technical_account_id
+        assert app.screen.query_one("#tech-email", Input).value == made.technical_account_email
+        await type_into(pilot, "#tech-email", "me@example.com")
+        await next_step(app, pilot)
+        assert app.current == "credentials" and app.focused.id == "tech-email"
+        assert "email must end in @techacct.adobe.com" in screen_text(app)
+        await type_into(pilot, "#tech-email", made.technical_account_email)
         await next_step(app, pilot)
         await press(app, pilot, "#run-test")
         await settle(app, pilot, 2)
@@ -969,7 +978,9 @@ async def test_importing_the_console_download_fills_everything_and_goes_on(sandb
 
     made = SandboxConsole(sandbox.console_url).create_integration("import", "oauth-s2s")
     download = {"ORG_ID": made.org_id, "CLIENT_ID": made.client_id,
-                "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes}
+                "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes,
+                "TECHNICAL_ACCOUNT_ID": made.technical_account_id,
+                "TECHNICAL_ACCOUNT_EMAIL": made.technical_account_email}
     (tmp_path / "cred.json").write_text(json.dumps(download))
     (tmp_path / "bad.json").write_text('{"API_KEY": "k", "ORG_ID": "A@AdobeOrg"}')
     app = make_app(sandbox, backend)
@@ -987,6 +998,7 @@ async def test_importing_the_console_download_fills_everything_and_goes_on(sandb
         assert app.screen.query_one("#import-text", TextArea).text == ""  # the paste left
         assert app.current == "test"  # organization and credentials are complete
         assert app.state.profile.client_id == made.client_id
+        assert app.state.profile.technical_account_email == made.technical_account_email
         await pilot.press("f5")
         await settle(app, pilot, 3)
         assert "Sandbox Company" in screen_text(app)

@@ -31,7 +31,7 @@ ENVIRONMENT = """environment (the CI path, where no keyring exists):
   LAUNCH_WIZARD_ORG_ID             organization ID (...@AdobeOrg)
   LAUNCH_WIZARD_CLIENT_ID          client ID, which the console also calls the API key
   LAUNCH_WIZARD_CLIENT_SECRET      client secret
-  LAUNCH_WIZARD_TECHNICAL_ACCOUNT_ID   (JWT) ...@techacct.adobe.com
+  LAUNCH_WIZARD_TECHNICAL_ACCOUNT_ID   ...@techacct.adobe.com (JWT needs it)
   LAUNCH_WIZARD_PRIVATE_KEY        (JWT) PEM text or a path to the key file
   LAUNCH_WIZARD_KEY_PASSPHRASE     (JWT) passphrase of an encrypted key
   LAUNCH_WIZARD_METASCOPES, LAUNCH_WIZARD_SCOPES   comma-separated
@@ -94,8 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="credential type: oauth-s2s (Adobe today) or jwt (service account, ended 2025)")
     p.add_argument("--org-id", help="organization ID, ...@AdobeOrg")
     p.add_argument("--client-id", help="client ID; the console also calls it the API key (same value)")
-    p.add_argument("--technical-account-id", help="(JWT) technical account ID, ...@techacct.adobe.com")
-    p.add_argument("--technical-account-email", help="(JWT) technical account email (optional)")
+    p.add_argument("--technical-account-id",
+                   help="technical account ID, ...@techacct.adobe.com, from the credential page "
+                        "(JWT needs it for a token; aio-cli needs it for either type)")
+    p.add_argument("--technical-account-email",
+                   help="technical account email, ...@techacct.adobe.com, from the credential page "
+                        "(aio-cli needs it for OAuth Server-to-Server)")
     p.add_argument("--role", help="legacy role (Admin, IT Admin, Developer, Approver, Publisher, "
                                   "Extension Developer); see `launch-wizard roles`")
     p.add_argument("--metascope", dest="metascopes", action="append",
@@ -185,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="env: LAUNCH_WIZARD_* lines; postman: an environment with Adobe's variable "
                         "names; aio: an aio-cli context; json: the profile")
     p.add_argument("--with-secrets", action="store_true",
-                   help="include the secrets (without it, placeholders say how to fill them)")
+                   help="include the secrets (without it, placeholders say how to fill them; "
+                        "an aio-cli context needs them)")
     p.add_argument("--out", metavar="FILE", help="write to FILE (created 0600) instead of stdout")
     p.add_argument("--force", action="store_true",
                    help="replace an existing --out FILE, or show secrets on a terminal")

@@ -26,11 +26,11 @@ def configure(args: Namespace) -> int:
     from wizard.core.keys import certificate_file, read_file
 
     profiles = ProfileStore()
-    profile = profiles.load(args.profile)  # the saved profile, without the environment over it
+    saved = profiles.load(args.profile)  # the saved profile, without the environment over it
     changes = {f: getattr(args, f) for f in _FIELDS if getattr(args, f) is not None}
     if args.insecure_storage:
         changes["storage"] = "file"
-    profile = profile.with_changes(**changes)
+    profile = saved.with_changes(**changes)
     client_secret = read_secret("Client secret") if args.client_secret_stdin else None
     passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
 
@@ -49,12 +49,25 @@ def configure(args: Namespace) -> int:
         if value:
             say(f"{OK} {kind.replace('_', ' ')} saved in {where}")
     say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
+    if profile.auth_type != saved.auth_type and (saved.client_id or saved.last_test):
+        warn(_switched(saved, profile))
     if profile.is_jwt:
         warn(JWT_NOTE)
     missing = profile.missing_for_token()
     if missing:
         say("still needed: " + ", ".join(LABELS[m] for m in missing))
     return 0
+
+
+def _switched(saved: Profile, profile: Profile) -> str:
+    """What changes when a set-up profile's credential type does."""
+    kinds = {"jwt": "JWT (service account)", "oauth-s2s": "OAuth Server-to-Server"}
+    how = ("a JWT signed with the private key, for the technical account" if profile.is_jwt
+           else f"the client secret alone, with the scopes {', '.join(profile.scopes)}")
+    back = f"`launch-wizard configure --profile {profile.name} --auth {saved.auth_type}`"
+    return (f"note: profile {profile.name!r} switched from {kinds[saved.auth_type]} to "
+            f"{kinds[profile.auth_type]}: its tokens now come from {how}; the cached token and "
+            f"the last test's result no longer count; {back} switches it back")
 
 
 def token(args: Namespace) -> int:

@@ -11,7 +11,9 @@ from wizard.commands.output import (OK, Context, confirm, load, read_secret, sav
                                     warn)
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import Trial, console_for, server_to_server, trial
-from wizard.core.profile import Profile, seen
+from wizard.core.profile import LABELS, Profile, seen
+
+TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
 
 
 def _saved(context: Context) -> Profile:
@@ -51,6 +53,10 @@ def migrate(args: Namespace) -> int:
     say(f"    client secret: {'the new one given' if new_secret else 'the same'}")
     if console.migrate(jwt.client_id):
         say(f"{OK} pressed Migrate in the sandbox's console")
+        shown = console.integration(jwt.client_id)  # its page shows the technical account
+        if shown is not None:
+            s2s = s2s.with_changes(**{name: getattr(shown, name) for name in TECHNICAL_ACCOUNT
+                                      if not getattr(s2s, name)})
     else:
         confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
                 "Server-to-Server\". Done?", args.yes)
@@ -62,6 +68,11 @@ def migrate(args: Namespace) -> int:
     s2s = _worked(result, s2s)
     save_credentials(context.profiles, s2s, given or {}, s2s.changes_from(jwt))
     say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
+    missing = [name for name in TECHNICAL_ACCOUNT if not getattr(s2s, name)]
+    if missing:
+        say(f"for aio-cli, add its {' and '.join(LABELS[n] for n in missing)} from the credential "
+            f"page: `launch-wizard configure --profile {s2s.name} "
+            + " ".join(f"--{n.replace('_', '-')} ..." for n in missing) + "`")
     if args.forget_key:
         for kind in ("private_key", "key_passphrase"):
             context.store.delete(s2s.name, kind)

@@ -27,7 +27,10 @@ def roles(args: Namespace) -> int:
         return 0
     from rich.console import Console
 
-    console = Console(highlight=False)
+    import sys
+
+    # a terminal's width cuts the table to fit; a pipe or a file gets it whole
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 1000)
     if wanted:
         console.print(f"to {', '.join(wanted)}: [bold green]{' or '.join(best)}[/bold green] "
                       f"(product-profile rights: {', '.join(RIGHTS[p] for p in wanted)})")

@@ -4,6 +4,7 @@ own exports), and out for shells, Postman, aio-cli and JSON."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -11,8 +12,10 @@ from pathlib import Path
 from wizard.commands.output import (OK, check_pair, confirm, load, mask, private_key, read_input,
                                     read_secret, save_credentials, say, warn)
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
-from wizard.core.interop import Imported, moved_endpoints, profile_from, read_credentials, to_postman
-from wizard.core.profile import ENDPOINTS, LABELS, Profile, ProfileStore, endpoint_warnings
+from wizard.core.interop import (IMS_STAGE, Imported, moved_endpoints, profile_from,
+                                 read_credentials, to_postman)
+from wizard.core.profile import (ENDPOINTS, IMS_PRODUCTION, LABELS, Profile, ProfileStore,
+                                 endpoint_warnings)
 from wizard.core.safe_text import terminal_safe
 
 
@@ -74,14 +77,15 @@ def _may_re_aim(saved: Profile, profile: Profile, args: Namespace, exists: bool)
 def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where: str,
             profiles: ProfileStore) -> None:
     named = f" {imported.name!r}" if imported.name else ""
-    say(f"{OK} imported{named} from an {imported.source} into profile {profile.name!r}")
+    say(f"{OK} imported{named} from {imported.source} into profile {profile.name!r}")
     rows = [("organization ID", profile.org_id), ("client ID (API key)", profile.client_id)]
-    if profile.technical_account_id:
-        rows.append(("technical account ID", profile.technical_account_id))
+    rows += [(LABELS[name], getattr(profile, name))
+             for name in ("technical_account_id", "technical_account_email") if getattr(profile, name)]
     rows.append(("scopes", ", ".join(profile.scopes)) if not profile.is_jwt
                 else ("metascopes", ", ".join(profile.metascopes) or "(discovered on first use)"))
     rows += [(LABELS[name], getattr(profile, name)) for name in ENDPOINTS]
-    rows += [(kind.replace("_", " "), f"{mask(value)} (in {where})") for kind, value in secrets.items()]
+    rows += [(kind.replace("_", " "), f"{mask(value) if kind == 'client_secret' else 'saved'} "
+                                      f"(in {where})") for kind, value in secrets.items()]
     for label, value in rows:
         say(f"    {label:22} {value}")
     for fingerprint, expiry in imported.certificates.items():
@@ -127,6 +131,9 @@ def export(args: Namespace) -> int:
             token = found.access_token if found else ""
     text = (to_postman(profile, secrets, token) if args.format == "postman"
             else WRITERS[args.format](profile, secrets))
+    if args.format == "aio" and profile.ims_url not in (IMS_PRODUCTION, IMS_STAGE):
+        warn(f"note: aio-cli gets tokens from Adobe's IMS only (production, or stage), never "
+             f"from {profile.ims_url}")
     if args.out:
         _write(Path(args.out).expanduser(), text, args.force)
         say(f"{OK} wrote {args.format} for profile {profile.name!r} to {args.out}"
@@ -150,6 +157,10 @@ def _write(path: Path, text: str, force: bool) -> None:
 
     if path.is_dir():
         raise ConfigError(f"{path} is a folder", "give a file name")
+    if not path.parent.is_dir():
+        raise ConfigError(f"the folder {path.parent} does not exist",
+                          f"create it first (mkdir -p {shlex.quote(str(path.parent))}), or give "
+                          "--out a file in a folder that exists")
     if os.path.lexists(path):
         if not force:
             raise ConfigError(f"{path} already exists; refusing to overwrite it",

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
-from wizard.core.profile import DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, Profile
+from wizard.core.profile import (DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, LABELS,
+                                 Profile)
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
 # absent: a placeholder must never become a stored secret.
@@ -37,7 +38,7 @@ class FormatError(ConfigError):
 class Imported:
     """A credential read from a file: profile fields, secrets, and what the file said besides."""
 
-    source: str  # what kind of file it was, in words
+    source: str  # what kind of file it was, in words, with its article ("an aio-cli context")
     fields: dict[str, Any]  # profile fields (auth_type, org_id, client_id, ...)
     secrets: dict[str, str] = field(default_factory=dict)
     certificates: dict[str, str] = field(default_factory=dict)  # SHA-1 fingerprint -> expiry
@@ -80,6 +81,8 @@ def read_credentials(text: str, credential: str = "") -> Imported:
     flat = {str(k).lower(): v for k, v in data.items()}
     if "ims_org_id" in flat:
         return _aio(flat)
+    if any(k in flat for k in REDIRECT_KEYS):
+        raise _signs_users_in(flat)
     if "public_keys_with_expiry" in flat or ("api_key" in flat and "client_secret" in flat):
         return _jwt_download(flat)
     if "client_id" in flat and _first_secret(flat) and "org_id" in flat:
@@ -92,12 +95,29 @@ EXPECTED = ("an OAuth Server-to-Server or Service Account (JWT) credential downl
             "launch-wizard export")
 
 
+# Keys only the credentials that sign people in (Web App, Single-Page App, Native App) have.
+REDIRECT_KEYS = ("redirect_uri", "default_redirect_uri", "redirect_uri_pattern")
+NEEDS_S2S = ("Launch needs an OAuth Server-to-Server credential: add one to the project in the "
+             "Developer Console and download that one")
+
+
+def _signs_users_in(flat: dict[str, Any]) -> FormatError:
+    """A credential that gets a token only for a person who signs in: named by its type."""
+    uris = [u for k in REDIRECT_KEYS for u in _listed(flat.get(k))]
+    scheme = urlsplit(str(uris[0])).scheme if uris else ""
+    if _first_secret(flat):
+        kind = "an OAuth Web App credential"
+    elif scheme and scheme not in ("http", "https"):
+        kind = "an OAuth Native App credential"
+    else:
+        kind = "an OAuth Single-Page App (or Native App) credential"
+    return FormatError(f"this is {kind}: it has a redirect URI and no technical account, so it "
+                       "gets tokens only for a person who signs in, never for a script",
+                       NEEDS_S2S)
+
+
 def _unknown(flat: dict[str, Any]) -> FormatError:
     keys = ", ".join(sorted(flat)[:8]) + (", ..." if len(flat) > 8 else "")
-    if any(k in flat for k in ("redirect_uri", "default_redirect_uri", "redirect_uri_pattern")):
-        return FormatError("this is an OAuth credential for apps that sign users in, not one for "
-                           "a server", "add an OAuth Server-to-Server credential in the Developer "
-                           "Console and download that one")
     if ("api_key" in flat or "client_id" in flat) and not _first_secret(flat):
         return FormatError("this credential has no client secret: an API key credential cannot get "
                            "an access token", "add an OAuth Server-to-Server credential to the "
@@ -108,7 +128,7 @@ def _unknown(flat: dict[str, Any]) -> FormatError:
 # --- the shapes ---------------------------------------------------------------------------------
 
 def _s2s_download(flat: dict[str, Any], where: str = "Developer Console download") -> Imported:
-    return Imported(f"OAuth Server-to-Server credential ({where})", {
+    return Imported(f"an OAuth Server-to-Server credential ({where})", {
         "auth_type": "oauth-s2s", "org_id": flat.get("org_id"), "client_id": flat.get("client_id"),
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
@@ -120,11 +140,12 @@ def _jwt_download(flat: dict[str, Any], where: str = "Developer Console download
     keys = flat.get("public_keys_with_expiry")
     certificates = ({str(k).lower(): str(v) for k, v in keys.items()} if isinstance(keys, dict)
                     else {})
-    return Imported(f"Service Account (JWT) credential ({where})", {
+    return Imported(f"a Service Account (JWT) credential ({where})", {
         "auth_type": "jwt", "org_id": flat.get("org_id"),
         "client_id": flat.get("api_key") or flat.get("client_id"),
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
+        "metascopes": _names(flat.get("metascopes", flat.get("meta_scopes")), "metascopes"),
     }, _secrets(client_secret=_first_secret(flat)), certificates)
 
 
@@ -133,7 +154,8 @@ def _aio(flat: dict[str, Any]) -> Imported:
     fields: dict[str, Any] = {
         "auth_type": "jwt" if jwt else "oauth-s2s", "org_id": flat.get("ims_org_id"),
         "client_id": flat.get("client_id"),
-        "technical_account_id": flat.get("technical_account_id") or "",
+        # `techacct`: what older aio-cli contexts call it
+        "technical_account_id": flat.get("technical_account_id") or flat.get("techacct") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
     }
     if jwt:
@@ -142,7 +164,12 @@ def _aio(flat: dict[str, Any]) -> Imported:
         fields["scopes"] = _scopes(flat.get("scopes"))
     secrets = _secrets(client_secret=_first_secret(flat), private_key=flat.get("private_key"),
                        key_passphrase=flat.get("passphrase"))
-    return Imported(f"aio-cli context ({'JWT' if jwt else 'OAuth Server-to-Server'})", fields, secrets)
+    return Imported(f"an aio-cli context ({'JWT' if jwt else 'OAuth Server-to-Server'})", fields,
+                    secrets)
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value] if value else []
 
 
 def _object(value: object) -> dict[str, Any]:
@@ -180,11 +207,7 @@ def _workspace(project: dict[str, Any], wanted: str) -> Imported:
     where = "project/workspace download"
     section = {str(k).lower(): v for k, v in c["oauth_server_to_server" if rank == 0 else "jwt"].items()}
     section["org_id"] = org.get("ims_org_id")  # the project's, for every credential in it
-    if rank == 0:
-        imported = _s2s_download(section, where)
-    else:
-        imported = _jwt_download(section, where)
-        imported.fields["metascopes"] = _names(section.get("meta_scopes"), "meta_scopes")
+    imported = (_s2s_download if rank == 0 else _jwt_download)(section, where)
     imported.skipped, imported.name = skipped, name
     return imported
 
@@ -194,7 +217,7 @@ def _ours(data: dict[str, Any]) -> Imported:
                                     "technical_account_email", "role", "metascopes", "scopes",
                                     *ENDPOINTS) if k in data}
     secrets = _object(data.get("secrets"))
-    return Imported("launch-wizard export", fields,
+    return Imported("a launch-wizard export", fields,
                     _secrets(**{k: secrets.get(k) for k in SECRET_KINDS}))
 
 
@@ -313,20 +336,54 @@ def to_postman(profile: Profile, secrets: dict[str, str], access_token: str = ""
     }, indent=2) + "\n"
 
 
+# aio-lib-ims knows two IMS hosts, by the context's `env`: prod (the default) and stage.
+IMS_STAGE = "https://ims-na1-stg1.adobelogin.com"
+
+
+class AioContextError(ConfigError):
+    """aio-lib-ims would refuse the context: a field it requires is empty."""
+
+
 def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
-    """An aio-cli context: `aio config:set ims.contexts.<name> FILE --file --json`."""
+    """An aio-cli context: `aio config:set ims.contexts.<name> FILE --file --json`.
+
+    aio-lib-ims uses a context only when every key its plugin requires is non-empty (Server-to-
+    Server: client_id, client_secrets, technical_account_email, technical_account_id, scopes,
+    ims_org_id; JWT: client_id, client_secret, technical_account_id, meta_scopes, ims_org_id,
+    private_key) and reads a private_key that is not a PEM as a file path: so a context with an
+    empty field or a placeholder secret is refused here, not written."""
+    context_kind = "a JWT" if profile.is_jwt else "an OAuth Server-to-Server"
+    fields = ["org_id", "client_id", "technical_account_id",
+              *([] if profile.is_jwt else ["technical_account_email"])]
+    missing = [name for name in fields if not getattr(profile, name)]
+    if missing:
+        labels = [LABELS[name] for name in missing]
+        raise AioContextError(
+            f"aio-cli refuses {context_kind} context without its "
+            + " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels),
+            "the Developer Console shows them on the credential's page (Credential details): "
+            f"`launch-wizard configure --profile {profile.name} "
+            + " ".join(f"--{name.replace('_', '-')} ..." for name in missing) + "`, then export again",
+            subject=missing[0])
+    absent = [secret.replace("_", " ") for secret in _needed(profile) if secret not in secrets]
+    if absent:
+        raise AioContextError(
+            f"an aio-cli context holds the {' and the '.join(absent)}: aio-cli reads them from "
+            "it (a placeholder would be sent as the secret, or opened as a key file)",
+            "add --with-secrets (with --out FILE, created 0600)")
     context: dict[str, Any] = {"client_id": profile.client_id, "ims_org_id": profile.org_id,
                                "technical_account_id": profile.technical_account_id,
                                "technical_account_email": profile.technical_account_email}
-    secret = secrets.get("client_secret", placeholder("client secret"))
     if profile.is_jwt:
-        context |= {"client_secret": secret,
+        context |= {"client_secret": secrets["client_secret"],
                     "meta_scopes": list(profile.metascopes) or ["ent_reactor_sdk"],
-                    "private_key": secrets.get("private_key", placeholder("private key"))}
+                    "private_key": secrets["private_key"]}
         if "key_passphrase" in secrets:
             context["passphrase"] = secrets["key_passphrase"]
     else:
-        context |= {"client_secrets": [secret], "scopes": list(profile.scopes)}
+        context |= {"client_secrets": [secrets["client_secret"]], "scopes": list(profile.scopes)}
+    if profile.ims_url == IMS_STAGE:
+        context["env"] = "stage"  # aio-lib-ims's other IMS
     return json.dumps(context, indent=2) + "\n"
 
 

@@ -169,14 +169,15 @@ def _visible(label: str, text: str, fix: str) -> str:
     return text
 
 
-def _single_token(label: str, value: object) -> str:
+def _single_token(label: str, value: object,
+                  fix: str = "copy the value again from the Developer Console") -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{label} must be text, not {type(value).__name__}",
                           "write it in quotes, as text")
-    text = _visible(label, value.strip(), "copy the value again from the Developer Console")
+    text = _visible(label, value.strip(), fix)
     if any(ch.isspace() for ch in text):
         raise ConfigError(f"{label} must not contain spaces or line breaks: '{terminal_safe(text)}'",
-                          "copy the value again from the Developer Console")
+                          fix)
     return text
 
 
@@ -341,12 +342,13 @@ _NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 
 def _name(value: object) -> str:
     """Plain ASCII only: a name that looks like another (a Cyrillic 'о' for 'o') is refused."""
-    text = _single_token("profile name", value)
+    fix = "choose a name such as work, ci or sandbox"
+    text = _single_token("profile name", value, fix)
     wrong = next((ch for ch in text if ch not in _NAME_CHARACTERS), None)
     if not text or wrong is not None:
         which = f": '{terminal_safe(text)}' has {character_name(wrong)}" if wrong is not None else ", not ''"
         raise ConfigError(f"profile name must be plain ASCII letters, digits, '-', '_' or '.'{which}",
-                          "choose a name such as work, ci or sandbox")
+                          fix)
     return text
 
 
@@ -372,7 +374,9 @@ VALIDATORS = {
     "client_id": lambda v: _single_token("client ID (API key)", v),
     "technical_account_id": _with_suffix(
         "technical account ID", "@techacct.adobe.com", "0123456789ABCDEF01234567@techacct.adobe.com"),
-    "technical_account_email": lambda v: _single_token("technical account email", v),
+    "technical_account_email": _with_suffix(
+        "technical account email", "@techacct.adobe.com",
+        "0a1b2c3d-4e5f-6789-abcd-ef0123456789@techacct.adobe.com"),
     "role": _role,
     "metascopes": _names("metascopes"),
     "scopes": _names("scopes", required="give each scope with --scope, or leave --scope out to "

@@ -1,5 +1,6 @@
-"""Credentials: client ID, client secret, and for JWT the technical account and the private key
-(pasted, loaded or the generated one); for OAuth Server-to-Server, the scopes.
+"""Credentials: client ID, client secret, the technical account; for JWT the private key (pasted,
+loaded or the generated one); for OAuth Server-to-Server, the technical account's email (aio-cli
+needs it) and the scopes.
 
 A pasted key leaves the screen at once and is kept in memory until Next saves it; a key that
 failed its check (or a paste cut short) keeps Next from going on with an older key.
@@ -56,8 +57,10 @@ class CredentialsStep(Step):
         yield Field("Client secret", Horizontal(Entry(id="client-secret", password=True),
                                                 Toggle("shown", "hidden", id="reveal-secret"),
                                                 classes="row"))
+        yield Field("Technical account ID", Entry(id="tech-id"), "Ends in @techacct.adobe.com.")
+        yield Field("Technical account email", Entry(id="tech-email"),
+                    "On the credential page too; aio-cli needs both.")
         with Vertical(id="jwt-part"):
-            yield Field("Technical account ID", Entry(id="tech-id"), "Ends in @techacct.adobe.com.")
             yield Field("Private key", Vertical(
                 Horizontal(Button("Use the generated key", id="use-generated"),
                            Entry(placeholder="or a key file path (Enter loads it)", id="key-file"),
@@ -80,8 +83,10 @@ class CredentialsStep(Step):
         jwt = profile.is_jwt
         self.query_one("#jwt-part").display = jwt
         self.query_one("#s2s-part").display = not jwt
+        self.field_of("tech-email").display = not jwt
         self.set_value("client-id", profile.client_id)
         self.set_value("tech-id", profile.technical_account_id)
+        self.set_value("tech-email", profile.technical_account_email)
         self.set_value("scopes", ",".join(profile.scopes))
         self.query_one("#use-generated").display = bool(profile.private_key_path)
         self.look_up_stored()
@@ -94,6 +99,8 @@ class CredentialsStep(Step):
         if field.label == "Client secret":
             empty = not self.value("client-secret") and not self.state.has_secret("client_secret")
             return self.query_one("#client-secret") if field.invalid or empty else None
+        if field.label.startswith("Technical account") and not self.state.profile.is_jwt:
+            return field.control if field.invalid else None  # optional: aio-cli needs them
         if field.label == "Private key":
             if self._key_ready():
                 return None
@@ -150,6 +157,10 @@ class CredentialsStep(Step):
     @on(Input.Changed, "#tech-id")
     def _tech_id(self) -> None:
         self.report_dirty("tech-id", self.state.profile.technical_account_id)
+
+    @on(Input.Changed, "#tech-email")
+    def _tech_email(self) -> None:
+        self.report_dirty("tech-email", self.state.profile.technical_account_email)
 
     @on(Input.Changed, "#scopes")
     def _scopes(self) -> None:
@@ -236,9 +247,9 @@ class CredentialsStep(Step):
         state, profile = self.state, self.state.profile
         await state.ensure_store()  # a SecretStoreError goes to the app, which offers the ways out
         ok = self.save_field("client-id", "client_id", required=True)
-        if profile.is_jwt:
-            ok = self.save_field("tech-id", "technical_account_id", required=True) and ok
-        else:
+        ok = self.save_field("tech-id", "technical_account_id", required=profile.is_jwt) and ok
+        if not profile.is_jwt:
+            ok = self.save_field("tech-email", "technical_account_email") and ok
             ok = self.save_field("scopes", "scopes", required=True) and ok
         secret = self.value("client-secret")
         secret_field = self.field_of("client-secret")

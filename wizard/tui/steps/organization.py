@@ -221,7 +221,7 @@ class OrganizationStep(Step):
         skipped = "".join(f"\n  skipped: {s}" for s in imported.skipped)
         hosts = "".join(f"\n  warning: {w}" for w in endpoint_warnings(
             state.profile, lambda name: "set by this import"))
-        result.update(f"✓ Imported from an {imported.source}: client ID {state.profile.client_id}, "
+        result.update(f"✓ Imported from {imported.source}: client ID {state.profile.client_id}, "
                       f"secrets kept in {state.storage_description()}.{skipped}{hosts}")
         self.post_message(self.Changed())
         self.post_message(self.Resume())
