@@ -19,6 +19,7 @@ from tests.test_outside_text import HOSTILE, SHOWN, assert_no_raw
 from wizard.core.console import SandboxConsole
 from wizard.core.errors import ConfigError
 from wizard.core.profile import ProfileStore
+from wizard.core.secret_store import MemoryBackend
 
 NO_KEYRING = "keyring.backends.fail.Keyring"
 
@@ -130,6 +131,26 @@ def test_a_failure_cause_is_kept_as_is_and_shown_escaped(fresh_sandbox, env, tmp
     assert shown.returncode == 3
     assert_no_raw(shown.stdout + shown.stderr)
     assert SHOWN in shown.stdout
+
+
+async def test_a_failed_test_in_the_wizard_is_recorded_for_status(fresh_sandbox):
+    from tests.test_tui import driving, make_app, s2s_to_test
+    from tests.tui_helpers import settle
+
+    app = make_app(fresh_sandbox, MemoryBackend(limit=1000))
+    async with driving(app) as pilot:
+        await s2s_to_test(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 3)
+        assert app.state.profile.last_test and not app.state.profile.last_failure
+        client_id = app.state.profile.client_id
+        httpx.delete(f"{fresh_sandbox.console_url}/integrations/{client_id}")
+        await pilot.press("f5")
+        await settle(app, pilot, 3)
+    saved = ProfileStore().load(app.state.profile.name)
+    failure = saved.last_failure
+    assert failure["exit_code"] == 3 and "invalid" in failure["cause"]
+    assert failure["stage"] and saved.last_test  # the stage's title; the old pass stays older news
 
 
 def test_old_profile_files_still_load_and_a_bad_failure_record_is_refused(tmp_path):
