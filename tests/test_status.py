@@ -309,6 +309,11 @@ def test_configure_sandbox_refuses_what_it_must_not_change(running_sandbox, env,
     both = run_cli("configure", "--profile", "x", "--sandbox", running_sandbox["ims"],
                    "--client-id", "c", env=env)
     assert both.returncode == 2 and "--sandbox sets --client-id itself" in both.stderr
-    nothing = run_cli("configure", "--profile", "x", "--sandbox", "http://127.0.0.1:1", env=env)
+    no_keyring = run_cli("configure", "--profile", "x", "--sandbox", running_sandbox["ims"],
+                         env=env)
+    assert no_keyring.returncode == 5 and "--insecure-storage" in no_keyring.stderr
+    assert "created integration" not in no_keyring.stdout
+    nothing = run_cli("configure", "--profile", "x", "--sandbox", "http://127.0.0.1:1",
+                      "--insecure-storage", env=env)
     assert nothing.returncode == 4
     assert not ProfileStore(Path(env["LAUNCH_WIZARD_CONFIG_DIR"]) / "config.toml").exists("x")

@@ -63,7 +63,7 @@ def integration_at(url: str, profile: Profile) -> tuple[dict[str, Any], str]:
 
     from wizard.core.console import SandboxConsole
     from wizard.core.profile import foreign_endpoints, is_loopback, validate_field
-    from wizard.core.secret_store import SANDBOX_SERVICE
+    from wizard.core.secret_store import SANDBOX_SERVICE, store_for
 
     base = validate_field("ims_url", url)
     for suffix in ("/console", "/reactor"):
@@ -76,6 +76,7 @@ def integration_at(url: str, profile: Profile) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"profile {profile.name!r} is set up for {profile.ims_url}: --sandbox "
                           "would replace its credential with a throwaway one",
                           "give the sandbox a profile of its own, e.g. --profile sandbox")
+    store_for(profile.storage, SANDBOX_SERVICE).describe()  # no keyring: said before it makes one
     console = SandboxConsole(f"{base}/console")
     if not console.organization():
         raise ConfigError(f"no launch-wizard sandbox answers at {base}",
