@@ -202,7 +202,8 @@ def status(args: Namespace) -> int:
         if cert_problem:
             problems.append(cert_problem)
     cache = token_cache(profile, context.store)
-    report["token"] = {"cached": cache.token is not None, "where": cache.describe()}
+    report["token"] = {"cached": cache.token is not None,
+                       "cache": cache.describe() if cache.store else None, "why": cache.why}
     if cache.token is not None:
         report["token"] |= {"expires_in": int(cache.token.seconds_left()),
                             "masked": mask(cache.token.access_token)}
@@ -271,12 +272,12 @@ def _print_status(report: dict[str, Any]) -> None:
              f"not checked since {checked}" if checked else "never checked")
     token = report["token"]
     if token["cached"]:
-        say(f"  token: cached in {token['where']}, {duration(token['expires_in'])} left by its "
+        say(f"  token: cached in {token['cache']}, {duration(token['expires_in'])} left by its "
             f"expiry ({token['masked']}); {since}")
-    elif token["where"].startswith("not cached"):
-        say(f"  token: {token['where']}")
+    elif token["cache"] is None:
+        say(f"  token: not cached ({token['why']})")
     else:
-        say(f"  token: none cached in {token['where']} (`launch-wizard token` gets one)")
+        say(f"  token: none cached in {token['cache']} (`launch-wizard token` gets one)")
     for kind, where in report["unused_secrets"].items():
         say(f"  unused: {kind.replace('_', ' ')} (JWT) in {where}: `{report['forget_unused']}` "
             "removes it")

@@ -236,13 +236,14 @@ class TokenCache:
     store: SecretStore | None
     token: Token | None
     why: str = ""
+    token_file: bool = False  # the store is the token file
 
     def describe(self) -> str:
+        """Where the token is cached, in words (when it is cached somewhere)."""
         if self.store is None:
             return f"not cached ({self.why})"
-        file = self.store.plaintext_file
-        if file is not None and file.name == TOKEN_FILE:
-            return f"file {file} (no keyring)"
+        if self.token_file:
+            return f"file {self.store.plaintext_file} (no keyring)"
         return self.store.describe()
 
 
@@ -255,7 +256,7 @@ def token_cache(profile: Profile, store: SecretStore) -> TokenCache:
     if file is None:
         return TokenCache(None, None, f"{why}; {NO_TOKEN_CACHE} is set")
     try:
-        return TokenCache(file, cached(profile, file))
+        return TokenCache(file, cached(profile, file), token_file=True)
     except SecretStoreError as exc:  # a damaged token file costs an exchange, not the call
         return TokenCache(None, None, f"{why}; the token file cannot be used: {exc.cause}")
 
