@@ -37,6 +37,8 @@ ENVIRONMENT = """environment (the CI path, where no keyring exists):
   LAUNCH_WIZARD_METASCOPES, LAUNCH_WIZARD_SCOPES   comma-separated
   LAUNCH_WIZARD_IMS_URL, LAUNCH_WIZARD_REACTOR_URL  other servers (e.g. the sandbox)
   LAUNCH_WIZARD_CONFIG_DIR         where config.toml lives
+  LAUNCH_WIZARD_CACHE_DIR          where the token is cached without a keyring (tokens.json, 0600)
+  LAUNCH_WIZARD_NO_TOKEN_CACHE=1   without a keyring, cache no token: every call asks IMS
   every other profile field: LAUNCH_WIZARD_<FIELD>, e.g. LAUNCH_WIZARD_ROLE
 """
 
