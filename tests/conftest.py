@@ -51,12 +51,16 @@ def run_cli(*args: str, env: dict[str, str], input: str | None = None,
 
 @pytest.fixture(autouse=True)
 def isolated_config(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own config folder and none of the caller's LAUNCH_WIZARD_* variables."""
+    """Every test gets its own config and cache folders and none of the caller's LAUNCH_WIZARD_*
+    variables."""
     for name in list(os.environ):
         if name.startswith("LAUNCH_WIZARD_") or name == "PYTHON_KEYRING_BACKEND":
             monkeypatch.delenv(name)
     folder = tmp_path / "config"
     monkeypatch.setenv("LAUNCH_WIZARD_CONFIG_DIR", str(folder))
+    # a token cached without a keyring goes to the user cache folder: this test's own, also for
+    # the processes it starts (clean_env keeps this variable)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     return folder
 
 

@@ -141,7 +141,7 @@ def test_full_cli_flow_with_file_storage(sandbox, keypair, env, tmp_path):
     assert "Marketing site (web)  rights: develop, approve, publish" in test.stdout
     status = run_cli("status", env=env)
     assert status.returncode == 0, status.stdout
-    assert "ready" in status.stdout and "days left" in status.stdout
+    assert "not checked since" in status.stdout and "days left" in status.stdout
     assert "plaintext file" in status.stdout
     report = json.loads(run_cli("status", "--json", env=env).stdout)
     assert report["metascopes"] == ["ent_reactor_sdk"]  # discovery was remembered
@@ -178,15 +178,17 @@ def test_environment_only_ci_path(sandbox, env):
               LAUNCH_WIZARD_IMS_URL=sandbox.ims_url, LAUNCH_WIZARD_REACTOR_URL=sandbox.reactor_url)
     token = run_cli("token", env=ci)
     assert token.returncode == 0, token.stderr
-    assert token.stdout.count(".") == 2
-    assert len(token.stderr.splitlines()) == 1  # one note, on stderr: stdout stays clean
-    assert "the token is not cached" in token.stderr
+    assert token.stdout.count(".") == 2 and token.stderr == ""  # stdout holds only the token
+    uncached = run_cli("token", env=dict(ci, LAUNCH_WIZARD_NO_TOKEN_CACHE="1"))
+    assert len(uncached.stderr.splitlines()) == 1  # one note, on stderr: stdout stays clean
+    assert "the token is not cached" in uncached.stderr
     assert run_cli("test", env=ci).returncode == 0
     status = run_cli("status", env=ci)
     assert status.returncode == 0, status.stdout
     assert "client secret: environment (LAUNCH_WIZARD_CLIENT_SECRET)" in status.stdout
-    assert "token: not cached here" in status.stdout
-    bad = run_cli("token", env=dict(ci, LAUNCH_WIZARD_CLIENT_SECRET="Sentinel-Wrong-9f3a"))
+    assert "(no keyring)" in status.stdout  # the token file (tests/test_status.py)
+    bad = run_cli("token", "--refresh",
+                  env=dict(ci, LAUNCH_WIZARD_CLIENT_SECRET="Sentinel-Wrong-9f3a"))
     assert bad.returncode == 3 and "invalid client_secret parameter" in bad.stderr
     assert "Sentinel-Wrong-9f3a" not in bad.stderr + bad.stdout
     off = run_cli("token", env=dict(ci, LAUNCH_WIZARD_IMS_URL="http://127.0.0.1:1"))

@@ -37,6 +37,8 @@ ENVIRONMENT = """environment (the CI path, where no keyring exists):
   LAUNCH_WIZARD_METASCOPES, LAUNCH_WIZARD_SCOPES   comma-separated
   LAUNCH_WIZARD_IMS_URL, LAUNCH_WIZARD_REACTOR_URL  other servers (e.g. the sandbox)
   LAUNCH_WIZARD_CONFIG_DIR         where config.toml lives
+  LAUNCH_WIZARD_CACHE_DIR          where the token is cached without a keyring (tokens.json, 0600)
+  LAUNCH_WIZARD_NO_TOKEN_CACHE=1   without a keyring, cache no token: every call asks IMS
   every other profile field: LAUNCH_WIZARD_<FIELD>, e.g. LAUNCH_WIZARD_ROLE
 """
 
@@ -119,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(after the client secret's line, if both)")
     p.add_argument("--insecure-storage", action="store_true",
                    help="keep secrets in a plaintext file (0600) instead of the keyring")
+    p.add_argument("--sandbox", dest="sandbox_url", metavar="URL",
+                   help="point the profile at a running `launch-wizard sandbox` (a URL it printed): "
+                        "makes an OAuth Server-to-Server integration there and saves it")
 
     p = command("token", "print a valid access token (cached while > 10 minutes are left)")
     p.add_argument("--refresh", action="store_true", help="ignore the cache; exchange anew")
@@ -128,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("status", "show the profile, where each secret lives, certificate and token state")
     p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.add_argument("--check", action="store_true",
+                   help="run the test now (a new token, GET /companies) rather than show the last")
+    p.epilog = (EXIT_CODES + "  status exits 3 or 4 while the last test failed (refused by Adobe, "
+                "or the server unreachable), as that test did\n")
 
     p = command("keygen", "generate an RSA private key and a self-signed certificate",
                 profile=False)
@@ -202,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scope", dest="scopes", action="append", metavar="SCOPE",
                    help="the credential's scopes, repeatable (default: Adobe's Launch list)")
     p.add_argument("--forget-key", action="store_true",
-                   help="delete the JWT private key from the keyring once it switched")
+                   help="delete the JWT private key from the keyring once it switched (on a "
+                        "profile already migrated: delete it now)")
     p.add_argument("--yes", action="store_true", help="do not ask: the console step is done")
 
     p = command("rotate-secret", "replace an OAuth Server-to-Server client secret (the new one is "

@@ -64,8 +64,13 @@ def api(args: Namespace) -> int:
             raise
     if response is None or (response.status_code == 401 and result.source == "cache"):
         # a cached token the server no longer takes (revoked early, a new sandbox): once more
-        reactor = replace(reactor, access_token=access_token(context, refresh=True).token.access_token)
+        result = access_token(context, refresh=True)
+        reactor = replace(reactor, access_token=result.token.access_token)
         path, response = _send(reactor, method, path, body, extra)
+    if response.status_code == 401 and result.cache is not None:
+        from wizard.core.tokens import forget
+
+        forget(result.profile, result.cache)  # refused even when new: the next call asks again
     problem = _refusal(response, method)
     if args.paginate and problem is None:
         if not isinstance(_json(response).get("data"), list):

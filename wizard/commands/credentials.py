@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import time
 from argparse import Namespace
 from typing import Any
 
-from wizard.commands.output import (FAIL, OK, access_token, check_pair, duration, load, mask,
-                                    private_key, read_secret, remember, say, save_credentials, warn)
-from wizard.core.errors import SecretStoreError, WizardError
+from wizard.commands.output import (FAIL, OK, Context, access_token, check_pair, duration, load,
+                                    mask, private_key, read_secret, remember, say, save_credentials,
+                                    warn)
+from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import LABELS, Profile, ProfileStore, plural, seen
+from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, plural, seen
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -30,8 +33,10 @@ def configure(args: Namespace) -> int:
     changes = {f: getattr(args, f) for f in _FIELDS if getattr(args, f) is not None}
     if args.insecure_storage:
         changes["storage"] = "file"
-    profile = saved.with_changes(**changes)
     client_secret = read_secret("Client secret") if args.client_secret_stdin else None
+    if args.sandbox_url:
+        client_secret = _sandbox_integration(args, saved, changes)
+    profile = saved.with_changes(**changes)
     passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
 
     key_pem = key = None
@@ -70,6 +75,21 @@ def _switched(saved: Profile, profile: Profile) -> str:
             f"the last test's result no longer count; {back} switches it back")
 
 
+def _sandbox_integration(args: Namespace, profile: Profile, changes: dict[str, Any]) -> str:
+    """`--sandbox URL`: `changes` made to point the profile at a new integration of that
+    sandbox; its client secret."""
+    from wizard.commands.sandbox import SANDBOX_SETS, integration_at
+
+    given = [f"--{f.replace('_', '-')}" for f in SANDBOX_SETS if f in changes]
+    if given or args.client_secret_stdin:
+        raise ConfigError(f"--sandbox sets {', '.join(given) or '--client-secret-stdin'} itself",
+                          "leave them out: the sandbox makes an integration for the profile")
+    made, client_secret = integration_at(args.sandbox_url, profile.with_changes(**changes))
+    changes |= made
+    say(f"{OK} created integration {made['client_id']} in the sandbox at {made['ims_url']}")
+    return client_secret
+
+
 def token(args: Namespace) -> int:
     result = access_token(load(args), args.refresh)
     if args.json:
@@ -84,13 +104,22 @@ def token(args: Namespace) -> int:
 
 
 def test(args: Namespace) -> int:
-    from wizard.core.reactor import NO_PROPERTY, Reactor, remembered
+    check(load(args))
+    return 0
 
-    context = load(args)
+
+def check(context: Context) -> None:
+    """A fresh token, then GET /companies and each company's properties, stage by stage; what it
+    saw is kept in the profile, or, if a stage fails, that stage, when and why (then raised).
+    `context.profile` is left with what was kept."""
+    from wizard.core.reactor import NO_PROPERTY, Reactor, failed, remembered
+    from wizard.core.tokens import drop_refused
+
     profile = context.profile
     kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
     say(f"testing profile {profile.name!r} ({kind})")
     stage = f"access token from {profile.ims_url}"
+    result = None
     try:
         result = access_token(context, refresh=True)
         profile = result.profile
@@ -115,14 +144,19 @@ def test(args: Namespace) -> int:
                 say(f"    and {found.total - len(found.first)} more "
                     f"(`launch-wizard api '/companies/{company.id}/properties' --paginate`)")
             survey.append(found)
-    except WizardError:
+    except WizardError as exc:
         say(f"{FAIL} {stage}")
+        if result is not None:
+            drop_refused(profile, result, exc)
+        context.profile = profile.with_changes(**failed(stage, exc))
+        with contextlib.suppress(WizardError):  # the test's own error is the news
+            remember(context, profile, {"last_failure": context.profile.last_failure})
         raise
-    remember(context, profile, remembered(survey))
+    context.profile = profile.with_changes(**remembered(survey))
+    remember(context, profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
     if not any(found.total for found in survey):
         warn(f"note: {NO_PROPERTY}")
     say("this integration works.")
-    return 0
 
 
 def _certificate_state(profile: Profile) -> tuple[str, str | None, dict[str, Any]]:
@@ -147,9 +181,12 @@ def _certificate_state(profile: Profile) -> tuple[str, str | None, dict[str, Any
 
 
 def status(args: Namespace) -> int:
-    from wizard.core.tokens import cached, locate_secret
+    from wizard.core.lifecycle import FORGET_KEY, unused_secrets
+    from wizard.core.tokens import locate_secret, token_cache
 
     context = load(args)
+    if args.check:
+        _check_now(context, quiet=args.json)
     profile, profiles = context.profile, context.profiles
     report: dict[str, Any] = {"profile": profile.name, "config": str(profiles.path),
                     "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
@@ -170,21 +207,24 @@ def status(args: Namespace) -> int:
             unreachable = where.unreachable
         elif not where.found:
             problems.append(f"missing {where.kind.replace('_', ' ')}")
+    report["unused_secrets"] = unused_secrets(profile, context.store)
+    report["forget_unused"] = FORGET_KEY.format(profile=profile.name)
     if profile.is_jwt:
         report["certificate"], cert_problem, facts = _certificate_state(profile)
         report |= facts
         if cert_problem:
             problems.append(cert_problem)
-    try:
-        cached_token = cached(profile, context.store)
-    except SecretStoreError as exc:
-        cached_token = None
-        report["token_cache"] = f"unavailable: {exc.cause}"
-    report["token"] = ({"cached": True, "expires_in": int(cached_token.seconds_left()),
-                        "masked": mask(cached_token.access_token)} if cached_token
-                       else {"cached": False})
+    cache = token_cache(profile, context.store)
+    report["token"] = {"cached": cache.token is not None,
+                       "cache": cache.describe() if cache.store else None, "why": cache.why}
+    if cache.token is not None:
+        report["token"] |= {"expires_in": int(cache.token.seconds_left()),
+                            "masked": mask(cache.token.access_token)}
     report["last_test"] = ({**profile.last_test, "company_id": profile.company_id}
                            if profile.last_test else None)
+    failure = profile.last_failure or None
+    report["last_failure"] = failure
+    report["checked"] = "now" if args.check else (failure or profile.last_test).get("at")
     report["problems"] = problems + ([unreachable] if unreachable else [])
     if args.json:
         say(json.dumps(report, indent=2), json=True)
@@ -192,7 +232,21 @@ def status(args: Namespace) -> int:
         _print_status(report)
     if problems:
         return 2
+    if failure:
+        return int(failure["exit_code"]) or 2
     return 5 if unreachable else 0
+
+
+def _check_now(context: Context, quiet: bool) -> None:
+    """`status --check`: the test, whose failure is then shown with the rest (its lines on stderr
+    when stdout is for JSON)."""
+    try:
+        with contextlib.redirect_stdout(sys.stderr) if quiet else contextlib.nullcontext():
+            check(context)
+    except WizardError as exc:
+        warn(f"error: {exc.cause}")
+        if exc.fix:
+            warn(f"  fix: {exc.fix}")
 
 
 def _metascopes(names: list[str]) -> str:
@@ -226,21 +280,38 @@ def _print_status(report: dict[str, Any]) -> None:
         if report.get("certificate_expiring_soon"):
             warn(f"warning: the certificate expires in {report['certificate_days_left']} days: "
                  "`launch-wizard rotate-certificate` makes, uploads and switches to a new one")
+    checked = report["checked"]
+    since = ("checked just now" if checked == "now" else
+             f"not checked since {checked}" if checked else "never checked")
     token = report["token"]
     if token["cached"]:
-        say(f"  token: cached, valid for {duration(token['expires_in'])} ({token['masked']})")
-    elif "token_cache" in report:
-        say(f"  token: not cached here ({report['token_cache']})")
+        say(f"  token: cached in {token['cache']}, {duration(token['expires_in'])} left by its "
+            f"expiry ({token['masked']}); {since}")
+    elif token["cache"] is None:
+        say(f"  token: not cached ({token['why']})")
     else:
-        say("  token: none cached (`launch-wizard token` gets one)")
-    last = report["last_test"]
+        say(f"  token: none cached in {token['cache']} (`launch-wizard token` gets one)")
+    for kind, where in report["unused_secrets"].items():
+        say(f"  unused: {kind.replace('_', ' ')} (JWT) in {where}: `{report['forget_unused']}` "
+            "removes it")
+    last, failure = report["last_test"], report["last_failure"]
+    if failure:
+        say(f"  last test: FAILED {failure['at']} at {failure['stage']}: {failure['cause']}")
     if last:
-        say(f"  last test: {last['at']}, saw {seen(last)} (company {last['company_id'] or 'none'})")
-    else:
+        label = "last passing test" if failure else "last test"
+        say(f"  {label}: {last['at']}, saw {seen(last)} (company {last['company_id'] or 'none'})")
+    elif not failure:
         say("  last test: none recorded")
     if jwt:
         say(f"  {JWT_NOTE}")
     for problem in report["problems"]:
         say(f"  {FAIL} {problem}")
-    if not report["problems"]:
-        say(f"  {OK} ready: `launch-wizard test` checks it against the Launch API")
+    if report["problems"]:
+        return
+    if failure:
+        say(f"  {FAIL} the last test failed: `launch-wizard status --check` (or `test`) tries again")
+    elif checked == "now":
+        say(f"  {OK} ready: checked just now against the Launch API")
+    else:
+        say(f"  {OK} configured; {since}: `launch-wizard status --check` checks it against the "
+            "Launch API")

@@ -10,7 +10,8 @@ from pathlib import Path
 from wizard.commands.output import (OK, Context, confirm, load, read_secret, save_credentials, say,
                                     warn)
 from wizard.core.errors import ConfigError, WizardError
-from wizard.core.lifecycle import Trial, console_for, server_to_server, trial
+from wizard.core.lifecycle import (FORGET_KEY, Trial, console_for, forget_unused, server_to_server,
+                                   trial)
 from wizard.core.profile import LABELS, Profile, seen
 
 TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
@@ -44,6 +45,9 @@ def _failed(exc: WizardError, unchanged: str) -> WizardError:
 def migrate(args: Namespace) -> int:
     context = load(args)
     jwt = _saved(context)
+    if args.forget_key and not jwt.is_jwt:  # migrated before: only the key is left to go
+        _forget_key(context, jwt)
+        return 0
     s2s = server_to_server(jwt, args.scopes)
     new_secret = read_secret("Client secret") if args.client_secret_stdin else None
     console = console_for(jwt)
@@ -74,13 +78,18 @@ def migrate(args: Namespace) -> int:
             f"page: `launch-wizard configure --profile {s2s.name} "
             + " ".join(f"--{n.replace('_', '-')} ..." for n in missing) + "`")
     if args.forget_key:
-        for kind in ("private_key", "key_passphrase"):
-            context.store.delete(s2s.name, kind)
-        say(f"{OK} the JWT private key is gone from {context.store.describe()}")
+        _forget_key(context, s2s)
     else:
-        say("the JWT private key stays in the keyring until `launch-wizard migrate --forget-key`")
+        say(f"the JWT private key stays in the keyring until `{FORGET_KEY.format(profile=s2s.name)}`")
     say("in the console, delete the JWT credential once nothing uses it any more")
     return 0
+
+
+def _forget_key(context: Context, profile: Profile) -> None:
+    if forget_unused(profile, context.store):
+        say(f"{OK} the JWT private key is gone from {context.store.describe()}")
+    else:
+        say(f"{OK} no JWT private key is stored for profile {profile.name!r}: nothing to delete")
 
 
 def rotate_secret(args: Namespace) -> int:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import signal
 from argparse import Namespace
-from types import FrameType
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from wizard.commands.output import say
 from wizard.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from wizard.core.profile import Profile
+
+# What `configure --sandbox URL` sets itself (so none of them may be given with it).
+SANDBOX_SETS = ("auth_type", "org_id", "client_id", "ims_url", "reactor_url")
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -45,3 +52,36 @@ def sandbox(args: Namespace) -> int:
     if not args.json:
         say("sandbox stopped")
     return 0
+
+
+def integration_at(url: str, profile: Profile) -> tuple[dict[str, Any], str]:
+    """`configure --sandbox URL`: a new OAuth Server-to-Server integration in the sandbox that
+    runs at `url` (any URL it printed), as the profile fields that point `profile` at it, and its
+    client secret. A profile set up for another server is refused: its secrets are not
+    replaced with throwaway ones."""
+    from urllib.parse import urlsplit
+
+    from wizard.core.console import SandboxConsole
+    from wizard.core.profile import foreign_endpoints, is_loopback, validate_field
+    from wizard.core.secret_store import SANDBOX_SERVICE, store_for
+
+    base = validate_field("ims_url", url)
+    for suffix in ("/console", "/reactor"):
+        base = base.removesuffix(suffix)
+    if not is_loopback(urlsplit(base).hostname or ""):
+        raise ConfigError(f"{base} is not on this machine: the sandbox listens on 127.0.0.1",
+                          "give a URL `launch-wizard sandbox` printed, e.g. http://127.0.0.1:8765")
+    if profile.client_id and (profile.keyring_service != SANDBOX_SERVICE
+                              or foreign_endpoints(profile)):
+        raise ConfigError(f"profile {profile.name!r} is set up for {profile.ims_url}: --sandbox "
+                          "would replace its credential with a throwaway one",
+                          "give the sandbox a profile of its own, e.g. --profile sandbox")
+    store_for(profile.storage, SANDBOX_SERVICE).describe()  # no keyring: said before it makes one
+    console = SandboxConsole(f"{base}/console")
+    if not console.organization():
+        raise ConfigError(f"no launch-wizard sandbox answers at {base}",
+                          "start one with `launch-wizard sandbox` and give a URL it prints")
+    made = console.create_integration(f"profile {profile.name}", "oauth-s2s")
+    return {"auth_type": "oauth-s2s", "org_id": made.org_id, "client_id": made.client_id,
+            "ims_url": base, "reactor_url": f"{base}/reactor",
+            "keyring_service": SANDBOX_SERVICE}, made.client_secret

@@ -56,6 +56,33 @@ def server_to_server(profile: Profile, scopes: list[str] | None = None) -> Profi
     return profile.with_changes(auth_type="oauth-s2s", scopes=scopes or list(DEFAULT_SCOPES))
 
 
+# The secrets only a JWT credential uses, and the one command that removes them once unused.
+JWT_ONLY_SECRETS = ("private_key", "key_passphrase")
+FORGET_KEY = "launch-wizard migrate --forget-key --profile {profile}"
+
+
+def unused_secrets(profile: Profile, store: SecretStore) -> dict[str, str]:
+    """The secrets stored for `profile` that its flow does not use (a JWT private key left after
+    a migration or an import), each with where it is; none if the store cannot be asked."""
+    from wizard.core.errors import SecretStoreError
+
+    if profile.is_jwt:
+        return {}
+    try:
+        return {kind: store.describe() for kind in JWT_ONLY_SECRETS
+                if store.get(profile.name, kind) is not None}
+    except SecretStoreError:
+        return {}  # `status` says why the store cannot be asked
+
+
+def forget_unused(profile: Profile, store: SecretStore) -> list[str]:
+    """Delete the secrets `profile` no longer uses; the kinds deleted."""
+    gone = list(unused_secrets(profile, store))
+    for kind in gone:
+        store.delete(profile.name, kind)
+    return gone
+
+
 def console_for(profile: Profile) -> ManualConsole | SandboxConsole:
     """The sandbox's console when the profile talks to a sandbox on this machine, else a person."""
     from urllib.parse import urlsplit

@@ -66,6 +66,7 @@ class Profile:
     reactor_url: str = REACTOR_PRODUCTION
     company_id: str = ""  # the first company the last test saw (the Launch API's CO...)
     last_test: dict[str, Any] = field(default_factory=dict)  # what it saw: see LAST_TEST
+    last_failure: dict[str, Any] = field(default_factory=dict)  # a later test that failed
     storage: str = "keyring"
     keyring_service: str = KEYRING_SERVICE  # the sandbox's profile keeps its secrets apart
     steps_done: list[str] = field(default_factory=list)
@@ -88,8 +89,8 @@ class Profile:
         What the last test saw goes when the credential or the server it was seen with changes."""
         new = replace(self, **{k: validate_field(k, v) for k, v in changes.items()})
         if any(getattr(new, f) != getattr(self, f) for f in SEEN_WITH) \
-                and not {"company_id", "last_test"} & changes.keys():
-            new.company_id, new.last_test = "", {}
+                and not set(TEST_RECORD) & changes.keys():
+            new.company_id, new.last_test, new.last_failure = "", {}, {}
         return new
 
     def changes_from(self, before: Profile) -> dict[str, Any]:
@@ -119,6 +120,10 @@ class Profile:
 SEEN_WITH = ("auth_type", "org_id", "client_id", "reactor_url")
 # last_test: when the last passing test ran (ISO 8601, UTC) and how much it saw.
 LAST_TEST = {"at": str, "companies": int, "properties": int}
+# last_failure: when a test failed after it (none if the last test passed), at which stage, the
+# error's cause as it was (outside text: shown escaped) and its exit code (3 refused, 4 network).
+LAST_FAILURE = {"at": str, "stage": str, "cause": str, "exit_code": int}
+TEST_RECORD = ("company_id", "last_test", "last_failure")  # what a test writes
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -149,6 +154,7 @@ LABELS = {
     "reactor_url": "Reactor URL",
     "company_id": "company ID",
     "last_test": "last test",
+    "last_failure": "last failed test",
     "storage": "secret storage",
     "keyring_service": "keyring service",
     "steps_done": "steps done",
@@ -352,14 +358,19 @@ def _name(value: object) -> str:
     return text
 
 
-def _last_test(value: object) -> dict[str, Any]:
-    if value == {}:
-        return {}
-    if not isinstance(value, dict) or set(value) != set(LAST_TEST) or not all(
-            type(value[k]) is kind and (kind is str or value[k] >= 0) for k, kind in LAST_TEST.items()):
-        raise ConfigError(f"last test must be a table of {', '.join(LAST_TEST)}, not {value!r}",
-                          "delete the last_test line: `launch-wizard test` writes it again")
-    return dict(value)
+def _record(name: str, schema: dict[str, type]) -> Validator:
+    """A table of exactly `schema`'s keys and types (numbers not negative), or {}."""
+    def check(value: object) -> dict[str, Any]:
+        if value == {}:
+            return {}
+        if not isinstance(value, dict) or set(value) != set(schema) or not all(
+                type(value[k]) is kind and (kind is str or value[k] >= 0)
+                for k, kind in schema.items()):
+            raise ConfigError(f"{LABELS[name]} must be a table of {', '.join(schema)}, "
+                              f"not {terminal_safe(repr(value))}",
+                              f"delete the {name} line: `launch-wizard test` writes it again")
+        return dict(value)
+    return check
 
 
 def _steps(value: object) -> list[str]:
@@ -386,7 +397,8 @@ VALIDATORS = {
     "ims_url": _url("IMS URL", IMS_PRODUCTION),
     "reactor_url": _url("Reactor URL", REACTOR_PRODUCTION),
     "company_id": lambda v: _single_token("company ID", v),
-    "last_test": _last_test,
+    "last_test": _record("last_test", LAST_TEST),
+    "last_failure": _record("last_failure", LAST_FAILURE),
     "storage": _one_of("secret storage", STORAGES),
     "keyring_service": lambda v: _single_token("keyring service", v) or KEYRING_SERVICE,
     "steps_done": _steps,
@@ -402,7 +414,7 @@ def validate_field(name: str, value: object) -> Any:
 # --- the environment: every field can come from LAUNCH_WIZARD_<FIELD> (the CI path) ---------
 
 ENV_FIELDS = {ENV_PREFIX + n.upper(): n for n in FIELD_NAMES
-              if n not in ("name", "steps_done", "last_test")}
+              if n not in ("name", "steps_done", "last_test", "last_failure")}
 ENV_SECRETS = {
     "client_secret": ENV_PREFIX + "CLIENT_SECRET",
     "private_key": ENV_PREFIX + "PRIVATE_KEY",  # PEM text or a path to a PEM file
@@ -433,6 +445,16 @@ def config_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir("launch-wizard", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Where a token is cached when no keyring can keep it (the CI path)."""
+    override = os.environ.get(ENV_PREFIX + "CACHE_DIR", "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("launch-wizard", appauthor=False))
 
 
 

@@ -62,11 +62,25 @@ class Properties:
     total: int
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def remembered(survey: list[Properties]) -> dict[str, Any]:
     """The profile fields that keep what a passing test saw (see profile.LAST_TEST)."""
-    return {"company_id": survey[0].company.id if survey else "",
-            "last_test": {"at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                          "companies": len(survey), "properties": sum(p.total for p in survey)}}
+    return {"company_id": survey[0].company.id if survey else "", "last_failure": {},
+            "last_test": {"at": _now(), "companies": len(survey),
+                          "properties": sum(p.total for p in survey)}}
+
+
+CAUSE_KEPT = 1000  # characters of a failed test's cause kept in the profile
+
+
+def failed(stage: str, error: WizardError) -> dict[str, Any]:
+    """The profile field that keeps why a test failed (see profile.LAST_FAILURE); what the last
+    passing test saw stays, as the older news."""
+    return {"last_failure": {"at": _now(), "stage": stage, "cause": error.cause[:CAUSE_KEPT],
+                             "exit_code": error.exit_code}}
 
 
 def headers(access_token: str, client_id: str, org_id: str) -> dict[str, str]:

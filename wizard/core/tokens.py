@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from wizard.core.errors import ConfigError, ScopeRefused, SecretStoreError, SignatureMismatch
+from wizard.core.errors import (ConfigError, IMSError, ReactorError, ScopeRefused, SecretStoreError,
+                                SignatureMismatch, WizardError)
 from wizard.core.ims import Token, client_credentials, exchange_jwt, jwt_claims, sign_jwt
-from wizard.core.profile import ENV_SECRETS, Profile
-from wizard.core.secret_store import SecretStore, env_secret
+from wizard.core.profile import ENV_PREFIX, ENV_SECRETS, Profile, cache_dir
+from wizard.core.secret_store import FileBackend, SecretStore, env_secret
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 MARGIN_S = 600  # a cached token is reused while more than this is left
 EXCHANGE_WAIT_S = 90.0  # for the lock a parallel caller holds through its exchange (and retries)
+NO_TOKEN_CACHE = ENV_PREFIX + "NO_TOKEN_CACHE"  # set (not 0): no token file without a keyring
+TOKEN_FILE = "tokens.json"
 
 
 @dataclass
@@ -29,6 +34,7 @@ class TokenResult:
     profile_changed: bool = False
     notes: list[str] = field(default_factory=list)
     claims: dict[str, Any] | None = None  # the JWT's claims, when one was signed
+    cache: SecretStore | None = None  # where the token is cached, if it is
 
 
 def secret(profile: Profile, store: SecretStore, kind: str, *, optional: bool = False,
@@ -213,6 +219,48 @@ def exchange(profile: Profile, store: SecretStore,
                        code="invalid_scope", status=400, subject="metascopes")
 
 
+def token_file(profile: Profile) -> SecretStore | None:
+    """Where tokens are cached when no keyring can keep them (the CI path): a 0600 file in the
+    user's cache folder (0700), so a job's many calls make one exchange; None if NO_TOKEN_CACHE
+    is set. Its records are bound as the keyring's are (`credential_of`)."""
+    if os.environ.get(NO_TOKEN_CACHE, "").strip() not in ("", "0"):
+        return None
+    return SecretStore(profile.keyring_service, FileBackend(cache_dir() / TOKEN_FILE))
+
+
+@dataclass(frozen=True)
+class TokenCache:
+    """Where the profile's token is cached and what it holds: the secret store, else the token
+    file; `store` None (and `why`) when it is cached nowhere."""
+
+    store: SecretStore | None
+    token: Token | None
+    why: str = ""
+    token_file: bool = False  # the store is the token file
+
+    def describe(self) -> str:
+        """Where the token is cached, in words (when it is cached somewhere)."""
+        if self.store is None:
+            return f"not cached ({self.why})"
+        if self.token_file:
+            return f"file {self.store.plaintext_file} (no keyring)"
+        return self.store.describe()
+
+
+def token_cache(profile: Profile, store: SecretStore) -> TokenCache:
+    try:
+        return TokenCache(store, cached(profile, store))
+    except SecretStoreError as exc:
+        why = exc.cause
+    file = token_file(profile)
+    if file is None:
+        return TokenCache(None, None, f"{why}; {NO_TOKEN_CACHE} is set")
+    try:
+        return TokenCache(file, cached(profile, file), token_file=True)
+    except SecretStoreError as exc:  # a damaged token file costs an exchange, not the call
+        return TokenCache(None, None, f"{why}; the token file cannot be used: {exc.cause}")
+
+
 def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
               on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
     """A token with more than 10 minutes left: from the cache, else from IMS (then cached);
@@ -221,27 +269,43 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
     Callers that need an exchange wait on one lock per profile and look again once they hold it:
     of many parallel callers, one asks IMS and the others take what it cached (Adobe throttles
     integrations that ask for too many tokens). Without a usable store (the CI path, secrets in
-    the environment) nothing is cached or locked, and one note says so."""
-    try:
-        before = cached(profile, store)
-    except SecretStoreError as exc:
+    the environment) the token file is the cache; without that, nothing is cached or locked, and
+    one note says so. A credential IMS refuses loses its cached token at once."""
+    cache = token_cache(profile, store)
+    if cache.store is None:
         result = exchange(profile, store, on_signed)
-        result.notes.insert(0, f"note: the token is not cached ({exc.cause})")
+        result.notes.insert(0, f"note: the token is not cached ({cache.why})")
         return result
+    before = cache.token
     if before and not refresh:
-        return TokenResult(before, "cache", profile)
-    with _exchanging(profile, store):
-        found = cached(profile, store)
+        return TokenResult(before, "cache", profile, cache=cache.store)
+    with _exchanging(profile, cache.store):
+        found = cached(profile, cache.store)
         seen = before.access_token if before else None
         # another caller got one while this one waited: as new as a refresh asks for
         if found and (not refresh or found.access_token != seen):
-            return TokenResult(found, "cache", profile)
-        result = exchange(profile, store, on_signed)
+            return TokenResult(found, "cache", profile, cache=cache.store)
         try:
-            remember(result.profile, store, result.token)
+            result = exchange(profile, store, on_signed)
+        except IMSError as exc:
+            if exc.subject != "throttled":  # the credential itself is refused
+                with contextlib.suppress(SecretStoreError):
+                    cache.store.delete(profile.name, "token")
+            raise
+        try:
+            remember(result.profile, cache.store, result.token)
+            result.cache = cache.store
         except SecretStoreError as exc:
             result.notes.insert(0, f"note: the token is not cached ({exc.cause})")
     return result
+
+
+def drop_refused(profile: Profile, result: TokenResult, error: WizardError) -> None:
+    """A token the Launch API refused (401) leaves its cache at once: the next call gets a new
+    one instead of the same refusal."""
+    if isinstance(error, ReactorError) and error.status == 401 and result.cache is not None:
+        with contextlib.suppress(WizardError):  # the refusal is the news, not the cache
+            forget(profile, result.cache)
 
 
 def forget(profile: Profile, store: SecretStore) -> None:

@@ -4,6 +4,7 @@ credentials, GET /companies, each company's properties); then the token, masked,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 
@@ -17,8 +18,9 @@ from textual.widgets import Button, Label, Static, Switch
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import plural
-from wizard.core.reactor import NO_PROPERTY, Properties, Reactor, curl_command, remembered
-from wizard.core.tokens import get_token
+from wizard.core.reactor import (NO_PROPERTY, Properties, Reactor, curl_command, failed,
+                                 remembered)
+from wizard.core.tokens import drop_refused, get_token
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain, Toggle
@@ -180,6 +182,7 @@ class TestStep(Step):
 
         current = jwt if profile.is_jwt else token_stage
         current.set(RUNNING)
+        result = None
         try:
             await state.ensure_store()
             result = await asyncio.to_thread(get_token, profile, state.secrets, refresh=True,
@@ -212,6 +215,10 @@ class TestStep(Step):
                 current = token_stage
             current.set(FAILED, self.explain(exc))
             self.bring_into_view(current)
+            if result is not None:
+                await asyncio.to_thread(drop_refused, profile, result, exc)
+            with contextlib.suppress(WizardError):  # the test's own error is the news
+                state.update(**failed(current.title, exc))
         else:
             properties_stage.set(PASSED, properties_text(survey))
             state.last_token = result.token
