@@ -36,6 +36,7 @@ pytestmark = pytest.mark.skipif(
 
 ADOBE_REACTOR = "https://reactor.adobe.io"
 README_PORT = "8765"
+README_PROFILE_PORT = "8766"
 
 # The heading each ```sh block sits under, and the test that runs it.
 RUN = {
@@ -44,6 +45,7 @@ RUN = {
     "Against real Adobe": "test_against_real_adobe",
     "Environment (the CI path)": "test_the_ci_path",
     "Sandbox": "test_sandbox_by_hand",
+    "A profile on a running sandbox": "test_a_profile_on_a_running_sandbox",
 }
 NOT_RUN = {
     # `make run` opens the interactive wizard (driven by tests/test_tui.py and
@@ -260,3 +262,17 @@ def test_sandbox_by_hand(home, tmp_path):
     assert ran.returncode == 0, ran.stderr
     assert companies(ran.stdout)[0]["attributes"]["name"] == "Sandbox Company"
     assert nothing_listens(port)  # the sandbox it started went with its process group
+
+
+def test_a_profile_on_a_running_sandbox(home, tmp_path):
+    text = block("A profile on a running sandbox")
+    assert text.count(README_PROFILE_PORT) == 3  # the --port, the wait and --sandbox
+    port = int(README_PROFILE_PORT)
+    if not port_is_free(port):
+        port = a_free_port()
+        text = text.replace(README_PROFILE_PORT, str(port))
+    ran = run_block(text, block_env(home), tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert "created integration" in ran.stdout and "Sandbox Company" in ran.stdout
+    assert "this integration works." in ran.stdout
+    assert nothing_listens(port)
