@@ -11,7 +11,7 @@ from wizard.commands.output import (FAIL, OK, access_token, check_pair, duration
                                     private_key, read_secret, remember, say, save_credentials, warn)
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import LABELS, Profile, ProfileStore, plural, seen
+from wizard.core.profile import LABELS, Profile, ProfileStore, org_id_warning, plural, seen
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -49,6 +49,8 @@ def configure(args: Namespace) -> int:
         if value:
             say(f"{OK} {kind.replace('_', ' ')} saved in {where}")
     say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
+    if "org_id" in changes and org_id_warning(profile.org_id):
+        warn(f"warning: {org_id_warning(profile.org_id)}")
     if profile.is_jwt:
         warn(JWT_NOTE)
     missing = profile.missing_for_token()

@@ -52,7 +52,12 @@ class Step(VerticalScroll, can_focus=False):
         """The user asked to go on (Enter in a step's last field): as Next."""
 
     class Resume(Message):
-        """Much was filled at once (an import): go to the first step still open."""
+        """Much was filled at once (an import): go to the first step still open, and keep
+        `summary` (what was filled) in view there until the user moves on."""
+
+        def __init__(self, summary: str = "") -> None:
+            super().__init__()
+            self.summary = summary
 
     class Problem(Message):
         """An error that belongs to no field of this step (the app shows it once)."""
@@ -136,7 +141,8 @@ class Step(VerticalScroll, can_focus=False):
     def explain(self, exc: WizardError) -> str:
         from wizard.tui import remedy
 
-        return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key)
+        return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key,
+                              sandbox=self.state.console.automatic)
 
     def field_of(self, control_id: str) -> Field:
         node = self.query_one(f"#{control_id}")

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +25,22 @@ from wizard.tui.widgets import Plain
 MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to OAuth "
                 "Server-to-Server. Migrating keeps the client ID, organization and technical "
                 "account; the new credential is tried before the profile switches.")
+
+
+def command_name(argv0: str | None = None, executable: str | None = None,
+                 path: str | None = None) -> str:
+    """How a shell reaches this very launch-wizard: its name if PATH finds it, else its full path
+    (`make run` installs it into a virtual environment that is not on PATH)."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    executable = sys.executable if executable is None else executable
+    running = argv0 if Path(argv0).name.startswith("launch-wizard") and os.path.isfile(argv0) else None
+    own = running or shutil.which("launch-wizard", path=str(Path(executable).parent))
+    if own is None:
+        return "launch-wizard"  # not installed as a script: the name is all there is to say
+    found = shutil.which("launch-wizard", path=path)
+    if found is not None and os.path.samefile(found, own):
+        return "launch-wizard"
+    return shlex.quote(os.path.abspath(own))
 
 
 def _names(properties: Properties) -> str:
@@ -85,15 +106,19 @@ class DoneStep(Step):
             return ("\nThe secrets were kept for this session only, so `launch-wizard` commands "
                     "cannot find them. To use them from scripts, open the wizard where a keyring "
                     "works, or choose the plaintext file when it asks.")
-        flag = "" if profile.name == DEFAULT_PROFILE else f" --profile {profile.name}"
-        lines = ["", "Next, in a shell:",
-                 f"• launch-wizard token{flag}    a valid token for scripts (cached 24 h)",
-                 f"• launch-wizard status{flag}   where everything is"]
-        if state.sandbox is not None:
-            lines.append(f"• launch-wizard test{flag}     check it again (while this wizard runs: "
-                         "the sandbox lives in it)")
-        else:
-            lines.append(f"• launch-wizard test{flag}     check the integration again")
+        flag = "" if profile.name == DEFAULT_PROFILE else f" --profile {shlex.quote(profile.name)}"
+        exe = command_name()
+        again = ("check it again (while this wizard runs: the sandbox lives in it)"
+                 if state.sandbox is not None else "check the integration again")
+        lines = ["", "Next, in a shell:"]
+        for command, what in (("token", "a valid token for scripts (cached 24 h)"),
+                              ("status", "where everything is"), ("test", again)):
+            lines += [f"• {what}", f"    {exe} {command}{flag}"]  # alone on its line: copy it whole
+        if exe != "launch-wizard":
+            activate = Path(shlex.split(exe)[0]).with_name("activate")
+            how = f"`. {shlex.quote(str(activate))}` puts it there" if activate.is_file() else \
+                "the README says how to put it there"
+            lines += ["", f"launch-wizard is not on PATH, so these name it in full; {how}."]
         return "\n".join(lines)
 
     @on(Button.Pressed, "#migrate")

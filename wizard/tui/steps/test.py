@@ -212,6 +212,8 @@ class TestStep(Step):
                 current = token_stage
             current.set(FAILED, self.explain(exc))
             self.bring_into_view(current)
+            if exc.subject == "client_secret" and state.console.automatic:
+                self.post_message(self.Problem(exc))  # the app offers to recover it
         else:
             properties_stage.set(PASSED, properties_text(survey))
             state.last_token = result.token
