@@ -349,3 +349,12 @@ def test_the_wizard_without_a_terminal_says_what_to_do(env):
     done = run_cli(env=env, input="")
     assert done.returncode == 2 and "the wizard needs a terminal" in done.stderr
     assert "headless commands" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_configure_warns_about_an_organization_id_of_another_shape(env, tmp_path):
+    odd = run_cli("configure", "--org-id", "abc@adobeorg", "--insecure-storage", env=env)
+    assert odd.returncode == 0, odd.stderr
+    assert "warning: the organization ID 'abc@AdobeOrg' is not 24 hexadecimal" in odd.stderr
+    usual = run_cli("configure", "--org-id", "0123456789abcdef01234567@AdobeOrg", env=env)
+    assert usual.returncode == 0 and "warning" not in usual.stderr
+    assert 'org_id = "0123456789ABCDEF01234567@AdobeOrg"' in (tmp_path / "cfg" / "config.toml").read_text()

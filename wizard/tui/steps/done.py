@@ -108,17 +108,17 @@ class DoneStep(Step):
                     "works, or choose the plaintext file when it asks.")
         flag = "" if profile.name == DEFAULT_PROFILE else f" --profile {shlex.quote(profile.name)}"
         exe = command_name()
-        again = ("check it again (while this wizard runs: the sandbox lives in it)"
-                 if state.sandbox is not None else "check the integration again")
-        lines = ["", "Next, in a shell:"]
-        for command, what in (("token", "a valid token for scripts (cached 24 h)"),
-                              ("status", "where everything is"), ("test", again)):
-            lines += [f"• {what}", f"    {exe} {command}{flag}"]  # alone on its line: copy it whole
+        again = ("the test again (while this wizard runs: the sandbox lives in it)"
+                 if state.sandbox is not None else "the test again")
+        # each command alone on its line, so that it is copied whole
+        lines = ["", f"Next, in a shell: a token for scripts (cached 24 h), where everything is, "
+                     f"and {again}:",
+                 *(f"    {exe} {command}{flag}" for command in ("token", "status", "test"))]
         if exe != "launch-wizard":
             activate = Path(shlex.split(exe)[0]).with_name("activate")
             how = f"`. {shlex.quote(str(activate))}` puts it there" if activate.is_file() else \
                 "the README says how to put it there"
-            lines += ["", f"launch-wizard is not on PATH, so these name it in full; {how}."]
+            lines.append(f"(launch-wizard is not on PATH, so it is named in full; {how}.)")
         return "\n".join(lines)
 
     @on(Button.Pressed, "#migrate")
