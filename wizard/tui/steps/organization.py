@@ -284,7 +284,7 @@ class OrganizationStep(Step):
             f"  client ID (API key)  {made.client_id}",
             f"  client secret        saved in {state.storage_description()}",
         ]))
-        self.bring_into_view(created)
+        self.bring_into_view(self.field_of("org-id"))  # just below what was created
         self.post_message(self.Changed())
 
     async def accept(self) -> bool:
