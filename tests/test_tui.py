@@ -105,7 +105,9 @@ async def test_jwt_flow_from_empty_profile_to_copied_token(sandbox, backend, mon
         await settle(app, pilot)
         await press(app, pilot, "#copy-token")
         await press(app, pilot, "#copy-curl")
-        assert app.clipboard.startswith("launch-wizard headers --profile ")
+        from wizard.tui.shell import command_name
+
+        assert app.clipboard.startswith(f"{command_name()} headers --profile ")
         assert "| curl -sS -H @- " in app.clipboard and token not in app.clipboard
         assert [d[0] for d in delivered[:2]] == [token, token]  # F3 and the button: one path
         assert delivered and not any(on_ui for _, on_ui in delivered)  # the tool ran off the UI thread
@@ -1050,7 +1052,7 @@ async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
 # --- what a person meets on the way: commands, news, focus, what is checked --------------------
 
 def test_done_names_launch_wizard_in_full_when_path_does_not_find_this_one(tmp_path):
-    from wizard.tui.steps.done import command_name
+    from wizard.tui.shell import command_name
 
     venv, other = tmp_path / "my env" / "bin", tmp_path / "other"
     for folder in (venv, other):
@@ -1077,10 +1079,11 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
         await s2s_to_test(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot, 3)
+        exe = os.path.join(os.path.dirname(sys.executable), "launch-wizard")
+        assert app.screen.query_one("#curl").render().plain.startswith(f"{exe} headers --profile")
         await next_step(app, pilot)
         assert app.current == "done"
         shown = app.screen.query_one("#next-commands").render().plain
-    exe = os.path.join(os.path.dirname(sys.executable), "launch-wizard")
     for command in ("token", "status", "test"):
         assert f"\n    {exe} {command} --profile sandbox\n" in shown + "\n"
     assert "launch-wizard is not on PATH, so it is named in full" in shown

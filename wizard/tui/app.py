@@ -366,7 +366,7 @@ class WizardApp(App[None]):
             await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            from wizard.tui.steps.done import command_name
+            from wizard.tui.shell import command_name
 
             self.notify(f"All steps done. `{command_name()} token` gives scripts a token.",
                         markup=False)
@@ -525,8 +525,10 @@ class WizardApp(App[None]):
         delivery = await asyncio.to_thread(clipboard.deliver, text)
         message = delivery.message(what)
         if token and delivery.landed is False:
+            from wizard.tui.shell import command_name
+
             message += (" See the token with the 'reveal' switch on the Test step, or run "
-                        "`launch-wizard token` in a shell.")
+                        f"`{command_name()} token` in a shell.")
         self.notify(message, title="Copied" if delivery.landed is not False else "Not copied",
                     severity="information" if delivery.landed is not False else "warning",
                     timeout=12, markup=False)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shlex
-import shutil
-import sys
 from pathlib import Path
 
 from textual import on, work
@@ -18,6 +15,7 @@ from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE, seen
 from wizard.core.reactor import Properties, remembered
+from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
@@ -25,22 +23,6 @@ from wizard.tui.widgets import Plain
 MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to OAuth "
                 "Server-to-Server. Migrating keeps the client ID, organization and technical "
                 "account; the new credential is tried before the profile switches.")
-
-
-def command_name(argv0: str | None = None, executable: str | None = None,
-                 path: str | None = None) -> str:
-    """How a shell reaches this very launch-wizard: its name if PATH finds it, else its full path
-    (`make run` installs it into a virtual environment that is not on PATH)."""
-    argv0 = sys.argv[0] if argv0 is None else argv0
-    executable = sys.executable if executable is None else executable
-    running = argv0 if Path(argv0).name.startswith("launch-wizard") and os.path.isfile(argv0) else None
-    own = running or shutil.which("launch-wizard", path=str(Path(executable).parent))
-    if own is None:
-        return "launch-wizard"  # not installed as a script: the name is all there is to say
-    found = shutil.which("launch-wizard", path=path)
-    if found is not None and os.path.samefile(found, own):
-        return "launch-wizard"
-    return shlex.quote(os.path.abspath(own))
 
 
 def _names(properties: Properties) -> str:
