@@ -1087,7 +1087,7 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
     for command in ("token", "status", "test"):
         assert f"\n    {exe} {command} --profile sandbox\n" in shown + "\n"
     assert "launch-wizard is not on PATH, so it is named in full" in shown
-    assert f"`. {os.path.dirname(sys.executable)}/activate` puts it there" in shown
+    assert shown.endswith(f"\n    . {os.path.dirname(sys.executable)}/activate")  # alone: copied whole
 
 
 async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandbox, backend):

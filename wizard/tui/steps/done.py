@@ -98,9 +98,12 @@ class DoneStep(Step):
                  *(f"    {exe} {command}{flag}" for command in ("token", "status", "test"))]
         if exe != "launch-wizard":
             activate = Path(shlex.split(exe)[0]).with_name("activate")
-            how = f"`. {shlex.quote(str(activate))}` puts it there" if activate.is_file() else \
-                "the README says how to put it there"
-            lines.append(f"(launch-wizard is not on PATH, so it is named in full; {how}.)")
+            if activate.is_file():
+                lines += ["launch-wizard is not on PATH, so it is named in full; in a shell, this "
+                          "puts it on PATH:", f"    . {shlex.quote(str(activate))}"]
+            else:
+                lines.append("launch-wizard is not on PATH, so it is named in full; the README "
+                             "says how to put it on PATH.")
         return "\n".join(lines)
 
     @on(Button.Pressed, "#migrate")
