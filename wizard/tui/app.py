@@ -430,6 +430,7 @@ class WizardApp(App[None]):
                                    "the one the sandbox made, and the sandbox still has it.",
                          (("recover", "Recover it from the sandbox"),
                           ("recreate", "Create the integration again")), answer=True)
+        self.call_after_refresh(self.view(self.current).keep_in_view)  # the failure stays in view
         return True
 
     @on(Step.Crashed)

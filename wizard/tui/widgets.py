@@ -172,7 +172,7 @@ class Notice(Vertical):
     Notice { height: auto; display: none; border: round $warning; padding: 0 1; }
     Notice.-shown { display: block; }
     Notice.-info { border: round $primary; }
-    Notice > Horizontal { height: auto; }
+    Notice > Horizontal { height: 1; }  /* compact buttons: the notice has its height at once */
     Notice Button { margin-right: 1; }
     """
 

@@ -123,7 +123,15 @@ class Step(VerticalScroll, can_focus=False):
     # --- helpers --------------------------------------------------------------------------
     def bring_into_view(self, widget: Widget) -> None:
         """A result that just appeared may be below the fold: scroll to it once laid out."""
+        self._in_view = widget
         self.call_after_refresh(widget.scroll_visible, animate=False)
+
+    _in_view: Widget | None = None
+
+    def keep_in_view(self) -> None:
+        """The notice above took room: what was last brought into view stays in view."""
+        if self._in_view is not None and self._in_view.is_attached:
+            self.bring_into_view(self._in_view)
 
     def show_failure(self, result: Static, exc: WizardError, after: str = "") -> None:
         """What went wrong and its fix in the step's result line, marked as an error, in view."""
