@@ -389,3 +389,12 @@ def test_a_bad_profile_name_gets_a_fix_about_names(env):
     bad = run_cli("configure", "--profile", "my work", "--org-id", "A@AdobeOrg", env=env)
     assert bad.returncode == 2 and "fix: choose a name such as work, ci or sandbox" in bad.stderr
     assert "Developer Console" not in bad.stderr
+
+
+def test_configure_warns_about_an_organization_id_of_another_shape(env, tmp_path):
+    odd = run_cli("configure", "--org-id", "abc@adobeorg", "--insecure-storage", env=env)
+    assert odd.returncode == 0, odd.stderr
+    assert "warning: the organization ID 'abc@AdobeOrg' is not 24 hexadecimal" in odd.stderr
+    usual = run_cli("configure", "--org-id", "0123456789abcdef01234567@AdobeOrg", env=env)
+    assert usual.returncode == 0 and "warning" not in usual.stderr
+    assert 'org_id = "0123456789ABCDEF01234567@AdobeOrg"' in (tmp_path / "cfg" / "config.toml").read_text()

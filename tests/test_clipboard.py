@@ -81,3 +81,36 @@ def test_the_tools_get_only_what_they_need_of_the_environment(bin_dir, tmp_path)
         assert seen["DISPLAY"] == ":0" and seen["PATH"] == str(bin_dir) and seen["TMUX"]
         assert not any("not-for-tools" in value or "PRIVATE KEY" in value for value in seen.values())
         assert not {"LAUNCH_WIZARD_CLIENT_SECRET", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN"} & set(seen)
+
+
+FAKE_TMUX = """case "$1" in
+  show-options) echo on ;;
+  list-buffers) printf 'buffer0\\nbuffer1\\nbuffer2\\n' ;;
+  show-buffer) case "$3" in buffer0) printf 'older-text' ;; buffer1) printf 'tok-123' ;;
+               *) printf 'see tok-456 here' ;; esac ;;
+  delete-buffer) echo "$3" >> "{deleted}" ;;
+esac"""
+
+
+def test_clearing_inside_tmux_deletes_the_buffers_holding_a_copied_token_and_says_so(bin_dir, tmp_path):
+    from wizard.tui.clipboard import clear
+
+    deleted = tmp_path / "deleted"
+    tool(bin_dir, "tmux", FAKE_TMUX.replace("{deleted}", str(deleted)))
+    cleared = clear({"tok-123", "tok-456"}, env_with(bin_dir, TMUX="/tmp/tmux-0/default,1,0"))
+    assert deleted.read_text().split() == ["buffer1", "buffer2"]  # the older text stays
+    said = cleared.message()
+    assert "2 tmux paste buffers that held the token" in said and "OSC 52" in said
+    assert "May still hold the token: a clipboard manager's history" in said
+
+
+def test_clearing_says_what_it_could_not_reach(bin_dir):
+    from wizard.tui.clipboard import clear
+
+    tool(bin_dir, "xclip", "exit 1")
+    no_tmux = clear({"tok"}, env_with(bin_dir, DISPLAY=":0", TMUX="/tmp/tmux-0/default,1,0"))
+    said = no_tmux.message()  # tmux cannot be asked (not on PATH), xclip fails
+    assert said.startswith("Nothing could be cleared here.")
+    assert "tmux's paste buffers (`tmux list-buffers`" in said and "xclip failed" in said
+    outside = clear({"tok"}, env_with(bin_dir)).message()
+    assert "tmux" not in outside and "the terminal's clipboard, if it takes an empty copy" in outside

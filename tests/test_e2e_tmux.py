@@ -129,16 +129,37 @@ def saved_profile(tmp_path) -> str:
     return (tmp_path / "config" / "config.toml").read_text()
 
 
-def test_jwt_flow_by_keyboard_at_80x24_and_the_done_steps_commands_work(small_terminal, tmp_path,
-                                                                         terminal_env):
-    terminal = small_terminal
+def without_this_environment(env: dict[str, str]) -> dict[str, str]:
+    """`env` with a PATH that does not find this virtual environment's launch-wizard (as after
+    `make run` from a fresh clone: the environment is not activated)."""
+    bin_dir = os.path.dirname(sys.executable)
+    path = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                           if p and os.path.abspath(p) != os.path.abspath(bin_dir))
+    return {**env, "PATH": path}
+
+
+@pytest.fixture
+def fresh_clone_terminal(terminal_env):
+    term = Terminal(without_this_environment(terminal_env), 80, 24)
+    yield term
+    term.close()
+
+
+def test_jwt_flow_by_keyboard_at_80x24_and_the_done_steps_commands_work(fresh_clone_terminal,
+                                                                         tmp_path):
+    terminal = fresh_clone_terminal
+    assert not shutil.which("launch-wizard", path=terminal.env["PATH"]) or \
+        not os.path.samefile(shutil.which("launch-wizard", path=terminal.env["PATH"]),
+                             os.path.join(os.path.dirname(sys.executable), "launch-wizard"))
     terminal.start()
     terminal.wait_for("Credential type")
     terminal.keys("Down", "Enter")              # the JWT service account
     terminal.wait_for("Adobe stopped issuing JWT")
     terminal.keys("C-n")                        # the sandbox filled in its organization
     terminal.wait_for("Which role do I need?")
-    terminal.keys("Down", "Down", "Down", "Down", "Enter")  # Publisher: creates the integration
+    terminal.keys("Tab", "Tab", "Enter")        # the question first: tick Publish
+    terminal.wait_for("Least-privileged role for Publish: Publisher")
+    terminal.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")  # to the table: Publisher creates it
     terminal.wait_for("Created.")
     terminal.keys("C-n")
     terminal.wait_for("Key and certificate")
@@ -165,14 +186,13 @@ def test_jwt_flow_by_keyboard_at_80x24_and_the_done_steps_commands_work(small_te
     assert token_claims(token)["client_id"] == client_id
     assert token[20:60] not in terminal.screen()  # copied, never shown
     terminal.keys("C-n")
-    done = terminal.wait_for("Next, in a shell:")
-    commands = [line.split("•", 1)[1].split("  ")[0].strip()
-                for line in done.splitlines() if "• launch-wizard" in line]
-    assert len(commands) == 3
-    for command in commands:  # each runs as written, beside the running wizard
-        argv = command.split()
-        done_cmd = subprocess.run([os.path.join(os.path.dirname(sys.executable), argv[0]), *argv[1:]],
-                                  env=terminal_env, capture_output=True, text=True, timeout=60)
+    done = terminal.wait_for("launch-wizard is not on PATH")
+    exe = os.path.join(os.path.dirname(sys.executable), "launch-wizard")
+    commands = [line[line.index(exe):].rstrip(" │▊▌▐") for line in done.splitlines() if exe in line]
+    assert [c.split()[1] for c in commands] == ["token", "status", "test"], done
+    for command in commands:  # each runs as written, by a shell that does not find launch-wizard
+        done_cmd = subprocess.run(command, shell=True, env=terminal.env, capture_output=True,
+                                  text=True, timeout=60)
         assert done_cmd.returncode == 0, (command, done_cmd.stdout, done_cmd.stderr)
     terminal.quit()
 
@@ -214,7 +234,7 @@ def test_kill_9_at_every_step_resumes_there_with_nothing_lost(terminal, tmp_path
     terminal.keys("C-n")
     terminal.wait_for("Which role do I need?")
     kill_and_reopen("▶ 2. Role")
-    terminal.keys("Enter")
+    terminal.keys(*["Tab"] * 7, "Enter")        # past the seven "which role" boxes, to the table
     terminal.wait_for("Created.")
     terminal.keys("C-n")
     terminal.wait_for("Generate key and certificate")
@@ -247,3 +267,27 @@ def test_kill_9_at_every_step_resumes_there_with_nothing_lost(terminal, tmp_path
     saved = tomllib.loads(saved_profile(tmp_path))["profiles"]["sandbox"]
     assert saved["steps_done"] == ["organization", "role", "keys", "upload", "credentials", "test"]
     assert "✓ 6. Test" in shown
+
+
+def test_ctrl_k_under_tmux_deletes_the_buffer_holding_the_token_and_says_so(terminal):
+    terminal.start()
+    terminal.wait_for("Credential type")
+    terminal.keys("Tab", "Tab", "Enter")        # Create the integration in the sandbox
+    terminal.wait_for("Created.")
+    terminal.keys("C-n")
+    terminal.wait_for("Client ID (API key)")
+    terminal.keys("C-n")
+    token = terminal.test_and_copy_token()      # set-clipboard on: tmux keeps it as a buffer
+    assert token.count(".") == 2
+    terminal.keys("C-k")
+    terminal.wait_for("Clipboard")
+    time.sleep(0.5)
+    toasts = " ".join(line.rsplit("▌", 1)[1].strip() for line in terminal.screen().splitlines()
+                      if "▌" in line)  # the toasts' column, right of their edge
+    said = toasts[toasts.index("Clipboard"):]
+    assert "Cleared: the terminal's clipboard, if it takes an empty copy (OSC 52); 1 tmux paste " \
+           "buffer that held the token." in said, said
+    assert "May still hold the token: a clipboard manager's history" in said
+    names = terminal.tmux("list-buffers", "-F", "#{buffer_name}").split()
+    assert not any(token in terminal.tmux("show-buffer", "-b", name) for name in names)
+    terminal.quit()

@@ -168,3 +168,20 @@ def test_profile_file_never_holds_a_secret(isolated_config, jwt_setup, keypair):
     key_body = keypair.key_path.read_text().splitlines()[1]
     assert creds.client_secret not in text and key_body not in text
     assert "secret" not in text.lower()
+
+
+def test_an_organization_id_is_24_hex_characters_in_capitals_and_another_shape_is_warned():
+    from wizard.core.profile import org_id_warning, validate_field
+    from wizard.sandbox.state import SandboxState
+
+    assert validate_field("org_id", " 0123456789abcdef01234567@adobeorg ") == \
+        "0123456789ABCDEF01234567@AdobeOrg"
+    assert org_id_warning("0123456789ABCDEF01234567@AdobeOrg") == "" and org_id_warning("") == ""
+    for odd in ("ABC@AdobeOrg", "0123456789ABCDEF0123456@AdobeOrg",  # 23
+                "0123456789ABCDEF012345678@AdobeOrg", "0123456789ABCDEF0123456G@AdobeOrg"):
+        assert validate_field("org_id", odd) == odd  # accepted as typed: Adobe never promised
+        assert "is not 24 hexadecimal characters before @AdobeOrg" in org_id_warning(odd)
+    with pytest.raises(ConfigError, match="must end in @AdobeOrg"):
+        validate_field("org_id", "0123456789ABCDEF01234567")
+    for seed in range(50):  # the sandbox's organizations have Adobe's shape
+        assert org_id_warning(validate_field("org_id", SandboxState(seed=seed).org_id)) == ""

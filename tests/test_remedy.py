@@ -44,3 +44,27 @@ def test_the_fix_names_the_step_as_the_flow_numbers_it():
     assert remedy.fix(error, S2S_STEPS, "oauth-s2s", "test") == (
         "enter the client secret again at step 2, Credentials (ctrl+b goes back)")
     assert remedy.fix(error, S2S_STEPS, "oauth-s2s", "credentials") == "enter the client secret again here"
+
+
+def test_in_the_sandbox_a_wrong_secret_is_recovered_not_typed():
+    """The sandbox made the secret and never showed it: typing it again is no way out."""
+    error = ims_error(401, {"error": "invalid_client", "error_description": "invalid client_secret"})
+    for steps, auth_type in ((JWT_STEPS, "jwt"), (S2S_STEPS, "oauth-s2s")):
+        fixed = remedy.fix(error, steps, auth_type, "test", sandbox=True)
+        assert fixed == 'press "Recover it from the sandbox" above (the sandbox never showed it)'
+    assert remedy.fix(error, S2S_STEPS, "oauth-s2s", "test", sandbox=False).startswith("enter")
+
+
+def test_a_refused_scope_points_at_the_scopes_field_not_the_metascopes(sandbox):
+    from wizard.core.console import SandboxConsole
+    from wizard.core.errors import ScopeRefused
+    from wizard.core.ims import client_credentials
+
+    made = SandboxConsole(sandbox.console_url).create_integration("scopes", "oauth-s2s")
+    with pytest.raises(ScopeRefused) as refused:
+        client_credentials(sandbox.ims_url, made.client_id, made.client_secret, ["not_its_scope"])
+    assert refused.value.subject == "scopes" and "metascope" not in refused.value.fix
+    assert "--scope" in refused.value.fix  # the command line's way
+    assert remedy.fix(refused.value, S2S_STEPS, "oauth-s2s", "test") == (
+        "correct the Scopes field (the credential's console page lists its scopes) at step 2, "
+        "Credentials (ctrl+b goes back)")

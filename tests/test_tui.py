@@ -105,7 +105,9 @@ async def test_jwt_flow_from_empty_profile_to_copied_token(sandbox, backend, mon
         await settle(app, pilot)
         await press(app, pilot, "#copy-token")
         await press(app, pilot, "#copy-curl")
-        assert app.clipboard.startswith("launch-wizard headers --profile ")
+        from wizard.tui.shell import command_name
+
+        assert app.clipboard.startswith(f"{command_name()} headers --profile ")
         assert "| curl -sS -H @- " in app.clipboard and token not in app.clipboard
         assert [d[0] for d in delivered[:2]] == [token, token]  # F3 and the button: one path
         assert delivered and not any(on_ui for _, on_ui in delivered)  # the tool ran off the UI thread
@@ -416,7 +418,8 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
     from wizard.tui import clipboard
 
     monkeypatch.setattr(app_module, "CLEAR_OFFER_AFTER_S", 0.3)
-    monkeypatch.setattr(clipboard, "deliver", lambda text: clipboard.Delivery())
+    monkeypatch.setattr(clipboard, "deliver", lambda text, environ=None: clipboard.Delivery())
+    monkeypatch.delenv("TMUX", raising=False)
     app = make_app(sandbox, backend)
     async with driving(app, notifications=True) as pilot:
         await s2s_to_test(app, pilot)
@@ -430,6 +433,10 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
         await pilot.press("ctrl+k")
         await settle(app, pilot)
         assert app.clipboard == ""
+        said = notifications(app)
+        assert "Cleared: the terminal's clipboard, if it takes an empty copy (OSC 52)" in said
+        assert "May still hold the token: a clipboard manager's history" in said
+        assert "(now empty)" not in said
 
 
 # --- resume tells the truth -------------------------------------------------------------------
@@ -932,7 +939,9 @@ async def test_a_wrong_secret_points_at_the_wizards_own_step(sandbox, backend):
         await settle(app, pilot, 3)
         text = screen_text(app)
         assert "invalid client_secret parameter" in text
-        assert "enter the client secret again at step 2, Credentials (ctrl+b goes back)" in text
+        # the sandbox made the secret and never showed it: the way out is its button, not typing
+        assert 'fix: press "Recover it from the sandbox" above' in text
+        assert "Recover it from the sandbox" in region_text(app, "#notice")
         assert "launch-wizard" not in text.replace("launch-wizard ·", "")
 
 
@@ -999,6 +1008,10 @@ async def test_importing_the_console_download_fills_everything_and_goes_on(sandb
         assert app.current == "test"  # organization and credentials are complete
         assert app.state.profile.client_id == made.client_id
         assert app.state.profile.technical_account_email == made.technical_account_email
+        await pilot.pause(1.0)
+        await settle(app, pilot)  # what was imported stays in view on the step it led to
+        notice = region_text(app, "#notice")
+        assert "✓ Imported from an OAuth Server-to-Server" in notice and made.client_id in notice
         await pilot.press("f5")
         await settle(app, pilot, 3)
         assert "Sandbox Company" in screen_text(app)
@@ -1046,3 +1059,165 @@ async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
         text = screen_text(app)
         assert "Migrated" in text and "step 4 of 4" in text and "works" in text
     assert ProfileStore().load("sandbox").auth_type == "oauth-s2s"
+
+
+# --- what a person meets on the way: commands, news, focus, what is checked --------------------
+
+def test_done_names_launch_wizard_in_full_when_path_does_not_find_this_one(tmp_path):
+    from wizard.tui.shell import command_name
+
+    venv, other = tmp_path / "my env" / "bin", tmp_path / "other"
+    for folder in (venv, other):
+        folder.mkdir(parents=True)
+        (folder / "launch-wizard").write_text("#!/bin/sh\n")
+        (folder / "launch-wizard").chmod(0o755)
+    python = str(venv / "python")
+    assert command_name("-m", python, path=str(tmp_path)) == f"'{venv}/launch-wizard'"  # quoted
+    assert command_name("-m", python, path=str(other)) == f"'{venv}/launch-wizard'"  # another one
+    assert command_name("-m", python, path=f"{other}:{venv}") == f"'{venv}/launch-wizard'"
+    assert command_name("-m", python, path=f"{venv}:{other}") == "launch-wizard"
+    assert command_name(str(other / "launch-wizard"), python, path=str(other)) == "launch-wizard"
+    assert command_name("-m", str(tmp_path / "python"), path="") == "launch-wizard"  # no script
+
+
+async def test_done_shows_commands_that_run_where_path_lacks_the_environment(sandbox, backend,
+                                                                            monkeypatch):
+    import os
+    import sys
+
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await s2s_to_test(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 3)
+        exe = os.path.join(os.path.dirname(sys.executable), "launch-wizard")
+        assert app.screen.query_one("#curl").render().plain.startswith(f"{exe} headers --profile")
+        await next_step(app, pilot)
+        assert app.current == "done"
+        shown = app.screen.query_one("#next-commands").render().plain
+    for command in ("token", "status", "test"):
+        assert f"\n    {exe} {command} --profile sandbox\n" in shown + "\n"
+    assert "launch-wizard is not on PATH, so it is named in full" in shown
+    assert shown.endswith(f"\n    . {os.path.dirname(sys.executable)}/activate")  # alone: copied whole
+
+
+async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await jwt_to_credentials(app, pilot)
+        await type_into(pilot, "#client-secret", "p8e-typed-over-the-right-one")
+        await press(app, pilot, "#use-generated")
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        text = screen_text(app)
+        assert "enter the client secret again" not in text  # the sandbox never showed one
+        assert 'press "Recover it from the sandbox" above' in text
+        assert app.focused.id == "notice-recover"
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        assert "Recovered the client secret from the sandbox" in screen_text(app)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        assert "test" in app.state.profile.steps_done and "Sandbox Company" in screen_text(app)
+
+
+async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await jwt_to_credentials(app, pilot)
+        await pilot.press("ctrl+b", "ctrl+b")
+        await settle(app, pilot)
+        assert app.current == "keys"
+        await pilot.click("#source-existing")
+        await settle(app, pilot)
+        await type_into(pilot, "#key-path", "/elsewhere/private.key")
+        await type_into(pilot, "#cert-path", "/elsewhere/adobe-io-public.crt")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmQuit) and app.focused.id == "stay"
+        assert "Not saved yet: Private key file, Certificate file" in screen_text(app)
+        await pilot.press("enter")  # the safe answer
+        await settle(app, pilot)
+        assert app.is_running and not isinstance(app.screen, ConfirmQuit)
+        assert app.screen.query_one("#cert-path", Input).value == "/elsewhere/adobe-io-public.crt"
+
+
+async def test_focus_goes_on_after_create_and_starts_at_the_role_question(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        app.screen.query_one("#create-integration").focus()
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        assert "Created." in screen_text(app)
+        assert app.focused.id == "org-id"  # not back at the credential type
+        await pilot.press("enter")  # Enter in the filled-in ID: Next
+        await settle(app, pilot)
+        assert app.current == "credentials"
+    app = make_app(sandbox, backend, profile="jwt-focus")
+    async with driving(app) as pilot:
+        await pilot.click("#auth-jwt")
+        await settle(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "role" and app.focused.id == "perm-develop"
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RolesScreen) and app.focused.id == "perm-develop"
+        assert app.focused.has_focus  # it shows: the focused box is drawn as focused
+
+
+async def test_an_organization_id_of_another_shape_is_warned_about_and_hex_is_uppercased(
+        sandbox, backend):
+    app = make_app(sandbox, backend, profile="odd-org")
+    async with driving(app) as pilot:
+        await type_into(pilot, "#org-id", "0123456789abcdef0123456@adobeorg")  # 23 characters
+        assert "Warning: the organization ID '0123456789abcdef0123456@AdobeOrg' is not 24 " \
+               "hexadecimal characters" in screen_text(app)
+        await next_step(app, pilot)
+        assert app.current == "credentials"  # warned, not refused
+        assert app.state.profile.org_id == "0123456789abcdef0123456@AdobeOrg"
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        await type_into(pilot, "#org-id", "0123456789abcdef01234567@adobeorg")
+        assert "Warning" not in region_text(app, "#main")
+        await next_step(app, pilot)
+        assert app.state.profile.org_id == "0123456789ABCDEF01234567@AdobeOrg"
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert app.screen.query_one("#org-id", Input).value == "0123456789ABCDEF01234567@AdobeOrg"
+
+
+async def test_a_paste_of_several_lines_into_a_one_line_field_says_what_was_kept(sandbox, backend):
+    from textual import events
+
+    app = make_app(sandbox, backend, profile="paste")
+    async with driving(app, notifications=True) as pilot:
+        field = app.screen.query_one("#org-id", Input)
+        field.focus()
+        await pilot.pause()
+        field.post_message(events.Paste("0123456789ABCDEF01234567@AdobeOrg\nclient-id\nsecret\n"))
+        await settle(app, pilot)
+        assert field.value == "0123456789ABCDEF01234567@AdobeOrg"
+        said = notifications(app)
+        assert "only the first line of the paste was kept, 2 more lines left out" in said
+        assert "secret" not in said.replace("Pasted one line", "")  # what was left out is not shown
+        field.post_message(events.Paste("one line\n"))  # a trailing line break is no news
+        await settle(app, pilot)
+        assert notifications(app).count("Pasted one line") == 1
+
+
+async def test_a_scope_the_credential_lacks_points_at_the_scopes_field(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await press(app, pilot, "#create-integration")
+        await next_step(app, pilot)
+        await type_into(pilot, "#scopes", "openid,not_a_scope_of_it")
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 3)
+        text = screen_text(app)
+        assert "invalid scope not_a_scope_of_it" in text
+        assert "fix: correct the Scopes field (the credential's console page lists its scopes) " \
+               "at step 2, Credentials (ctrl+b goes back)" in text
+        assert "metascope" not in text

@@ -202,8 +202,14 @@ def repeatable_sandbox() -> Iterator[Sandbox]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         shutil.rmtree(CONFIG_DIR, ignore_errors=True)
         os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = str(CONFIG_DIR / "config")
-        with Sandbox(state=SandboxState(seed=2026)) as sandbox:
-            yield sandbox
+        path = os.environ.get("PATH", "")
+        # as installed: the shell finds launch-wizard by name (the Done step names it so)
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), path])
+        try:
+            with Sandbox(state=SandboxState(seed=2026)) as sandbox:
+                yield sandbox
+        finally:
+            os.environ["PATH"] = path
 
 
 def main(argv: list[str]) -> int:

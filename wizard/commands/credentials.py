@@ -14,7 +14,8 @@ from wizard.commands.output import (FAIL, OK, Context, access_token, check_pair,
                                     warn)
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, plural, seen
+from wizard.core.profile import (LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning, plural,
+                                 seen)
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -56,6 +57,8 @@ def configure(args: Namespace) -> int:
     say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
     if profile.auth_type != saved.auth_type and (saved.client_id or saved.last_test):
         warn(_switched(saved, profile))
+    if "org_id" in changes and org_id_warning(profile.org_id):
+        warn(f"warning: {org_id_warning(profile.org_id)}")
     if profile.is_jwt:
         warn(JWT_NOTE)
     missing = profile.missing_for_token()

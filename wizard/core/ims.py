@@ -80,7 +80,13 @@ def client_credentials(ims_url: str, client_id: str, client_secret: str,
         "grant_type": "client_credentials", "client_id": client_id,
         "client_secret": client_secret, "scope": ",".join(scopes),
     })
-    body = _answer(response, "the token request")
+    try:
+        body = _answer(response, "the token request")
+    except ScopeRefused as exc:  # scopes here, not the JWT's metascopes
+        raise ScopeRefused(exc.cause, "the credential does not have these scopes: give the ones its "
+                                      "page in the Developer Console lists (`launch-wizard configure "
+                                      "--scope`), or leave them out for Adobe's Launch list",
+                           code=exc.code, status=exc.status, subject="scopes") from None
     return _token(body, divisor=1.0)
 
 

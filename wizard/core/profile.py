@@ -201,6 +201,26 @@ def _with_suffix(label: str, suffix: str, example: str) -> Validator:
     return check
 
 
+ORG_ID_EXAMPLE = "0123456789ABCDEF01234567@AdobeOrg"
+_ORG_ID_SHAPE = re.compile(r"[0-9A-Fa-f]{24}@AdobeOrg")
+_org_id_text = _with_suffix("organization ID", "@AdobeOrg", ORG_ID_EXAMPLE)
+
+
+def _org_id(value: object) -> str:
+    """An organization ID; Adobe's shape (24 hexadecimal characters) in the console's upper case."""
+    text: str = _org_id_text(value)
+    return text[:24].upper() + text[24:] if _ORG_ID_SHAPE.fullmatch(text) else text
+
+
+def org_id_warning(org_id: str) -> str:
+    """Why a (valid) organization ID looks wrong, or "": Adobe issues 24 hexadecimal characters
+    before @AdobeOrg, but never promised that shape, so another one is warned about, not refused."""
+    if not org_id or _ORG_ID_SHAPE.fullmatch(org_id):
+        return ""
+    return (f"the organization ID {terminal_safe(org_id)!r} is not 24 hexadecimal characters before "
+            f"@AdobeOrg, as Adobe's are (e.g. {ORG_ID_EXAMPLE}): check that it was copied whole")
+
+
 def _one_of(label: str, choices: tuple[str, ...]) -> Validator:
     def check(value: object) -> str:
         text = _single_token(label, value).lower()
@@ -381,7 +401,7 @@ def _steps(value: object) -> list[str]:
 VALIDATORS = {
     "name": _name,
     "auth_type": _one_of("credential type", AUTH_TYPES),
-    "org_id": _with_suffix("organization ID", "@AdobeOrg", "0123456789ABCDEF01234567@AdobeOrg"),
+    "org_id": _org_id,
     "client_id": lambda v: _single_token("client ID (API key)", v),
     "technical_account_id": _with_suffix(
         "technical account ID", "@techacct.adobe.com", "0123456789ABCDEF01234567@techacct.adobe.com"),

@@ -93,11 +93,11 @@ def headers(access_token: str, client_id: str, org_id: str) -> dict[str, str]:
     }
 
 
-def curl_command(reactor_url: str, profile_name: str) -> str:
+def curl_command(reactor_url: str, profile_name: str, program: str = "launch-wizard") -> str:
     """The seed's sample request (what the console's "Generate JWT" tab offers to copy), with the
     headers from `launch-wizard headers` on curl's standard input: no token in the command, where
-    every process listing would show it."""
-    return (f"launch-wizard headers --profile {shlex.quote(profile_name)} "
+    every process listing would show it. `program`: how the shell reaches launch-wizard."""
+    return (f"{program} headers --profile {shlex.quote(profile_name)} "
             f"| curl -sS -H @- {shlex.quote(reactor_url.rstrip('/') + '/companies')}")
 
 

@@ -73,6 +73,7 @@ class WizardApp(App[None]):
         self.current: str = ""
         self.unexpected: list[BaseException] = []  # bugs shown instead of crashing (tests read it)
         self._token_on_clipboard = ""
+        self._tokens_copied: list[str] = []
         self._open_error: BaseException | None = None
         self.theme = "textual-dark"
 
@@ -365,7 +366,10 @@ class WizardApp(App[None]):
             await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            self.notify("All steps done. `launch-wizard token` gives scripts a token.", markup=False)
+            from wizard.tui.shell import command_name
+
+            self.notify(f"All steps done. `{command_name()} token` gives scripts a token.",
+                        markup=False)
 
     def action_previous_step(self) -> None:
         state = self.state
@@ -401,17 +405,33 @@ class WizardApp(App[None]):
         self.action_next_step()
 
     @on(Step.Resume)
-    async def _resume(self) -> None:
+    async def _resume(self, event: Step.Resume) -> None:
         if self.state is not None:
             await self.show_step(self.state.profile.next_step())
             self.warn_endpoints()
+            if event.summary:  # news from the step left behind: it stays until the user moves on
+                self.show_notice("import", event.summary, info=True)
 
     @on(Step.Problem)
     def _problem(self, event: Step.Problem) -> None:
         if isinstance(event.error, SecretStoreError):
             self.store_problem(event.error)
-        elif self.state is not None:
+        elif not self.offer_recovery(event.error) and self.state is not None:
             self.show_notice("problem", self.view(self.current).explain(event.error))
+
+    def offer_recovery(self, exc: WizardError) -> bool:
+        """A wrong client secret in the sandbox (typed over the one it made): offer its own back,
+        as for a missing one. False if this is not that case."""
+        state = self.state
+        if state is None or exc.subject != "client_secret" or not state.console.automatic \
+                or not state.profile.client_id:
+            return False
+        self.show_notice("resume", f"{exc.cause}\nThe client secret saved for this profile is not "
+                                   "the one the sandbox made, and the sandbox still has it.",
+                         (("recover", "Recover it from the sandbox"),
+                          ("recreate", "Create the integration again")), answer=True)
+        self.call_after_refresh(self.view(self.current).keep_in_view)  # the failure stays in view
+        return True
 
     @on(Step.Crashed)
     def _crashed(self, event: Step.Crashed) -> None:
@@ -485,7 +505,9 @@ class WizardApp(App[None]):
                 self.store_problem(exc)
                 return
             except WizardError as exc:
-                self.show_notice("problem", "No token to copy: " + self.view(self.current).explain(exc))
+                if not self.offer_recovery(exc):
+                    self.show_notice("problem",
+                                     "No token to copy: " + self.view(self.current).explain(exc))
                 return
             token = state.last_token = result.token
         hours = int(token.seconds_left() // 3600)
@@ -504,11 +526,15 @@ class WizardApp(App[None]):
         delivery = await asyncio.to_thread(clipboard.deliver, text)
         message = delivery.message(what)
         if token and delivery.landed is False:
+            from wizard.tui.shell import command_name
+
             message += (" See the token with the 'reveal' switch on the Test step, or run "
-                        "`launch-wizard token` in a shell.")
+                        f"`{command_name()} token` in a shell.")
         self.notify(message, title="Copied" if delivery.landed is not False else "Not copied",
                     severity="information" if delivery.landed is not False else "warning",
                     timeout=12, markup=False)
+        if token:
+            self._tokens_copied.append(text)  # ctrl+k looks for each in tmux's buffers
         if token and delivery.landed is not False:
             self._token_on_clipboard = text
             self.set_timer(CLEAR_OFFER_AFTER_S, self._offer_clear)
@@ -527,7 +553,16 @@ class WizardApp(App[None]):
 
     def action_clear_clipboard(self) -> None:
         self._token_on_clipboard = ""
-        self.copy_text("", "the clipboard (now empty)")
+        self.clear_clipboard()
+
+    @work(group="copy", exit_on_error=False)
+    async def clear_clipboard(self) -> None:
+        """Empty the clipboard; say what was cleared and what may still hold a copied token."""
+        from wizard.tui import clipboard
+
+        self.copy_to_clipboard("")
+        cleared = await asyncio.to_thread(clipboard.clear, set(self._tokens_copied))
+        self.notify(cleared.message(), title="Clipboard", timeout=15, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

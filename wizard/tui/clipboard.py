@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 # The first of these that is installed (and fits the session) gets the text too.
@@ -106,3 +106,53 @@ def deliver(text: str, environ: Mapping[str, str] = os.environ) -> Delivery:
     except (OSError, subprocess.SubprocessError):
         return Delivery(tool_failed=tool[0], osc52_blocked=blocked)
     return Delivery(tool=tool[0], osc52_blocked=blocked)
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """What clearing the clipboard reached, and what may still hold a copied token."""
+
+    delivery: Delivery  # the empty text, sent as a copy is
+    tmux_buffers: int = 0  # tmux paste buffers deleted because they held a copied token
+    tmux_failed: bool = False  # tmux could not be asked or did not delete
+
+    def message(self) -> str:
+        done = []
+        if self.delivery.tool:
+            done.append(f"the clipboard ({self.delivery.tool} now holds nothing)")
+        if not self.delivery.osc52_blocked:
+            done.append("the terminal's clipboard, if it takes an empty copy (OSC 52)")
+        if self.tmux_buffers:
+            done.append(f"{self.tmux_buffers} tmux paste buffer{'s' * (self.tmux_buffers > 1)} "
+                        "that held the token")
+        still = []
+        if self.tmux_failed:
+            still.append("tmux's paste buffers (`tmux list-buffers`, then `tmux delete-buffer -b NAME`)")
+        if self.delivery.tool_failed:
+            still.append(f"the clipboard ({self.delivery.tool_failed} failed)")
+        still.append("a clipboard manager's history, and wherever it was pasted")
+        cleared = "Cleared: " + "; ".join(done) + "." if done else "Nothing could be cleared here."
+        return f"{cleared} May still hold the token: {'; '.join(still)}."
+
+
+def _tmux(args: list[str], environ: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=TOOL_TIMEOUT_S,
+                          env=tool_environment(environ), check=True)
+
+
+def clear(tokens: Collection[str], environ: Mapping[str, str] = os.environ) -> Cleared:
+    """Empty the clipboard, and inside tmux delete the paste buffers holding one of `tokens`
+    (tmux keeps each OSC 52 copy as a buffer: an empty copy does not replace it). Blocking."""
+    delivery = deliver("", environ)
+    if not environ.get("TMUX"):
+        return Cleared(delivery)
+    deleted = 0
+    try:
+        for name in _tmux(["list-buffers", "-F", "#{buffer_name}"], environ).stdout.split():
+            held = _tmux(["show-buffer", "-b", name], environ).stdout
+            if any(token and token in held for token in tokens):
+                _tmux(["delete-buffer", "-b", name], environ)
+                deleted += 1
+    except (OSError, subprocess.SubprocessError):
+        return Cleared(delivery, tmux_buffers=deleted, tmux_failed=True)
+    return Cleared(delivery, tmux_buffers=deleted)

@@ -17,7 +17,8 @@ _WHERE = {
     "private_key": ("credentials", "paste or load the private key again"),
     "private_key_path": ("credentials", "paste or load the private key again"),
     "key_passphrase": ("credentials", "type the key's passphrase again"),
-    "scopes": ("credentials", "check the scopes"),
+    "scopes": ("credentials", "correct the Scopes field (the credential's console page lists "
+                              "its scopes)"),
     "metascopes": ("role", "check the role (its metascope is tried first)"),
     "role": ("role", "choose the role the integration has"),
     "rights": ("role", "choose a role that grants it"),
@@ -37,8 +38,17 @@ _ELSEWHERE = {
 }
 
 
-def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str) -> str:
+# subject -> the fix when the console is the sandbox, which can give back what it made
+_SANDBOX = {
+    "client_secret": "press \"Recover it from the sandbox\" above (the sandbox never showed it)",
+}
+
+
+def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
+        sandbox: bool = False) -> str:
     """Where, in this flow, the user corrects what `exc` is about; the engine's fix otherwise."""
+    if sandbox and exc.subject in _SANDBOX:
+        return _SANDBOX[exc.subject]
     where = _WHERE.get(exc.subject)
     if where is not None and where[0] in steps:
         step, what = where
@@ -50,7 +60,8 @@ def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str) 
     return _ELSEWHERE.get(exc.subject) or exc.fix
 
 
-def explain(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str) -> str:
+def explain(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
+            sandbox: bool = False) -> str:
     """Two lines, as plain text: what went wrong, and the fix in the wizard's terms."""
-    remedy = fix(exc, steps, auth_type, current)
+    remedy = fix(exc, steps, auth_type, current, sandbox)
     return f"{exc.cause}\nfix: {remedy}" if remedy else exc.cause

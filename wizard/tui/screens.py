@@ -63,6 +63,8 @@ class HelpScreen(Dialog):
 class RolesScreen(Dialog):
     """The role table and filter, reachable from anywhere, usable without any profile."""
 
+    AUTO_FOCUS = "#role-filter TickBox"  # the question first, as on the role step
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f2", "dismiss", "Close", id="roles.close")]
 
     def compose(self) -> ComposeResult:
@@ -73,6 +75,7 @@ class RolesScreen(Dialog):
 
 
 class ConfirmQuit(ModalScreen[bool]):
+    AUTO_FOCUS = "#stay"  # Enter keeps what was typed
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "Stay", id="quit.stay")]
 
     def __init__(self, unsaved: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.highlighter import Highlighter
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -51,6 +51,16 @@ class Entry(Input):
         kwargs.setdefault("select_on_focus", False)
         kwargs.setdefault("highlighter", _InPlace())
         super().__init__(value, **kwargs)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """One line is kept (Input's own handler, which Textual calls after this one, keeps the
+        first): a paste of several is told so, not cut silently."""
+        left_out = sum(1 for line in event.text.splitlines()[1:] if line.strip())
+        if left_out:
+            lines = "1 more line" if left_out == 1 else f"{left_out} more lines"
+            self.notify(f"This field holds one line: only the first line of the paste was kept, "
+                        f"{lines} left out. Check the value, and paste it alone.",
+                        title="Pasted one line", severity="warning", timeout=15, markup=False)
 
 
 class TickBox(Checkbox):
@@ -100,6 +110,7 @@ class Field(Vertical):
     Field > .field-help { color: $text-muted; }
     Field > .field-error { color: $error; display: none; }
     Field.-invalid > .field-error { display: block; }
+    Field.-warned > .field-error { display: block; color: $warning; }
     """
 
     def __init__(self, label: str, control: Widget, help: str = "", **kwargs) -> None:
@@ -114,8 +125,16 @@ class Field(Vertical):
         yield Plain("", classes="field-error")
 
     def show_error(self, message: str | None) -> None:
+        """A problem that keeps the step from being accepted."""
         self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
         self.set_class(bool(message), "-invalid")
+        self.remove_class("-warned")
+
+    def show_warning(self, message: str) -> None:
+        """Something that looks wrong but is accepted (in the error's place, which it clears)."""
+        self.query_one(".field-error", Static).update(f"! Warning: {message}" if message else "")
+        self.set_class(bool(message), "-warned")
+        self.remove_class("-invalid")
 
     @property
     def invalid(self) -> bool:
@@ -153,7 +172,7 @@ class Notice(Vertical):
     Notice { height: auto; display: none; border: round $warning; padding: 0 1; }
     Notice.-shown { display: block; }
     Notice.-info { border: round $primary; }
-    Notice > Horizontal { height: auto; }
+    Notice > Horizontal { height: 1; }  /* compact buttons: the notice has its height at once */
     Notice Button { margin-right: 1; }
     """
 

@@ -52,7 +52,12 @@ class Step(VerticalScroll, can_focus=False):
         """The user asked to go on (Enter in a step's last field): as Next."""
 
     class Resume(Message):
-        """Much was filled at once (an import): go to the first step still open."""
+        """Much was filled at once (an import): go to the first step still open, and keep
+        `summary` (what was filled) in view there until the user moves on."""
+
+        def __init__(self, summary: str = "") -> None:
+            super().__init__()
+            self.summary = summary
 
     class Problem(Message):
         """An error that belongs to no field of this step (the app shows it once)."""
@@ -118,7 +123,15 @@ class Step(VerticalScroll, can_focus=False):
     # --- helpers --------------------------------------------------------------------------
     def bring_into_view(self, widget: Widget) -> None:
         """A result that just appeared may be below the fold: scroll to it once laid out."""
+        self._in_view = widget
         self.call_after_refresh(widget.scroll_visible, animate=False)
+
+    _in_view: Widget | None = None
+
+    def keep_in_view(self) -> None:
+        """The notice above took room: what was last brought into view stays in view."""
+        if self._in_view is not None and self._in_view.is_attached:
+            self.bring_into_view(self._in_view)
 
     def show_failure(self, result: Static, exc: WizardError, after: str = "") -> None:
         """What went wrong and its fix in the step's result line, marked as an error, in view."""
@@ -136,7 +149,8 @@ class Step(VerticalScroll, can_focus=False):
     def explain(self, exc: WizardError) -> str:
         from wizard.tui import remedy
 
-        return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key)
+        return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key,
+                              sandbox=self.state.console.automatic)
 
     def field_of(self, control_id: str) -> Field:
         node = self.query_one(f"#{control_id}")

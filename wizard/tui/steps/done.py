@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +15,7 @@ from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE, seen
 from wizard.core.reactor import Properties, remembered
+from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
@@ -85,15 +88,22 @@ class DoneStep(Step):
             return ("\nThe secrets were kept for this session only, so `launch-wizard` commands "
                     "cannot find them. To use them from scripts, open the wizard where a keyring "
                     "works, or choose the plaintext file when it asks.")
-        flag = "" if profile.name == DEFAULT_PROFILE else f" --profile {profile.name}"
-        lines = ["", "Next, in a shell:",
-                 f"• launch-wizard token{flag}    a valid token for scripts (cached 24 h)",
-                 f"• launch-wizard status{flag}   where everything is"]
-        if state.sandbox is not None:
-            lines.append(f"• launch-wizard test{flag}     check it again (while this wizard runs: "
-                         "the sandbox lives in it)")
-        else:
-            lines.append(f"• launch-wizard test{flag}     check the integration again")
+        flag = "" if profile.name == DEFAULT_PROFILE else f" --profile {shlex.quote(profile.name)}"
+        exe = command_name()
+        again = ("the test again (while this wizard runs: the sandbox lives in it)"
+                 if state.sandbox is not None else "the test again")
+        # each command alone on its line, so that it is copied whole
+        lines = ["", f"Next, in a shell: a token for scripts (cached 24 h), where everything is, "
+                     f"and {again}:",
+                 *(f"    {exe} {command}{flag}" for command in ("token", "status", "test"))]
+        if exe != "launch-wizard":
+            activate = Path(shlex.split(exe)[0]).with_name("activate")
+            if activate.is_file():
+                lines += ["launch-wizard is not on PATH, so it is named in full; in a shell, this "
+                          "puts it on PATH:", f"    . {shlex.quote(str(activate))}"]
+            else:
+                lines.append("launch-wizard is not on PATH, so it is named in full; the README "
+                             "says how to put it on PATH.")
         return "\n".join(lines)
 
     @on(Button.Pressed, "#migrate")

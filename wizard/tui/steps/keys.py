@@ -110,6 +110,9 @@ class KeysStep(Step):
     @on(Input.Changed, "#key-path, #cert-path")
     def _paths_typed(self) -> None:
         self.verdict = "unchecked" if self.verdict == "ok" else self.verdict
+        profile = self.state.profile
+        self.report_dirty("key-path", profile.private_key_path)
+        self.report_dirty("cert-path", profile.certificate_path)
 
     def _busy(self, busy: bool) -> None:
         self.query_one("#keys-busy").display = busy
@@ -211,6 +214,8 @@ class KeysStep(Step):
             key_field.show_error(str(exc))
             return self._failed()
         profile = self.state.profile
+        self.report_dirty("key-path", profile.private_key_path)
+        self.report_dirty("cert-path", profile.certificate_path)
         self._result(await asyncio.to_thread(describe_pair, Path(profile.private_key_path),
                                              Path(profile.certificate_path), cert, key.key_size))
         self.verdict = "ok"

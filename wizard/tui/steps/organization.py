@@ -105,6 +105,21 @@ class OrganizationStep(Step):
     @on(Input.Changed, "#org-id")
     def _typed(self) -> None:
         self.report_dirty("org-id", self.state.profile.org_id)
+        self._warn_org_id()
+
+    def _warn_org_id(self) -> None:
+        """Once an ID is whole (it ends in @AdobeOrg), say if its shape is not Adobe's."""
+        from wizard.core.profile import org_id_warning, validate_field
+
+        text, field = self.value("org-id").strip(), self.field_of("org-id")
+        if not text.lower().endswith("@adobeorg"):
+            if not field.invalid:
+                field.show_warning("")
+            return
+        try:
+            field.show_warning(org_id_warning(validate_field("org_id", text)))
+        except WizardError:
+            field.show_warning("")  # Next says what is wrong with it
 
     @on(Input.Submitted, "#org-id")
     def _submitted(self) -> None:
@@ -221,10 +236,11 @@ class OrganizationStep(Step):
         skipped = "".join(f"\n  skipped: {s}" for s in imported.skipped)
         hosts = "".join(f"\n  warning: {w}" for w in endpoint_warnings(
             state.profile, lambda name: "set by this import"))
-        result.update(f"✓ Imported from {imported.source}: client ID {state.profile.client_id}, "
-                      f"secrets kept in {state.storage_description()}.{skipped}{hosts}")
+        summary = (f"✓ Imported from {imported.source}: client ID {state.profile.client_id}, "
+                   f"secrets kept in {state.storage_description()}.{skipped}{hosts}")
+        result.update(summary)
         self.post_message(self.Changed())
-        self.post_message(self.Resume())
+        self.post_message(self.Resume(summary))
 
     @on(Button.Pressed, "#create-integration")
     def _create(self, event: Button.Pressed) -> None:
@@ -260,13 +276,20 @@ class OrganizationStep(Step):
             self.query_one("#create-integration", Button).disabled = False
         self.set_value("org-id", made.org_id)
         self.field_of("org-id").show_error(None)
+        # the button was disabled while it worked, which sent the focus back to the top: go on
+        # from the ID it filled in (Enter there is Next)
+        self.query_one("#org-id").focus(scroll_visible=False)
         created.update("\n".join([
             "✓ Created. The console now shows what you would copy:",
             f"  client ID (API key)  {made.client_id}",
             f"  client secret        saved in {state.storage_description()}",
         ]))
-        self.bring_into_view(created)
+        self.bring_into_view(self.field_of("org-id"))  # just below what was created
         self.post_message(self.Changed())
 
     async def accept(self) -> bool:
-        return self.save_field("org-id", "org_id", required=True)
+        if not self.save_field("org-id", "org_id", required=True):
+            return False
+        self.set_value("org-id", self.state.profile.org_id, force=True)  # as saved: hex in capitals
+        self._warn_org_id()
+        return True

@@ -35,7 +35,7 @@ class RoleStep(Step):
         yield Plain("", id="chosen-role")
 
     def default_focus(self) -> str:
-        return "#role-table"
+        return "#role-filter TickBox"  # "Which role do I need?" comes first, then the table
 
     def on_show_step(self) -> None:
         sandbox = self.state.console.automatic

@@ -21,6 +21,7 @@ from wizard.core.profile import plural
 from wizard.core.reactor import (NO_PROPERTY, Properties, Reactor, curl_command, failed,
                                  remembered)
 from wizard.core.tokens import drop_refused, get_token
+from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain, Toggle
@@ -145,8 +146,8 @@ class TestStep(Step):
         what = "the cURL command (the token comes from `launch-wizard headers`, not the text)"
         if state.memory_only:
             what += ": it works in a shell once the profile's secrets are saved"
-        self.post_message(self.Copy(curl_command(state.profile.reactor_url, state.profile.name),
-                                    what))
+        self.post_message(self.Copy(curl_command(state.profile.reactor_url, state.profile.name,
+                                                 command_name()), what))
 
     @on(Switch.Changed, "#reveal-token")
     def _reveal(self) -> None:
@@ -219,6 +220,8 @@ class TestStep(Step):
                 await asyncio.to_thread(drop_refused, profile, result, exc)
             with contextlib.suppress(WizardError):  # the test's own error is the news
                 state.update(**failed(current.title, exc))
+            if exc.subject == "client_secret" and state.console.automatic:
+                self.post_message(self.Problem(exc))  # the app offers to recover it
         else:
             properties_stage.set(PASSED, properties_text(survey))
             state.last_token = result.token
@@ -244,7 +247,8 @@ class TestStep(Step):
         shown = token.access_token if reveal else masked(token.access_token)
         self.query_one("#token-value", Static).update(shown)
         profile = self.state.profile
-        self.query_one("#curl", Static).update(curl_command(profile.reactor_url, profile.name))
+        self.query_one("#curl", Static).update(curl_command(profile.reactor_url, profile.name,
+                                                            command_name()))
         self._tick()
 
     def _tick(self) -> None:
