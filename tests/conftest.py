@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.secret_service import PrivateSecretService, SecretServiceUnavailable
 from wizard.core.console import SandboxConsole
@@ -16,6 +17,12 @@ from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Generated examples per property: a quick look locally, the long search in CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci). The same tests either way.
+settings.register_profile("dev", max_examples=100)
+settings.register_profile("ci", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_addoption(parser):
