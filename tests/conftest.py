@@ -152,11 +152,28 @@ def sandbox():
         yield sb
 
 
+@pytest.fixture(scope="session")
+def _stopping():
+    """Sandboxes being stopped (uvicorn takes ~0.2 s to wind down): waited for once, at the end,
+    not after each test."""
+    import threading
+
+    stopping: list[threading.Thread] = []
+    yield stopping
+    for thread in stopping:
+        thread.join()
+
+
 @pytest.fixture
-def fresh_sandbox():
+def fresh_sandbox(_stopping):
     """A sandbox of its own, for tests that move its clock or add faults."""
-    with Sandbox() as sb:
-        yield sb
+    import threading
+
+    sb = Sandbox().start()
+    yield sb
+    stop = threading.Thread(target=sb.stop, name="sandbox-stop")
+    stop.start()
+    _stopping.append(stop)
 
 
 @pytest.fixture(scope="session")
