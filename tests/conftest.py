@@ -18,6 +18,12 @@ from wizard.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # a test worker starts with COLUMNS=80 and LINES=24 set (no terminal behind it), which the
+    # wizard under test would take for its terminal's size: a worker runs as a serial run does
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+
 # Generated examples per property: a quick look locally, the long search in CI (.ci/run sets
 # HYPOTHESIS_PROFILE=ci). The same tests either way.
 settings.register_profile("dev", max_examples=100)
