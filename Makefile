@@ -18,11 +18,13 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/launch-wizard demo
 
-# Lint and types first (quick), then every test.
+# Lint and types first (quick), then every test, one worker process per CPU (PYTEST_WORKERS=0:
+# all in one process). A worker that finishes its share takes tests from the others.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Whole-process benchmarks against baselines measured in the same run (not part of `make test`).
 bench: $(STAMP)

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.secret_service import PrivateSecretService, SecretServiceUnavailable
 from wizard.core.console import SandboxConsole
@@ -16,6 +17,18 @@ from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # a test worker starts with COLUMNS=80 and LINES=24 set (no terminal behind it), which the
+    # wizard under test would take for its terminal's size: a worker runs as a serial run does
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+
+# Generated examples per property: a quick look locally, the long search in CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci). The same tests either way.
+settings.register_profile("dev", max_examples=100)
+settings.register_profile("ci", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_addoption(parser):
@@ -31,11 +44,11 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def configure_s2s(sandbox, env: dict[str, str], name: str = "cli"):
-    """An S2S integration in `sandbox`, configured through the command line with its secret in a
-    plaintext file (no keyring needed): its credentials."""
+def configure_s2s(sandbox, env: dict[str, str], name: str = "cli", run=None):
+    """An S2S integration in `sandbox`, configured through the command line (`run`: run_cli, or
+    run_main) with its secret in a plaintext file (no keyring needed): its credentials."""
     made = SandboxConsole(sandbox.console_url).create_integration(name, "oauth-s2s")
-    configured = run_cli("configure", "--org-id", made.org_id, "--client-id", made.client_id,
+    configured = (run or run_cli)("configure", "--org-id", made.org_id, "--client-id", made.client_id,
                          "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
                          "--client-secret-stdin", "--insecure-storage",
                          input=made.client_secret + "\n", env=env)
@@ -47,6 +60,81 @@ def run_cli(*args: str, env: dict[str, str], input: str | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "wizard", *args], env=env, input=input,
                           capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+def run_main(*args: str, env: dict[str, str], input: str | None = None,
+             timeout: float = 60) -> subprocess.CompletedProcess:
+    """`run_cli` without the process: `wizard.cli.main(args)` in this one, as a fresh process
+    would see it (~100 times faster). The environment is exactly `env`; stdin holds `input`;
+    stdout and stderr are pipes (no terminal, UTF-8), their text read as `run_cli` reads it; an
+    exit through SystemExit (argparse's --help) or an escaping exception ends as the process
+    would. State a process starts without is reset: the keyring library's chosen backend, the
+    signal handlers a command sets. For what only a process shows (the entry point, signals,
+    output encoding, what gets imported) use `run_cli`. `timeout` is accepted and unused."""
+    import contextlib
+    import io
+    import signal
+    import traceback
+    import warnings
+
+    import keyring.core
+
+    from wizard.cli import main
+
+    if any(k in env for k in ("PYTHONIOENCODING", "PYTHONUTF8")):
+        raise ValueError("an encoding set in the environment needs a process: use run_cli")
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__, sys.__stderr__)
+    saved_signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    saved_keyring = keyring.core._keyring_backend
+    stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(REPO)
+        keyring.core._keyring_backend = None  # chosen again, from this environment
+        # the streams' fileno() fails as a pipe's isatty() would: no terminal size is found
+        sys.stdin = sys.__stdin__ = stdin
+        sys.stdout = sys.__stdout__ = stdout
+        sys.stderr = sys.__stderr__ = stderr
+        with warnings.catch_warnings():
+            warnings.resetwarnings()  # Python's own filters, not pytest's: shown on stderr
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                             ResourceWarning):
+                warnings.simplefilter("ignore", category)
+            try:
+                code: object = main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+            except BaseException:  # noqa: BLE001 - as a process ends: the traceback, exit 1
+                traceback.print_exc(file=stderr)
+                code = 1
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            print(code, file=stderr)
+            code = 1
+        with contextlib.suppress(ValueError):
+            stdout.flush()
+            stderr.flush()
+    finally:
+        (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__,
+         sys.__stderr__) = saved_streams
+        for sig, handler in saved_signals.items():
+            signal.signal(sig, handler)
+        keyring.core._keyring_backend = saved_keyring
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+    def text(stream: io.TextIOWrapper) -> str:  # as subprocess's text mode decodes a pipe
+        raw = stream.buffer.getvalue().decode("utf-8", errors="strict")  # type: ignore[attr-defined]
+        return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+    return subprocess.CompletedProcess([sys.executable, "-m", "wizard", *args], code,
+                                       text(stdout), text(stderr))
 
 
 @pytest.fixture(autouse=True)
@@ -70,11 +158,28 @@ def sandbox():
         yield sb
 
 
+@pytest.fixture(scope="session")
+def _stopping():
+    """Sandboxes being stopped (uvicorn takes ~0.2 s to wind down): waited for once, at the end,
+    not after each test."""
+    import threading
+
+    stopping: list[threading.Thread] = []
+    yield stopping
+    for thread in stopping:
+        thread.join()
+
+
 @pytest.fixture
-def fresh_sandbox():
+def fresh_sandbox(_stopping):
     """A sandbox of its own, for tests that move its clock or add faults."""
-    with Sandbox() as sb:
-        yield sb
+    import threading
+
+    sb = Sandbox().start()
+    yield sb
+    stop = threading.Thread(target=sb.stop, name="sandbox-stop")
+    stop.start()
+    _stopping.append(stop)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO, clean_env, run_cli
+from wizard.core.locks import beside, held
 from wizard.sandbox import Sandbox
 
 SCRIPT = REPO / "tests" / "data" / "aio_token.js"
@@ -45,17 +46,18 @@ def aio_modules(request, tmp_path_factory) -> Path:
     except AttributeError:  # the cache plugin is off
         folder = tmp_path_factory.mktemp("aio-lib-ims")
     modules = folder / "node_modules"
-    if (modules / "@adobe" / "aio-lib-ims" / "package.json").exists():
+    with held(beside(folder), "the npm install of aio-lib-ims", wait=600):  # one worker installs
+        if (modules / "@adobe" / "aio-lib-ims" / "package.json").exists():
+            return modules
+        npm = shutil.which("npm")
+        if npm is None:
+            _unavailable("npm is not on PATH to install aio-lib-ims")
+        done = subprocess.run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
+                               "--loglevel=error", AIO_LIB_IMS], capture_output=True, text=True,
+                              timeout=600)
+        if done.returncode != 0 or not (modules / "@adobe" / "aio-lib-ims").exists():
+            _unavailable(f"`npm install {AIO_LIB_IMS}` failed: {done.stderr.strip()[-500:]}")
         return modules
-    npm = shutil.which("npm")
-    if npm is None:
-        _unavailable("npm is not on PATH to install aio-lib-ims")
-    done = subprocess.run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
-                           "--loglevel=error", AIO_LIB_IMS], capture_output=True, text=True,
-                          timeout=600)
-    if done.returncode != 0 or not (modules / "@adobe" / "aio-lib-ims").exists():
-        _unavailable(f"`npm install {AIO_LIB_IMS}` failed: {done.stderr.strip()[-500:]}")
-    return modules
 
 
 @pytest.fixture(scope="module")

@@ -146,12 +146,12 @@ def _one_line_pem(size: int, headers: int = 0) -> str:
 
 
 def test_a_2_mb_one_line_pem_is_refused_before_any_work():
-    started = time.monotonic()
+    started = time.thread_time()  # this thread's CPU time: what other processes do cannot count
     with pytest.raises(KeyFileError, match="KB of text"):
         keys.load_private_key(_one_line_pem(2_000_000))
     with pytest.raises(KeyFileError, match="KB of text"):
         keys.load_certificate(_one_line_pem(2_000_000).replace("RSA PRIVATE KEY", "CERTIFICATE"))
-    assert time.monotonic() - started < 1
+    assert time.thread_time() - started < 1
 
 
 @pytest.mark.parametrize("shape", ["one long line", "header-like tokens"])
@@ -160,9 +160,9 @@ def test_pem_clean_up_is_linear(monkeypatch, shape):
     (0.95 s for the long line, 4.5 s for the tokens) take a small fraction of a second."""
     monkeypatch.setattr(keys, "MAX_PEM_CHARS", 1 << 30, raising=False)
     text = _one_line_pem(2_000_000) if shape == "one long line" else _one_line_pem(0, 90_000)
-    started = time.monotonic()
+    started = time.thread_time()  # CPU time, steady however busy the machine is
     keys.normalize_pem(text)
-    assert time.monotonic() - started < 0.5
+    assert time.thread_time() - started < 0.5
 
 
 def test_a_huge_pem_in_the_environment_is_refused(env):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from tests.conftest import clean_env, run_cli
+from tests.conftest import clean_env, run_main
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_every_bad_input_says_its_cause_and_its_fix(case, env, files, tmp_path, 
     if config_text is not None:
         config(env, config_text)
     before = _config_bytes(env)
-    done = run_cli(*argv, input=stdin, env=dict(env, **{k: v.format(**values)
+    done = run_main(*argv, input=stdin, env=dict(env, **{k: v.format(**values)
                                                         for k, v in extra.items()}))
     lines = done.stderr.splitlines()
     errors = [i for i, line in enumerate(lines) if line.startswith("error: ")]

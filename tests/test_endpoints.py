@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import clean_env, configure_s2s, run_cli
+from tests.conftest import clean_env, configure_s2s, run_main
 from wizard.core.ims import Token
 from wizard.core.interop import FORMAT
 from wizard.core.profile import IMS_PRODUCTION, REACTOR_PRODUCTION, Profile, ProfileStore
@@ -100,35 +100,35 @@ def refused(done, *words: str) -> None:
 # --- 1. an imported file re-aims a profile ---------------------------------------------------------
 
 def test_an_imported_file_cannot_point_a_profile_at_another_host(sandbox, capture, env, tmp_path):
-    made = configure_s2s(sandbox, env)
-    cached_token = run_cli("token", env=env).stdout.strip()
+    made = configure_s2s(sandbox, env, run=run_main)
+    cached_token = run_main("token", env=env).stdout.strip()
     before = config_bytes(env)
     hostile = export_file(tmp_path / "work.json", made, ims_url=capture.url,
                           reactor_url=capture.url)
 
-    done = run_cli("import", hostile, env=env)
+    done = run_main("import", hostile, env=env)
     refused(done, f"IMS URL {sandbox.ims_url} -> {capture.url}",
             f"Reactor URL {sandbox.reactor_url} -> {capture.url}", "--allow-endpoints")
     assert config_bytes(env) == before
     for command in (("token",), ("api", "/companies"), ("test",)):  # the profile still works
-        assert run_cli(*command, env=env).returncode == 0, command
+        assert run_main(*command, env=env).returncode == 0, command
     assert capture.received == []
     assert made.client_secret and cached_token
 
 
 def test_allowed_endpoints_get_the_secret_but_never_the_token_cached_for_others(sandbox, capture,
                                                                                  env, tmp_path):
-    made = configure_s2s(sandbox, env)
-    cached_token = run_cli("token", env=env).stdout.strip()
+    made = configure_s2s(sandbox, env, run=run_main)
+    cached_token = run_main("token", env=env).stdout.strip()
     hostile = export_file(tmp_path / "work.json", made, ims_url=capture.url,
                           reactor_url=capture.url)
 
-    done = run_cli("import", hostile, "--allow-endpoints", env=env)
+    done = run_main("import", hostile, "--allow-endpoints", env=env)
     assert done.returncode == 0, done.stderr
     report = done.stdout
     assert f"IMS URL                {capture.url}" in report
     assert f"Reactor URL            {capture.url}" in report
-    assert run_cli("api", "/companies", env=env).returncode == 0
+    assert run_main("api", "/companies", env=env).returncode == 0
     # the user let the file choose the IMS: the client secret went there, and the token it gave
     # went to its Launch API; the token cached for the sandbox went nowhere
     assert capture.saw(made.client_secret) and capture.saw("Bearer captured-host-token")
@@ -137,27 +137,27 @@ def test_allowed_endpoints_get_the_secret_but_never_the_token_cached_for_others(
 
 def test_a_new_profile_from_a_file_with_other_hosts_needs_the_flag(sandbox, capture, env,
                                                                      tmp_path):
-    made = configure_s2s(sandbox, dict(env, LAUNCH_WIZARD_PROFILE="elsewhere"))
+    made = configure_s2s(sandbox, dict(env, LAUNCH_WIZARD_PROFILE="elsewhere"), run=run_main)
     before = config_bytes(env)
     hostile = export_file(tmp_path / "new.json", made, ims_url=capture.url,
                           reactor_url=REACTOR_PRODUCTION, secrets={"client_secret": "s3cr3t-x"})
-    refused(run_cli("import", hostile, env=env), f"IMS URL {IMS_PRODUCTION} -> {capture.url}")
+    refused(run_main("import", hostile, env=env), f"IMS URL {IMS_PRODUCTION} -> {capture.url}")
     assert config_bytes(env) == before and not saved(env).client_id
     production = export_file(tmp_path / "prod.json", made, ims_url=IMS_PRODUCTION,
                              reactor_url=REACTOR_PRODUCTION)
-    assert run_cli("import", production, env=env).returncode == 0  # Adobe's own hosts: no flag
+    assert run_main("import", production, env=env).returncode == 0  # Adobe's own hosts: no flag
 
 
 def test_an_import_with_another_client_id_asks_first(sandbox, env, tmp_path):
-    made = configure_s2s(sandbox, env)
+    made = configure_s2s(sandbox, env, run=run_main)
     before = config_bytes(env)
     other = {"ORG_ID": made.org_id, "CLIENT_ID": "another-client", "CLIENT_SECRETS": ["s-other"]}
     (tmp_path / "other.json").write_text(json.dumps(other))
 
-    done = run_cli("import", str(tmp_path / "other.json"), env=env)
+    done = run_main("import", str(tmp_path / "other.json"), env=env)
     refused(done, f"holds client ID {made.client_id}", "another-client", "--force")
     assert config_bytes(env) == before
-    forced = run_cli("import", str(tmp_path / "other.json"), "--force", env=env)
+    forced = run_main("import", str(tmp_path / "other.json"), "--force", env=env)
     assert forced.returncode == 0, forced.stderr
     assert saved(env).client_id == "another-client"
 
@@ -191,26 +191,26 @@ def test_a_jwt_token_is_bound_to_its_metascopes(memory_store):
 
 
 def test_the_environment_pointing_elsewhere_never_carries_the_cached_token(sandbox, capture, env):
-    configure_s2s(sandbox, env)
-    cached_token = run_cli("token", env=env).stdout.strip()
+    configure_s2s(sandbox, env, run=run_main)
+    cached_token = run_main("token", env=env).stdout.strip()
     moved = dict(env, LAUNCH_WIZARD_REACTOR_URL=capture.url)
-    assert run_cli("api", "/companies", env=moved).returncode == 0
+    assert run_main("api", "/companies", env=moved).returncode == 0
     assert capture.received and not capture.saw(cached_token)
 
 
 # --- hosts that are not Adobe's are named every time ----------------------------------------------
 
 def test_a_host_that_is_not_adobes_is_named_every_time(env):
-    configured = run_cli("configure", "--org-id", "ORG@AdobeOrg", "--client-id", "c",
+    configured = run_main("configure", "--org-id", "ORG@AdobeOrg", "--client-id", "c",
                          "--ims-url", "https://ims.example.com", env=env)
     assert configured.returncode == 0, configured.stderr
     config = Path(env["LAUNCH_WIZARD_CONFIG_DIR"]) / "config.toml"
     for _ in range(2):
-        shown = run_cli("status", env=env).stderr
+        shown = run_main("status", env=env).stderr
         assert ("warning: profile 'work' sends its credentials to https://ims.example.com (IMS "
                 f"URL), which is not Adobe's production host (set in {config})") in shown
         assert REACTOR_PRODUCTION not in shown
-    moved = run_cli("token", env=dict(env, LAUNCH_WIZARD_REACTOR_URL="https://r.example.com"))
+    moved = run_main("token", env=dict(env, LAUNCH_WIZARD_REACTOR_URL="https://r.example.com"))
     assert ("sends its credentials to https://r.example.com (Reactor URL), which is not Adobe's "
             "production host (set by LAUNCH_WIZARD_REACTOR_URL)") in moved.stderr
 
@@ -218,9 +218,9 @@ def test_a_host_that_is_not_adobes_is_named_every_time(env):
 @pytest.mark.parametrize("ims_url", [IMS_PRODUCTION, "https://ims-na1.adobelogin.com:443",
                                      "http://127.0.0.1:8080", "http://[::1]:9", "http://localhost:1"])
 def test_adobes_hosts_and_this_machine_bring_no_warning(env, ims_url):
-    run_cli("configure", "--org-id", "ORG@AdobeOrg", "--client-id", "c", "--ims-url", ims_url,
+    run_main("configure", "--org-id", "ORG@AdobeOrg", "--client-id", "c", "--ims-url", ims_url,
             env=env)
-    assert "warning: profile" not in run_cli("status", env=env).stderr
+    assert "warning: profile" not in run_main("status", env=env).stderr
 
 
 # --- 10. malformed URLs and ports ----------------------------------------------------------------
@@ -240,16 +240,16 @@ def work(env) -> bytes | None:
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_a_bad_url_through_configure(env, work, url):
     for option in ("--ims-url", "--reactor-url"):
-        refused(run_cli("configure", option, url, env=env))
+        refused(run_main("configure", option, url, env=env))
         assert config_bytes(env) == work
-    assert "pw@" not in run_cli("configure", "--ims-url", url, env=env).stderr
+    assert "pw@" not in run_main("configure", "--ims-url", url, env=env).stderr
 
 
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_a_bad_url_through_the_environment(env, work, url):
     for var in ("LAUNCH_WIZARD_IMS_URL", "LAUNCH_WIZARD_REACTOR_URL"):
         for command in (("status",), ("token",)):
-            refused(run_cli(*command, env=dict(env, **{var: url})), var)
+            refused(run_main(*command, env=dict(env, **{var: url})), var)
     assert config_bytes(env) == work
 
 
@@ -258,7 +258,7 @@ def test_a_bad_url_in_an_imported_file(env, work, url, tmp_path):
     made = Profile(org_id="ORG@AdobeOrg", client_id="client")
     for field in ("ims_url", "reactor_url"):
         path = export_file(tmp_path / "bad.json", made, **{field: url})
-        refused(run_cli("import", path, "--allow-endpoints", env=env))
+        refused(run_main("import", path, "--allow-endpoints", env=env))
         assert config_bytes(env) == work
 
 
@@ -269,14 +269,14 @@ def test_a_bad_url_in_a_hand_written_config(env, url):
     config.write_text(f'[profiles.work]\norg_id = "ORG@AdobeOrg"\nims_url = {json.dumps(url)}\n')
     written = config.read_bytes()
     for command in (("status",), ("configure", "--client-id", "c"), ("token",)):
-        refused(run_cli(*command, env=env), str(config))
+        refused(run_main(*command, env=env), str(config))
     assert config.read_bytes() == written
 
 
 @pytest.mark.parametrize("path", ["http://[::1", "https://a／b/companies", "//[127.0.0.1]/x"])
 def test_api_refuses_a_url_it_cannot_read(sandbox, env, path):
-    configure_s2s(sandbox, env)
-    refused(run_cli("api", path, env=env))
+    configure_s2s(sandbox, env, run=run_main)
+    refused(run_main("api", path, env=env))
 
 
 # --- the wizard's import asks its own question ----------------------------------------------------
@@ -339,7 +339,7 @@ async def test_the_sandbox_never_takes_hosts_from_a_file(sandbox, tmp_path):
 
 @pytest.mark.parametrize("port", ["99999", "-1", "65536"])
 def test_the_sandbox_refuses_a_port_that_is_not_one(env, port):
-    refused(run_cli("sandbox", "--port", port, env=env), "--port")
+    refused(run_main("sandbox", "--port", port, env=env), "--port")
 
 
 async def test_the_wizard_asks_before_an_import_replaces_the_client_id(tmp_path):

@@ -11,7 +11,8 @@ from wizard.core.errors import ConfigError, KeyFileError, WizardError
 from wizard.core.profile import FIELD_NAMES, validate_field
 from wizard.core.reactor import Company, parse_companies, parse_properties
 
-EXAMPLES = settings(max_examples=2000, deadline=None,
+# how many examples: the Hypothesis profile (tests/conftest.py), 2000 in CI
+EXAMPLES = settings(deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "CERTIFICATE",

@@ -81,6 +81,7 @@ def _csr() -> str:
     return csr.public_bytes(serialization.Encoding.PEM).decode()
 
 
+# the keys are made at import: the test IDs name the message, the same in every test worker
 @pytest.mark.parametrize("text, message", [
     ("", "the private key is empty"),
     ("   \n", "the private key is empty"),
@@ -100,7 +101,7 @@ def _csr() -> str:
     (pem(rsa.generate_private_key(65537, 1024), serialization.PrivateFormat.PKCS8),
      "1024 bits; Adobe needs at least 2048"),
     ("-----BEGIN PRIVATE KEY-----\n@@@@\n-----END PRIVATE KEY-----", "damaged"),
-])
+], ids=lambda value: value if value.isascii() and len(value) < 60 and "-----" not in value else "pem")
 def test_bad_keys_are_named(text, message):
     with pytest.raises(KeyFileError, match=message) as exc:
         keys.load_private_key(text)

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO, clean_env, run_cli
+from wizard.core.locks import beside, held
 from wizard.sandbox import Sandbox
 
 COLLECTION = REPO / "tests" / "data" / "reactor.postman_collection.json"
@@ -43,17 +44,19 @@ def newman(request, tmp_path_factory) -> str:
     except AttributeError:  # the cache plugin is off
         folder = tmp_path_factory.mktemp("newman")
     local = folder / "node_modules" / ".bin" / "newman"
-    if local.exists():
+    with held(beside(folder), "the npm install of newman", wait=600):  # one test worker installs
+        if local.exists():
+            return str(local)
+        npm = shutil.which("npm")
+        if npm is None:
+            _unavailable("newman is not installed and npm is not on PATH to install it")
+        done = subprocess.run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
+                               "--loglevel=error", NEWMAN], capture_output=True, text=True,
+                              timeout=600)
+        if done.returncode != 0 or not local.exists():
+            _unavailable(f"newman is not installed and `npm install {NEWMAN}` failed: "
+                         f"{done.stderr.strip()[-500:]}")
         return str(local)
-    npm = shutil.which("npm")
-    if npm is None:
-        _unavailable("newman is not installed and npm is not on PATH to install it")
-    done = subprocess.run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
-                           "--loglevel=error", NEWMAN], capture_output=True, text=True, timeout=600)
-    if done.returncode != 0 or not local.exists():
-        _unavailable(f"newman is not installed and `npm install {NEWMAN}` failed: "
-                     f"{done.stderr.strip()[-500:]}")
-    return str(local)
 
 
 def _without_proxies(env: dict[str, str]) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """What `status` says is what is true: a failed test is recorded and shown (and exits as the
 test did), a refused token leaves its cache, secrets the flow no longer uses are named with the
 command that removes them, the CI path caches its token in a file, and one command points a
-profile at a running sandbox. Real processes, real sockets."""
+profile at a running sandbox. Real sockets; each command runs `main(argv)` as a fresh process
+would (`run_main`), the sandbox command a real process."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO, clean_env, configure_s2s, run_cli
+from tests.conftest import REPO, clean_env, configure_s2s, run_main
 from tests.test_outside_text import HOSTILE, SHOWN, assert_no_raw
 from wizard.core.console import SandboxConsole
 from wizard.core.errors import ConfigError
@@ -33,7 +34,7 @@ def env(tmp_path):
 
 
 def status(env: dict[str, str], *args: str) -> tuple[int, dict]:
-    done = run_cli("status", "--json", *args, env=env)
+    done = run_main("status", "--json", *args, env=env)
     return done.returncode, json.loads(done.stdout)
 
 
@@ -44,15 +45,15 @@ def issued(sandbox, client_id: str) -> int:
 # --- item 4: a failed test is recorded, shown, and status exits as it did ----------------------
 
 def test_a_credential_deleted_in_the_console_fails_test_and_status_says_so(sandbox, env):
-    made = configure_s2s(sandbox, env, "deleted")
-    assert run_cli("test", env=env).returncode == 0
+    made = configure_s2s(sandbox, env, "deleted", run=run_main)
+    assert run_main("test", env=env).returncode == 0
     code, before = status(env)
     assert code == 0 and before["token"]["cached"] and before["last_failure"] is None
     assert httpx.delete(f"{sandbox.console_url}/integrations/{made.client_id}").status_code == 204
 
-    tested = run_cli("test", env=env)
+    tested = run_main("test", env=env)
     assert tested.returncode == 3 and "invalid_client" in tested.stderr
-    shown = run_cli("status", env=env)
+    shown = run_main("status", env=env)
     assert shown.returncode == 3  # as `gh auth status` does with a bad token
     assert f"last test: FAILED {before['last_test']['at'][:10]}" in shown.stdout
     assert f"at access token from {sandbox.ims_url}: " in shown.stdout
@@ -65,69 +66,69 @@ def test_a_credential_deleted_in_the_console_fails_test_and_status_says_so(sandb
 
 
 def test_a_token_the_launch_api_refuses_is_dropped_at_once(fresh_sandbox, env):
-    made = configure_s2s(fresh_sandbox, env, "revoked")
-    assert run_cli("token", env=env).returncode == 0
+    made = configure_s2s(fresh_sandbox, env, "revoked", run=run_main)
+    assert run_main("token", env=env).returncode == 0
     assert status(env)[1]["token"]["cached"]
     # the token is revoked but the credential still works at IMS: the Reactor refuses it
     fault = {"path": "/reactor/companies", "status": 401, "times": 5,
              "body": {"error_code": "401013", "message": "Oauth token is not valid"}}
     assert httpx.post(f"{fresh_sandbox.console_url}/faults", json=fault).status_code == 201
-    tested = run_cli("test", env=env)
+    tested = run_main("test", env=env)
     assert tested.returncode == 3 and "✗ GET" in tested.stdout
     code, report = status(env)
     assert code == 3 and report["token"]["cached"] is False
     assert report["last_failure"]["stage"] == f"GET {fresh_sandbox.reactor_url}/companies"
     # the api command: a cached token refused once is replaced; refused anew, it is dropped
-    assert run_cli("token", env=env).returncode == 0
-    assert run_cli("api", "/companies", env=env).returncode == 3
+    assert run_main("token", env=env).returncode == 0
+    assert run_main("api", "/companies", env=env).returncode == 3
     assert status(env)[1]["token"]["cached"] is False
     assert issued(fresh_sandbox, made.client_id) == 4  # token, test, token, api's one retry
 
 
 def test_status_says_what_it_did_not_check_and_check_makes_the_calls(sandbox, env):
-    made = configure_s2s(sandbox, env, "check")
-    never = run_cli("status", env=env)
+    made = configure_s2s(sandbox, env, "check", run=run_main)
+    never = run_main("status", env=env)
     assert never.returncode == 0 and "never checked" in never.stdout
-    assert run_cli("test", env=env).returncode == 0
+    assert run_main("test", env=env).returncode == 0
     at = status(env)[1]["last_test"]["at"]
-    shown = run_cli("status", env=env)
+    shown = run_main("status", env=env)
     assert f"not checked since {at}" in shown.stdout and "status --check" in shown.stdout
     tokens = issued(sandbox, made.client_id)
-    checked = run_cli("status", "--check", env=env)
+    checked = run_main("status", "--check", env=env)
     assert checked.returncode == 0 and "checked just now" in checked.stdout
     assert "this integration works" in checked.stdout
     assert issued(sandbox, made.client_id) == tokens + 1  # a live exchange, then GET /companies
     code, report = status(env, "--check")  # the test's lines go to stderr: stdout stays JSON
-    assert code == 0 and report["checked"] == "now" and "GET " in run_cli(
+    assert code == 0 and report["checked"] == "now" and "GET " in run_main(
         "status", "--check", "--json", env=env).stderr
 
     httpx.delete(f"{sandbox.console_url}/integrations/{made.client_id}")
-    failed = run_cli("status", "--check", env=env)
+    failed = run_main("status", "--check", env=env)
     assert failed.returncode == 3 and "error: IMS refused" in failed.stderr
     assert "last test: FAILED" in failed.stdout
 
 
 def test_an_unreachable_server_is_recorded_and_exits_4(sandbox, env):
-    configure_s2s(sandbox, env, "offline")
-    assert run_cli("test", env=env).returncode == 0
-    assert run_cli("configure", "--ims-url", "http://127.0.0.1:1", env=env).returncode == 0
-    assert run_cli("test", env=env).returncode == 4
+    configure_s2s(sandbox, env, "offline", run=run_main)
+    assert run_main("test", env=env).returncode == 0
+    assert run_main("configure", "--ims-url", "http://127.0.0.1:1", env=env).returncode == 0
+    assert run_main("test", env=env).returncode == 4
     code, report = status(env)
     assert code == 4 and report["last_failure"]["exit_code"] == 4
-    assert run_cli("configure", "--ims-url", sandbox.ims_url, env=env).returncode == 0
-    assert run_cli("test", env=env).returncode == 0  # a passing test clears the failure
+    assert run_main("configure", "--ims-url", sandbox.ims_url, env=env).returncode == 0
+    assert run_main("test", env=env).returncode == 0  # a passing test clears the failure
     assert status(env)[0] == 0 and status(env)[1]["last_failure"] is None
 
 
 def test_a_failure_cause_is_kept_as_is_and_shown_escaped(fresh_sandbox, env, tmp_path):
-    configure_s2s(fresh_sandbox, env, "hostile")
+    configure_s2s(fresh_sandbox, env, "hostile", run=run_main)
     fault = {"path": "/ims/token/v3", "status": 400,
              "body": {"error": "invalid_client", "error_description": HOSTILE}}
     assert httpx.post(f"{fresh_sandbox.console_url}/faults", json=fault).status_code == 201
-    assert run_cli("test", env=env).returncode == 3
+    assert run_main("test", env=env).returncode == 3
     saved = ProfileStore(tmp_path / "cfg" / "config.toml").load()
     assert HOSTILE in saved.last_failure["cause"]  # outside text, stored as it came
-    shown = run_cli("status", env=env)
+    shown = run_main("status", env=env)
     assert shown.returncode == 3
     assert_no_raw(shown.stdout + shown.stderr)
     assert SHOWN in shown.stdout
@@ -169,46 +170,46 @@ def test_migrate_forget_key_works_after_the_migration(sandbox, keypair, env, tmp
     console = SandboxConsole(sandbox.console_url)
     made = console.create_integration("to-migrate", "jwt")
     console.upload_certificate(made.client_id, keypair.cert_path.read_text())
-    configured = run_cli(
+    configured = run_main(
         "configure", "--auth", "jwt", "--org-id", made.org_id, "--client-id", made.client_id,
         "--technical-account-id", made.technical_account_id, "--private-key",
         str(keypair.key_path), "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
         "--client-secret-stdin", "--insecure-storage", input=made.client_secret + "\n", env=env)
     assert configured.returncode == 0, configured.stderr
     assert status(env)[1]["unused_secrets"] == {}  # JWT uses its key
-    migrated = run_cli("migrate", "--yes", env=env)
+    migrated = run_main("migrate", "--yes", env=env)
     assert migrated.returncode == 0, migrated.stderr
     assert "`launch-wizard migrate --forget-key --profile default`" in migrated.stdout
 
-    shown = run_cli("status", env=env)
+    shown = run_main("status", env=env)
     assert shown.returncode == 0
     assert ("unused: private key (JWT) in plaintext file "
             f"{tmp_path / 'cfg' / 'secrets.json'}: `launch-wizard migrate --forget-key "
             "--profile default` removes it") in shown.stdout
-    forgot = run_cli("migrate", "--forget-key", env=env)
+    forgot = run_main("migrate", "--forget-key", env=env)
     assert forgot.returncode == 0 and "the JWT private key is gone" in forgot.stdout, forgot.stderr
     assert "private_key" not in (tmp_path / "cfg" / "secrets.json").read_text()
-    assert "unused" not in run_cli("status", env=env).stdout
-    again = run_cli("migrate", "--forget-key", env=env)
+    assert "unused" not in run_main("status", env=env).stdout
+    again = run_main("migrate", "--forget-key", env=env)
     assert again.returncode == 0 and "nothing to delete" in again.stdout
-    assert run_cli("test", env=env).returncode == 0  # the client secret stayed
-    refused = run_cli("migrate", "--yes", env=env)  # without --forget-key: nothing to migrate
+    assert run_main("test", env=env).returncode == 0  # the client secret stayed
+    refused = run_main("migrate", "--yes", env=env)  # without --forget-key: nothing to migrate
     assert refused.returncode == 2 and "already OAuth Server-to-Server" in refused.stderr
 
 
 def test_an_s2s_download_imported_into_a_jwt_profile_leaves_the_key_named(sandbox, keypair, env):
-    configured = run_cli("configure", "--auth", "jwt", "--private-key", str(keypair.key_path),
+    configured = run_main("configure", "--auth", "jwt", "--private-key", str(keypair.key_path),
                          "--insecure-storage", env=env)
     assert configured.returncode == 0, configured.stderr
     made = SandboxConsole(sandbox.console_url).create_integration("imported", "oauth-s2s")
     download = {"ORG_ID": made.org_id, "CLIENT_ID": made.client_id,
                 "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes}
-    imported = run_cli("import", "-", input=json.dumps(download), env=env)
+    imported = run_main("import", "-", input=json.dumps(download), env=env)
     assert imported.returncode == 0, imported.stderr
     code, report = status(env)
     assert code == 0 and report["auth_type"] == "oauth-s2s"
     assert list(report["unused_secrets"]) == ["private_key"]
-    assert run_cli("migrate", "--forget-key", env=env).returncode == 0
+    assert run_main("migrate", "--forget-key", env=env).returncode == 0
     assert status(env)[1]["unused_secrets"] == {}
 
 
@@ -229,32 +230,32 @@ def test_the_ci_path_makes_one_exchange_for_many_calls(sandbox, env, tmp_path):
     ci = ci_env(sandbox, made, env)
     tokens = set()
     for _ in range(CALLS):
-        done = run_cli("token", env=ci)
+        done = run_main("token", env=ci)
         assert done.returncode == 0 and done.stderr == "", done.stderr
         tokens.add(done.stdout.strip())
-    assert run_cli("api", "/companies", env=ci).returncode == 0
+    assert run_main("api", "/companies", env=ci).returncode == 0
     assert len(tokens) == 1 and issued(sandbox, made.client_id) == 1
     file = tmp_path / "cache" / "tokens.json"
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
     assert stat.S_IMODE(file.parent.stat().st_mode) == 0o700
     assert made.client_secret not in file.read_text()
-    shown = run_cli("status", env=ci)
+    shown = run_main("status", env=ci)
     assert f"token: cached in file {file} (no keyring)" in shown.stdout, shown.stdout
 
 
 def test_the_token_file_is_bound_to_the_hosts_and_the_client(sandbox, env):
     made = SandboxConsole(sandbox.console_url).create_integration("ci-bound", "oauth-s2s")
     ci = ci_env(sandbox, made, env)
-    first = run_cli("token", env=ci).stdout
+    first = run_main("token", env=ci).stdout
     # the same server under another name is another host: its token is not reused
     localhost = sandbox.ims_url.replace("127.0.0.1", "localhost")
     for changed in ({"LAUNCH_WIZARD_IMS_URL": localhost},
                     {"LAUNCH_WIZARD_REACTOR_URL": f"{localhost}/reactor"}):
-        other = run_cli("token", "--json", env=dict(ci, **changed))
+        other = run_main("token", "--json", env=dict(ci, **changed))
         assert json.loads(other.stdout)["source"] == "exchange", other.stderr
     assert issued(sandbox, made.client_id) == 3
     second = SandboxConsole(sandbox.console_url).create_integration("ci-other", "oauth-s2s")
-    theirs = run_cli("token", "--json", env=ci_env(sandbox, second, env))
+    theirs = run_main("token", "--json", env=ci_env(sandbox, second, env))
     assert json.loads(theirs.stdout)["source"] == "exchange"
     assert json.loads(theirs.stdout)["access_token"] != first.strip()
 
@@ -263,11 +264,11 @@ def test_the_token_file_can_be_turned_off(sandbox, env, tmp_path):
     made = SandboxConsole(sandbox.console_url).create_integration("ci-off", "oauth-s2s")
     ci = ci_env(sandbox, made, env, LAUNCH_WIZARD_NO_TOKEN_CACHE="1")
     for _ in range(3):
-        done = run_cli("token", env=ci)
+        done = run_main("token", env=ci)
         assert done.returncode == 0 and "LAUNCH_WIZARD_NO_TOKEN_CACHE is set" in done.stderr
     assert issued(sandbox, made.client_id) == 3
     assert not (tmp_path / "cache").exists()
-    assert "token: not cached (" in run_cli("status", env=ci).stdout
+    assert "token: not cached (" in run_main("status", env=ci).stdout
 
 
 # --- item 10: one command points a profile at a running sandbox --------------------------------
@@ -284,36 +285,36 @@ def running_sandbox(env):
 
 
 def test_configure_sandbox_points_a_profile_at_a_running_sandbox(running_sandbox, env):
-    done = run_cli("configure", "--profile", "sb", "--sandbox", running_sandbox["console"],
+    done = run_main("configure", "--profile", "sb", "--sandbox", running_sandbox["console"],
                    "--insecure-storage", env=env)
     assert done.returncode == 0, done.stderr
     assert "created integration" in done.stdout
-    tested = run_cli("test", "--profile", "sb", env=env)
+    tested = run_main("test", "--profile", "sb", env=env)
     assert tested.returncode == 0, tested.stderr
     assert "this integration works" in tested.stdout and "production host" not in tested.stderr
-    report = json.loads(run_cli("status", "--profile", "sb", "--json", env=env).stdout)
+    report = json.loads(run_main("status", "--profile", "sb", "--json", env=env).stdout)
     assert report["ims_url"] == running_sandbox["ims"]
     assert report["reactor_url"] == running_sandbox["reactor"]
 
 
 def test_configure_sandbox_refuses_what_it_must_not_change(running_sandbox, env, tmp_path):
-    real = run_cli("configure", "--org-id", "A@AdobeOrg", "--client-id", "real", env=env)
+    real = run_main("configure", "--org-id", "A@AdobeOrg", "--client-id", "real", env=env)
     assert real.returncode == 0
-    refused = run_cli("configure", "--sandbox", running_sandbox["ims"], "--insecure-storage",
+    refused = run_main("configure", "--sandbox", running_sandbox["ims"], "--insecure-storage",
                       env=env)
     assert refused.returncode == 2 and "throwaway" in refused.stderr
     assert "--profile sandbox" in refused.stderr
     assert 'client_id = "real"' in (tmp_path / "cfg" / "config.toml").read_text()
-    foreign = run_cli("configure", "--profile", "x", "--sandbox", "https://example.com", env=env)
+    foreign = run_main("configure", "--profile", "x", "--sandbox", "https://example.com", env=env)
     assert foreign.returncode == 2 and "not on this machine" in foreign.stderr
-    both = run_cli("configure", "--profile", "x", "--sandbox", running_sandbox["ims"],
+    both = run_main("configure", "--profile", "x", "--sandbox", running_sandbox["ims"],
                    "--client-id", "c", env=env)
     assert both.returncode == 2 and "--sandbox sets --client-id itself" in both.stderr
-    no_keyring = run_cli("configure", "--profile", "x", "--sandbox", running_sandbox["ims"],
+    no_keyring = run_main("configure", "--profile", "x", "--sandbox", running_sandbox["ims"],
                          env=env)
     assert no_keyring.returncode == 5 and "--insecure-storage" in no_keyring.stderr
     assert "created integration" not in no_keyring.stdout
-    nothing = run_cli("configure", "--profile", "x", "--sandbox", "http://127.0.0.1:1",
+    nothing = run_main("configure", "--profile", "x", "--sandbox", "http://127.0.0.1:1",
                       "--insecure-storage", env=env)
     assert nothing.returncode == 4
     assert not ProfileStore(Path(env["LAUNCH_WIZARD_CONFIG_DIR"]) / "config.toml").exists("x")
