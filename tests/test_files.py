@@ -373,3 +373,22 @@ def test_sandbox_tls_writes_nothing_through_what_others_planted(tmp_path):
     assert victim.read_text() == "theirs" and not (tmp_path / "created-through-link").exists()
     assert planted_key.read_text() == ""
     assert not own.exists()  # its throwaway CA goes with it
+
+
+def test_an_interrupt_before_serving_began_still_removes_the_throwaway_ca(tmp_path, monkeypatch):
+    """SIGINT right after the URLs are printed, before the server took over the signals."""
+    from argparse import Namespace
+
+    from wizard.commands import sandbox as command
+    from wizard.sandbox.server import Sandbox
+
+    made = []
+
+    def interrupted(self):
+        made.append(self.ca_path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Sandbox, "serve_forever", interrupted)
+    args = Namespace(host="127.0.0.1", port=0, state=None, tls=True, tls_dir=str(tmp_path), json=True)
+    assert command.sandbox(args) == 0
+    assert made and made[0].parent.parent == tmp_path and not made[0].parent.exists()

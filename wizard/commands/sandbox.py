@@ -49,6 +49,8 @@ def sandbox(args: Namespace) -> int:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:  # an interrupt may come before serving began: its CA goes all the same
+        server.close()
     if not args.json:
         say("sandbox stopped")
     return 0

@@ -151,11 +151,9 @@ class Sandbox:
         return self._server
 
     def serve_forever(self) -> None:
-        """In the foreground; uvicorn stops cleanly on SIGINT and SIGTERM."""
-        try:
-            self._make_server().run(sockets=[self._sock])
-        finally:
-            self._remove_tls()
+        """In the foreground; uvicorn stops cleanly on SIGINT and SIGTERM. The caller closes
+        it (`close`), also when an interrupt comes before serving began."""
+        self._make_server().run(sockets=[self._sock])
 
     def start(self) -> Self:
         server = self._make_server()
@@ -174,10 +172,11 @@ class Sandbox:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(5)
-        self._sock.close()
-        self._remove_tls()
+        self.close()
 
-    def _remove_tls(self) -> None:
+    def close(self) -> None:
+        """Its socket, and its throwaway CA and key (of no use once it stops); idempotent."""
+        self._sock.close()
         if self.ca_path is not None:
             from wizard.sandbox.tls import remove_tls_files
 
