@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import time
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -66,7 +67,7 @@ class Stage(Vertical):
     Stage.-failed .stage-detail { color: $error; }
     """
 
-    def __init__(self, title: str, **kwargs) -> None:
+    def __init__(self, title: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.title = title
 
