@@ -285,16 +285,8 @@ def _all_pages(reactor: Reactor, path: str, first: Response,
     pages = total = 0
     while True:
         body = _json(response)
-        for kind, items, into in (("data", body.get("data"), data),
-                                  ("included", body.get("included"), included)):
-            for item in items if isinstance(items, list) else [items] if items else []:
-                key = json.dumps([kind, item.get("type"), item.get("id")] if isinstance(item, dict)
-                                 else [kind, item])
-                if key not in seen:
-                    seen.add(key)
-                    into.append(item)
-        pagination = body.get("meta", {}).get("pagination") if isinstance(body.get("meta"), dict) else None
-        pagination = pagination if isinstance(pagination, dict) else {}
+        _collect(body, seen, data, included)
+        pagination = _pagination(body)
         total = pagination.get("total_count", total)
         following, current = pagination.get("next_page"), pagination.get("current_page", 0)
         pages += 1
@@ -316,6 +308,25 @@ def _all_pages(reactor: Reactor, path: str, first: Response,
     document["meta"] = {"pagination": {"current_page": 1, "next_page": None, "prev_page": None,
                                        "total_pages": 1, "total_count": len(data)}}
     return document, response
+
+
+def _collect(body: dict[str, Any], seen: set[str], data: list[Any], included: list[Any]) -> None:
+    """A page's `data` and `included` items added to those before, each item once."""
+    for kind, items, into in (("data", body.get("data"), data),
+                              ("included", body.get("included"), included)):
+        for item in items if isinstance(items, list) else [items] if items else []:
+            key = json.dumps([kind, item.get("type"), item.get("id")] if isinstance(item, dict)
+                             else [kind, item])
+            if key not in seen:
+                seen.add(key)
+                into.append(item)
+
+
+def _pagination(body: dict[str, Any]) -> dict[str, Any]:
+    """A page's meta.pagination, or {} where it has none (or not an object)."""
+    meta = body.get("meta")
+    pagination = meta.get("pagination") if isinstance(meta, dict) else None
+    return pagination if isinstance(pagination, dict) else {}
 
 
 def _page(path: str, number: int | None = None) -> str:
