@@ -288,24 +288,15 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from importlib import import_module
-
     from wizard.core.errors import WizardError
 
     try:
         args = _wizard_only(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
     except WizardError as exc:
         return _report(exc)
-    named = getattr(args, "profile", None)  # by --profile; the sandbox ignores the environment's
-    if not hasattr(args, "profile"):
-        args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or None
-    chosen_profile = named if args.sandbox and args.command is None else args.profile
-    args.profile = args.profile or "default"
+    chosen_profile = _choose_profile(args)
     try:
-        if args.command is None:
-            return _open_wizard(args, chosen_profile)
-        module, name = COMMANDS[args.command]
-        return getattr(import_module(module), name)(args) or 0
+        return _run(args, chosen_profile)
     except WizardError as exc:
         return _report(exc)
     except KeyboardInterrupt:
@@ -316,13 +307,38 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say where, without a traceback that could carry secrets
         if os.environ.get("LAUNCH_WIZARD_DEBUG"):
             raise
-        import traceback
+        return _internal_error(exc)
 
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        print(f"internal error: {type(exc).__name__} at {os.path.basename(frame.filename)}:"
-              f"{frame.lineno}\n  fix: please report it; LAUNCH_WIZARD_DEBUG=1 shows the traceback",
-              file=sys.stderr)
-        return 1
+
+def _choose_profile(args: argparse.Namespace | SimpleNamespace) -> str | None:
+    """Sets args.profile (--profile, else LAUNCH_WIZARD_PROFILE, else "default"); the profile the
+    person chose, for the wizard (under --sandbox, only one named by --profile)."""
+    named = getattr(args, "profile", None)  # by --profile; the sandbox ignores the environment's
+    if not hasattr(args, "profile"):
+        args.profile = os.environ.get("LAUNCH_WIZARD_PROFILE", "").strip() or None
+    chosen_profile = named if args.sandbox and args.command is None else args.profile
+    args.profile = args.profile or "default"
+    return chosen_profile
+
+
+def _run(args: argparse.Namespace | SimpleNamespace, chosen_profile: str | None) -> int:
+    """The wizard, or the command named."""
+    from importlib import import_module
+
+    if args.command is None:
+        return _open_wizard(args, chosen_profile)
+    module, name = COMMANDS[args.command]
+    return getattr(import_module(module), name)(args) or 0
+
+
+def _internal_error(exc: Exception) -> int:
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    print(f"internal error: {type(exc).__name__} at {os.path.basename(frame.filename)}:"
+          f"{frame.lineno}\n  fix: please report it; LAUNCH_WIZARD_DEBUG=1 shows the traceback",
+          file=sys.stderr)
+    return 1
 
 
 def _report(exc: WizardError) -> int:

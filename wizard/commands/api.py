@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from wizard.commands.output import access_token, load, mask, read_input, say, warn
+from wizard.commands.output import Context, access_token, load, mask, read_input, say, warn
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.files import parse_json
 from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal, split_url
@@ -40,22 +40,45 @@ def api(args: Namespace) -> int:
     method = args.method or ("POST" if args.input or args.fields else "GET")
     _check_options(args, method)
     extra = _header_options(args.headers)
+    path, body = _request(args, method)
+    check_filters(path)
+    context = load(args)
+    context.profile.require_ready()
+    Reactor.of(context.profile, "").url(path)  # a path that cannot be called costs no token
+    watch = Watch(include=args.include or args.verbose, verbose=args.verbose)
+    path = _page(path) if args.paginate else path
+    reactor, path, response = _call(context, watch, method, path, body, extra)
+    problem = _refusal(response, method)
+    if args.paginate and problem is None:
+        content, problem = _every_page(reactor, method, path, response, extra)
+    else:
+        content = response.content
+    if not args.silent and method != "HEAD":
+        _print(content)
+    if problem is not None:
+        raise problem
+    return 0
+
+
+def _request(args: Namespace, method: str) -> tuple[str, bytes | None]:
+    """The path (the fields of a GET in its query, as gh puts them) and the body."""
     path, body = args.path, None
-    if args.fields and method in QUERY_METHODS:  # as gh: the fields of a GET are its query
+    if args.fields and method in QUERY_METHODS:
         path = _with_query(path, [(key, _query_value(kind, value)) for kind, key, value
                                   in _fields(args.fields)])
     elif args.fields:
         body = json.dumps(_document(args.fields)).encode()
     elif args.input:
         body = _body(args.input)
-    check_filters(path)
-    context = load(args)
-    context.profile.require_ready()
-    Reactor.of(context.profile, "").url(path)  # a path that cannot be called costs no token
+    return path, body
+
+
+def _call(context: Context, watch: Watch, method: str, path: str, body: bytes | None,
+          extra: dict[str, str]) -> tuple[Reactor, str, Response]:
+    """The call with the profile's token, once more with a new one when a cached token is refused;
+    the reactor that made it, the path as sent and the answer."""
     result = access_token(context)
-    watch = Watch(include=args.include or args.verbose, verbose=args.verbose)
     reactor = replace(Reactor.of(result.profile, result.token.access_token), watcher=watch)
-    path = _page(path) if args.paginate else path
     response: Response | None = None
     try:
         path, response = _send(reactor, method, path, body, extra)
@@ -71,21 +94,19 @@ def api(args: Namespace) -> int:
         from wizard.core.tokens import forget
 
         forget(result.profile, result.cache)  # refused even when new: the next call asks again
+    return reactor, path, response
+
+
+def _every_page(reactor: Reactor, method: str, path: str, first: Response,
+                extra: dict[str, str]) -> tuple[bytes, WizardError | None]:
+    """--paginate: the pages after `first` followed, their items in one document (or the refused
+    page's answer) and what the refusal means."""
+    if not isinstance(_json(first).get("data"), list):
+        raise ConfigError(f"{path} answered no list (its data is one item, or none): "
+                          "--paginate has no pages to follow", "leave out --paginate")
+    document, response = _all_pages(reactor, path, first, extra)
     problem = _refusal(response, method)
-    if args.paginate and problem is None:
-        if not isinstance(_json(response).get("data"), list):
-            raise ConfigError(f"{path} answered no list (its data is one item, or none): "
-                              "--paginate has no pages to follow", "leave out --paginate")
-        document, response = _all_pages(reactor, path, response, extra)
-        problem = _refusal(response, method)
-        content = json.dumps(document).encode() if problem is None else response.content
-    else:
-        content = response.content
-    if not args.silent and method != "HEAD":
-        _print(content)
-    if problem is not None:
-        raise problem
-    return 0
+    return (json.dumps(document).encode() if problem is None else response.content), problem
 
 
 def _check_options(args: Namespace, method: str) -> None:
@@ -264,16 +285,8 @@ def _all_pages(reactor: Reactor, path: str, first: Response,
     pages = total = 0
     while True:
         body = _json(response)
-        for kind, items, into in (("data", body.get("data"), data),
-                                  ("included", body.get("included"), included)):
-            for item in items if isinstance(items, list) else [items] if items else []:
-                key = json.dumps([kind, item.get("type"), item.get("id")] if isinstance(item, dict)
-                                 else [kind, item])
-                if key not in seen:
-                    seen.add(key)
-                    into.append(item)
-        pagination = body.get("meta", {}).get("pagination") if isinstance(body.get("meta"), dict) else None
-        pagination = pagination if isinstance(pagination, dict) else {}
+        _collect(body, seen, data, included)
+        pagination = _pagination(body)
         total = pagination.get("total_count", total)
         following, current = pagination.get("next_page"), pagination.get("current_page", 0)
         pages += 1
@@ -295,6 +308,25 @@ def _all_pages(reactor: Reactor, path: str, first: Response,
     document["meta"] = {"pagination": {"current_page": 1, "next_page": None, "prev_page": None,
                                        "total_pages": 1, "total_count": len(data)}}
     return document, response
+
+
+def _collect(body: dict[str, Any], seen: set[str], data: list[Any], included: list[Any]) -> None:
+    """A page's `data` and `included` items added to those before, each item once."""
+    for kind, items, into in (("data", body.get("data"), data),
+                              ("included", body.get("included"), included)):
+        for item in items if isinstance(items, list) else [items] if items else []:
+            key = json.dumps([kind, item.get("type"), item.get("id")] if isinstance(item, dict)
+                             else [kind, item])
+            if key not in seen:
+                seen.add(key)
+                into.append(item)
+
+
+def _pagination(body: dict[str, Any]) -> dict[str, Any]:
+    """A page's meta.pagination, or {} where it has none (or not an object)."""
+    meta = body.get("meta")
+    pagination = meta.get("pagination") if isinstance(meta, dict) else None
+    return pagination if isinstance(pagination, dict) else {}
 
 
 def _page(path: str, number: int | None = None) -> str:

@@ -27,8 +27,6 @@ _FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technica
 
 
 def configure(args: Namespace) -> int:
-    from wizard.core.keys import certificate_file, read_file
-
     profiles = ProfileStore()
     saved = profiles.load(args.profile)  # the saved profile, without the environment over it
     changes = {f: getattr(args, f) for f in _FIELDS if getattr(args, f) is not None}
@@ -39,6 +37,21 @@ def configure(args: Namespace) -> int:
         client_secret = _sandbox_integration(args, saved, changes)
     profile = saved.with_changes(**changes)
     passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
+    key_pem = _checked_key(args, profile, passphrase)
+
+    given = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
+    where = save_credentials(profiles, profile, {k: v for k, v in given.items() if v}, changes)
+    for kind, value in given.items():
+        if value:
+            say(f"{OK} {kind.replace('_', ' ')} saved in {where}")
+    say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
+    _configure_notes(saved, profile, changes)
+    return 0
+
+
+def _checked_key(args: Namespace, profile: Profile, passphrase: str | None) -> str | None:
+    """The private key given (its PEM), once it opens and matches the certificate given."""
+    from wizard.core.keys import certificate_file, read_file
 
     key_pem = key = None
     if args.private_key_path:
@@ -48,13 +61,12 @@ def configure(args: Namespace) -> int:
         cert = certificate_file(profile.certificate_path)
         if key is not None:
             check_pair(key, profile.private_key_path, cert, profile.certificate_path)
+    return key_pem
 
-    given = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
-    where = save_credentials(profiles, profile, {k: v for k, v in given.items() if v}, changes)
-    for kind, value in given.items():
-        if value:
-            say(f"{OK} {kind.replace('_', ' ')} saved in {where}")
-    say(f"{OK} saved profile {profile.name!r} to {profiles.path}")
+
+def _configure_notes(saved: Profile, profile: Profile, changes: dict[str, Any]) -> None:
+    """What the saved profile now means: a switched credential type, an odd organization ID,
+    JWT's end, and what is still needed."""
     if profile.auth_type != saved.auth_type and (saved.client_id or saved.last_test):
         warn(_switched(saved, profile))
     if "org_id" in changes and org_id_warning(profile.org_id):
@@ -64,7 +76,6 @@ def configure(args: Namespace) -> int:
     missing = profile.missing_for_token()
     if missing:
         say("still needed: " + ", ".join(LABELS[m] for m in missing))
-    return 0
 
 
 def _switched(saved: Profile, profile: Profile) -> str:
@@ -184,45 +195,19 @@ def _certificate_state(profile: Profile) -> tuple[str, str | None, dict[str, Any
 
 
 def status(args: Namespace) -> int:
-    from wizard.core.lifecycle import FORGET_KEY, unused_secrets
-    from wizard.core.tokens import locate_secret, token_cache
-
     context = load(args)
     if args.check:
         _check_now(context, quiet=args.json)
-    profile, profiles = context.profile, context.profiles
-    report: dict[str, Any] = {"profile": profile.name, "config": str(profiles.path),
-                    "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
-                    "org_id": profile.org_id, "client_id": profile.client_id,
-                    "ims_url": profile.ims_url, "reactor_url": profile.reactor_url}
-    if profile.is_jwt:
-        report["technical_account_id"] = profile.technical_account_id
-        report["metascopes"] = profile.metascopes
-    else:
-        report["scopes"] = profile.scopes
+    profile = context.profile
+    report = _profile_facts(context)
     problems = [f"missing {LABELS[m]}" for m in profile.missing_for_token()]
-    unreachable = ""  # the secret store, when a secret must come from it and it cannot be asked
-    kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
-    locations = [locate_secret(profile, context.store, kind) for kind in kinds]
-    report["secrets"] = {where.kind: where.where for where in locations}
-    for where in locations:
-        if where.unreachable:
-            unreachable = where.unreachable
-        elif not where.found:
-            problems.append(f"missing {where.kind.replace('_', ' ')}")
-    report["unused_secrets"] = unused_secrets(profile, context.store)
-    report["forget_unused"] = FORGET_KEY.format(profile=profile.name)
+    unreachable = _secret_facts(context, report, problems)
     if profile.is_jwt:
         report["certificate"], cert_problem, facts = _certificate_state(profile)
         report |= facts
         if cert_problem:
             problems.append(cert_problem)
-    cache = token_cache(profile, context.store)
-    report["token"] = {"cached": cache.token is not None,
-                       "cache": cache.describe() if cache.store else None, "why": cache.why}
-    if cache.token is not None:
-        report["token"] |= {"expires_in": int(cache.token.seconds_left()),
-                            "masked": mask(cache.token.access_token)}
+    report["token"] = _token_facts(context)
     report["last_test"] = ({**profile.last_test, "company_id": profile.company_id}
                            if profile.last_test else None)
     failure = profile.last_failure or None
@@ -238,6 +223,52 @@ def status(args: Namespace) -> int:
     if failure:
         return int(failure["exit_code"]) or 2
     return 5 if unreachable else 0
+
+
+def _profile_facts(context: Context) -> dict[str, Any]:
+    profile, profiles = context.profile, context.profiles
+    report: dict[str, Any] = {"profile": profile.name, "config": str(profiles.path),
+                    "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
+                    "org_id": profile.org_id, "client_id": profile.client_id,
+                    "ims_url": profile.ims_url, "reactor_url": profile.reactor_url}
+    if profile.is_jwt:
+        report["technical_account_id"] = profile.technical_account_id
+        report["metascopes"] = profile.metascopes
+    else:
+        report["scopes"] = profile.scopes
+    return report
+
+
+def _secret_facts(context: Context, report: dict[str, Any], problems: list[str]) -> str:
+    """Where each secret is (and any left unused), into `report`; a missing one into `problems`.
+    Returns why the secret store cannot be asked, when a secret must come from it ("" if it can)."""
+    from wizard.core.lifecycle import FORGET_KEY, unused_secrets
+    from wizard.core.tokens import locate_secret
+
+    profile = context.profile
+    unreachable = ""
+    kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
+    locations = [locate_secret(profile, context.store, kind) for kind in kinds]
+    report["secrets"] = {where.kind: where.where for where in locations}
+    for where in locations:
+        if where.unreachable:
+            unreachable = where.unreachable
+        elif not where.found:
+            problems.append(f"missing {where.kind.replace('_', ' ')}")
+    report["unused_secrets"] = unused_secrets(profile, context.store)
+    report["forget_unused"] = FORGET_KEY.format(profile=profile.name)
+    return unreachable
+
+
+def _token_facts(context: Context) -> dict[str, Any]:
+    from wizard.core.tokens import token_cache
+
+    cache = token_cache(context.profile, context.store)
+    token: dict[str, Any] = {"cached": cache.token is not None,
+                             "cache": cache.describe() if cache.store else None, "why": cache.why}
+    if cache.token is not None:
+        token |= {"expires_in": int(cache.token.seconds_left()), "masked": mask(cache.token.access_token)}
+    return token
 
 
 def _check_now(context: Context, quiet: bool) -> None:
@@ -263,9 +294,25 @@ def _metascopes(names: list[str]) -> str:
 
 
 def _print_status(report: dict[str, Any]) -> None:
+    jwt = report["auth_type"] == "jwt"
+    _print_identity(report, jwt)
+    _print_where_things_are(report, jwt)
+    checked = report["checked"]
+    since = ("checked just now" if checked == "now" else
+             f"not checked since {checked}" if checked else "never checked")
+    _print_token(report["token"], since)
+    for kind, where in report["unused_secrets"].items():
+        say(f"  unused: {kind.replace('_', ' ')} (JWT) in {where}: `{report['forget_unused']}` "
+            "removes it")
+    _print_tests(report["last_test"], report["last_failure"])
+    if jwt:
+        say(f"  {JWT_NOTE}")
+    _print_verdict(report, since)
+
+
+def _print_identity(report: dict[str, Any], jwt: bool) -> None:
     saved = "" if report["saved"] else " (not saved yet)"
     say(f"profile {report['profile']!r}{saved} in {report['config']}")
-    jwt = report["auth_type"] == "jwt"
     say(f"  credential type: {'JWT service account' if jwt else 'OAuth Server-to-Server'}")
     say(f"  organization ID: {report['org_id'] or '(not set)'}")
     say(f"  client ID (API key): {report['client_id'] or '(not set)'}")
@@ -274,6 +321,10 @@ def _print_status(report: dict[str, Any]) -> None:
         say(f"  metascopes: {_metascopes(report['metascopes']) or '(discovered on first use)'}")
     else:
         say(f"  scopes: {', '.join(report['scopes'])}")
+
+
+def _print_where_things_are(report: dict[str, Any], jwt: bool) -> None:
+    """The endpoints, the secrets' stores and, for JWT, the certificate."""
     say(f"  IMS: {report['ims_url']}")
     say(f"  Launch API: {report['reactor_url']}")
     for kind, where in report["secrets"].items():
@@ -283,10 +334,9 @@ def _print_status(report: dict[str, Any]) -> None:
         if report.get("certificate_expiring_soon"):
             warn(f"warning: the certificate expires in {report['certificate_days_left']} days: "
                  "`launch-wizard rotate-certificate` makes, uploads and switches to a new one")
-    checked = report["checked"]
-    since = ("checked just now" if checked == "now" else
-             f"not checked since {checked}" if checked else "never checked")
-    token = report["token"]
+
+
+def _print_token(token: dict[str, Any], since: str) -> None:
     if token["cached"]:
         say(f"  token: cached in {token['cache']}, {duration(token['expires_in'])} left by its "
             f"expiry ({token['masked']}); {since}")
@@ -294,10 +344,9 @@ def _print_status(report: dict[str, Any]) -> None:
         say(f"  token: not cached ({token['why']})")
     else:
         say(f"  token: none cached in {token['cache']} (`launch-wizard token` gets one)")
-    for kind, where in report["unused_secrets"].items():
-        say(f"  unused: {kind.replace('_', ' ')} (JWT) in {where}: `{report['forget_unused']}` "
-            "removes it")
-    last, failure = report["last_test"], report["last_failure"]
+
+
+def _print_tests(last: dict[str, Any] | None, failure: dict[str, Any] | None) -> None:
     if failure:
         say(f"  last test: FAILED {failure['at']} at {failure['stage']}: {failure['cause']}")
     if last:
@@ -305,15 +354,17 @@ def _print_status(report: dict[str, Any]) -> None:
         say(f"  {label}: {last['at']}, saw {seen(last)} (company {last['company_id'] or 'none'})")
     elif not failure:
         say("  last test: none recorded")
-    if jwt:
-        say(f"  {JWT_NOTE}")
+
+
+def _print_verdict(report: dict[str, Any], since: str) -> None:
+    """The problems, or else whether it is ready."""
     for problem in report["problems"]:
         say(f"  {FAIL} {problem}")
     if report["problems"]:
         return
-    if failure:
+    if report["last_failure"]:
         say(f"  {FAIL} the last test failed: `launch-wizard status --check` (or `test`) tries again")
-    elif checked == "now":
+    elif report["checked"] == "now":
         say(f"  {OK} ready: checked just now against the Launch API")
     else:
         say(f"  {OK} configured; {since}: `launch-wizard status --check` checks it against the "

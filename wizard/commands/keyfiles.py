@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from argparse import Namespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.commands.output import FAIL, OK, private_key, read_secret, say
 from wizard.core.errors import KeyFileError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.x509 import Certificate
 
 
 def keygen(args: Namespace) -> int:
@@ -24,27 +28,51 @@ def keygen(args: Namespace) -> int:
 
 
 def inspect(args: Namespace) -> int:
-    from wizard.core.keys import (cert_info, certificate_file, key_matches, load_certificate,
-                                  normalize_pem, pem_label, read_file)
+    from wizard.core.keys import certificate_file, normalize_pem, pem_label, read_file
 
     text = read_file(args.file, "key or certificate")
     label = pem_label(normalize_pem(text)) if text.strip() else ""
     report: dict[str, Any] = {"file": args.file}
-    problems: list[tuple[str, str]] = []  # (cause, fix)
-    key = cert = None
+    key, cert = _key_or_certificate(args, text, label)
+    if key is not None:
+        report["key"] = {"type": "RSA", "bits": key.key_size}
+    if args.cert:
+        cert = certificate_file(args.cert)
+    problems = _problems(key, cert, report)
+    report["good"] = not problems
+    report["problems"] = [cause for cause, _ in problems]
+    if args.json:
+        say(json.dumps(report, indent=2), json=True)
+    else:
+        _print(report)
+    if problems:
+        raise KeyFileError("; ".join(c for c, _ in problems), "; ".join(f for _, f in problems))
+    return 0
+
+
+def _key_or_certificate(args: Namespace, text: str,
+                        label: str) -> tuple[RSAPrivateKey | None, Certificate | None]:
+    """The file read as a private key (always, with --cert) or else as a certificate."""
+    from wizard.core.keys import load_certificate
+
     if args.cert or label.endswith("PRIVATE KEY"):
         key = private_key(text, read_secret("Key passphrase") if args.passphrase_stdin else None,
                           args.file, "--passphrase-stdin")
-        report["key"] = {"type": "RSA", "bits": key.key_size}
-    elif label == "CERTIFICATE":
-        cert = load_certificate(text)
-    else:
-        what = f"a PEM '{label}'" if label else "not PEM"
-        raise KeyFileError(f"{args.file} is {what}: neither a private key nor a certificate",
-                           "give the private key (e.g. private.key) or the certificate "
-                           "(e.g. adobe-io-public.crt)")
-    if args.cert:
-        cert = certificate_file(args.cert)
+        return key, None
+    if label == "CERTIFICATE":
+        return None, load_certificate(text)
+    what = f"a PEM '{label}'" if label else "not PEM"
+    raise KeyFileError(f"{args.file} is {what}: neither a private key nor a certificate",
+                       "give the private key (e.g. private.key) or the certificate "
+                       "(e.g. adobe-io-public.crt)")
+
+
+def _problems(key: RSAPrivateKey | None, cert: Certificate | None,
+              report: dict[str, Any]) -> list[tuple[str, str]]:
+    """(cause, fix) of what is wrong with the certificate and the pair; their facts into `report`."""
+    from wizard.core.keys import cert_info, key_matches
+
+    problems: list[tuple[str, str]] = []
     if cert is not None:
         info = cert_info(cert)
         report["certificate"] = info.as_dict()
@@ -57,15 +85,7 @@ def inspect(args: Namespace) -> int:
         if not report["pair"]:
             problems.append(("the private key does not belong to the certificate",
                              "give the key and the certificate that were generated together"))
-    report["good"] = not problems
-    report["problems"] = [cause for cause, _ in problems]
-    if args.json:
-        say(json.dumps(report, indent=2), json=True)
-    else:
-        _print(report)
-    if problems:
-        raise KeyFileError("; ".join(c for c, _ in problems), "; ".join(f for _, f in problems))
-    return 0
+    return problems
 
 
 def _print(report: dict[str, Any]) -> None:

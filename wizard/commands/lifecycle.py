@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from argparse import Namespace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.commands.output import (OK, Context, confirm, load, read_secret, save_credentials, say,
                                     warn)
@@ -13,6 +14,9 @@ from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import (FORGET_KEY, Trial, console_for, forget_unused, server_to_server,
                                    trial)
 from wizard.core.profile import LABELS, Profile, seen
+
+if TYPE_CHECKING:
+    from wizard.core.console import ManualConsole, SandboxConsole
 
 TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
 
@@ -55,15 +59,7 @@ def migrate(args: Namespace) -> int:
     say(f"    same client ID {jwt.client_id}, organization and technical account")
     say(f"    scopes {', '.join(s2s.scopes)}")
     say(f"    client secret: {'the new one given' if new_secret else 'the same'}")
-    if console.migrate(jwt.client_id):
-        say(f"{OK} pressed Migrate in the sandbox's console")
-        shown = console.integration(jwt.client_id)  # its page shows the technical account
-        if shown is not None:
-            s2s = s2s.with_changes(**{name: getattr(shown, name) for name in TECHNICAL_ACCOUNT
-                                      if not getattr(s2s, name)})
-    else:
-        confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
-                "Server-to-Server\". Done?", args.yes)
+    s2s = _press_migrate(console, jwt, s2s, args.yes)
     given = {"client_secret": new_secret} if new_secret else None
     try:
         result = trial(s2s, context.store, given)
@@ -72,17 +68,38 @@ def migrate(args: Namespace) -> int:
     s2s = _worked(result, s2s)
     save_credentials(context.profiles, s2s, given or {}, s2s.changes_from(jwt))
     say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
+    _after_migrating(context, s2s, args.forget_key)
+    return 0
+
+
+def _press_migrate(console: ManualConsole | SandboxConsole, jwt: Profile, s2s: Profile,
+                   yes: bool) -> Profile:
+    """The console's Migrate pressed (the sandbox's by us, Adobe's by the person); `s2s` with the
+    technical account the sandbox's page shows, where it had none."""
+    if console.migrate(jwt.client_id):
+        say(f"{OK} pressed Migrate in the sandbox's console")
+        shown = console.integration(jwt.client_id)  # its page shows the technical account
+        if shown is not None:
+            s2s = s2s.with_changes(**{name: getattr(shown, name) for name in TECHNICAL_ACCOUNT
+                                      if not getattr(s2s, name)})
+    else:
+        confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
+                "Server-to-Server\". Done?", yes)
+    return s2s
+
+
+def _after_migrating(context: Context, s2s: Profile, forget_key: bool) -> None:
+    """What aio-cli still needs, the JWT key forgotten or where it stays, and the console's last step."""
     missing = [name for name in TECHNICAL_ACCOUNT if not getattr(s2s, name)]
     if missing:
         say(f"for aio-cli, add its {' and '.join(LABELS[n] for n in missing)} from the credential "
             f"page: `launch-wizard configure --profile {s2s.name} "
             + " ".join(f"--{n.replace('_', '-')} ..." for n in missing) + "`")
-    if args.forget_key:
+    if forget_key:
         _forget_key(context, s2s)
     else:
         say(f"the JWT private key stays in the keyring until `{FORGET_KEY.format(profile=s2s.name)}`")
     say("in the console, delete the JWT credential once nothing uses it any more")
-    return 0
 
 
 def _forget_key(context: Context, profile: Profile) -> None:

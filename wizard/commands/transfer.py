@@ -9,7 +9,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from wizard.commands.output import (OK, check_pair, confirm, load, mask, private_key, read_input,
+from wizard.commands.output import (OK, Context, check_pair, confirm, load, mask, private_key, read_input,
                                     read_secret, save_credentials, say, warn)
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.interop import (IMS_STAGE, Imported, moved_endpoints, profile_from,
@@ -78,15 +78,7 @@ def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where
             profiles: ProfileStore) -> None:
     named = f" {imported.name!r}" if imported.name else ""
     say(f"{OK} imported{named} from {imported.source} into profile {profile.name!r}")
-    rows = [("organization ID", profile.org_id), ("client ID (API key)", profile.client_id)]
-    rows += [(LABELS[name], getattr(profile, name))
-             for name in ("technical_account_id", "technical_account_email") if getattr(profile, name)]
-    rows.append(("scopes", ", ".join(profile.scopes)) if not profile.is_jwt
-                else ("metascopes", ", ".join(profile.metascopes) or "(discovered on first use)"))
-    rows += [(LABELS[name], getattr(profile, name)) for name in ENDPOINTS]
-    rows += [(kind.replace("_", " "), f"{mask(value) if kind == 'client_secret' else 'saved'} "
-                                      f"(in {where})") for kind, value in secrets.items()]
-    for label, value in rows:
+    for label, value in _imported_rows(profile, secrets, where):
         say(f"    {label:22} {value}")
     for fingerprint, expiry in imported.certificates.items():
         say(f"    certificate held     SHA-1 {fingerprint}, expires {expiry}")
@@ -95,15 +87,33 @@ def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where
     say(f"{OK} saved to {profiles.path}")
     for line in endpoint_warnings(profile, lambda name: "set by this import"):
         warn(f"warning: {line}")
+    missing = _still_needed(profile, secrets)
+    if missing:
+        say("still needed: " + "; ".join(missing))
+    else:
+        say("next: `launch-wizard test` checks it against the Launch API")
+
+
+def _imported_rows(profile: Profile, secrets: dict[str, str], where: str) -> list[tuple[str, str]]:
+    """(label, value) of what the profile now holds, a secret masked or only said to be saved."""
+    rows = [("organization ID", profile.org_id), ("client ID (API key)", profile.client_id)]
+    rows += [(LABELS[name], getattr(profile, name))
+             for name in ("technical_account_id", "technical_account_email") if getattr(profile, name)]
+    rows.append(("scopes", ", ".join(profile.scopes)) if not profile.is_jwt
+                else ("metascopes", ", ".join(profile.metascopes) or "(discovered on first use)"))
+    rows += [(LABELS[name], getattr(profile, name)) for name in ENDPOINTS]
+    rows += [(kind.replace("_", " "), f"{mask(value) if kind == 'client_secret' else 'saved'} "
+                                      f"(in {where})") for kind, value in secrets.items()]
+    return rows
+
+
+def _still_needed(profile: Profile, secrets: dict[str, str]) -> list[str]:
     missing = [LABELS[m] for m in profile.missing_for_token()]
     if "client_secret" not in secrets:
         missing.append("client secret (`launch-wizard configure --client-secret-stdin`)")
     if profile.is_jwt and "private_key" not in secrets and not profile.private_key_path:
         missing.append("private key (`launch-wizard import FILE --private-key KEY`, or configure)")
-    if missing:
-        say("still needed: " + "; ".join(missing))
-    else:
-        say("next: `launch-wizard test` checks it against the Launch API")
+    return missing
 
 
 FORMATS = ("env", "postman", "aio", "json")
@@ -111,26 +121,15 @@ FORMATS = ("env", "postman", "aio", "json")
 
 def export(args: Namespace) -> int:
     from wizard.core.interop import WRITERS
-    from wizard.core.tokens import cached, secret
 
     context = load(args)
     profile = context.profile
-    secrets: dict[str, str] = {}
-    token = ""
-    if args.with_secrets:
-        kinds = ["client_secret"] + (["private_key", "key_passphrase"] if profile.is_jwt else [])
-        for kind in kinds:
-            value = secret(profile, context.store, kind, optional=kind == "key_passphrase")
-            if value:
-                secrets[kind] = value
-        if args.format == "postman":
-            try:
-                found = cached(profile, context.store)
-            except SecretStoreError:
-                found = None
-            token = found.access_token if found else ""
-    text = (to_postman(profile, secrets, token) if args.format == "postman"
-            else WRITERS[args.format](profile, secrets))
+    secrets = _exported_secrets(context) if args.with_secrets else {}
+    if args.format == "postman":
+        token = _cached_token(context) if args.with_secrets else ""
+        text = to_postman(profile, secrets, token)
+    else:
+        text = WRITERS[args.format](profile, secrets)
     if args.format == "aio" and profile.ims_url not in (IMS_PRODUCTION, IMS_STAGE):
         warn(f"note: aio-cli gets tokens from Adobe's IMS only (production, or stage), never "
              f"from {profile.ims_url}")
@@ -147,6 +146,31 @@ def export(args: Namespace) -> int:
     if not secrets:
         warn("note: no secret was exported; --with-secrets adds them")
     return 0
+
+
+def _exported_secrets(context: Context) -> dict[str, str]:
+    """--with-secrets: the profile's secrets that are set."""
+    from wizard.core.tokens import secret
+
+    profile = context.profile
+    secrets: dict[str, str] = {}
+    kinds = ["client_secret"] + (["private_key", "key_passphrase"] if profile.is_jwt else [])
+    for kind in kinds:
+        value = secret(profile, context.store, kind, optional=kind == "key_passphrase")
+        if value:
+            secrets[kind] = value
+    return secrets
+
+
+def _cached_token(context: Context) -> str:
+    """The cached access token for a Postman export with secrets, or "" (none, or no store)."""
+    from wizard.core.tokens import cached
+
+    try:
+        found = cached(context.profile, context.store)
+    except SecretStoreError:
+        found = None
+    return found.access_token if found else ""
 
 
 def _write(path: Path, text: str, force: bool) -> None:

@@ -64,27 +64,30 @@ def check_proxies(environ: Mapping[str, str]) -> None:
     """A ConfigError naming the first proxy variable httpx could not use; its value is never
     shown (a proxy URL may hold a password)."""
     _quiet_httpx()
-    import httpx
-
     schemes = {"http", "https"} | ({"socks5", "socks5h"} if find_spec("socksio") else set())
     for name in (n for base in PROXY_VARIABLES for n in (base, base.lower())):
         value = environ.get(name, "").strip()
-        if not value:
-            continue
-        try:  # as httpx reads it: a bare HOST:PORT means http://
-            url = httpx.URL(value if "://" in value else f"http://{value}")
-            port = url.port
-        except (httpx.InvalidURL, ValueError):
-            raise ConfigError(f"{name} is not a valid proxy URL", PROXY_FIX.format(name=name)) from None
-        if url.scheme not in schemes:
-            kind = ("a SOCKS proxy needs the socksio package (pip install 'httpx[socks]')"
-                    if url.scheme.startswith("socks") else "use an http:// or https:// proxy")
-            raise ConfigError(f"{name} names a {url.scheme!r} proxy, which cannot be used here",
-                              f"{kind}, or unset {name}")
-        if not url.host or any(c.isspace() or c == "%" for c in url.host) \
-                or not (port is None or 0 < port < 65536):
-            raise ConfigError(f"{name} is not a valid proxy URL (no usable host and port)",
-                              PROXY_FIX.format(name=name))
+        if value:
+            _check_proxy(name, value, schemes)
+
+
+def _check_proxy(name: str, value: str, schemes: set[str]) -> None:
+    import httpx
+
+    try:  # as httpx reads it: a bare HOST:PORT means http://
+        url = httpx.URL(value if "://" in value else f"http://{value}")
+        port = url.port
+    except (httpx.InvalidURL, ValueError):
+        raise ConfigError(f"{name} is not a valid proxy URL", PROXY_FIX.format(name=name)) from None
+    if url.scheme not in schemes:
+        kind = ("a SOCKS proxy needs the socksio package (pip install 'httpx[socks]')"
+                if url.scheme.startswith("socks") else "use an http:// or https:// proxy")
+        raise ConfigError(f"{name} names a {url.scheme!r} proxy, which cannot be used here",
+                          f"{kind}, or unset {name}")
+    if not url.host or any(c.isspace() or c == "%" for c in url.host) \
+            or not (port is None or 0 < port < 65536):
+        raise ConfigError(f"{name} is not a valid proxy URL (no usable host and port)",
+                          PROXY_FIX.format(name=name))
 
 
 def _uses_proxies(url: str) -> bool:

@@ -179,9 +179,25 @@ def _object(value: object) -> dict[str, Any]:
 def _workspace(project: dict[str, Any], wanted: str) -> Imported:
     org = _object(project.get("org"))
     details = _object(_object(project.get("workspace")).get("details"))
-    listed = details.get("credentials")
+    usable, skipped = _usable_credentials(details.get("credentials"))
+    rank, name, c = _chosen_credential(usable, skipped, wanted)
+    skipped += [f"{n} (also usable: --credential {n!r} picks it)" for _, n, _ in usable if n != name]
+    where = "project/workspace download"
+    section = {str(k).lower(): v for k, v in c["oauth_server_to_server" if rank == 0 else "jwt"].items()}
+    section["org_id"] = org.get("ims_org_id")  # the project's, for every credential in it
+    imported = (_s2s_download if rank == 0 else _jwt_download)(section, where)
+    imported.skipped, imported.name = skipped, name
+    return imported
+
+
+_Usable = tuple[int, str, dict[str, Any]]  # rank (0: Server-to-Server, 1: JWT), name, credential
+
+
+def _usable_credentials(listed: object) -> tuple[list[_Usable], list[str]]:
+    """The workspace's credentials usable here, Server-to-Server first; and why each other one is not."""
     credentials = [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
-    usable, skipped = [], []
+    usable: list[_Usable] = []
+    skipped: list[str] = []
     for c in credentials:
         kind = str(c.get("integration_type", "")).lower()
         name = str(c.get("name") or c.get("id") or "unnamed")
@@ -191,25 +207,23 @@ def _workspace(project: dict[str, Any], wanted: str) -> Imported:
             usable.append((1, name, c))
         else:
             skipped.append(f"{name} ({kind or 'no type'}: not usable here)")
+    usable.sort(key=lambda u: u[0])
+    return usable, skipped
+
+
+def _chosen_credential(usable: list[_Usable], skipped: list[str], wanted: str) -> _Usable:
+    """The credential named `wanted`, or the first usable one when none is named."""
     if not usable:
         found = "; ".join(skipped) or "no credentials"
         raise FormatError(f"the workspace has no OAuth Server-to-Server or JWT credential ({found})",
                           "add an OAuth Server-to-Server credential to the workspace in the "
                           "Developer Console, then download the project again")
-    usable.sort(key=lambda u: u[0])  # Server-to-Server first
     chosen = next((u for u in usable if u[1] == wanted), None) if wanted else usable[0]
     if chosen is None:
         names = ", ".join(u[1] for u in usable)
         raise FormatError(f"the workspace has no usable credential named {wanted!r} "
                           f"(usable: {names})", "give --credential one of those names")
-    rank, name, c = chosen
-    skipped += [f"{n} (also usable: --credential {n!r} picks it)" for _, n, _ in usable if n != name]
-    where = "project/workspace download"
-    section = {str(k).lower(): v for k, v in c["oauth_server_to_server" if rank == 0 else "jwt"].items()}
-    section["org_id"] = org.get("ims_org_id")  # the project's, for every credential in it
-    imported = (_s2s_download if rank == 0 else _jwt_download)(section, where)
-    imported.skipped, imported.name = skipped, name
-    return imported
+    return chosen
 
 
 def _ours(data: dict[str, Any]) -> Imported:
@@ -352,6 +366,25 @@ def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
     ims_org_id; JWT: client_id, client_secret, technical_account_id, meta_scopes, ims_org_id,
     private_key) and reads a private_key that is not a PEM as a file path: so a context with an
     empty field or a placeholder secret is refused here, not written."""
+    _check_aio(profile, secrets)
+    context: dict[str, Any] = {"client_id": profile.client_id, "ims_org_id": profile.org_id,
+                               "technical_account_id": profile.technical_account_id,
+                               "technical_account_email": profile.technical_account_email}
+    if profile.is_jwt:
+        context |= {"client_secret": secrets["client_secret"],
+                    "meta_scopes": list(profile.metascopes) or ["ent_reactor_sdk"],
+                    "private_key": secrets["private_key"]}
+        if "key_passphrase" in secrets:
+            context["passphrase"] = secrets["key_passphrase"]
+    else:
+        context |= {"client_secrets": [secrets["client_secret"]], "scopes": list(profile.scopes)}
+    if profile.ims_url == IMS_STAGE:
+        context["env"] = "stage"  # aio-lib-ims's other IMS
+    return json.dumps(context, indent=2) + "\n"
+
+
+def _check_aio(profile: Profile, secrets: dict[str, str]) -> None:
+    """AioContextError for a field aio-lib-ims requires that is empty, or a secret not given."""
     context_kind = "a JWT" if profile.is_jwt else "an OAuth Server-to-Server"
     fields = ["org_id", "client_id", "technical_account_id",
               *([] if profile.is_jwt else ["technical_account_email"])]
@@ -371,20 +404,6 @@ def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
             f"an aio-cli context holds the {' and the '.join(absent)}: aio-cli reads them from "
             "it (a placeholder would be sent as the secret, or opened as a key file)",
             "add --with-secrets (with --out FILE, created 0600)")
-    context: dict[str, Any] = {"client_id": profile.client_id, "ims_org_id": profile.org_id,
-                               "technical_account_id": profile.technical_account_id,
-                               "technical_account_email": profile.technical_account_email}
-    if profile.is_jwt:
-        context |= {"client_secret": secrets["client_secret"],
-                    "meta_scopes": list(profile.metascopes) or ["ent_reactor_sdk"],
-                    "private_key": secrets["private_key"]}
-        if "key_passphrase" in secrets:
-            context["passphrase"] = secrets["key_passphrase"]
-    else:
-        context |= {"client_secrets": [secrets["client_secret"]], "scopes": list(profile.scopes)}
-    if profile.ims_url == IMS_STAGE:
-        context["env"] = "stage"  # aio-lib-ims's other IMS
-    return json.dumps(context, indent=2) + "\n"
 
 
 def to_json(profile: Profile, secrets: dict[str, str]) -> str:

@@ -120,19 +120,7 @@ def load_private_key(text: str, passphrase: str | None = None) -> RSAPrivateKey:
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
 
-    if not text or not text.strip():
-        raise KeyFileError("the private key is empty", "paste the whole private key file")
-    pem = normalize_pem(text)
-    label = pem_label(pem)
-    if not label:
-        raise KeyFileError("this is not a PEM private key (no '-----BEGIN ... PRIVATE KEY-----' "
-                           f"line): it {describe_secret(text)}",
-                           f"paste the contents of the private key file (e.g. {KEY_FILE})")
-    if label in _NOT_A_KEY:
-        raise KeyFileError(*_NOT_A_KEY[label])
-    if not label.endswith("PRIVATE KEY"):
-        raise KeyFileError(f"this is a PEM '{label}', not a private key",
-                           f"paste the contents of the private key file (e.g. {KEY_FILE})")
+    pem, label = _private_key_pem(text)
     encrypted = label == "ENCRYPTED PRIVATE KEY" or "Proc-Type: 4,ENCRYPTED" in pem or (
         label == "OPENSSH PRIVATE KEY" and b"bcrypt" in _b64_body(pem))
     if encrypted and not passphrase:
@@ -158,6 +146,24 @@ def load_private_key(text: str, passphrase: str | None = None) -> RSAPrivateKey:
                            "copy the whole file again, or generate a new key",
                            subject="private_key") from None
     return _check_rsa(key)
+
+
+def _private_key_pem(text: str) -> tuple[str, str]:
+    """`text` as PEM and its label, once the label says a private key; else what it is instead."""
+    if not text or not text.strip():
+        raise KeyFileError("the private key is empty", "paste the whole private key file")
+    pem = normalize_pem(text)
+    label = pem_label(pem)
+    if not label:
+        raise KeyFileError("this is not a PEM private key (no '-----BEGIN ... PRIVATE KEY-----' "
+                           f"line): it {describe_secret(text)}",
+                           f"paste the contents of the private key file (e.g. {KEY_FILE})")
+    if label in _NOT_A_KEY:
+        raise KeyFileError(*_NOT_A_KEY[label])
+    if not label.endswith("PRIVATE KEY"):
+        raise KeyFileError(f"this is a PEM '{label}', not a private key",
+                           f"paste the contents of the private key file (e.g. {KEY_FILE})")
+    return pem, label
 
 
 def _b64_body(pem: str) -> bytes:

@@ -312,11 +312,9 @@ def _url(label: str, example: str) -> Validator:
             raise bad("has a query or fragment (? or #): a base URL has neither")
         if not _host_ok(host):
             raise bad(f"has a host name that cannot be used ({host!r})")
-        after_host = parts.netloc.rpartition("]")[2]  # past an IPv6 address's ":"s
-        if ":" in after_host:
-            port = after_host.partition(":")[2]
-            if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
-                raise bad(f"has the port {port!r}: a port is a number from 1 to 65535")
+        port = _bad_port(parts.netloc)
+        if port is not None:
+            raise bad(f"has the port {port!r}: a port is a number from 1 to 65535")
         if parts.scheme == "http" and not is_loopback(host):
             raise ConfigError(
                 f"{label} {text!r} would send secrets in clear text to {host}",
@@ -324,6 +322,15 @@ def _url(label: str, example: str) -> Validator:
             )
         return text
     return check
+
+
+def _bad_port(netloc: str) -> str | None:
+    """The port `netloc` gives when it is not one from 1 to 65535; None when it is, or none is given."""
+    after_host = netloc.rpartition("]")[2]  # past an IPv6 address's ":"s
+    if ":" not in after_host:
+        return None
+    port = after_host.partition(":")[2]
+    return None if port.isascii() and port.isdigit() and 0 < int(port) < 65536 else port
 
 
 def _names(label: str, *, required: str = "") -> Validator:

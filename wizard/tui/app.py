@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     from textual.notifications import SeverityLevel
 
+    from wizard.core.profile import ProfileStore
+    from wizard.core.secret_store import SecretStore
     from wizard.sandbox import Sandbox
 
 SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
@@ -61,7 +63,7 @@ class WizardApp(App[None]):
     ]
 
     def __init__(self, profile: str | None = None, sandbox: Sandbox | bool = False,
-                 secrets=None, profiles=None) -> None:
+                 secrets: SecretStore | None = None, profiles: ProfileStore | None = None) -> None:
         """`sandbox`: False (real Adobe), True (start one in-process) or a running Sandbox."""
         super().__init__()
         self.profile_name = profile

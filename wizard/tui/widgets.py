@@ -7,6 +7,8 @@ text here (`Plain`), never parsed as markup, with what a terminal would obey sho
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events, on
@@ -26,7 +28,7 @@ class Plain(Static):
     what was typed): never markup, and what a terminal would obey in it shown escaped. Every
     widget that shows such text is one of these."""
 
-    def __init__(self, content: str = "", **kwargs) -> None:
+    def __init__(self, content: str = "", **kwargs: Any) -> None:
         super().__init__(terminal_safe(content), markup=False, **kwargs)
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
@@ -47,7 +49,7 @@ class Entry(Input):
     wipe what is there. A paste may carry control characters: they are shown, not sent to the
     terminal (the profile's validation then refuses them)."""
 
-    def __init__(self, value: str | None = None, **kwargs) -> None:
+    def __init__(self, value: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
         kwargs.setdefault("highlighter", _InPlace())
         super().__init__(value, **kwargs)
@@ -113,7 +115,7 @@ class Field(Vertical):
     Field.-warned > .field-error { display: block; color: $warning; }
     """
 
-    def __init__(self, label: str, control: Widget, help: str = "", **kwargs) -> None:
+    def __init__(self, label: str, control: Widget, help: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.label, self.control, self.help = label, control, help
 

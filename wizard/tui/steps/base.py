@@ -3,7 +3,7 @@ focus where a person expects it, and saving on accept."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -26,8 +26,8 @@ class Step(VerticalScroll, can_focus=False):
     key: ClassVar[str]
     DEFAULT_CSS = "Step { padding: 0 1; }"
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *children: Widget, **kwargs: Any) -> None:
+        super().__init__(*children, **kwargs)
         self._filled: dict[str, str] = {}  # what each input was last filled with from the state
 
     # --- what a step tells the app ------------------------------------------------------

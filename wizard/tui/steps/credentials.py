@@ -246,40 +246,59 @@ class CredentialsStep(Step):
     async def accept(self) -> bool:
         state, profile = self.state, self.state.profile
         await state.ensure_store()  # a SecretStoreError goes to the app, which offers the ways out
+        ok = self._save_fields()
+        secret = self.value("client-secret")
+        ok = self._client_secret_given(secret) and ok
+        passphrase = self.value("passphrase")
+        if profile.is_jwt:
+            ok = await self._key_given(passphrase) and ok
+        if not ok:
+            return False
+        await self._store_secrets(secret, passphrase)
+        self._show_stored()
+        return True
+
+    def _save_fields(self) -> bool:
+        """Each field of the credential saved that is valid; whether all were."""
+        profile = self.state.profile
         ok = self.save_field("client-id", "client_id", required=True)
         ok = self.save_field("tech-id", "technical_account_id", required=profile.is_jwt) and ok
         if not profile.is_jwt:
             ok = self.save_field("tech-email", "technical_account_email") and ok
             ok = self.save_field("scopes", "scopes", required=True) and ok
-        secret = self.value("client-secret")
+        return ok
+
+    def _client_secret_given(self, secret: str) -> bool:
+        """Whether there is a client secret, typed or stored; its field says so when there is none."""
         secret_field = self.field_of("client-secret")
-        if not secret and not state.has_secret("client_secret"):
+        if not secret and not self.state.has_secret("client_secret"):
             secret_field.show_error("Client secret is required")
-            ok = False
-        else:
-            secret_field.show_error(None)
-        passphrase = self.value("passphrase")
-        if profile.is_jwt:
-            if self.reading is not None and self.reading.is_running:
-                with contextlib.suppress(WorkerCancelled, WorkerFailed):
-                    await self.reading.wait()
-            if self.pending_key is not None:
-                self.key_error = await self._check(self.pending_key, passphrase)
-                ok = self.key_error is None and ok
-            elif not state.has_secret("private_key"):
-                self._status("paste the private key, load its file, or use the generated one",
-                             error=True)
-                ok = False
-        if not ok:
             return False
+        secret_field.show_error(None)
+        return True
+
+    async def _key_given(self, passphrase: str) -> bool:
+        """Whether there is a private key that opens (once a file being read is in), or one stored."""
+        if self.reading is not None and self.reading.is_running:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await self.reading.wait()
+        if self.pending_key is not None:
+            self.key_error = await self._check(self.pending_key, passphrase)
+            return self.key_error is None
+        if not self.state.has_secret("private_key"):
+            self._status("paste the private key, load its file, or use the generated one",
+                         error=True)
+            return False
+        return True
+
+    async def _store_secrets(self, secret: str, passphrase: str) -> None:
+        """The secrets given, stored; their inputs emptied and no longer unsaved changes."""
         secrets = {"client_secret": secret, "private_key": self.pending_key,
                    "key_passphrase": passphrase if self.pending_key else None}
         for kind, value in secrets.items():
             if value:
-                await state.put_secret(kind, value)
+                await self.state.put_secret(kind, value)
         self.query_one("#client-secret", Entry).value = ""
         self.pending_key = self.key_error = None
         for label in ("Client secret", "Private key"):
             self.mark_dirty(label, False)
-        self._show_stored()
-        return True

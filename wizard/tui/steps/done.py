@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import shlex
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from wizard.core.errors import WizardError
@@ -34,8 +36,8 @@ def _names(properties: Properties) -> str:
 class DoneStep(Step):
     key = "done"
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *children: Widget, **kwargs: Any) -> None:
+        super().__init__(*children, **kwargs)
         self.summary: list[str] = []  # the lines shown, before the certificate's is known
 
     def compose(self) -> ComposeResult:

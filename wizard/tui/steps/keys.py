@@ -23,6 +23,7 @@ from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.x509 import Certificate
 
 
@@ -163,7 +164,6 @@ class KeysStep(Step):
         """Check the key and certificate on screen; save them only if they are a good pair."""
         key_path, cert_path = self.value("key-path").strip(), self.value("cert-path").strip()
         key_field, cert_field = self.field_of("key-path"), self.field_of("cert-path")
-        passphrase_field = self.field_of("existing-passphrase")
         for field, path in ((key_field, key_path), (cert_field, cert_path)):
             field.show_error(None if path or quiet else "a file is required")
         if not (key_path and cert_path):
@@ -174,35 +174,12 @@ class KeysStep(Step):
         except SecretStoreError as exc:
             self.post_message(self.Problem(exc))
             return False
-        self._busy(True)
-        try:
-            key = await asyncio.to_thread(lambda: load_private_key(read_file(key_path, "private key"),
-                                                                   passphrase))
-        except PassphraseNeeded as exc:
-            passphrase_field.display = True
-            passphrase_field.show_error(str(exc))
+        key = await self._opened_key(key_path, passphrase)
+        if key is None:
             return self._failed()
-        except KeyFileError as exc:
-            target = passphrase_field if exc.subject == "key_passphrase" else key_field
-            target.show_error(str(exc))
+        cert = await self._matching_certificate(cert_path, key)
+        if cert is None:
             return self._failed()
-        finally:
-            self._busy(False)
-        key_field.show_error(None)
-        passphrase_field.show_error(None)
-        try:
-            cert = await asyncio.to_thread(certificate_file, cert_path)
-        except KeyFileError as exc:
-            cert_field.show_error(str(exc))
-            return self._failed()
-        if not key_matches(key, cert):
-            cert_field.show_error("this certificate was not made with that key: give the pair "
-                                  "made together")
-            return self._failed()
-        if cert_info(cert).expired:
-            cert_field.show_error("this certificate has expired: generate a new pair")
-            return self._failed()
-        cert_field.show_error(None)
         try:
             self.state.update(private_key_path=key_path, certificate_path=cert_path)
             if typed:
@@ -222,6 +199,46 @@ class KeysStep(Step):
         self.bring_into_view(self.query_one("#keys-result"))
         self.post_message(self.Changed())
         return True
+
+    async def _opened_key(self, key_path: str, passphrase: str | None) -> RSAPrivateKey | None:
+        """The private key at `key_path`; None, with the field at fault saying why, if it does not open."""
+        key_field, passphrase_field = self.field_of("key-path"), self.field_of("existing-passphrase")
+        self._busy(True)
+        try:
+            key = await asyncio.to_thread(lambda: load_private_key(read_file(key_path, "private key"),
+                                                                   passphrase))
+        except PassphraseNeeded as exc:
+            passphrase_field.display = True
+            passphrase_field.show_error(str(exc))
+            return None
+        except KeyFileError as exc:
+            target = passphrase_field if exc.subject == "key_passphrase" else key_field
+            target.show_error(str(exc))
+            return None
+        finally:
+            self._busy(False)
+        key_field.show_error(None)
+        passphrase_field.show_error(None)
+        return key
+
+    async def _matching_certificate(self, cert_path: str, key: RSAPrivateKey) -> Certificate | None:
+        """The certificate at `cert_path` when it was made with `key` and has not expired; else None,
+        its field saying why."""
+        cert_field = self.field_of("cert-path")
+        try:
+            cert = await asyncio.to_thread(certificate_file, cert_path)
+        except KeyFileError as exc:
+            cert_field.show_error(str(exc))
+            return None
+        if not key_matches(key, cert):
+            cert_field.show_error("this certificate was not made with that key: give the pair "
+                                  "made together")
+            return None
+        if cert_info(cert).expired:
+            cert_field.show_error("this certificate has expired: generate a new pair")
+            return None
+        cert_field.show_error(None)
+        return cert
 
     def _failed(self) -> bool:
         self.verdict = "failed"

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import time
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,10 +18,10 @@ from textual.widgets import Button, Label, Static, Switch
 
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
-from wizard.core.profile import plural
+from wizard.core.profile import Profile, plural
 from wizard.core.reactor import (NO_PROPERTY, Properties, Reactor, curl_command, failed,
                                  remembered)
-from wizard.core.tokens import drop_refused, get_token
+from wizard.core.tokens import TokenResult, drop_refused, get_token
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -66,7 +67,7 @@ class Stage(Vertical):
     Stage.-failed .stage-detail { color: $error; }
     """
 
-    def __init__(self, title: str, **kwargs) -> None:
+    def __init__(self, title: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.title = title
 
@@ -189,15 +190,7 @@ class TestStep(Step):
             result = await asyncio.to_thread(get_token, profile, state.secrets, refresh=True,
                                              on_signed=on_signed)
             current = token_stage
-            if result.profile_changed:
-                state.update(metascopes=result.profile.metascopes)
-            if result.claims is not None:
-                jwt.set(PASSED, claims_text(result.claims))
-            elif profile.is_jwt:  # another process refreshed it while this one waited: no JWT here
-                jwt.set(PASSED, "not needed: a token obtained a moment ago was used")
-            left = result.token.seconds_left()
-            token_stage.set(PASSED, f"from {profile.ims_url}, valid {int(left // 3600)} h "
-                                    f"{int(left % 3600 // 60)} min" + "".join(f"\n{n}" for n in result.notes))
+            self._token_passed(profile, result, jwt, token_stage)
             current = companies_stage
             companies_stage.set(RUNNING)
             reactor = Reactor.of(profile, result.token.access_token)
@@ -214,28 +207,52 @@ class TestStep(Step):
             if current is jwt and signed:  # signed, then refused: the exchange failed
                 jwt.set(PASSED, claims_text(signed[-1]))
                 current = token_stage
-            current.set(FAILED, self.explain(exc))
-            self.bring_into_view(current)
-            if result is not None:
-                await asyncio.to_thread(drop_refused, profile, result, exc)
-            with contextlib.suppress(WizardError):  # the test's own error is the news
-                state.update(**failed(current.title, exc))
-            if exc.subject == "client_secret" and state.console.automatic:
-                self.post_message(self.Problem(exc))  # the app offers to recover it
+            await self._test_failed(exc, current, profile, result)
         else:
             properties_stage.set(PASSED, properties_text(survey))
-            state.last_token = result.token
-            state.last_test = TestResult(result.token, survey)
-            state.update(**remembered(survey))
-            state.mark_done("test")
-            self._show_token()
-            # the pass/fail lines stay in view (on a short screen the token panel is below them)
-            self.call_after_refresh(self.scroll_to_widget, self.query_one("#run-test"), top=True,
-                                    animate=False)
+            self._test_passed(result, survey)
         finally:
             self.running = False
             button.disabled = False
             self.post_message(self.Changed())
+
+    def _token_passed(self, profile: Profile, result: TokenResult, jwt: Stage, token_stage: Stage) -> None:
+        """The JWT and token stages passed: what was signed, where the token came from, how long
+        it lasts."""
+        if result.profile_changed:
+            self.state.update(metascopes=result.profile.metascopes)
+        if result.claims is not None:
+            jwt.set(PASSED, claims_text(result.claims))
+        elif profile.is_jwt:  # another process refreshed it while this one waited: no JWT here
+            jwt.set(PASSED, "not needed: a token obtained a moment ago was used")
+        left = result.token.seconds_left()
+        token_stage.set(PASSED, f"from {profile.ims_url}, valid {int(left // 3600)} h "
+                                f"{int(left % 3600 // 60)} min" + "".join(f"\n{n}" for n in result.notes))
+
+    async def _test_failed(self, exc: WizardError, stage: Stage, profile: Profile,
+                           result: TokenResult | None) -> None:
+        """`stage` failed: shown, a refused token dropped, the failure recorded, and a lost client
+        secret offered for recovery."""
+        state = self.state
+        stage.set(FAILED, self.explain(exc))
+        self.bring_into_view(stage)
+        if result is not None:
+            await asyncio.to_thread(drop_refused, profile, result, exc)
+        with contextlib.suppress(WizardError):  # the test's own error is the news
+            state.update(**failed(stage.title, exc))
+        if exc.subject == "client_secret" and state.console.automatic:
+            self.post_message(self.Problem(exc))  # the app offers to recover it
+
+    def _test_passed(self, result: TokenResult, survey: list[Properties]) -> None:
+        state = self.state
+        state.last_token = result.token
+        state.last_test = TestResult(result.token, survey)
+        state.update(**remembered(survey))
+        state.mark_done("test")
+        self._show_token()
+        # the pass/fail lines stay in view (on a short screen the token panel is below them)
+        self.call_after_refresh(self.scroll_to_widget, self.query_one("#run-test"), top=True,
+                                animate=False)
 
     def _show_token(self) -> None:
         token = self.state.last_token
