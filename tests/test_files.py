@@ -17,8 +17,15 @@ import pytest
 from tests.conftest import REPO, clean_env, run_cli
 from wizard.core import files
 from wizard.core.errors import ConfigError, KeyFileError
-from wizard.core.files import (MAX_FILE_BYTES, NestedTooDeep, create_new, make_folders, parse_json,
-                               read_limited, write_atomically)
+from wizard.core.files import (
+    MAX_FILE_BYTES,
+    NestedTooDeep,
+    create_new,
+    make_folders,
+    parse_json,
+    read_limited,
+    write_atomically,
+)
 
 
 def mode_of(path: Path) -> int:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import REPO, clean_env
 
+
 def _modules(*packages: str) -> list[str]:
     """Every module of `packages`, found by walking them: a new module is covered as it lands."""
     found = []

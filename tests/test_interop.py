@@ -6,9 +6,18 @@ import re
 
 import pytest
 
-from wizard.core.interop import (IMS_STAGE, PLACEHOLDER, AioContextError, FormatError,
-                                 profile_from, read_credentials, to_aio, to_env, to_json,
-                                 to_postman)
+from wizard.core.interop import (
+    IMS_STAGE,
+    PLACEHOLDER,
+    AioContextError,
+    FormatError,
+    profile_from,
+    read_credentials,
+    to_aio,
+    to_env,
+    to_json,
+    to_postman,
+)
 from wizard.core.profile import DEFAULT_SCOPES, Profile
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"

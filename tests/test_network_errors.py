@@ -1,5 +1,6 @@
 """Every way the network or a server can fail becomes a typed error with a cause and a fix."""
 
+import contextlib
 import socket
 
 import httpx
@@ -8,7 +9,6 @@ import pytest
 from wizard.core import http, tokens
 from wizard.core.errors import IMSError, NetworkError, ReactorError
 from wizard.core.reactor import Reactor, reactor_error
-import contextlib
 
 
 @pytest.fixture(autouse=True)

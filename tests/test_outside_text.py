@@ -24,8 +24,7 @@ from tests.conftest import REPO, clean_env, configure_s2s, run_cli
 from tests.test_sandbox_contract import reactor_headers, s2s_token
 from wizard.core.errors import ConfigError
 from wizard.core.profile import ProfileStore, validate_field
-from wizard.core.safe_text import (character_name, describe_secret, invisible_character,
-                                   terminal_safe)
+from wizard.core.safe_text import character_name, describe_secret, invisible_character, terminal_safe
 
 CLIPBOARD = "\x1b]52;c;aGk=\x07"  # OSC 52: "put 'hi' on the clipboard"
 HOSTILE = f"Shop {CLIPBOARD} \x9b2J \u202egnp.exe"  # + a C1 CSI (clear screen), a bidi override

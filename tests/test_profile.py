@@ -4,8 +4,16 @@ import stat
 import pytest
 
 from wizard.core.errors import ConfigError
-from wizard.core.profile import (DEFAULT_SCOPES, ENV_FIELDS, Profile, ProfileStore,
-                                 apply_environment, config_dir, seen, validate_field)
+from wizard.core.profile import (
+    DEFAULT_SCOPES,
+    ENV_FIELDS,
+    Profile,
+    ProfileStore,
+    apply_environment,
+    config_dir,
+    seen,
+    validate_field,
+)
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"
 TECH = "0123456789ABCDEF01234567@techacct.adobe.com"

@@ -9,8 +9,7 @@ import pytest
 from keyring.backends import fail, null
 
 from wizard.core.errors import SecretStoreError
-from wizard.core.secret_store import (CHUNK_SIZE, FileBackend, MemoryBackend, SecretStore,
-                                      store_for)
+from wizard.core.secret_store import CHUNK_SIZE, FileBackend, MemoryBackend, SecretStore, store_for
 
 PEM = "-----BEGIN PRIVATE KEY-----\n" + "\n".join(["A" * 64] * 40) + "\n-----END PRIVATE KEY-----\n"
 

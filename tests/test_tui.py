@@ -11,8 +11,15 @@ import httpx
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 
-from tests.tui_helpers import (next_step, notifications, region_text, screen_rows, screen_text, settle,
-                               type_into)
+from tests.tui_helpers import (
+    next_step,
+    notifications,
+    region_text,
+    screen_rows,
+    screen_text,
+    settle,
+    type_into,
+)
 from wizard.core.console import SandboxConsole
 from wizard.core.profile import ProfileStore
 from wizard.core.secret_store import MemoryBackend, SecretStore

@@ -9,13 +9,25 @@ import time
 from argparse import Namespace
 from typing import Any
 
-from wizard.commands.output import (FAIL, OK, Context, access_token, check_pair, duration, load,
-                                    mask, private_key, read_secret, remember, say, save_credentials,
-                                    warn)
+from wizard.commands.output import (
+    FAIL,
+    OK,
+    Context,
+    access_token,
+    check_pair,
+    duration,
+    load,
+    mask,
+    private_key,
+    read_secret,
+    remember,
+    save_credentials,
+    say,
+    warn,
+)
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import (LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning, plural,
-                                 seen)
+from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning, plural, seen
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")

@@ -8,11 +8,9 @@ from argparse import Namespace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.commands.output import (OK, Context, confirm, load, read_secret, save_credentials, say,
-                                    warn)
+from wizard.commands.output import OK, Context, confirm, load, read_secret, save_credentials, say, warn
 from wizard.core.errors import ConfigError, WizardError
-from wizard.core.lifecycle import (FORGET_KEY, Trial, console_for, forget_unused, server_to_server,
-                                   trial)
+from wizard.core.lifecycle import FORGET_KEY, Trial, console_for, forget_unused, server_to_server, trial
 from wizard.core.profile import LABELS, Profile, seen
 
 if TYPE_CHECKING:

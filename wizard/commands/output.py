@@ -11,8 +11,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard.core.errors import SecretStoreError
-from wizard.core.profile import (ENV_PREFIX, SEEN_WITH, Profile, ProfileStore, apply_environment,
-                                 endpoint_warnings)
+from wizard.core.profile import (
+    ENV_PREFIX,
+    SEEN_WITH,
+    Profile,
+    ProfileStore,
+    apply_environment,
+    endpoint_warnings,
+)
 from wizard.core.safe_text import terminal_safe
 from wizard.core.secret_store import PLAINTEXT_WARNING, SecretStore, store_for
 

@@ -25,9 +25,9 @@ def roles(args: Namespace) -> int:
             body["can"] = {"permissions": wanted, "least_privileged": best}
         print(json.dumps(body, indent=2))
         return 0
-    from rich.console import Console
-
     import sys
+
+    from rich.console import Console
 
     # a terminal's width cuts the table to fit; a pipe or a file gets it whole
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 1000)

@@ -9,13 +9,30 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from wizard.commands.output import (OK, Context, check_pair, confirm, load, mask, private_key, read_input,
-                                    read_secret, save_credentials, say, warn)
+from wizard.commands.output import (
+    OK,
+    Context,
+    check_pair,
+    confirm,
+    load,
+    mask,
+    private_key,
+    read_input,
+    read_secret,
+    save_credentials,
+    say,
+    warn,
+)
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
-from wizard.core.interop import (IMS_STAGE, Imported, moved_endpoints, profile_from,
-                                 read_credentials, to_postman)
-from wizard.core.profile import (ENDPOINTS, IMS_PRODUCTION, LABELS, Profile, ProfileStore,
-                                 endpoint_warnings)
+from wizard.core.interop import (
+    IMS_STAGE,
+    Imported,
+    moved_endpoints,
+    profile_from,
+    read_credentials,
+    to_postman,
+)
+from wizard.core.profile import ENDPOINTS, IMS_PRODUCTION, LABELS, Profile, ProfileStore, endpoint_warnings
 from wizard.core.safe_text import terminal_safe
 
 

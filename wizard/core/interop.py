@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
-from wizard.core.profile import (DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, LABELS,
-                                 Profile)
+from wizard.core.profile import DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, LABELS, Profile
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
 # absent: a placeholder must never become a stored secret.

@@ -11,8 +11,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from wizard.core.errors import (ConfigError, IMSError, ReactorError, ScopeRefused, SecretStoreError,
-                                SignatureMismatch, WizardError)
+from wizard.core.errors import (
+    ConfigError,
+    IMSError,
+    ReactorError,
+    ScopeRefused,
+    SecretStoreError,
+    SignatureMismatch,
+    WizardError,
+)
 from wizard.core.ims import Token, client_credentials, exchange_jwt, jwt_claims, sign_jwt
 from wizard.core.profile import ENV_PREFIX, ENV_SECRETS, Profile, cache_dir
 from wizard.core.secret_store import FileBackend, SecretStore, env_secret

@@ -9,8 +9,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from wizard.sandbox.jwtcheck import BadJWT, parse, signed_by
-from wizard.sandbox.state import (JWT_TOKEN_LIFETIME_MS, PRODUCTION_IMS, S2S_TOKEN_LIFETIME_S,
-                                  Integration, SandboxState)
+from wizard.sandbox.state import (
+    JWT_TOKEN_LIFETIME_MS,
+    PRODUCTION_IMS,
+    S2S_TOKEN_LIFETIME_S,
+    Integration,
+    SandboxState,
+)
 
 UNDECODABLE = "JWT token is incorrectly formatted, and can not be decoded."
 NO_BINDING = "Could not match JWT signature to any of the bindings"

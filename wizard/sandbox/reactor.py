@@ -13,8 +13,15 @@ from starlette.routing import Route
 
 from wizard.core.files import parse_json
 from wizard.sandbox import filters
-from wizard.sandbox.state import (PROPERTY_RIGHTS, Integration, InvalidAttribute,
-                                  Property, SandboxState, company_id, iso)
+from wizard.sandbox.state import (
+    PROPERTY_RIGHTS,
+    Integration,
+    InvalidAttribute,
+    Property,
+    SandboxState,
+    company_id,
+    iso,
+)
 
 JSONAPI = "application/vnd.api+json"
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 25, 100

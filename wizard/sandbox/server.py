@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Self
 from wizard.core.profile import is_loopback
 from wizard.sandbox.state import SandboxState
 
-
 if TYPE_CHECKING:  # uvicorn loads with the first server
     import uvicorn
 

@@ -18,8 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Switch, TextArea
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from wizard.core.errors import (KeyFileError, PassphraseNeeded, SecretStoreError, WizardError,
-                                WrongPassphrase)
+from wizard.core.errors import KeyFileError, PassphraseNeeded, SecretStoreError, WizardError, WrongPassphrase
 from wizard.core.keys import cert_info, certificate_file, key_matches, load_private_key, read_file
 from wizard.tui.paste_area import PasteArea
 from wizard.tui.steps.base import Step

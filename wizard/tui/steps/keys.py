@@ -16,8 +16,16 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, LoadingIndicator, RadioSet, Select, Static
 
 from wizard.core.errors import KeyFileError, PassphraseNeeded, SecretStoreError, WizardError
-from wizard.core.keys import (KEY_SIZES, cert_info, certificate_file, generate_pair, key_matches,
-                              load_private_key, openssl_command, read_file)
+from wizard.core.keys import (
+    KEY_SIZES,
+    cert_info,
+    certificate_file,
+    generate_pair,
+    key_matches,
+    load_private_key,
+    openssl_command,
+    read_file,
+)
 from wizard.core.profile import config_dir
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain

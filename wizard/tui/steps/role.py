@@ -4,7 +4,6 @@ that role's rights."""
 
 from __future__ import annotations
 
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal

@@ -19,8 +19,7 @@ from textual.widgets import Button, Label, Static, Switch
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import Profile, plural
-from wizard.core.reactor import (NO_PROPERTY, Properties, Reactor, curl_command, failed,
-                                 remembered)
+from wizard.core.reactor import NO_PROPERTY, Properties, Reactor, curl_command, failed, remembered
 from wizard.core.tokens import TokenResult, drop_refused, get_token
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
