@@ -9,8 +9,6 @@ where a context would be refused, its own checks say so, and the export refuses 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import ssl
 import subprocess
 from pathlib import Path
@@ -19,45 +17,19 @@ import httpx
 import pytest
 
 from tests.conftest import REPO, clean_env, run_cli
-from wizard.core.locks import beside, held
+from tests.node_packages import npm_installed
 from wizard.sandbox import Sandbox
 
 SCRIPT = REPO / "tests" / "data" / "aio_token.js"
 AIO_LIB_IMS = "@adobe/aio-lib-ims@7"
 
 
-def _unavailable(reason: str) -> None:
-    """Skip on a machine without Node or npm, but never in CI, which installs both (.ci/run sets
-    REQUIRE_AIO=1; CI services set CI)."""
-    required = [name for name in ("REQUIRE_AIO", "CI") if os.environ.get(name)]
-    if required:
-        pytest.fail(f"{required[0]} is set but {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def aio_modules(request, tmp_path_factory) -> Path:
-    """The node_modules folder holding aio-lib-ims, installed once with npm into pytest's cache
-    folder (git-ignored)."""
-    if shutil.which("node") is None:
-        _unavailable("Node.js is not installed (node not on PATH): aio-lib-ims needs it")
-    try:
-        folder = request.config.cache.mkdir("aio-lib-ims")
-    except AttributeError:  # the cache plugin is off
-        folder = tmp_path_factory.mktemp("aio-lib-ims")
-    modules = folder / "node_modules"
-    with held(beside(folder), "the npm install of aio-lib-ims", wait=600):  # one worker installs
-        if (modules / "@adobe" / "aio-lib-ims" / "package.json").exists():
-            return modules
-        npm = shutil.which("npm")
-        if npm is None:
-            _unavailable("npm is not on PATH to install aio-lib-ims")
-        done = subprocess.run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
-                               "--loglevel=error", AIO_LIB_IMS], capture_output=True, text=True,
-                              timeout=600)
-        if done.returncode != 0 or not (modules / "@adobe" / "aio-lib-ims").exists():
-            _unavailable(f"`npm install {AIO_LIB_IMS}` failed: {done.stderr.strip()[-500:]}")
-        return modules
+    """The node_modules folder holding aio-lib-ims."""
+    package = npm_installed(request, tmp_path_factory, AIO_LIB_IMS,
+                            "node_modules/@adobe/aio-lib-ims/package.json", "REQUIRE_AIO")
+    return package.parent.parent.parent
 
 
 @pytest.fixture(scope="module")

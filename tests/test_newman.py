@@ -6,7 +6,6 @@ collection builds `https://{{IMS}}`), its CA trusted through NODE_EXTRA_CA_CERTS
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import ssl
 import subprocess
@@ -15,48 +14,20 @@ import httpx
 import pytest
 
 from tests.conftest import REPO, clean_env, run_cli
-from wizard.core.locks import beside, held
+from tests.node_packages import npm_installed, unavailable
 from wizard.sandbox import Sandbox
 
 COLLECTION = REPO / "tests" / "data" / "reactor.postman_collection.json"
 NEWMAN = "newman@6"
 
 
-def _unavailable(reason: str) -> None:
-    """Skip on a machine without Node or newman, but never in CI, which installs both (.ci/run
-    sets REQUIRE_NEWMAN=1; CI services set CI)."""
-    required = [name for name in ("REQUIRE_NEWMAN", "CI") if os.environ.get(name)]
-    if required:
-        pytest.fail(f"{required[0]} is set but {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def newman(request, tmp_path_factory) -> str:
-    """newman on PATH, else installed once with npm into pytest's cache folder (git-ignored)."""
+    """newman on PATH, else installed once with npm."""
     if shutil.which("node") is None:
-        _unavailable("Node.js is not installed (node not on PATH): newman needs it")
-    found = shutil.which("newman")
-    if found:
-        return found
-    try:
-        folder = request.config.cache.mkdir("newman")
-    except AttributeError:  # the cache plugin is off
-        folder = tmp_path_factory.mktemp("newman")
-    local = folder / "node_modules" / ".bin" / "newman"
-    with held(beside(folder), "the npm install of newman", wait=600):  # one test worker installs
-        if local.exists():
-            return str(local)
-        npm = shutil.which("npm")
-        if npm is None:
-            _unavailable("newman is not installed and npm is not on PATH to install it")
-        done = subprocess.run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
-                               "--loglevel=error", NEWMAN], capture_output=True, text=True,
-                              timeout=600)
-        if done.returncode != 0 or not local.exists():
-            _unavailable(f"newman is not installed and `npm install {NEWMAN}` failed: "
-                         f"{done.stderr.strip()[-500:]}")
-        return str(local)
+        unavailable("Node.js is not installed (node not on PATH): newman needs it", "REQUIRE_NEWMAN")
+    return shutil.which("newman") or str(npm_installed(
+        request, tmp_path_factory, NEWMAN, "node_modules/.bin/newman", "REQUIRE_NEWMAN"))
 
 
 def _without_proxies(env: dict[str, str]) -> dict[str, str]:
