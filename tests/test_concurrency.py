@@ -253,7 +253,8 @@ def test_parallel_tokens_in_the_real_keyring(secret_service, sandbox, isolated_c
 
     results = finish([start("token", "--profile", profile, "--json", env=env) for _ in range(20)])
     assert [code for code, _, _ in results] == [0] * 20, [err for _, _, err in results]
-    assert len({json.loads(out)["access_token"] for _, out, _ in results}) == 1
+    tokens = {json.loads(out)["access_token"] for _, out, _ in results}
+    assert len(tokens) == 1, [err for _, _, err in results if err.strip()]
     assert sandbox.state.tokens_issued[made.client_id] == 1
     assert len(refresh_in_parallel(env, isolated_config, profile, 16)) == 1
     assert sandbox.state.tokens_issued[made.client_id] == 2

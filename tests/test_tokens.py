@@ -217,3 +217,30 @@ def test_clock_skew_is_explained(fresh_sandbox, keypair,
         tokens.exchange(profile, memory_store)
     # IMS's clock is far ahead of this machine's: the JWT looks expired to it
     assert exc.value.code == "invalid_token" and "clock" in exc.value.fix
+
+
+def test_a_slow_keyring_is_asked_again_and_never_swapped_for_the_token_file(sandbox, tmp_path,
+                                                                           monkeypatch):
+    """A keyring that did not answer in time is not a missing one: the token never goes to the
+    plaintext token file for that, and the keyring is asked again once the exchange lock is held."""
+    import threading
+
+    from tests.conftest import s2s_profile
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+
+    made = SandboxConsole(sandbox.console_url).create_integration("slow", "oauth-s2s")
+    monkeypatch.setenv("LAUNCH_WIZARD_CLIENT_SECRET", made.client_secret)
+    monkeypatch.setenv("LAUNCH_WIZARD_CACHE_DIR", str(tmp_path / "cache"))
+    asked = []
+
+    class SlowOnce(MemoryBackend):
+        def get_password(self, service, user):
+            asked.append(user)
+            if len(asked) == 1:
+                threading.Event().wait(0.5)  # longer than the store's timeout, once
+            return super().get_password(service, user)
+
+    store = SecretStore(backend=SlowOnce(), timeout=0.2)
+    result = tokens.get_token(s2s_profile(sandbox, made), store)
+    assert len(asked) > 1 and result.source == "exchange"
+    assert result.cache is store and not (tmp_path / "cache").exists()

@@ -313,11 +313,16 @@ class SecretStore:
         self._write(user, f"{_CHUNKED}{generation}:{len(chunks)}:{_digest(value)}")
         self._drop_chunks(user, old_head)
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether it keeps secrets in this process's memory, which no other process sees."""
+        return isinstance(self._backend, MemoryBackend)
+
     def locked(self, key: str, what: str, wait: float = WAIT_S) -> AbstractContextManager[None]:
         """A lock that processes using this store share, on `key` (an entry, a token's refresh);
-        none for a store in this process's memory, which no other process sees."""
+        none for a store in this process's memory."""
         backend = self._backend
-        if isinstance(backend, MemoryBackend):
+        if self.in_memory:
             return contextlib.nullcontext()
         folder = backend.path.parent if isinstance(backend, FileBackend) else config_dir()
         return held(lock_file(folder / "locks", self.service, key), what, wait)

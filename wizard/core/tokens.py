@@ -21,8 +21,9 @@ from wizard.core.errors import (
     WizardError,
 )
 from wizard.core.ims import Token, client_credentials, exchange_jwt, jwt_claims, sign_jwt
-from wizard.core.profile import ENV_PREFIX, ENV_SECRETS, Profile, cache_dir
-from wizard.core.secret_store import FileBackend, SecretStore, env_secret
+from wizard.core.locks import held, lock_file
+from wizard.core.profile import ENV_PREFIX, ENV_SECRETS, Profile, cache_dir, config_dir
+from wizard.core.secret_store import FileBackend, KeyringTimeout, SecretStore, env_secret
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -244,6 +245,7 @@ class TokenCache:
     token: Token | None
     why: str = ""
     token_file: bool = False  # the store is the token file
+    slow: bool = False  # the keyring did not answer in time: worth asking again
 
     def describe(self) -> str:
         """Where the token is cached, in words (when it is cached somewhere)."""
@@ -257,6 +259,8 @@ class TokenCache:
 def token_cache(profile: Profile, store: SecretStore) -> TokenCache:
     try:
         return TokenCache(store, cached(profile, store))
+    except KeyringTimeout as exc:  # slow is not missing: no token goes to a file for that
+        return TokenCache(None, None, exc.cause, slow=True)
     except SecretStoreError as exc:
         why = exc.cause
     file = token_file(profile)
@@ -279,31 +283,43 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
     the environment) the token file is the cache; without that, nothing is cached or locked, and
     one note says so. A credential IMS refuses loses its cached token at once."""
     cache = token_cache(profile, store)
-    if cache.store is None:
+    if cache.store is None and not cache.slow:
         result = exchange(profile, store, on_signed)
         result.notes.insert(0, f"note: the token is not cached ({cache.why})")
         return result
-    before = cache.token
-    if before and not refresh:
-        return TokenResult(before, "cache", profile, cache=cache.store)
-    with _exchanging(profile, cache.store):
-        found = cached(profile, cache.store)
-        seen = before.access_token if before else None
+    if cache.token and not refresh:
+        return TokenResult(cache.token, "cache", profile, cache=cache.store)
+    with _exchanging(profile, store):
+        seen = cache.token.access_token if cache.token else None
+        if cache.slow:  # by now the keyring may answer, and hold what another caller got
+            cache = token_cache(profile, store)
+        found = cached(profile, cache.store) if cache.store is not None else None
         # another caller got one while this one waited: as new as a refresh asks for
         if found and (not refresh or found.access_token != seen):
             return TokenResult(found, "cache", profile, cache=cache.store)
-        try:
-            result = exchange(profile, store, on_signed)
-        except IMSError as exc:
-            if exc.subject != "throttled":  # the credential itself is refused
-                with contextlib.suppress(SecretStoreError):
-                    cache.store.delete(profile.name, "token")
-            raise
-        try:
-            remember(result.profile, cache.store, result.token)
-            result.cache = cache.store
-        except SecretStoreError as exc:
-            result.notes.insert(0, f"note: the token is not cached ({exc.cause})")
+        result = _exchange_into(profile, store, cache, on_signed)
+    return result
+
+
+def _exchange_into(profile: Profile, store: SecretStore, cache: TokenCache,
+                   on_signed: Callable[[dict[str, Any]], None] | None) -> TokenResult:
+    """A token from IMS, cached where `cache` says; a credential IMS refuses loses its cached
+    token at once (throttling is not a refusal)."""
+    try:
+        result = exchange(profile, store, on_signed)
+    except IMSError as exc:
+        if exc.subject != "throttled" and cache.store is not None:
+            with contextlib.suppress(SecretStoreError):
+                cache.store.delete(profile.name, "token")
+        raise
+    if cache.store is None:
+        result.notes.insert(0, f"note: the token is not cached ({cache.why})")
+        return result
+    try:
+        remember(result.profile, cache.store, result.token)
+        result.cache = cache.store
+    except SecretStoreError as exc:
+        result.notes.insert(0, f"note: the token is not cached ({exc.cause})")
     return result
 
 
@@ -323,6 +339,13 @@ def forget(profile: Profile, store: SecretStore) -> None:
 
 
 def _exchanging(profile: Profile, store: SecretStore) -> AbstractContextManager[None]:
-    """The one lock per profile that a token exchange holds, with what it caches."""
-    return store.locked(f"{profile.name}:token exchange", f"the token of profile {profile.name!r}",
-                        EXCHANGE_WAIT_S)
+    """The one lock per profile that a token exchange holds, whichever store caches the token (a
+    caller whose keyring is slow waits on the same lock as the others); none for secrets kept in
+    this process's memory, which no other process shares."""
+    if store.in_memory:
+        return contextlib.nullcontext()
+    return held(lock_file(config_dir() / "locks", profile.keyring_service,
+                          f"{profile.name}:token exchange"),
+                f"the token of profile {profile.name!r}", EXCHANGE_WAIT_S)
+
+
