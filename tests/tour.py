@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
-from tests.tui_helpers import settle
+from tests.tui_helpers import screen_rows, settle
 from wizard.core.ims import Token
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
@@ -73,6 +73,19 @@ def _steady(app) -> None:
         button.remove_class("-active")
 
 
+async def _still(app, pilot, rounds: int = 20) -> None:
+    """Until two looks in a row see the same screen, scroll bars included: on a busy machine a
+    layout (a long token wrapped, a scroll asked for after a refresh) can land a frame late."""
+    before = None
+    for _ in range(rounds):
+        now = screen_rows(app)
+        if now == before:
+            return
+        before = now
+        await pilot.pause(0.05)
+        await settle(app, pilot)
+
+
 class _Broken(MemoryBackend):
     """A keyring that is there but does not work (locked, no daemon...)."""
 
@@ -92,6 +105,7 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
             async def snap(name: str) -> None:
                 _steady(app)
                 await settle(app, pilot)
+                await _still(app, pilot)
                 shoot(app, name)
                 shots.append(name)
 
