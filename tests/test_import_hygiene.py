@@ -21,8 +21,8 @@ def _modules(*packages: str) -> list[str]:
     return sorted(found)
 
 
-# the engine and the headless commands, and the front door that leads to them
-CORE = ["wizard.cli", *_modules("wizard.core", "wizard.commands")]
+# the engine, the use cases, the headless commands, and the front door that leads to them
+CORE = ["wizard.cli", *_modules("wizard.core", "wizard.flows", "wizard.commands")]
 
 
 def loaded_after(code: str, env=None) -> set[str]:
