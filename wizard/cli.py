@@ -25,22 +25,25 @@ EXIT_CODES = """exit codes:
   5  secret store (keyring) unusable
 """
 
-ENVIRONMENT = """environment (the CI path, where no keyring exists):
-  LAUNCH_WIZARD_PROFILE            profile name (default: default)
-  LAUNCH_WIZARD_AUTH_TYPE          jwt | oauth-s2s
-  LAUNCH_WIZARD_ORG_ID             organization ID (...@AdobeOrg)
-  LAUNCH_WIZARD_CLIENT_ID          client ID, which the console also calls the API key
-  LAUNCH_WIZARD_CLIENT_SECRET      client secret
-  LAUNCH_WIZARD_TECHNICAL_ACCOUNT_ID   ...@techacct.adobe.com (JWT needs it)
-  LAUNCH_WIZARD_PRIVATE_KEY        (JWT) PEM text or a path to the key file
-  LAUNCH_WIZARD_KEY_PASSPHRASE     (JWT) passphrase of an encrypted key
-  LAUNCH_WIZARD_METASCOPES, LAUNCH_WIZARD_SCOPES   comma-separated
-  LAUNCH_WIZARD_IMS_URL, LAUNCH_WIZARD_REACTOR_URL  other servers (e.g. the sandbox)
-  LAUNCH_WIZARD_CONFIG_DIR         where config.toml lives
-  LAUNCH_WIZARD_CACHE_DIR          where the token is cached without a keyring (tokens.json, 0600)
-  LAUNCH_WIZARD_NO_TOKEN_CACHE=1   without a keyring, cache no token: every call asks IMS
-  every other profile field: LAUNCH_WIZARD_<FIELD>, e.g. LAUNCH_WIZARD_ROLE
-"""
+# the variables that are not a profile field, before and after those that are
+_SETTINGS_BEFORE = [("LAUNCH_WIZARD_PROFILE", "profile name (default: default)")]
+_SETTINGS_AFTER = [
+    ("LAUNCH_WIZARD_CONFIG_DIR", "where config.toml lives"),
+    ("LAUNCH_WIZARD_CACHE_DIR", "where the token is cached without a keyring (tokens.json, 0600)"),
+    ("LAUNCH_WIZARD_NO_TOKEN_CACHE=1", "without a keyring, cache no token: every call asks IMS"),
+]
+
+
+def environment() -> str:
+    """The environment part of `--help`: the profile's own variables from its declarations."""
+    from wizard.core.profile import environment_help
+
+    rows = [*_SETTINGS_BEFORE, *environment_help(), *_SETTINGS_AFTER]
+    return "".join([
+        "environment (the CI path, where no keyring exists):\n",
+        *(f"  {names}{' ' * max(3, 33 - len(names))}{text}\n" for names, text in rows),
+        "  every other profile field: LAUNCH_WIZARD_<FIELD>, e.g. LAUNCH_WIZARD_ROLE\n",
+    ])
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:
@@ -65,6 +68,17 @@ def _profile_option(parser: argparse.ArgumentParser) -> None:
                         help="profile name (default: $LAUNCH_WIZARD_PROFILE or 'default')")
 
 
+def _field_options(parser: argparse.ArgumentParser) -> None:
+    """An option for each profile field `configure` sets, as the field declares it."""
+    from wizard.core.profile import LIST_FIELDS, OPTIONS
+
+    for name, option in OPTIONS.items():
+        # the choices as plain strings: argparse's error quotes their repr
+        choices = [str(choice) for choice in option.choices] if option.choices else None
+        parser.add_argument(option.flag, dest=name, help=option.help, metavar=option.metavar,
+                            choices=choices, action="append" if name in LIST_FIELDS else "store")
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
@@ -74,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="launch-wizard",
         description="From nothing to a working Adobe Experience Platform Launch (Reactor API) "
                     "access token. Without a command, opens the wizard.",
-        epilog=EXIT_CODES + "\n" + ENVIRONMENT,
+        epilog=EXIT_CODES + "\n" + environment(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"launch-wizard {__version__}")
@@ -92,28 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("configure", "save profile fields (and secrets, into the keyring)")
-    p.add_argument("--auth", dest="auth_type", choices=("jwt", "oauth-s2s"),
-                   help="credential type: oauth-s2s (Adobe today) or jwt (service account, ended 2025)")
-    p.add_argument("--org-id", help="organization ID, ...@AdobeOrg")
-    p.add_argument("--client-id", help="client ID; the console also calls it the API key (same value)")
-    p.add_argument("--technical-account-id",
-                   help="technical account ID, ...@techacct.adobe.com, from the credential page "
-                        "(JWT needs it for a token; aio-cli needs it for either type)")
-    p.add_argument("--technical-account-email",
-                   help="technical account email, ...@techacct.adobe.com, from the credential page "
-                        "(aio-cli needs it for OAuth Server-to-Server)")
-    p.add_argument("--role", help="legacy role (Admin, IT Admin, Developer, Approver, Publisher, "
-                                  "Extension Developer); see `launch-wizard roles`")
-    p.add_argument("--metascope", dest="metascopes", action="append",
-                   help="(JWT) metascope, repeatable; '' clears them so the right one is discovered")
-    p.add_argument("--scope", dest="scopes", action="append",
-                   help="(OAuth S2S) scope, repeatable; default: Adobe's Launch list")
-    p.add_argument("--private-key", dest="private_key_path", metavar="FILE",
-                   help="(JWT) private key file: checked, then imported into the secret store")
-    p.add_argument("--certificate", dest="certificate_path", metavar="FILE",
-                   help="(JWT) the certificate uploaded to the console (for expiry warnings)")
-    p.add_argument("--ims-url", help="IMS base URL (default https://ims-na1.adobelogin.com)")
-    p.add_argument("--reactor-url", help="Launch API base URL (default https://reactor.adobe.io)")
+    _field_options(p)
     p.add_argument("--client-secret-stdin", action="store_true",
                    help="read the client secret from standard input (never pass it as an option)")
     p.add_argument("--key-passphrase-stdin", action="store_true",

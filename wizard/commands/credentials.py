@@ -27,21 +27,27 @@ from wizard.commands.output import (
 )
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning, plural, seen
+from wizard.core.profile import (
+    LABELS,
+    OPTIONS,
+    TEST_RECORD,
+    Profile,
+    ProfileStore,
+    org_id_warning,
+    plural,
+    seen,
+)
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
 
 
-_FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email",
-           "role", "metascopes", "scopes", "private_key_path", "certificate_path", "ims_url",
-           "reactor_url")
 
 
 def configure(args: Namespace) -> int:
     profiles = ProfileStore()
     saved = profiles.load(args.profile)  # the saved profile, without the environment over it
-    changes = {f: getattr(args, f) for f in _FIELDS if getattr(args, f) is not None}
+    changes = {f: getattr(args, f) for f in OPTIONS if getattr(args, f) is not None}
     if args.insecure_storage:
         changes["storage"] = "file"
     client_secret = read_secret("Client secret") if args.client_secret_stdin else None

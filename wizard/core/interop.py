@@ -19,13 +19,21 @@ from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
-from wizard.core.profile import DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, LABELS, Profile
+from wizard.core.profile import (
+    DEFAULT_SCOPES,
+    ENDPOINTS,
+    ENV_PREFIX,
+    ENV_SECRETS,
+    EXPORTED_FIELDS,
+    LABELS,
+    Profile,
+)
+from wizard.core.vocabulary import SecretKind
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
 # absent: a placeholder must never become a stored secret.
 PLACEHOLDER = "<not exported"
 FORMAT = "launch-wizard profile"  # marks our own JSON export
-SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
 S2S_TYPES = ("oauth_server_to_server", "oauth_server_to_server_migrate")
 
 
@@ -226,12 +234,10 @@ def _chosen_credential(usable: list[_Usable], skipped: list[str], wanted: str) -
 
 
 def _ours(data: dict[str, Any]) -> Imported:
-    fields: dict[str, Any] = {k: data[k] for k in ("auth_type", "org_id", "client_id", "technical_account_id",
-                                    "technical_account_email", "role", "metascopes", "scopes",
-                                    *ENDPOINTS) if k in data}
+    fields: dict[str, Any] = {k: data[k] for k in EXPORTED_FIELDS if k in data}
     secrets = _object(data.get("secrets"))
     return Imported("a launch-wizard export", fields,
-                    _secrets(**{k: secrets.get(k) for k in SECRET_KINDS}))
+                    _secrets(**{k: secrets.get(k) for k in SecretKind}))
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -408,9 +414,7 @@ def _check_aio(profile: Profile, secrets: dict[str, str]) -> None:
 def to_json(profile: Profile, secrets: dict[str, str]) -> str:
     """The profile as JSON (and its secrets, only when given)."""
     body: dict[str, Any] = {"format": FORMAT, "name": profile.name}
-    body |= {k: getattr(profile, k) for k in (
-        "auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email", "role",
-        "metascopes", "scopes", "ims_url", "reactor_url")}
+    body |= {k: getattr(profile, k) for k in EXPORTED_FIELDS}
     if secrets:
         body["secrets"] = {k: v for k, v in secrets.items() if k in _needed(profile, optional=True)}
     return json.dumps(body, indent=2) + "\n"
