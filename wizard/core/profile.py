@@ -16,7 +16,7 @@ from copy import copy
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
@@ -463,11 +463,28 @@ class Profile:
 
     @property
     def is_jwt(self) -> bool:
-        return self.auth_type == "jwt"
+        return self.auth_type == AuthType.JWT
 
     @property
     def steps(self) -> tuple[str, ...]:
-        return JWT_STEPS if self.is_jwt else S2S_STEPS
+        match self.auth_type:
+            case AuthType.JWT:
+                return JWT_STEPS
+            case AuthType.OAUTH_S2S:
+                return S2S_STEPS
+            case _:
+                assert_never(self.auth_type)
+
+    def needed_secrets(self, optional: bool = False) -> list[SecretKind]:
+        """The secrets a token exchange needs; `optional`: with those it may need (a passphrase)."""
+        match self.auth_type:
+            case AuthType.JWT:
+                return [SecretKind.CLIENT_SECRET, SecretKind.PRIVATE_KEY,
+                        *([SecretKind.KEY_PASSPHRASE] if optional else [])]
+            case AuthType.OAUTH_S2S:
+                return [SecretKind.CLIENT_SECRET]
+            case _:
+                assert_never(self.auth_type)
 
     def next_step(self) -> str:
         """The first step not done yet (where a resumed wizard opens)."""
