@@ -106,3 +106,15 @@ def test_a_credential_type_is_saved_as_its_plain_string(auth_type, tmp_path):
     loaded = store.load("p")
     assert loaded.auth_type is auth_type and loaded.auth_type == auth_type.value
     assert json.loads(interop.to_json(loaded, {}))["auth_type"] == auth_type.value
+
+
+def test_an_enum_member_and_its_string_name_the_same_secret_and_cached_token():
+    """Keyring entries and token cache keys made before the enums still match."""
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+    from wizard.core.tokens import credential_of
+
+    store = SecretStore("launch-wizard-test", MemoryBackend())
+    store.set("p", SecretKind.CLIENT_SECRET, "s3cret")
+    assert store.get("p", "client_secret") == "s3cret"
+    for member in AuthType:
+        assert credential_of(Profile(auth_type=member)) == credential_of(Profile(auth_type=member.value))
