@@ -163,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", action="store_true",
                    help="with --can, print the whole table too (without --can it always is)")
 
+    p = command("can", "whether the credential holds these rights on each property it sees "
+                       "(exit 3 if not), the role it acts as there, and what to change")
+    p.add_argument("permissions", nargs="+", metavar="PERMISSION",
+                   help="as the role table or the API names it: publish, 'Manage Extensions'...")
+    p.add_argument("--property", metavar="NAME|ID", help="only this property")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
     p = command("sandbox", "serve the built-in Adobe simulator on this machine", profile=False)
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
@@ -275,6 +282,7 @@ COMMANDS = {
     "keygen": ("wizard.commands.keyfiles", "keygen"),
     "inspect": ("wizard.commands.keyfiles", "inspect"),
     "roles": ("wizard.commands.roles", "roles"),
+    "can": ("wizard.commands.rights", "can"),
     "sandbox": ("wizard.commands.sandbox", "sandbox"),
     "demo": ("wizard.commands.demo", "demo"),
     "import": ("wizard.commands.transfer", "import_"),
