@@ -178,7 +178,7 @@ def test_pagination_over_150_properties(tmp_path):
         assert len(body["companies"][0]["properties"]) == 153 and body["ok"]
         done = run_main("can", "publish", env=env)
         assert done.returncode == 3
-        assert "acts as Developer on Site 000, Site 120, as Publisher on Site 149" in done.stdout
+        assert "acts as Developer on Site 000 and Site 120, as Publisher on Site 149" in done.stdout
         report = check_rights(reactor_for(sandbox, made), ["publish"], "Site 149")
         assert [p.property.name for p in report.companies[0].properties] == ["Site 149"]
         assert report.complete and acts_as_summary(report) == "acts as Publisher on Site 149"

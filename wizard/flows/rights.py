@@ -127,7 +127,7 @@ def _find(seen: list[tuple[Company, list[Property]]], wanted: str) -> tuple[Comp
                               subject="request")
     names = sorted({p.name for _, p in every}, key=str.casefold)
     raise ConfigError(f"no property {wanted!r} among the {len(every)} this credential sees",
-                      ("give one of: " + _some(names) + " (or an ID)") if names else NO_PROPERTY,
+                      ("give one of: " + _some(names, ", ") + " (or an ID)") if names else NO_PROPERTY,
                       subject="request")
 
 
@@ -175,7 +175,8 @@ def fix(permission: str, properties: Sequence[str]) -> str:
     grant = roles.GRANTED_ON[permission]
     match grant:
         case Grant.COMPANY:
-            return f"{PROFILE}, tick {permission} under Company Rights (it holds company-wide)"
+            return (f"{PROFILE}, tick {permission} under Company Rights (a company right: it "
+                    "holds on every property)")
         case Grant.PROPERTY if properties:
             return (f"{PROFILE}, tick {permission} under Property Rights, with "
                     f"{_some(list(properties))} among its Properties")
@@ -186,10 +187,12 @@ def fix(permission: str, properties: Sequence[str]) -> str:
             assert_never(grant)
 
 
-def _some(names: list[str]) -> str:
-    """A few names, then how many more."""
-    shown = ", ".join(names[:NAMED])
-    return shown if len(names) <= NAMED else f"{shown} and {len(names) - NAMED} more"
+def _some(names: list[str], last: str = " and ") -> str:
+    """A few names, then how many more: "A, B and C", "A, B, C and 4 more" (`last`: what comes
+    before the last name when all are shown)."""
+    if len(names) > NAMED:
+        return f"{', '.join(names[:NAMED])} and {len(names) - NAMED} more"
+    return last.join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
 
 
 def acts_as_summary(report: RightsReport) -> str:
