@@ -232,6 +232,7 @@ def test_a_refused_cached_token_is_replaced_once(split, sb):
 
 def test_the_command_is_wired_and_documented(split):
     assert "can" in run_main("--help", env=split).stdout
+    assert "can exits 3 when a right" in run_main("can", "--help", env=split).stdout
     done = run_cli("can", "publish", "--property", "Blog", env=split)
     assert done.returncode == 0 and "✓ Blog: acts as Publisher" in done.stdout
 

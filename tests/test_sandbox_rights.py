@@ -59,3 +59,16 @@ def test_an_empty_rights_list_means_none(fresh_sandbox):
     assert integ["rights"] == []
     company = httpx.get(f"{fresh_sandbox.reactor_url}/companies", headers=headers).json()["data"][0]
     assert company["meta"]["rights"] == []
+
+
+def test_property_rights_survive_a_restart_with_a_state_file(tmp_path):
+    from wizard.sandbox.state import SandboxState, company_id
+
+    path = tmp_path / "state.json"
+    first = SandboxState(path)
+    marketing = first.properties_of(company_id(first.org_id))[0]
+    made = first.create_integration({"name": "x", "auth_type": "oauth-s2s", "rights": [],
+                                     "property_rights": {marketing.id: ["publish"]}})
+    again = SandboxState(path).get(made.client_id)
+    assert again is not None and again.property_rights == {marketing.id: ["publish"]}
+    assert again.rights_on(marketing.id) == ["publish"] and again.rights == []

@@ -169,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="as the role table or the API names it: publish, 'Manage Extensions'...")
     p.add_argument("--property", metavar="NAME|ID", help="only this property")
     p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.epilog = EXIT_CODES + "  can exits 3 when a right asked for is missing where asked\n"
 
     p = command("sandbox", "serve the built-in Adobe simulator on this machine", profile=False)
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
