@@ -8,9 +8,15 @@ import httpx
 import pytest
 
 from tests.conftest import clean_env, run_cli, run_main
-from wizard.core.reactor import Reactor
+from wizard.core.reactor import Company, Property, Reactor
 from wizard.core.roles import UnknownPermission
-from wizard.flows.rights import PropertiesRead, acts_as_summary, check_rights
+from wizard.flows.rights import (
+    PropertiesRead,
+    acts_as_on,
+    acts_as_summary,
+    check_rights,
+    held_on,
+)
 from wizard.sandbox import Sandbox
 from wizard.sandbox.state import company_id
 
@@ -245,3 +251,11 @@ def test_a_wrong_property_spec_is_refused_by_the_sandbox(sb):
         refused = httpx.post(f"{sb.console_url}/integrations", json={
             "name": "x", "auth_type": "oauth-s2s", "property_rights": spec})
         assert refused.status_code == 400 and reason in refused.json()["message"]
+
+
+def test_company_rights_come_from_the_company_and_property_rights_from_the_property():
+    company = Company("CO1", "Co", "O@AdobeOrg", ["develop_extensions", "publish", "fly"])
+    blog = Property("PR1", "Blog", "web", ["develop", "manage_app_configurations"])
+    assert held_on(company, blog) == ("Develop", "Develop Extensions")  # not the company's publish
+    assert acts_as_on(company, blog) == ("Extension Developer",)
+    assert acts_as_on(company, Property("PR2", "Shop", "web", [])) == ()

@@ -138,21 +138,31 @@ def _permissions(rights: Iterable[str], grant: Grant | None = None) -> set[str]:
     return {p for p in found if p is not None and (grant is None or roles.GRANTED_ON[p] is grant)}
 
 
+def held_on(company: Company, found: Property) -> tuple[str, ...]:
+    """The seed's permissions the credential holds on a property: its company's company-wide
+    rights and the property's own (a company's meta.rights may list property rights too: they
+    hold on a property only where that property's meta.rights says so)."""
+    return _ordered(_permissions(company.rights, Grant.COMPANY) | _permissions(found.rights))
+
+
+def acts_as_on(company: Company, found: Property) -> tuple[str, ...]:
+    """The seed's roles the credential acts as on a property (what the Test step can say)."""
+    return tuple(roles.acts_as(held_on(company, found)))
+
+
 def _company_rights(company: Company, found: list[Property],
                     asked: tuple[str, ...]) -> CompanyRights:
-    # a company's meta.rights may list property rights too: they hold on a property only where
-    # that property's own meta.rights says so
     on_company = _permissions(company.rights, Grant.COMPANY)
     properties = []
     for p in found:
-        held = on_company | _permissions(p.rights)
-        properties.append(PropertyRights(p, _ordered(held), tuple(a for a in asked if a not in held),
+        held = held_on(company, p)
+        properties.append(PropertyRights(p, held, tuple(a for a in asked if a not in held),
                                          tuple(roles.acts_as(held))))
     lacks = () if found else tuple(a for a in asked if a not in on_company)
     return CompanyRights(company, _ordered(on_company), tuple(properties), lacks)
 
 
-def _ordered(permissions: set[str]) -> tuple[str, ...]:
+def _ordered(permissions: set[str] | frozenset[str]) -> tuple[str, ...]:
     return tuple(p for p in roles.PERMISSIONS if p in permissions)
 
 
