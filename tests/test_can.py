@@ -226,7 +226,10 @@ def test_two_properties_of_one_name_are_told_apart_by_id(tmp_path):
 
 
 def test_a_refused_cached_token_is_replaced_once(split, sb):
-    assert run_main("can", "develop", env=split).returncode == 0  # caches a token
+    first = run_main("can", "develop", "--json", env=split)  # caches a token
+    assert first.returncode == 0
+    token = run_main("token", env=split).stdout.strip()
+    assert len(token) > 100 and token not in first.stdout + first.stderr
     saved = sb.state._signing_key
     sb.state._signing_key = None  # as a restarted sandbox: the cached token is refused
     try:

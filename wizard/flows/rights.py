@@ -123,12 +123,10 @@ def _find(seen: list[tuple[Company, list[Property]]], wanted: str) -> tuple[Comp
             return matching[0]
         if matching:
             raise ConfigError(f"{len(matching)} properties are called {wanted!r}",
-                              "name it by its ID: " + ", ".join(p.id for _, p in matching),
-                              subject="request")
+                              "name it by its ID: " + ", ".join(p.id for _, p in matching))
     names = sorted({p.name for _, p in every}, key=str.casefold)
     raise ConfigError(f"no property {wanted!r} among the {len(every)} this credential sees",
-                      ("give one of: " + _some(names, ", ") + " (or an ID)") if names else NO_PROPERTY,
-                      subject="request")
+                      ("give one of: " + _some(names, ", ") + " (or an ID)") if names else NO_PROPERTY)
 
 
 def _permissions(rights: Iterable[str], grant: Grant | None = None) -> set[str]:
