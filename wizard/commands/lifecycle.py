@@ -4,17 +4,34 @@ before it is made. Against the sandbox the commands press the console's buttons 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from argparse import Namespace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from wizard.commands.output import OK, Context, confirm, load, read_secret, save_credentials, say, warn
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, Trial, console_for, forget_unused, server_to_server, trial
-from wizard.core.profile import LABELS, Profile, seen
+from wizard.core.profile import LABELS, Profile, plural, seen
+from wizard.core.safe_text import terminal_safe
+from wizard.flows.rotation import (
+    Added,
+    Kept,
+    Listed,
+    NotSwitched,
+    OldDeleted,
+    OldLeft,
+    Proved,
+    Resumed,
+    RotationEvent,
+    Switched,
+    last_use,
+)
 
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
+    from wizard.core.io_management import NewSecret
 
 TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
 
@@ -114,18 +131,34 @@ def rotate_secret(args: Namespace) -> int:
         raise ConfigError(f"profile {profile.name!r} is a JWT credential: its secret is not rotated",
                           "rotate its certificate (`launch-wizard rotate-certificate`), or "
                           "migrate it (`launch-wizard migrate`)")
+    if args.credential_id is not None:
+        profile = profile.with_changes(credential_id=args.credential_id)
+        context.profiles.update(profile.name, {"credential_id": profile.credential_id})
+    if args.client_secret_stdin:
+        return _rotate_to_given(context, profile)
+    from wizard.core.console import SandboxConsole
+    from wizard.flows.rotation import ConsoleSecrets, Rotation, Unavailable, needs_steps, rotate, secrets_at
+
     console = console_for(profile)
-    added = None if args.client_secret_stdin else console.add_secret(profile.client_id)
-    if added is not None:
-        _, new_secret = added
-        say(f"{OK} added a client secret in the sandbox's console")
-    elif args.client_secret_stdin:
-        new_secret = read_secret("New client secret")
-    else:
-        raise ConfigError("the new client secret is needed on standard input",
-                          "in the Developer Console, add a client secret to the credential, then "
-                          "pipe it in: `... | launch-wizard rotate-secret --client-secret-stdin`")
-    old_secret = _stored_secret(context, profile)
+    at = secrets_at(profile, context.store, console if isinstance(console, SandboxConsole) else None)
+    if isinstance(at, Unavailable):
+        raise needs_steps(at, profile)
+    if isinstance(at, ConsoleSecrets):
+        say(f"note: not through the I/O Management API ({'; '.join(at.why)}): pressing the "
+            "sandbox console's buttons instead")
+    elif not console.automatic and not args.keep_old:
+        confirm("This adds a client secret to the credential, switches the profile to it once it "
+                "works, then deletes the old one: anything else still using the old one stops "
+                "working (--keep-old leaves it). Go on?", args.yes)
+    job = Rotation(profile, context.store, partial(save_credentials, context.profiles),
+                   say_rotation, reveal_once)
+    rotate(job, at, keep_old=args.keep_old)
+    return 0
+
+
+def _rotate_to_given(context: Context, profile: Profile) -> int:
+    """The new secret made by hand in the console, piped in: tried, then switched to."""
+    new_secret = read_secret("New client secret")
     try:
         result = trial(profile, context.store, {"client_secret": new_secret})
     except WizardError as exc:
@@ -134,18 +167,63 @@ def rotate_secret(args: Namespace) -> int:
     save_credentials(context.profiles, worked, {"client_secret": new_secret},
                      worked.changes_from(profile))
     say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
-    old_id = console.secret_ids(profile.client_id).get(old_secret or "") if added else None
-    if old_id and console.remove_secret(profile.client_id, old_id):
-        say(f"{OK} deleted the old client secret in the sandbox's console")
-    else:
-        say("in the console, delete the old client secret once nothing uses it any more")
+    say("in the console, delete the old client secret once nothing uses it any more")
     return 0
 
 
-def _stored_secret(context: Context, profile: Profile) -> str | None:
-    from wizard.core.tokens import secret
+def say_rotation(event: RotationEvent) -> None:
+    """One line for each step of a secret rotation."""
+    match event:
+        case Listed(secrets, where):
+            ages = "; ".join(f"{s.uuid} {last_use(s.last_used_at)}" for s in secrets
+                             if s.last_used_at is not None or s.created_at is not None)
+            say(f"{plural(len(secrets), 'client secret', 'client secrets')} in {where}"
+                + (f" ({ages})" if ages else ""))
+        case Added(uuid, where):
+            say(f"{OK} added a client secret in {where} ({uuid})")
+        case Resumed(uuid):
+            say(f"{OK} trying the new client secret kept by the last rotation ({uuid})")
+        case Kept(where):
+            say(f"{OK} kept it in {where}, beside the old one, until it is proved")
+        case Proved(companies):
+            say(f"{OK} tried: a token from IMS with it, and the Launch API answers "
+                f"({', '.join(companies) or 'no company'})")
+        case Switched(where):
+            say(f"{OK} the new client secret replaced the old one in {where}")
+        case OldDeleted(uuid, where):
+            say(f"{OK} deleted the old client secret in {where} ({uuid})")
+        case OldLeft(uuid, last_used_at):
+            say(f"the old client secret {uuid} stays ({last_use(last_used_at)}): delete it in the "
+                "console once nothing uses it any more")
+        case NotSwitched(uuid, kept, rolled_back):
+            warn(_not_switched(uuid, kept, rolled_back))
+        case _:
+            assert_never(event)
 
-    return secret(profile, context.store, "client_secret")
+
+def _not_switched(uuid: str, kept: str, rolled_back: bool) -> str:
+    if rolled_back:
+        return (f"the new client secret ({uuid}) could be neither stored nor shown here: it was "
+                "deleted again; the old one is still the one stored")
+    if kept:
+        return f"the new client secret ({uuid}) is {'in ' if '(' in kept else ''}{kept}"
+    return (f"the new client secret ({uuid}) could not be kept nor deleted: delete it in the "
+            "Developer Console")
+
+
+def reveal_once(new: NewSecret) -> bool:
+    """Show a new secret the store refused, once, on the terminal itself: never on stdout or
+    stderr, which scripts log. Without a terminal (and a person at it), nothing is shown."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(f"The new client secret ({terminal_safe(new.uuid)}), shown once: it could not "
+                      f"be stored, and Adobe never shows it again. Copy it now:\n"
+                      f"    {terminal_safe(new.value)}\n")
+    except OSError:
+        return False
+    return True
 
 
 def rotate_certificate(args: Namespace) -> int:

@@ -57,6 +57,7 @@ class Profile:
     client_id: str = ""  # Adobe's console also calls this the "API key": the same value.
     technical_account_id: str = ""
     technical_account_email: str = ""
+    credential_id: str = ""  # "ORG/CREDENTIAL": the console's numbers, for the I/O Management API
     role: str = ""
     metascopes: list[str] = field(default_factory=list)
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
@@ -145,6 +146,7 @@ LABELS = {
     "client_id": "client ID (API key)",
     "technical_account_id": "technical account ID",
     "technical_account_email": "technical account email",
+    "credential_id": "console credential ID",
     "role": "role",
     "metascopes": "metascopes",
     "scopes": "scopes",
@@ -347,6 +349,12 @@ def _names(label: str, *, required: str = "") -> Validator:
     return check
 
 
+def _credential_id(value: object) -> str:
+    from wizard.core.io_management import credential_id
+
+    return credential_id(value)
+
+
 def _role(value: object) -> str:
     from wizard.core.roles import role
 
@@ -415,6 +423,7 @@ VALIDATORS = {
     "technical_account_email": _with_suffix(
         "technical account email", "@techacct.adobe.com",
         "0a1b2c3d-4e5f-6789-abcd-ef0123456789@techacct.adobe.com"),
+    "credential_id": _credential_id,
     "role": _role,
     "metascopes": _names("metascopes"),
     "scopes": _names("scopes", required="give each scope with --scope, or leave --scope out to "

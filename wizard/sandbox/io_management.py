@@ -19,13 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wizard.core.io_management import IO_MANAGEMENT_SCOPES  # data shared, as the role table is
 from wizard.sandbox.state import ConsoleRefusal, Integration, SandboxState, secret_id
-
-# The scopes Adobe's guide lists for the token that manages client secrets (data, as the role
-# table is: the sandbox checks them with its own code).
-IO_MANAGEMENT_SCOPES = ("AdobeID", "openid", "read_organizations",
-                        "additional_info.projectedProductContext", "additional_info.roles",
-                        "adobeio_api", "read_client_secret", "manage_client_secrets")
 
 
 def _number(text: str, digits: int) -> str:
