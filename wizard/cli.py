@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--technical-account-email",
                    help="technical account email, ...@techacct.adobe.com, from the credential page "
                         "(aio-cli needs it for OAuth Server-to-Server)")
+    p.add_argument("--credential-id", metavar="URL",
+                   help="(OAuth S2S) the credential page's URL (or ORG/CREDENTIAL from it): "
+                        "rotate-secret and status reach its secrets through the I/O Management API")
     p.add_argument("--role", help="legacy role (Admin, IT Admin, Developer, Approver, Publisher, "
                                   "Extension Developer); see `launch-wizard roles`")
     p.add_argument("--metascope", dest="metascopes", action="append",

@@ -211,6 +211,38 @@ def _not_switched(uuid: str, kept: str, rolled_back: bool) -> str:
             "Developer Console")
 
 
+def client_secrets(context: Context) -> list[dict[str, str | None]] | None:
+    """`status`: the credential's client secrets (uuid, created, last used; ISO 8601, UTC) when
+    the I/O Management API can be read without a new token; None when it cannot."""
+    from wizard.flows.rotation import secrets_listed
+
+    listed = secrets_listed(context.profile, context.store)
+    if listed is None:
+        return None
+    return [{"uuid": s.uuid, "created_at": _iso(s.created_at), "last_used_at": _iso(s.last_used_at)}
+            for s in listed]
+
+
+def _iso(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="seconds")
+
+
+def client_secrets_line(listed: list[dict[str, str | None]]) -> str:
+    """"client secrets: 2 in the console; ...; the other one last used 3 days ago (created ...)"."""
+    def seconds(at: str | None) -> float | None:
+        return dt.datetime.fromisoformat(at).timestamp() if at else None
+
+    def told(item: dict[str, str | None]) -> str:
+        created = f" (created {item['created_at'][:10]})" if item["created_at"] else ""
+        return f"{last_use(seconds(item['last_used_at']))}{created}"
+
+    latest = sorted(listed, key=lambda s: seconds(s["last_used_at"]) or 0.0, reverse=True)
+    line = f"client secrets: {len(listed)} in the console; the one used last {told(latest[0])}"
+    return line + "".join(f"; the other one {told(other)}" for other in latest[1:])
+
+
 def reveal_once(new: NewSecret) -> bool:
     """Show a new secret the store refused, once, on the terminal itself: never on stdout or
     stderr, which scripts log. Without a terminal (and a person at it), nothing is shown."""

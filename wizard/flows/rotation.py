@@ -313,6 +313,24 @@ def last_use(at: float | None, now: float | None = None) -> str:
     return "last used just now"
 
 
+def secrets_listed(profile: Profile, store: SecretStore) -> list[SecretInfo] | None:
+    """The credential's client secrets, when they can be read without a new token (the console ID,
+    the scopes and a cached token); None, quietly, when they cannot (`status` works offline)."""
+    from wizard.core.tokens import cached
+
+    base = base_url(profile)
+    if not profile.credential_id or missing_scopes(profile) or base is None:
+        return None
+    try:
+        token = cached(profile, store)
+        if token is None:
+            return None
+        return IOManagement(base, profile.credential_id, profile.client_id,
+                            token.access_token).secrets()
+    except WizardError:
+        return None
+
+
 def needs_steps(unavailable: Unavailable, profile: Profile) -> ConfigError:
     """The error for a rotation that cannot be done from here: why, the steps, the manual path."""
     steps = "; ".join(f"{n}. {step}" for n, step in enumerate(unavailable.steps, 1))
