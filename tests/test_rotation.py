@@ -235,7 +235,8 @@ def test_rotate_secret_with_the_console_id_and_status_shows_both_secrets(sandbox
     configured(sandbox, cli_env, made)
     done = run_main("rotate-secret", "--credential-id", made.page, "--keep-old", env=cli_env)
     assert done.returncode == 0, done.stderr
-    assert "1 client secret in the I/O Management API" in done.stdout
+    assert "1 client secret on the credential" in done.stdout
+    assert "through the sandbox's I/O Management API" in done.stdout
     assert "added a client secret" in done.stdout and "the old client secret" in done.stdout
     assert "stays (last used" in done.stdout
     assert ProfileStore(cli_env_path(cli_env)).load().credential_id == "/".join(made.ids)
@@ -243,7 +244,7 @@ def test_rotate_secret_with_the_console_id_and_status_shows_both_secrets(sandbox
     text, report = status(cli_env)
     assert len(report["client_secrets"]) == 2
     assert all(s["created_at"] for s in report["client_secrets"])
-    assert "client secrets: 2 in the console; the one used last last used just now" in text
+    assert "client secrets: 2 on the credential; one last used just now (created 2" in text
     assert "the other one last used" in text
 
 
@@ -288,3 +289,25 @@ def cli_env_path(env):
     from pathlib import Path
 
     return Path(env["LAUNCH_WIZARD_CONFIG_DIR"]) / "config.toml"
+
+
+def test_a_sandbox_profile_made_with_the_scopes_rotates_through_the_api(sandbox, cli_env):
+    scopes = [arg for s in SCOPES for arg in ("--scope", s)]
+    made = run_main("configure", "--sandbox", sandbox.base_url, "--insecure-storage", *scopes,
+                    env=cli_env)
+    assert made.returncode == 0, made.stderr
+    assert ProfileStore(cli_env_path(cli_env)).load().credential_id  # the page's IDs, saved
+    done = run_main("rotate-secret", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    assert "added a client secret through the sandbox's I/O Management API" in done.stdout
+    assert "deleted the old client secret through the sandbox's I/O Management API" in done.stdout
+    assert "this integration works" in run_main("test", env=cli_env).stdout
+
+
+def test_a_sandbox_profile_without_the_scopes_presses_the_console_buttons(sandbox, cli_env):
+    assert run_main("configure", "--sandbox", sandbox.base_url, "--insecure-storage",
+                    env=cli_env).returncode == 0
+    done = run_main("rotate-secret", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    assert "note: not through the I/O Management API (its token would lack" in done.stdout
+    assert "deleted the old client secret through the sandbox's console" in done.stdout

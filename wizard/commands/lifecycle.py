@@ -175,12 +175,12 @@ def say_rotation(event: RotationEvent) -> None:
     """One line for each step of a secret rotation."""
     match event:
         case Listed(secrets, where):
-            ages = "; ".join(f"{s.uuid} {last_use(s.last_used_at)}" for s in secrets
+            ages = "; ".join(f"{s.uuid}: {last_use(s.last_used_at)}" for s in secrets
                              if s.last_used_at is not None or s.created_at is not None)
-            say(f"{plural(len(secrets), 'client secret', 'client secrets')} in {where}"
+            say(f"{plural(len(secrets), 'client secret', 'client secrets')} on the credential"
                 + (f" ({ages})" if ages else ""))
         case Added(uuid, where):
-            say(f"{OK} added a client secret in {where} ({uuid})")
+            say(f"{OK} added a client secret through {where} ({uuid})")
         case Resumed(uuid):
             say(f"{OK} trying the new client secret kept by the last rotation ({uuid})")
         case Kept(where):
@@ -191,7 +191,7 @@ def say_rotation(event: RotationEvent) -> None:
         case Switched(where):
             say(f"{OK} the new client secret replaced the old one in {where}")
         case OldDeleted(uuid, where):
-            say(f"{OK} deleted the old client secret in {where} ({uuid})")
+            say(f"{OK} deleted the old client secret through {where} ({uuid})")
         case OldLeft(uuid, last_used_at):
             say(f"the old client secret {uuid} stays ({last_use(last_used_at)}): delete it in the "
                 "console once nothing uses it any more")
@@ -230,7 +230,8 @@ def _iso(seconds: float | None) -> str | None:
 
 
 def client_secrets_line(listed: list[dict[str, str | None]]) -> str:
-    """"client secrets: 2 in the console; ...; the other one last used 3 days ago (created ...)"."""
+    """"client secrets: 2 on the credential; one last used just now (created 2026-12-01); the
+    other one last used 3 days ago (created 2026-11-02)"."""
     def seconds(at: str | None) -> float | None:
         return dt.datetime.fromisoformat(at).timestamp() if at else None
 
@@ -239,7 +240,9 @@ def client_secrets_line(listed: list[dict[str, str | None]]) -> str:
         return f"{last_use(seconds(item['last_used_at']))}{created}"
 
     latest = sorted(listed, key=lambda s: seconds(s["last_used_at"]) or 0.0, reverse=True)
-    line = f"client secrets: {len(listed)} in the console; the one used last {told(latest[0])}"
+    if len(latest) == 1:
+        return f"client secrets: 1 on the credential, {told(latest[0])}"
+    line = f"client secrets: {len(listed)} on the credential; one {told(latest[0])}"
     return line + "".join(f"; the other one {told(other)}" for other in latest[1:])
 
 

@@ -106,10 +106,10 @@ class NotPermitted(IOManagementRefused):
 class IOManagement:
     """One credential's client secrets, asked with one access token."""
 
-    where = f"the {IO_MANAGEMENT_API}"
-
     def __init__(self, base: str, credential: str, client_id: str, access_token: str) -> None:
         org, number = credential.split("/")
+        local = is_loopback(urlsplit(base).hostname or "")
+        self.where = f"{'the sandbox' if local else 'Adobe'}'s {IO_MANAGEMENT_API}"
         self.url = f"{base.rstrip('/')}/console/organizations/{org}/credentials/{number}/secrets"
         self._headers = {"Authorization": f"Bearer {access_token}", "x-api-key": client_id}
 
