@@ -311,3 +311,14 @@ def test_a_sandbox_profile_without_the_scopes_presses_the_console_buttons(sandbo
     assert done.returncode == 0, done.stderr
     assert "note: not through the I/O Management API (its token would lack" in done.stdout
     assert "deleted the old client secret through the sandbox's console" in done.stdout
+
+
+def test_status_skips_the_secrets_quietly_when_the_api_cannot_be_reached(fresh_sandbox, cli_env):
+    made = integration(fresh_sandbox)
+    configured(fresh_sandbox, cli_env, made, "--credential-id", made.page)
+    run_main("token", env=cli_env)
+    assert len(status(cli_env)[1]["client_secrets"]) == 1
+    fresh_sandbox.stop()  # offline
+    offline = run_main("status", "--json", env=cli_env)
+    assert offline.returncode == 0, offline.stderr
+    assert json.loads(offline.stdout)["client_secrets"] is None and offline.stderr.count("\n") <= 1
