@@ -255,6 +255,8 @@ def test_rotate_secret_deletes_the_old_one_and_status_shows_one(sandbox, cli_env
     assert done.returncode == 0, done.stderr
     assert "deleted the old client secret" in done.stdout
     assert not works(sandbox, made, made.client_secret)
+    [new] = sandbox.state.get(made.client_id).secrets
+    assert new not in done.stdout + done.stderr and made.client_secret not in done.stdout + done.stderr
     assert "this integration works" in run_main("test", env=cli_env).stdout
     assert len(status(cli_env)[1]["client_secrets"]) == 1
 
