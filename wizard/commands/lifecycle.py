@@ -8,26 +8,14 @@ import sys
 from argparse import Namespace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING
 
 from wizard.commands.output import OK, Context, confirm, load, read_secret, save_credentials, say, warn
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, Trial, console_for, forget_unused, server_to_server, trial
-from wizard.core.profile import LABELS, Profile, plural, seen
+from wizard.core.profile import LABELS, Profile, seen
 from wizard.core.safe_text import terminal_safe
-from wizard.flows.rotation import (
-    Added,
-    Kept,
-    Listed,
-    NotSwitched,
-    OldDeleted,
-    OldLeft,
-    Proved,
-    Resumed,
-    RotationEvent,
-    Switched,
-    last_use,
-)
+from wizard.flows.rotation import NotSwitched, RotationEvent, in_words, last_use
 
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
@@ -172,43 +160,11 @@ def _rotate_to_given(context: Context, profile: Profile) -> int:
 
 
 def say_rotation(event: RotationEvent) -> None:
-    """One line for each step of a secret rotation."""
-    match event:
-        case Listed(secrets, where):
-            ages = "; ".join(f"{s.uuid}: {last_use(s.last_used_at)}" for s in secrets
-                             if s.last_used_at is not None or s.created_at is not None)
-            say(f"{plural(len(secrets), 'client secret', 'client secrets')} on the credential"
-                + (f" ({ages})" if ages else ""))
-        case Added(uuid, where):
-            say(f"{OK} added a client secret through {where} ({uuid})")
-        case Resumed(uuid):
-            say(f"{OK} trying the new client secret kept by the last rotation ({uuid})")
-        case Kept(where):
-            say(f"{OK} kept it in {where}, beside the old one, until it is proved")
-        case Proved(companies):
-            say(f"{OK} tried: a token from IMS with it, and the Launch API answers "
-                f"({', '.join(companies) or 'no company'})")
-        case Switched(where):
-            say(f"{OK} the new client secret replaced the old one in {where}")
-        case OldDeleted(uuid, where):
-            say(f"{OK} deleted the old client secret through {where} ({uuid})")
-        case OldLeft(uuid, last_used_at):
-            say(f"the old client secret {uuid} stays ({last_use(last_used_at)}): delete it in the "
-                "console once nothing uses it any more")
-        case NotSwitched(uuid, kept, rolled_back):
-            warn(_not_switched(uuid, kept, rolled_back))
-        case _:
-            assert_never(event)
-
-
-def _not_switched(uuid: str, kept: str, rolled_back: bool) -> str:
-    if rolled_back:
-        return (f"the new client secret ({uuid}) could be neither stored nor shown here: it was "
-                "deleted again; the old one is still the one stored")
-    if kept:
-        return f"the new client secret ({uuid}) is {'in ' if '(' in kept else ''}{kept}"
-    return (f"the new client secret ({uuid}) could not be kept nor deleted: delete it in the "
-            "Developer Console")
+    """One line for each step of a secret rotation; a failure's report on stderr."""
+    if isinstance(event, NotSwitched):
+        warn(in_words(event, OK))
+    else:
+        say(in_words(event, OK))
 
 
 def client_secrets(context: Context) -> list[dict[str, str | None]] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from wizard.core.errors import ConfigError, RefusedError, ScopeRefused, SecretStoreError, WizardError
 from wizard.core.io_management import (
@@ -28,7 +28,7 @@ from wizard.core.io_management import (
     missing_scopes,
 )
 from wizard.core.lifecycle import trial
-from wizard.core.profile import Profile
+from wizard.core.profile import Profile, plural
 
 if TYPE_CHECKING:
     from wizard.core.console import SandboxConsole
@@ -141,6 +141,46 @@ RotationEvent = Listed | Added | Resumed | Kept | Proved | Switched | OldDeleted
 OnEvent = Callable[[RotationEvent], None]
 # Saves the switch: (profile, secrets, changed fields) -> where the secrets went.
 Save = Callable[[Profile, dict[str, str], Mapping[str, Any]], str]
+
+
+def in_words(event: RotationEvent, ok: str = "✓") -> str:
+    """The line that reports `event` (`ok`: the mark of a step done)."""
+    match event:
+        case Listed(secrets, _):
+            ages = "; ".join(f"{s.uuid}: {last_use(s.last_used_at)}" for s in secrets
+                             if s.last_used_at is not None or s.created_at is not None)
+            return (f"{plural(len(secrets), 'client secret', 'client secrets')} on the credential"
+                    + (f" ({ages})" if ages else ""))
+        case Added(uuid, where):
+            return f"{ok} added a client secret through {where} ({uuid})"
+        case Resumed(uuid):
+            return f"{ok} trying the new client secret kept by the last rotation ({uuid})"
+        case Kept(where):
+            return f"{ok} kept it in {where}, beside the old one, until it is proved"
+        case Proved(companies):
+            return (f"{ok} tried: a token from IMS with it, and the Launch API answers "
+                    f"({', '.join(companies) or 'no company'})")
+        case Switched(where):
+            return f"{ok} the new client secret replaced the old one in {where}"
+        case OldDeleted(uuid, where):
+            return f"{ok} deleted the old client secret through {where} ({uuid})"
+        case OldLeft(uuid, last_used_at):
+            return (f"the old client secret {uuid} stays ({last_use(last_used_at)}): delete it in "
+                    "the console once nothing uses it any more")
+        case NotSwitched():
+            return _not_switched(event)
+        case _:
+            assert_never(event)
+
+
+def _not_switched(event: NotSwitched) -> str:
+    if event.rolled_back:
+        return (f"the new client secret ({event.uuid}) could be neither stored nor shown here: it "
+                "was deleted again; the old one is still the one stored")
+    if event.kept:
+        return f"the new client secret ({event.uuid}) is kept: {event.kept}"
+    return (f"the new client secret ({event.uuid}) could be neither kept nor deleted: delete it "
+            "in the Developer Console")
 
 
 # --- where the secrets can be managed ----------------------------------------------------------
