@@ -119,3 +119,16 @@ def test_the_console_id_comes_from_the_page_url_or_the_pair(given, saved):
 def test_a_console_id_that_is_not_one_is_refused(given):
     with pytest.raises(ConfigError):
         credential_id(given)
+
+
+@pytest.mark.parametrize("ims_url, expected", [
+    ("https://ims-na1.adobelogin.com", "https://api.adobe.io"),
+    ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+    ("https://ims.example.com", None),  # another IMS's token is never sent to Adobe, nor Adobe's elsewhere
+    ("https://ims-na1-stg1.adobelogin.com", None),
+])
+def test_the_token_goes_only_to_adobes_api_or_this_machine(ims_url, expected):
+    from wizard.core.io_management import base_url
+    from wizard.core.profile import Profile
+
+    assert base_url(Profile(ims_url=ims_url)) == expected

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, assert_never
 
 from wizard.core.errors import ConfigError, RefusedError, ScopeRefused, SecretStoreError, WizardError
 from wizard.core.io_management import (
+    CREDENTIAL_PAGE,
     IO_MANAGEMENT_API,
     MAX_SECRETS,
     IOManagement,
@@ -199,8 +200,9 @@ def steps_for(profile: Profile) -> tuple[str, ...]:
     flags = " ".join(f"--scope {s}" for s in scopes)
     return (ADD_API_STEP,
             f"give the profile its scopes: `launch-wizard configure --profile {profile.name} {flags}`",
-            "give the profile the credential's console ID, from the credential page's URL: "
-            f"`launch-wizard configure --profile {profile.name} --credential-id URL`")
+            f"give the profile the credential's console ID, from the credential page's URL "
+            f"({CREDENTIAL_PAGE}): `launch-wizard configure --profile {profile.name} "
+            "--credential-id URL`")
 
 
 def secrets_at(profile: Profile, store: SecretStore,
