@@ -5,6 +5,7 @@ last use that moves when a secret gets a token; and the sandbox's guard over all
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
 from tests.io_management_helpers import (
     headers,
@@ -101,3 +102,18 @@ def test_the_guard_stands_before_io_management(sandbox):
     assert raw(sandbox, "POST", path, auth, host="evil.example")[0] == 421
     assert raw(sandbox, "POST", path, {**auth, "Content-Type": "text/plain"}, body="x")[0] == 415
     assert len(held(sandbox, made)) == 1  # none of them added a secret
+
+
+def test_creation_and_last_use_survive_a_restart_with_state(tmp_path):
+    from wizard.sandbox import Sandbox
+    from wizard.sandbox.state import SandboxState, secret_id
+
+    path = tmp_path / "state.json"
+    with Sandbox(state=SandboxState(path)) as first:
+        made = integration(first)
+        before = held(first, made)
+    again = SandboxState(path)
+    kept = again.get(made.client_id)
+    key = secret_id(made.client_secret)
+    assert kept.secrets_created[key] * 1000 == pytest.approx(int(before[0]["created_at"]), abs=1)
+    assert key in kept.secrets_used
