@@ -291,7 +291,7 @@ def _add(job: Rotation, at: Secrets, listed: list[SecretInfo]) -> NewSecret:
         raise RefusedError(f"the credential already holds {len(listed)} client secrets, Adobe's "
                            f"limit: {_ages(listed)}",
                            "delete the one nothing uses in the Developer Console (compare their "
-                           "last use), then rotate again", subject="client_secret")
+                           "last use), then rotate again")
     new = at.add()
     job.on_event(Added(new.uuid, at.where))
     try:
