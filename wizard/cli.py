@@ -340,7 +340,13 @@ def _migrate(p: argparse.ArgumentParser) -> Handler:
                           "tried first)")
 def _rotate_secret(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--client-secret-stdin", action="store_true",
-                   help="the new client secret on standard input (the sandbox makes one itself)")
+                   help="the new client secret on standard input, made by hand in the console "
+                        "(default: added through Adobe's I/O Management API, or the sandbox's)")
+    p.add_argument("--credential-id", metavar="URL",
+                   help="the credential page's URL in the Developer Console (or ORG/CREDENTIAL "
+                        "from it), saved in the profile: the I/O Management API names it so")
+    p.add_argument("--keep-old", action="store_true",
+                   help="leave the old secret in the console for other consumers")
     p.add_argument("--yes", action="store_true", help="do not ask")
 
     def run(args: argparse.Namespace) -> int:

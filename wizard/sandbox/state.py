@@ -28,6 +28,7 @@ S2S_SCOPES = list(DEFAULT_SCOPES)  # data shared with the client, as the role ta
 JWT_TOKEN_LIFETIME_MS = 86_399_999
 S2S_TOKEN_LIFETIME_S = 86_399
 MAX_STATE_BYTES = 16 << 20  # --state: integrations and properties, a few hundred bytes each
+MAX_SECRETS = 2  # client secrets per credential, as Adobe's console allows
 
 
 class ConsoleRefusal(ValueError):
@@ -71,6 +72,9 @@ class Integration:
     # the property rights on each property a product profile names (by property ID), in place of
     # the property rights of `rights`, which hold on every other property
     property_rights: dict[str, list[str]] = field(default_factory=dict)
+    # when each client secret (by secret_id) was made and last got a token: I/O Management shows them
+    secrets_created: dict[str, float] = field(default_factory=dict)
+    secrets_used: dict[str, float] = field(default_factory=dict)
 
     @property
     def secrets(self) -> list[str]:
@@ -96,7 +100,8 @@ class Integration:
     def public(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("certificates")
-        data.pop("extra_secrets")
+        for private in ("extra_secrets", "secrets_created", "secrets_used"):
+            data.pop(private)
         data["client_secrets"] = [{"id": secret_id(s), "secret": s} for s in self.secrets]
         return data
 
@@ -247,6 +252,7 @@ class SandboxState:
             metascopes=metascopes, scopes=scopes, rights=rights, role=role_name,
             property_rights=per_property,
         )
+        integration.secrets_created[secret_id(integration.client_secret)] = self.now()
         with self.lock:
             self.integrations[integration.client_id] = integration
             self._save()
@@ -284,10 +290,21 @@ class SandboxState:
 
     def add_secret(self, client_id: str) -> str:
         with self.lock:
+            integration = self.integrations[client_id]
+            if len(integration.secrets) >= MAX_SECRETS:
+                raise ConsoleRefusal(f"a credential holds at most {MAX_SECRETS} client secrets: "
+                                     "delete one first")
             secret = f"p8e-{self._hex(18)}"
-            self.integrations[client_id].extra_secrets.append(secret)
+            integration.extra_secrets.append(secret)
+            integration.secrets_created[secret_id(secret)] = self.now()
             self._save()
             return secret
+
+    def secret_used(self, client_id: str, secret: str) -> None:
+        """A token was just given for `secret` (its last use moves)."""
+        with self.lock:
+            self.integrations[client_id].secrets_used[secret_id(secret)] = self.now()
+            self._save()
 
     def remove_secret(self, client_id: str, wanted: str) -> bool:
         """Delete the secret whose id is `wanted`; the last one cannot go (as in the console)."""
@@ -299,6 +316,8 @@ class SandboxState:
             if not left:
                 raise ConsoleRefusal("an integration keeps at least one client secret")
             integration.client_secret, integration.extra_secrets = left[0], left[1:]
+            integration.secrets_created.pop(wanted, None)
+            integration.secrets_used.pop(wanted, None)
             self._save()
             return True
 
