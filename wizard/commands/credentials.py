@@ -17,7 +17,6 @@ from wizard.commands.output import (
     check_pair,
     duration,
     load,
-    mask,
     private_key,
     read_secret,
     remember,
@@ -27,7 +26,8 @@ from wizard.commands.output import (
 )
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning, plural, seen
+from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning
+from wizard.core.wording import credential_type, mask, more, plural, seen
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -142,8 +142,7 @@ def check(context: Context) -> None:
     from wizard.core.tokens import drop_refused
 
     profile = context.profile
-    kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
-    say(f"testing profile {profile.name!r} ({kind})")
+    say(f"testing profile {profile.name!r} ({credential_type(profile.auth_type)})")
     stage = f"access token from {profile.ims_url}"
     result = None
     try:
@@ -166,9 +165,8 @@ def check(context: Context) -> None:
             say(f"{OK} {stage}: {plural(found.total, 'property', 'properties')}")
             for item in found.first:
                 say(f"    {item.name} ({item.platform})  rights: {', '.join(item.rights) or 'none'}")
-            if found.total > len(found.first):
-                say(f"    and {found.total - len(found.first)} more "
-                    f"(`launch-wizard api '/companies/{company.id}/properties' --paginate`)")
+            if rest := more(found.total, len(found.first)):
+                say(f"    {rest} (`launch-wizard api '/companies/{company.id}/properties' --paginate`)")
             survey.append(found)
     except WizardError as exc:
         say(f"{FAIL} {stage}")
@@ -325,7 +323,7 @@ def _print_status(report: dict[str, Any]) -> None:
 def _print_identity(report: dict[str, Any], jwt: bool) -> None:
     saved = "" if report["saved"] else " (not saved yet)"
     say(f"profile {report['profile']!r}{saved} in {report['config']}")
-    say(f"  credential type: {'JWT service account' if jwt else 'OAuth Server-to-Server'}")
+    say(f"  credential type: {credential_type(report['auth_type'])}")
     say(f"  organization ID: {report['org_id'] or '(not set)'}")
     say(f"  client ID (API key): {report['client_id'] or '(not set)'}")
     if jwt:

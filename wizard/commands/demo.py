@@ -11,7 +11,8 @@ import time
 from argparse import Namespace
 from pathlib import Path
 
-from wizard.commands.output import OK, duration, mask, say
+from wizard.commands.output import OK, duration, say
+from wizard.core.wording import mask, more
 
 ROLE = "Publisher"
 
@@ -73,8 +74,9 @@ def demo(args: Namespace) -> int:
             company = seen.company
             say(f"{OK} 7. GET /companies: {company.name} ({company.id})")
             say(f"     rights: {', '.join(company.rights)}")
+            rest = more(seen.total, len(seen.first))
             say(f"     and its properties: {', '.join(p.name for p in seen.first)}"
-                + (f" and {seen.total - len(seen.first)} more" if seen.total > len(seen.first) else ""))
+                + (f" {rest}" if rest else ""))
 
         s2s = console.create_integration("launch-wizard demo (OAuth S2S)", "oauth-s2s")
         s2s_profile = Profile(name="demo-s2s", auth_type="oauth-s2s").with_changes(

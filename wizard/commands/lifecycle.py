@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from wizard.commands.output import OK, Context, confirm, load, read_secret, save_credentials, say, warn
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, Trial, console_for, forget_unused, server_to_server, trial
-from wizard.core.profile import LABELS, Profile, seen
+from wizard.core.profile import LABELS, Profile
+from wizard.core.wording import seen
 
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole

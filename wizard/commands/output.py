@@ -1,4 +1,4 @@
-"""How the headless commands speak: marks, masks, durations, and the profile they work on."""
+"""How the headless commands speak: marks, durations, and the profile they work on."""
 
 from __future__ import annotations
 
@@ -46,13 +46,6 @@ def say(text: str = "", *, json: bool = False) -> None:
 
 def warn(text: str) -> None:
     print(terminal_safe(text), file=sys.stderr, flush=True)
-
-
-def mask(secret: str | None) -> str:
-    """Never the secret: its length class and last four characters at most."""
-    if not secret:
-        return "(none)"
-    return "****" + secret[-4:] if len(secret) >= 16 else "****"
 
 
 def duration(seconds: float) -> str:

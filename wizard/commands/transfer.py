@@ -15,7 +15,6 @@ from wizard.commands.output import (
     check_pair,
     confirm,
     load,
-    mask,
     private_key,
     read_input,
     read_secret,
@@ -34,6 +33,7 @@ from wizard.core.interop import (
 )
 from wizard.core.profile import ENDPOINTS, IMS_PRODUCTION, LABELS, Profile, ProfileStore, endpoint_warnings
 from wizard.core.safe_text import terminal_safe
+from wizard.core.wording import mask
 
 
 def import_(args: Namespace) -> int:

@@ -15,8 +15,9 @@ from textual.widgets import Button, Static
 
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
-from wizard.core.profile import DEFAULT_PROFILE, seen
+from wizard.core.profile import DEFAULT_PROFILE
 from wizard.core.reactor import Properties, remembered
+from wizard.core.wording import more, seen
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -29,8 +30,8 @@ MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to 
 
 def _names(properties: Properties) -> str:
     names = ", ".join(p.name for p in properties.first) or "no property"
-    more = properties.total - len(properties.first)
-    return f"{names} and {more} more" if more > 0 else names
+    rest = more(properties.total, len(properties.first))
+    return f"{names} {rest}" if rest else names
 
 
 class DoneStep(Step):

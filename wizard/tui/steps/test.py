@@ -18,9 +18,10 @@ from textual.widgets import Button, Label, Static, Switch
 
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
-from wizard.core.profile import Profile, plural
+from wizard.core.profile import Profile
 from wizard.core.reactor import NO_PROPERTY, Properties, Reactor, curl_command, failed, remembered
 from wizard.core.tokens import TokenResult, drop_refused, get_token
+from wizard.core.wording import Mask, mask, more, plural
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -31,10 +32,6 @@ JWT_ABOUT = ("What the console's Generate JWT and its sample cURL did, in one cl
              "exchange it for an access token, call the Launch API with it.")
 S2S_ABOUT = ("One click asks IMS for an access token with the client ID and secret (client "
              "credentials), then calls the Launch API with it.")
-
-
-def masked(token: str) -> str:
-    return f"{token[:6]}{'•' * 24}{token[-4:]}" if len(token) > 16 else "•" * 8
 
 
 def claims_text(claims: dict) -> str:
@@ -54,8 +51,8 @@ def properties_text(survey: list[Properties]) -> str:
         lines.append(f"{found.company.name}: {plural(found.total, 'property', 'properties')}")
         lines += [f"  {p.name} ({p.platform})  rights: {', '.join(p.rights) or 'none'}"
                   for p in found.first]
-        if found.total > len(found.first):
-            lines.append(f"  and {found.total - len(found.first)} more")
+        if rest := more(found.total, len(found.first)):
+            lines.append(f"  {rest}")
     return "\n".join(lines)
 
 
@@ -260,7 +257,7 @@ class TestStep(Step):
         if token is None:
             return
         reveal = self.query_one("#reveal-token", Switch).value
-        shown = token.access_token if reveal else masked(token.access_token)
+        shown = token.access_token if reveal else mask(token.access_token, Mask.WIZARD)
         self.query_one("#token-value", Static).update(shown)
         profile = self.state.profile
         self.query_one("#curl", Static).update(curl_command(profile.reactor_url, profile.name,
