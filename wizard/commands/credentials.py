@@ -14,10 +14,8 @@ from wizard.commands.output import (
     OK,
     Context,
     access_token,
-    check_pair,
     duration,
     load,
-    private_key,
     read_secret,
     remember,
     save_credentials,
@@ -77,15 +75,16 @@ def configure(args: Namespace) -> int:
 def _checked_key(args: Namespace, profile: Profile, passphrase: str | None) -> str | None:
     """The private key given (its PEM), once it opens and matches the certificate given."""
     from wizard.core.keys import certificate_file, read_file
+    from wizard.flows.key_check import check, usable_key
 
-    key_pem = key = None
-    if args.private_key_path:
-        key_pem = read_file(profile.private_key_path, "private key")
-        key = private_key(key_pem, passphrase, profile.private_key_path, "--key-passphrase-stdin")
-    if args.certificate_path:
-        cert = certificate_file(profile.certificate_path)
-        if key is not None:
-            check_pair(key, profile.private_key_path, cert, profile.certificate_path)
+    if not args.private_key_path:
+        if args.certificate_path:
+            certificate_file(profile.certificate_path)
+        return None
+    key_pem = read_file(profile.private_key_path, "private key")
+    certificate_path = profile.certificate_path if args.certificate_path else ""
+    usable_key(check(key_pem, passphrase, certificate_path), profile.private_key_path,
+               "--key-passphrase-stdin", certificate_path)
     return key_pem
 
 
