@@ -126,7 +126,8 @@ class DoneStep(Step):
 
     @work(exclusive=True, group="migrate", exit_on_error=False)
     async def migrate(self) -> None:
-        from wizard.core.lifecycle import server_to_server, trial
+        from wizard.flows.credential_test import trial
+        from wizard.flows.migration import press_migrate, server_to_server
 
         state = self.state
         result_line = self.query_one("#migrate-result", Static)
@@ -136,8 +137,7 @@ class DoneStep(Step):
         s2s = server_to_server(state.profile)
         try:
             await state.ensure_store()
-            if state.console.automatic:
-                await asyncio.to_thread(state.console.migrate, s2s.client_id)
+            await asyncio.to_thread(press_migrate, state.console, state.profile, s2s)
             tried = await asyncio.to_thread(trial, s2s, state.secrets)
         except WizardError as exc:
             self.show_failure(result_line, exc, "Nothing changed: the profile still uses JWT.")
