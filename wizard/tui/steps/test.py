@@ -176,12 +176,13 @@ class TestStep(Step):
         try:
             await state.ensure_store()
             passed = await in_thread(partial(credential_test.check, profile, state.secrets), painter)
-        except SecretStoreError as exc:
-            if painter.failed is None:  # the store could not be reached before the test began
-                first.set(FAILED, self.explain(exc))
-            self.post_message(self.Problem(exc))
         except WizardError as exc:
-            await self._test_failed(exc, painter.failed or first)
+            if painter.failed is None:  # before the test began (the store could not be reached)
+                first.set(FAILED, self.explain(exc))
+            if isinstance(exc, SecretStoreError):
+                self.post_message(self.Problem(exc))  # the app offers the ways out
+            else:
+                self._test_failed(exc, painter.failed or first)
         else:
             self._test_passed(passed)
         finally:
@@ -191,7 +192,7 @@ class TestStep(Step):
     def stage_of(self, stage: TestStage) -> Stage:
         return self.query_one(f"#stage-{_IDS[stage]}", Stage)
 
-    async def _test_failed(self, exc: WizardError, stage: Stage) -> None:
+    def _test_failed(self, exc: WizardError, stage: Stage) -> None:
         """`stage` failed (and is shown so): brought into view, the failure recorded, and a lost
         client secret offered for recovery."""
         state = self.state
@@ -312,6 +313,10 @@ async def in_thread(flow: Callable[[Report], T], paint: Report) -> T:
             loop.call_soon_threadsafe(events.put_nowait, None)
 
     job = asyncio.ensure_future(asyncio.to_thread(run))
-    while (event := await events.get()) is not None:
-        paint(event)
+    try:
+        while (event := await events.get()) is not None:
+            paint(event)
+    except BaseException:
+        job.add_done_callback(lambda done: done.cancelled() or done.exception())  # not the news
+        raise
     return await job
