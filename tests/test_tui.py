@@ -185,7 +185,7 @@ async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
         sandbox, backend, monkeypatch):
     """Parallel refreshes make one exchange: the test may get a token another process fetched
     while it waited for the lock, with no JWT of its own signed."""
-    from wizard.tui.steps import test as test_step
+    from wizard.flows import credential_test as test_step
 
     real = test_step.get_token
 

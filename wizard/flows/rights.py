@@ -116,8 +116,10 @@ def _every_property(reactor: Reactor, company: Company,
 def _find(seen: list[tuple[Company, list[Property]]], wanted: str) -> tuple[Company, Property]:
     """The property whose ID is `wanted`, else whose name is (exactly, else in any case)."""
     every = [(company, p) for company, found in seen for p in found]
-    for same in (lambda p: p.id == wanted, lambda p: p.name == wanted,
-                 lambda p: p.name.casefold() == wanted.strip().casefold()):
+    tests: list[Callable[[Property], bool]] = [
+        lambda p: p.id == wanted, lambda p: p.name == wanted,
+        lambda p: p.name.casefold() == wanted.strip().casefold()]
+    for same in tests:
         matching = [(company, p) for company, p in every if same(p)]
         if len(matching) == 1:
             return matching[0]

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.safe_text import terminal_safe
+from wizard.core.wording import credential_type
 from wizard.tui.state import WizardState
 from wizard.tui.steps import title, view_class
 from wizard.tui.steps.base import Step
@@ -341,8 +342,7 @@ class WizardApp(App[None]):
         rows = [(n, title(s, auth), "current" if s == self.current
                  else "done" if s in profile.steps_done else "todo")
                 for n, s in enumerate(steps, 1)]
-        kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
-        self.query_one(StepList).show(rows, profile.name, kind, state.mode)
+        self.query_one(StepList).show(rows, profile.name, credential_type(auth), state.mode)
         number = steps.index(self.current) + 1
         self.query_one("#step-title", Label).update(Content.from_markup(
             "[b]$n. $t[/b] [dim]step $n of $all[/dim]", n=str(number), t=title(self.current, auth),

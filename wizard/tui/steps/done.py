@@ -15,8 +15,9 @@ from textual.widgets import Button, Static
 
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
-from wizard.core.profile import DEFAULT_PROFILE, seen
+from wizard.core.profile import DEFAULT_PROFILE
 from wizard.core.reactor import Properties, remembered
+from wizard.core.wording import more, seen
 from wizard.tui.rotation_panel import RotationPanel
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
@@ -30,8 +31,8 @@ MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to 
 
 def _names(properties: Properties) -> str:
     names = ", ".join(p.name for p in properties.first) or "no property"
-    more = properties.total - len(properties.first)
-    return f"{names} and {more} more" if more > 0 else names
+    rest = more(properties.total, len(properties.first))
+    return f"{names} {rest}" if rest else names
 
 
 class DoneStep(Step):
@@ -128,7 +129,8 @@ class DoneStep(Step):
 
     @work(exclusive=True, group="migrate", exit_on_error=False)
     async def migrate(self) -> None:
-        from wizard.core.lifecycle import server_to_server, trial
+        from wizard.flows.credential_test import trial
+        from wizard.flows.migration import press_migrate, server_to_server
 
         state = self.state
         result_line = self.query_one("#migrate-result", Static)
@@ -138,8 +140,7 @@ class DoneStep(Step):
         s2s = server_to_server(state.profile)
         try:
             await state.ensure_store()
-            if state.console.automatic:
-                await asyncio.to_thread(state.console.migrate, s2s.client_id)
+            await asyncio.to_thread(press_migrate, state.console, state.profile, s2s)
             tried = await asyncio.to_thread(trial, s2s, state.secrets)
         except WizardError as exc:
             self.show_failure(result_line, exc, "Nothing changed: the profile still uses JWT.")
