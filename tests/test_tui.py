@@ -933,7 +933,9 @@ def test_the_properties_stage_counts_names_and_explains_an_empty_answer():
     first = [Property("PR1", "Site", "web", ["develop"]), Property("PR2", "App", "mobile", [])]
     text = properties_text([Properties(company, first, 40)])
     assert text.splitlines() == ["Acme: 40 properties", "  Site (web)  rights: develop",
-                                 "  App (mobile)  rights: none", "  and 38 more"]
+                                 "  App (mobile)  rights: none", "  and 38 more",
+                                 "The credential acts as Developer on Site, "
+                                 "as no role of the table on App."]
     assert properties_text([Properties(company, [], 0)]).startswith("The token works but sees no")
     assert "product profile" in properties_text([])
 

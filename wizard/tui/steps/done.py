@@ -18,6 +18,7 @@ from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE
 from wizard.core.reactor import Properties, remembered
 from wizard.core.wording import more, seen
+from wizard.flows.rights import acts_as_seen
 from wizard.tui.rotation_panel import RotationPanel
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
@@ -63,6 +64,7 @@ class DoneStep(Step):
             if state.last_test is not None:
                 verdict += "".join(f"\n  {found.company.name}: {_names(found)}"
                                    for found in state.last_test.survey)
+                verdict += f"\n  it {acts_as_seen(state.last_test.survey)}"
             verdict += f"\n  tested {at} UTC"
         lines = [verdict, "",
                  f"profile        {profile.name} in {state.profiles.path}",

@@ -36,6 +36,7 @@ from wizard.flows.credential_test import (
     TokenIssued,
 )
 from wizard.flows.credential_test import Stage as TestStage
+from wizard.flows.rights import acts_as_seen
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -69,7 +70,7 @@ def properties_text(survey: list[Properties]) -> str:
                   for p in found.first]
         if rest := more(found.total, len(found.first)):
             lines.append(f"  {rest}")
-    return "\n".join(lines)
+    return "\n".join([*lines, f"The credential {acts_as_seen(survey)}."])
 
 
 class Stage(Vertical):
