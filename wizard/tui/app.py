@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
+from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.safe_text import terminal_safe
 from wizard.tui.state import WizardState
@@ -189,9 +190,11 @@ class WizardApp(App[None]):
             return
         missing = state.missing_secrets()
         gone = False
-        if state.console.automatic and state.profile.client_id:
+        recoverable = state.console.offers(Capability.RECOVER_SECRET)
+        if state.profile.client_id:
             try:
-                gone = await asyncio.to_thread(state.console.integration, state.profile.client_id) is None
+                found = await asyncio.to_thread(state.console.look_up, state.profile.client_id)
+                gone = isinstance(found, Done) and found.value is None
             except WizardError as exc:
                 self.show_notice("resume", f"Cannot ask the sandbox about the integration: {exc.cause}")
                 return
@@ -204,7 +207,7 @@ class WizardApp(App[None]):
             text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
                     "(its state was removed): this profile cannot work until it is created again.")
             actions: tuple[tuple[str, str], ...] = (("recreate", "Create the integration again"),)
-        elif state.console.automatic:
+        elif recoverable:
             text = (f"The {names} of profile {state.profile.name!r} is gone from {where}: the "
                     "last test result no longer holds. The sandbox still has the integration.")
             actions = (("recover", "Recover it from the sandbox"),
@@ -218,7 +221,7 @@ class WizardApp(App[None]):
             await self.show_step(state.profile.next_step())
         # after the step: in the sandbox a button is the way out, so the keyboard goes there; on
         # Adobe the way out is typing the secret, in the field that has the focus
-        self.show_notice("resume", text, actions, answer=state.console.automatic)
+        self.show_notice("resume", text, actions, answer=recoverable)
         self.refresh_steps()
 
     # --- the notice -------------------------------------------------------------------------
@@ -275,16 +278,18 @@ class WizardApp(App[None]):
         console, profile = state.console, state.profile
         try:
             if how == "recover":
-                made = await asyncio.to_thread(console.integration, profile.client_id)
+                found = await asyncio.to_thread(console.look_up, profile.client_id)
+                made = found.value if isinstance(found, Done) else None
                 if made is None:
                     raise WizardError("the sandbox no longer has this integration",
                                       "create the integration again")
                 await state.adopt(made)
             else:
-                made = await state.create_integration(profile.role)
-                if made is None:
+                answer = await state.create_integration(profile.role)
+                if isinstance(answer, PersonDoes):
                     raise WizardError("only the sandbox's console creates integrations by itself",
                                       "create it in the Adobe Developer Console")
+                made = answer.value
         except WizardError as exc:
             self.show_notice("resume", f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
             return
@@ -425,7 +430,8 @@ class WizardApp(App[None]):
         """A wrong client secret in the sandbox (typed over the one it made): offer its own back,
         as for a missing one. False if this is not that case."""
         state = self.state
-        if state is None or exc.subject != "client_secret" or not state.console.automatic \
+        if state is None or exc.subject != "client_secret" \
+                or not state.console.offers(Capability.RECOVER_SECRET) \
                 or not state.profile.client_id:
             return False
         self.show_notice("resume", f"{exc.cause}\nThe client secret saved for this profile is not "

@@ -18,7 +18,7 @@ from wizard.core.profile import DEFAULT_PROFILE, ENDPOINTS, Profile, ProfileStor
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
-    from wizard.core.console import Credentials, ManualConsole, SandboxConsole
+    from wizard.core.console import Answer, Console, Credentials
     from wizard.core.ims import Token
     from wizard.core.reactor import Properties
     from wizard.sandbox import Sandbox
@@ -67,7 +67,7 @@ class WizardState:
     profile: Profile
     profiles: ProfileStore
     secrets: SecretStore
-    console: ManualConsole | SandboxConsole
+    console: Console
     sandbox: Sandbox | None = None
     session: dict[str, str] = field(default_factory=dict)  # secrets known in this session
     stored: set[str] = field(default_factory=set)  # kinds known to be in the secret store
@@ -96,7 +96,7 @@ class WizardState:
         else:
             name = profile_name or DEFAULT_PROFILE
         profile = saved = profiles.load(name)
-        console: ManualConsole | SandboxConsole = ManualConsole()
+        console: Console = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
             profile = profile.with_changes(ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url,
@@ -138,20 +138,24 @@ class WizardState:
 
     def set_auth_type(self, auth_type: str) -> None:
         changes: dict[str, object] = {"auth_type": auth_type}
-        if self.console.automatic and auth_type != self.profile.auth_type:
+        from wizard.core.console import Capability
+
+        if self.console.offers(Capability.CREATE_INTEGRATION) and auth_type != self.profile.auth_type:
             # a sandbox integration is of one type: a new type needs a new integration
             changes.update(client_id="", technical_account_id="", technical_account_email="")
             self.session.pop("client_secret", None)
             self.stored.discard("client_secret")
         self.update(**changes)
 
-    async def create_integration(self, role: str = "") -> Credentials | None:
-        """An integration of the profile's type made in the (sandbox) console, and adopted; None
-        where a person makes it (the console is Adobe's)."""
-        made = await asyncio.to_thread(self.console.create_integration, "launch-wizard",
+    async def create_integration(self, role: str = "") -> Answer[Credentials]:
+        """An integration of the profile's type made in the (sandbox) console, and adopted; or
+        what a person does to make it (the console is Adobe's)."""
+        from wizard.core.console import Done
+
+        made = await asyncio.to_thread(self.console.create, "launch-wizard",
                                        self.profile.auth_type, role)
-        if made is not None:
-            await self.adopt(made)
+        if isinstance(made, Done):
+            await self.adopt(made.value)
         return made
 
     async def adopt(self, made: Credentials) -> None:

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
+from wizard.core.console import Capability
 from wizard.core.errors import WizardError
 from wizard.tui.state import WizardState
 from wizard.tui.steps import title
@@ -150,7 +151,7 @@ class Step(VerticalScroll, can_focus=False):
         from wizard.tui import remedy
 
         return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key,
-                              sandbox=self.state.console.automatic)
+                              sandbox=self.state.console.offers(Capability.RECOVER_SECRET))
 
     def field_of(self, control_id: str) -> Field:
         node = self.query_one(f"#{control_id}")

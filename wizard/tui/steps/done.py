@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from wizard.core.console import MIGRATE_STEPS, Capability
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE, seen
@@ -110,15 +111,14 @@ class DoneStep(Step):
 
     @on(Button.Pressed, "#migrate")
     def _migrate(self, event: Button.Pressed) -> None:
-        if self.state.console.automatic or self.console_step_done:
+        if self.state.console.offers(Capability.MIGRATE) or self.console_step_done:
             self.migrate()
             return
         self.console_step_done = True  # the next press says the person did it
         event.button.label = "Done in the console: try it and switch"
         self.query_one("#migrate-result", Static).update(
-            "In the Developer Console, open the credential and press \"Migrate to OAuth "
-            "Server-to-Server\" (it keeps the client ID and adds the new credential beside JWT). "
-            "Then press the button again: the wizard tries the new credential before it switches.")
+            " ".join(MIGRATE_STEPS) + " Then press the button again: the wizard tries the new "
+            "credential before it switches.")
 
     console_step_done = False
     migrated = False  # in this session: the panel then says so
@@ -135,8 +135,8 @@ class DoneStep(Step):
         s2s = server_to_server(state.profile)
         try:
             await state.ensure_store()
-            if state.console.automatic:
-                await asyncio.to_thread(state.console.migrate, s2s.client_id)
+            if not self.console_step_done:  # else the person pressed it in the console
+                await asyncio.to_thread(state.console.press_migrate, s2s.client_id)
             tried = await asyncio.to_thread(trial, s2s, state.secrets)
         except WizardError as exc:
             self.show_failure(result_line, exc, "Nothing changed: the profile still uses JWT.")

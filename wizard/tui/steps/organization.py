@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
-from wizard.core.console import CREATE_STEPS
+from wizard.core.console import CREATE_STEPS, Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.core.profile import Profile
 from wizard.tui.steps.base import Step
@@ -65,12 +65,13 @@ class OrganizationStep(Step):
         self.query_one(f"#auth-{profile.auth_type}", Choice).value = True
         self.set_value("org-id", profile.org_id)
         self._show_flow()
-        if self.state.console.automatic and profile.is_jwt and not profile.org_id:
+        if self.state.console.offers(Capability.FIND_ORGANIZATION) and profile.is_jwt \
+                and not profile.org_id:
             self.fill_organization()
 
     def _show_flow(self) -> None:
         jwt = self.state.profile.is_jwt
-        sandbox = self.state.console.automatic
+        sandbox = self.state.console.offers(Capability.CREATE_INTEGRATION)
         self.query_one("#jwt-note").display = jwt
         steps = [*CREATE_STEPS, *(JWT_CONSOLE if jwt else S2S_CONSOLE)]
         self.query_one("#console-steps", Static).update(
@@ -99,7 +100,8 @@ class OrganizationStep(Step):
         self.query_one("#created", Static).update("")
         self._show_flow()
         self.post_message(self.Changed())
-        if self.state.console.automatic and auth_type == "jwt" and not self.value("org-id"):
+        if self.state.console.offers(Capability.FIND_ORGANIZATION) and auth_type == "jwt" \
+                and not self.value("org-id"):
             self.fill_organization()
 
     @on(Input.Changed, "#org-id")
@@ -252,10 +254,13 @@ class OrganizationStep(Step):
     async def fill_organization(self) -> None:
         """The sandbox has one organization: its ID is what a person would pick in the console."""
         try:
-            org_id = await asyncio.to_thread(self.state.console.organization)
+            found = await asyncio.to_thread(self.state.console.find_organization)
         except WizardError as exc:
             self.field_of("org-id").show_error(exc.cause)
             return
+        if isinstance(found, PersonDoes):  # the console's steps are on screen already
+            return
+        org_id = found.value
         if org_id and not self.value("org-id"):
             self.state.update(org_id=org_id)
             self.set_value("org-id", org_id)
@@ -265,9 +270,10 @@ class OrganizationStep(Step):
         state = self.state
         created = self.query_one("#created", Static)
         try:
-            made = await state.create_integration()
-            if made is None:
+            answer = await state.create_integration()
+            if isinstance(answer, PersonDoes):
                 return
+            made = answer.value
         except WizardError as exc:
             created.update(f"✗ {self.explain(exc)}")
             self.bring_into_view(created)

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Label, Static, Switch
 
+from wizard.core.console import Capability
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import Profile, plural
@@ -239,7 +240,7 @@ class TestStep(Step):
             await asyncio.to_thread(drop_refused, profile, result, exc)
         with contextlib.suppress(WizardError):  # the test's own error is the news
             state.update(**failed(stage.title, exc))
-        if exc.subject == "client_secret" and state.console.automatic:
+        if exc.subject == "client_secret" and state.console.offers(Capability.RECOVER_SECRET):
             self.post_message(self.Problem(exc))  # the app offers to recover it
 
     def _test_passed(self, result: TokenResult, survey: list[Properties]) -> None:
