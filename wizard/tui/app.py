@@ -21,8 +21,9 @@ from textual.worker import Worker, WorkerState
 from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.safe_text import terminal_safe
+from wizard.tui.flow import StepId, title
 from wizard.tui.state import WizardState
-from wizard.tui.steps import title, view_class
+from wizard.tui.steps import view_class
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Notice, StepList
 
@@ -112,7 +113,7 @@ class WizardApp(App[None]):
             self._open_error = exc
             return None
         assert self.state is not None
-        return self.state.profile.next_step()
+        return self.state.progress.next_step()
 
     def on_mount(self) -> None:
         if self.state is not None:
@@ -151,9 +152,9 @@ class WizardApp(App[None]):
     async def _begin(self) -> None:
         state = self.state
         assert state is not None
-        await self.show_step(state.profile.next_step())
+        await self.show_step(state.progress.next_step())
         self.warn_endpoints()
-        if {"credentials", "test"} & set(state.profile.steps_done):
+        if {StepId.CREDENTIALS, StepId.TEST} & set(state.progress.done):
             self.check_resume()
 
     def _open(self) -> WizardState:
@@ -217,8 +218,8 @@ class WizardApp(App[None]):
             text = (f"The {names} of profile {state.profile.name!r} is not in {where}: the last "
                     f"test result no longer holds. Enter it again at step {step}, Credentials.")
             actions = (("go-credentials", "Go to Credentials"),)
-        if self.current == resumed_at and self.current != state.profile.next_step():
-            await self.show_step(state.profile.next_step())
+        if self.current == resumed_at and self.current != state.progress.next_step():
+            await self.show_step(state.progress.next_step())
         # after the step: in the sandbox a button is the way out, so the keyboard goes there; on
         # Adobe the way out is typing the secret, in the field that has the focus
         self.show_notice("resume", text, actions, answer=recoverable)
@@ -295,7 +296,7 @@ class WizardApp(App[None]):
             return
         if how == "recover" and not state.missing_secrets():
             state.mark_done("credentials")
-        await self.show_step(state.profile.next_step())
+        await self.show_step(state.progress.next_step())
         self.show_notice(
             "resume", "Recovered the client secret from the sandbox: run the test again (F5)."
             if how == "recover" else
@@ -332,12 +333,12 @@ class WizardApp(App[None]):
         state = self.state
         if state is None:
             return
-        profile, steps = state.profile, state.steps
+        profile, steps, done = state.profile, state.steps, state.progress.done
         auth = profile.auth_type
         if self.current not in steps:  # the flow changed under the current step
             return
         rows = [(n, title(s, auth), "current" if s == self.current
-                 else "done" if s in profile.steps_done else "todo")
+                 else "done" if s in done else "todo")
                 for n, s in enumerate(steps, 1)]
         kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
         self.query_one(StepList).show(rows, profile.name, kind, state.mode)
@@ -414,7 +415,7 @@ class WizardApp(App[None]):
     @on(Step.Resume)
     async def _resume(self, event: Step.Resume) -> None:
         if self.state is not None:
-            await self.show_step(self.state.profile.next_step())
+            await self.show_step(self.state.progress.next_step())
             self.warn_endpoints()
             if event.summary:  # news from the step left behind: it stays until the user moves on
                 self.show_notice("import", event.summary, info=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from wizard.core.errors import ConfigError, SecretStoreError
 from wizard.core.profile import DEFAULT_PROFILE, ENDPOINTS, Profile, ProfileStore
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
+from wizard.tui.flow import Progress, StepId, stale_after
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
     from wizard.core.console import Answer, Console, Credentials
@@ -25,22 +26,6 @@ if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, 
 
 SANDBOX_PROFILE = "sandbox"
 SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
-
-# A change to one of these fields makes what these steps found out stale: their mark goes.
-STALE_AFTER: dict[str, tuple[str, ...]] = {
-    "auth_type": ("role", "keys", "upload", "credentials", "test"),
-    "org_id": ("test",),
-    "client_id": ("upload", "credentials", "test"),
-    "technical_account_id": ("test",),
-    "role": ("test",),
-    "scopes": ("test",),
-    "private_key_path": ("upload", "credentials", "test"),
-    "certificate_path": ("upload", "credentials", "test"),
-    "client_secret": ("test",),
-    "private_key": ("test",),
-    "key_passphrase": ("test",),
-}
-
 
 def sandbox_profile(profiles: ProfileStore, name: str | None = None) -> str:
     """The profile the sandbox opens: its own, or `name` if the sandbox made it or no profile has
@@ -115,7 +100,7 @@ class WizardState:
         Returns the fields whose value changed; what they made stale loses its mark."""
         new = self.profile.with_changes(**changes)
         changed = {k for k in changes if getattr(new, k) != getattr(self.profile, k)}
-        stale = {step for name in changed for step in STALE_AFTER.get(name, ())}
+        stale = stale_after(changed)
         if stale and "steps_done" not in changes:
             new.steps_done = [s for s in new.steps_done if s not in stale]
         # only the fields changed here: a newer value another process saved in the others
@@ -128,13 +113,16 @@ class WizardState:
         return changed
 
     def mark_done(self, step: str) -> None:
-        if step not in self.profile.steps_done:
-            self.update(steps_done=[*self.profile.steps_done, step])
+        if step not in self.progress.done:
+            self.save_progress(self.progress.marked(step))
 
     def unmark(self, steps: Iterable[str]) -> None:
-        kept = [s for s in self.profile.steps_done if s not in set(steps)]
-        if kept != self.profile.steps_done:
-            self.update(steps_done=kept)
+        kept = self.progress.without(steps)
+        if kept != self.progress:
+            self.save_progress(kept)
+
+    def save_progress(self, progress: Progress) -> None:
+        self.update(steps_done=[str(step) for step in progress.done])
 
     def set_auth_type(self, auth_type: str) -> None:
         changes: dict[str, object] = {"auth_type": auth_type}
@@ -187,11 +175,16 @@ class WizardState:
 
     # --- the flow -------------------------------------------------------------------------
     @property
-    def steps(self) -> tuple[str, ...]:
-        return self.profile.steps
+    def progress(self) -> Progress:
+        """The wizard's progress record, as saved."""
+        return Progress.of(self.profile.auth_type, self.profile.steps_done)
+
+    @property
+    def steps(self) -> tuple[StepId, ...]:
+        return self.progress.steps
 
     def number(self, step: str) -> int:
-        return self.steps.index(step) + 1
+        return self.progress.number(step)
 
     @property
     def mode(self) -> str:
@@ -237,8 +230,9 @@ class WizardState:
         self.session[kind] = value
         self.stored.add(kind)
         if changed:
-            self.unmark(STALE_AFTER.get(kind, ()))
-            if "test" in STALE_AFTER.get(kind, ()):
+            stale = stale_after([kind])
+            self.unmark(stale)
+            if StepId.TEST in stale:
                 self.forget_test()
 
     async def secret(self, kind: str) -> str | None:

@@ -13,8 +13,8 @@ from textual.worker import Worker, WorkerState
 
 from wizard.core.console import Capability
 from wizard.core.errors import WizardError
+from wizard.tui.flow import title
 from wizard.tui.state import WizardState
-from wizard.tui.steps import title
 from wizard.tui.widgets import Field
 
 if TYPE_CHECKING:

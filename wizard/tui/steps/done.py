@@ -18,6 +18,7 @@ from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE, seen
 from wizard.core.reactor import Properties, remembered
+from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -51,7 +52,7 @@ class DoneStep(Step):
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
-        if "test" not in profile.steps_done:
+        if StepId.TEST not in state.progress.done:
             verdict = f"The test has not passed yet: {self.step_ref('test')} runs it (F5)."
         elif not profile.last_test:
             verdict = "✓ The test passed in an earlier session (F5 runs it again)."
@@ -144,7 +145,7 @@ class DoneStep(Step):
         finally:
             button.disabled = False
         state.update(auth_type="oauth-s2s", scopes=s2s.scopes)
-        state.update(steps_done=[s for s in state.steps if s != "done"], **remembered(tried.survey))
+        state.update(steps_done=[s for s in state.steps if s != StepId.DONE], **remembered(tried.survey))
         state.last_token = tried.token
         state.last_test = TestResult(tried.token, tried.survey)
         result_line.remove_class("-error")

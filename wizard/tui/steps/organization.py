@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 from wizard.core.console import CREATE_STEPS, Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.core.profile import Profile
+from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain
 
@@ -87,7 +88,7 @@ class OrganizationStep(Step):
 
     def first_focus(self) -> Widget | None:
         """A new profile starts at the top, where the first choice is."""
-        if "organization" not in self.state.profile.steps_done:
+        if StepId.ORGANIZATION not in self.state.progress.done:
             return self.query_one("#auth-type")
         return super().first_focus()
 

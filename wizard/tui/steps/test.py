@@ -22,6 +22,7 @@ from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import Profile, plural
 from wizard.core.reactor import NO_PROPERTY, Properties, Reactor, curl_command, failed, remembered
 from wizard.core.tokens import TokenResult, drop_refused, get_token
+from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -278,7 +279,7 @@ class TestStep(Step):
         self.query_one("#token-expiry", Static).update(text)
 
     async def accept(self) -> bool:
-        if "test" in self.state.profile.steps_done:
+        if StepId.TEST in self.state.progress.done:
             return True
         about = self.query_one("#test-about", Static)
         about.update("✗ Run the test first (F5): it has to pass to finish.")

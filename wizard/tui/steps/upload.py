@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Label, Static
 from wizard.core.console import UPLOAD_STEPS, Capability, Done, PersonDoes, Uploaded
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file, load_certificate, read_file
+from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain, TickBox
 
@@ -36,7 +37,7 @@ class UploadStep(Step):
         self.query_one("#upload-sandbox").display = self.state.console.offers(Capability.UPLOAD_CERTIFICATE)
         self.query_one("#cert-file", Static).update(
             f"Certificate: {profile.certificate_path or '(none yet: see ' + self.step_ref('keys') + ')'}")
-        self.query_one("#uploaded", Checkbox).value = "upload" in profile.steps_done
+        self.query_one("#uploaded", Checkbox).value = StepId.UPLOAD in self.state.progress.done
         self.show_fingerprint()
 
     @work(exclusive=True, group="fingerprint", exit_on_error=False)
