@@ -84,3 +84,15 @@ async def test_a_profile_saved_by_an_earlier_version_opens_where_it_stopped(
         number = steps_for(auth_type).index(StepId(opens_at)) + 1
         assert f"▶ {number}. {title(opens_at, auth_type)}" in shown
         assert app.unexpected == []
+
+
+def test_a_step_knows_neither_the_app_nor_another_step():
+    """Steps get their state when built and answer in messages: importing one loads no app."""
+    import subprocess
+    import sys
+
+    code = ("import sys, wizard.tui.steps.base, wizard.tui.steps.organization; "
+            "print(sorted(m for m in sys.modules if m.startswith('wizard.tui')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "wizard.tui.app" not in loaded.stdout and "wizard.tui.steps.test" not in loaded.stdout
+    assert "wizard.tui.flow" in loaded.stdout

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -24,7 +24,7 @@ from wizard.core.safe_text import terminal_safe
 from wizard.tui.flow import StepId, title
 from wizard.tui.state import WizardState
 from wizard.tui.steps import view_class
-from wizard.tui.steps.base import Step
+from wizard.tui.steps.base import RunTest, Step
 from wizard.tui.widgets import Notice, StepList
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class WizardApp(App[None]):
         self._secrets, self._profiles = secrets, profiles
         self._own_sandbox: Sandbox | None = None
         self.state: WizardState | None = None
-        self.unsaved: dict[str, str] = {}  # field label -> its step, in the order they were touched
+        self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
         self.current: str = ""
         self.unexpected: list[BaseException] = []  # bugs shown instead of crashing (tests read it)
         self._token_on_clipboard = ""
@@ -82,9 +82,10 @@ class WizardApp(App[None]):
         self.theme = "textual-dark"
 
     def compose(self) -> ComposeResult:
-        first = None
+        state = None
         if self.sandbox_request is not True:  # nothing slow to start: read the profile now,
-            first = self._open_now()          # so the first frame already shows the first step
+            state = self._open_now()          # so the first frame already shows the first step
+        first = state.progress.next_step() if state is not None else None
         if self.sandbox_request:
             yield Static(SANDBOX_BANNER, id="banner")
         with Horizontal(id="body"):
@@ -97,23 +98,23 @@ class WizardApp(App[None]):
 
                     yield LoadingIndicator(id="loading")
                 with ContentSwitcher(id="pages", initial=f"step-{first}" if first else None):
-                    if first:
-                        yield view_class(first)(id=f"step-{first}")
+                    if state is not None and first:
+                        yield view_class(first)(state, id=f"step-{first}")
                 with Horizontal(id="nav"):
                     yield Static("ctrl+n next · ctrl+b back · F1 help", id="nav-hint")
                     yield Button("Back", id="back")
                     yield Button("Next", id="next", variant="primary")
         yield Footer(compact=True)
 
-    def _open_now(self) -> str | None:
-        """Open the state here (reading the profile is quick); the step to show first, or None."""
+    def _open_now(self) -> WizardState | None:
+        """Open the state here (reading the profile is quick); None if it cannot be opened."""
         try:
-            self._opened(self._open())
+            state = self._open()
         except (WizardError, ValueError, OSError) as exc:
             self._open_error = exc
             return None
-        assert self.state is not None
-        return self.state.progress.next_step()
+        self._opened(state)
+        return state
 
     def on_mount(self) -> None:
         if self.state is not None:
@@ -313,7 +314,7 @@ class WizardApp(App[None]):
             return
         switcher = self.query_one("#pages", ContentSwitcher)
         if not switcher.query(f"#step-{step}"):
-            await switcher.mount(view_class(step)(id=f"step-{step}"))  # built when first shown
+            await switcher.mount(view_class(step)(state, id=f"step-{step}"))  # built when first shown
         if step != self.current and (notice := self.query_one(Notice)).info:
             notice.clear()  # it was read on the step before
         self.current = step
@@ -367,7 +368,7 @@ class WizardApp(App[None]):
         if not accepted:
             view.focus_first_invalid()
             return
-        self.unsaved = {label: s for label, s in self.unsaved.items() if s != step}  # saved now
+        self._unsaved = {k: e for k, e in self._unsaved.items() if e.step != step}  # saved now
         state.mark_done(step)
         steps = state.steps
         if step != steps[-1]:
@@ -400,9 +401,14 @@ class WizardApp(App[None]):
     @on(Step.Dirty)
     def _dirty(self, event: Step.Dirty) -> None:
         if event.dirty:
-            self.unsaved[event.label] = event.step
+            self._unsaved[event.field_id] = event
         else:
-            self.unsaved.pop(event.label, None)
+            self._unsaved.pop(event.field_id, None)
+
+    @property
+    def unsaved(self) -> list[str]:
+        """The labels of the fields holding something typed and not saved, in the order touched."""
+        return [event.label for event in self._unsaved.values()]
 
     @on(Step.Changed)
     def _changed(self) -> None:
@@ -469,7 +475,7 @@ class WizardApp(App[None]):
             if quit_anyway:
                 self.exit()
 
-        self.push_screen(ConfirmQuit(list(self.unsaved)), answered)
+        self.push_screen(ConfirmQuit(self.unsaved), answered)
 
     # --- global actions ---------------------------------------------------------------------
     def action_help(self) -> None:
@@ -491,9 +497,7 @@ class WizardApp(App[None]):
         if self.state is None or "test" not in self.state.steps:
             return
         await self.show_step("test")
-        from wizard.tui.steps.test import TestStep
-
-        cast(TestStep, self.view("test")).start()
+        self.view("test").post_message(RunTest())
 
     def action_copy_token(self) -> None:
         if self.state is not None:

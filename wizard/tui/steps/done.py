@@ -20,7 +20,7 @@ from wizard.core.profile import DEFAULT_PROFILE, seen
 from wizard.core.reactor import Properties, remembered
 from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
-from wizard.tui.state import TestResult
+from wizard.tui.state import TestResult, WizardState
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
 
@@ -38,8 +38,8 @@ def _names(properties: Properties) -> str:
 class DoneStep(Step):
     key = "done"
 
-    def __init__(self, *children: Widget, **kwargs: Any) -> None:
-        super().__init__(*children, **kwargs)
+    def __init__(self, state: WizardState, *children: Widget, **kwargs: Any) -> None:
+        super().__init__(state, *children, **kwargs)
         self.summary: list[str] = []  # the lines shown, before the certificate's is known
 
     def compose(self) -> ComposeResult:

@@ -25,7 +25,7 @@ from wizard.core.tokens import TokenResult, drop_refused, get_token
 from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
-from wizard.tui.steps.base import Step
+from wizard.tui.steps.base import RunTest, Step
 from wizard.tui.widgets import Plain, Toggle
 
 PENDING, RUNNING, PASSED, FAILED = "·", "…", "✓", "✗"
@@ -135,6 +135,7 @@ class TestStep(Step):
         return "#run-test"
 
     @on(Button.Pressed, "#run-test")
+    @on(RunTest)
     def start(self) -> None:
         self.run_test()
 
