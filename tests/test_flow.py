@@ -96,3 +96,20 @@ def test_a_step_knows_neither_the_app_nor_another_step():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "wizard.tui.app" not in loaded.stdout and "wizard.tui.steps.test" not in loaded.stdout
     assert "wizard.tui.flow" in loaded.stdout
+
+
+def test_sentences_name_the_keys_the_bindings_bind(monkeypatch):
+    from textual.binding import Binding
+
+    from wizard.core.ims import ims_error
+    from wizard.tui import bindings, remedy
+
+    assert [bindings.key(b.id).lower() for b in bindings.BINDINGS if isinstance(b, Binding) and b.id] \
+        == [b.key for b in bindings.BINDINGS if isinstance(b, Binding) and b.id]
+    assert (bindings.key("test"), bindings.key("back")) == ("F5", "ctrl+b")
+    moved = [Binding("alt+left", "previous_step", "Back", id="back"),
+             Binding("alt+right", "next_step", "Next", id="next")]
+    monkeypatch.setattr(bindings, "BINDINGS", moved)
+    error = ims_error(401, {"error": "invalid_client", "error_description": "invalid client_secret"})
+    assert remedy.fix(error, JWT_FLOW, "jwt", "test").endswith("(alt+left goes back)")
+    assert remedy.fix(error, JWT_FLOW, "jwt", "organization").endswith("(alt+right)")

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 from textual.worker import Worker, WorkerState
@@ -21,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.safe_text import terminal_safe
+from wizard.tui.bindings import BINDINGS, key
 from wizard.tui.flow import StepId, title
 from wizard.tui.state import WizardState
 from wizard.tui.steps import view_class
@@ -45,24 +47,9 @@ class WizardApp(App[None]):
     CSS_PATH = Path(__file__).with_name("wizard.tcss")  # absolute: subclasses elsewhere find it
     TITLE = "launch-wizard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own
-    # The one list of keys: the footer shows them and the help screen is built from them.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit_wizard", "Quit", priority=True, id="quit",
-                tooltip="quit (asks first if something typed is not saved)"),
-        Binding("ctrl+n", "next_step", "Next", priority=True, id="next",
-                tooltip="next step: accepts and saves this one"),
-        Binding("ctrl+b", "previous_step", "Back", priority=True, id="back",
-                tooltip="previous step"),
-        Binding("f1", "help", "Help", id="help", tooltip="this help"),
-        Binding("f2", "roles", "Roles", id="roles", tooltip="role lookup: which role grants what"),
-        Binding("f3", "copy_token", "Copy", id="copy-token", tooltip="copy a valid access token"),
-        Binding("f5", "run_test", "Test", id="test",
-                tooltip="test: get a token, then call the Launch API"),
-        Binding("ctrl+l", "toggle_theme", "Theme", id="theme", show=False,
-                tooltip="light / dark theme"),
-        Binding("ctrl+k", "clear_clipboard", "Clear clipboard", id="clear-clipboard", show=False,
-                tooltip="clear the clipboard (after copying a token)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS  # the footer and the help are built from it
+
+    current: var[str] = var("")  # the step shown
 
     def __init__(self, profile: str | None = None, sandbox: Sandbox | bool = False,
                  secrets: SecretStore | None = None, profiles: ProfileStore | None = None) -> None:
@@ -74,7 +61,6 @@ class WizardApp(App[None]):
         self._own_sandbox: Sandbox | None = None
         self.state: WizardState | None = None
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
-        self.current: str = ""
         self.unexpected: list[BaseException] = []  # bugs shown instead of crashing (tests read it)
         self._token_on_clipboard = ""
         self._tokens_copied: list[str] = []
@@ -101,7 +87,8 @@ class WizardApp(App[None]):
                     if state is not None and first:
                         yield view_class(first)(state, id=f"step-{first}")
                 with Horizontal(id="nav"):
-                    yield Static("ctrl+n next · ctrl+b back · F1 help", id="nav-hint")
+                    yield Static(f"{key('next')} next · {key('back')} back · {key('help')} help",
+                                 id="nav-hint")
                     yield Button("Back", id="back")
                     yield Button("Next", id="next", variant="primary")
         yield Footer(compact=True)
@@ -299,7 +286,8 @@ class WizardApp(App[None]):
             state.mark_done("credentials")
         await self.show_step(state.progress.next_step())
         self.show_notice(
-            "resume", "Recovered the client secret from the sandbox: run the test again (F5)."
+            "resume", "Recovered the client secret from the sandbox: run the test again "
+                      f"({key('test')})."
             if how == "recover" else
             f"Created the integration again (client ID {made.client_id}): the steps that used the "
             "old one are open again.", info=True)
@@ -554,7 +542,8 @@ class WizardApp(App[None]):
 
     def _offer_clear(self) -> None:
         if self._token_on_clipboard and self.clipboard == self._token_on_clipboard:
-            self.notify("The access token may still be on the clipboard: ctrl+k clears it.",
+            self.notify(f"The access token may still be on the clipboard: {key('clear-clipboard')} "
+                        "clears it.",
                         title="Clipboard", timeout=20, markup=False)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",

@@ -10,6 +10,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -18,6 +19,7 @@ from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE, seen
 from wizard.core.reactor import Properties, remembered
+from wizard.tui.bindings import key
 from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult, WizardState
@@ -53,9 +55,9 @@ class DoneStep(Step):
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
         if StepId.TEST not in state.progress.done:
-            verdict = f"The test has not passed yet: {self.step_ref('test')} runs it (F5)."
+            verdict = f"The test has not passed yet: {self.step_ref('test')} runs it ({key('test')})."
         elif not profile.last_test:
-            verdict = "✓ The test passed in an earlier session (F5 runs it again)."
+            verdict = f"✓ The test passed in an earlier session ({key('test')} runs it again)."
         else:
             at = profile.last_test["at"].replace("T", " ").removesuffix("Z")
             verdict = f"✓ The integration works: it sees {seen(profile.last_test)}."
@@ -121,8 +123,8 @@ class DoneStep(Step):
             " ".join(MIGRATE_STEPS) + " Then press the button again: the wizard tries the new "
             "credential before it switches.")
 
-    console_step_done = False
-    migrated = False  # in this session: the panel then says so
+    console_step_done = var(False)  # the person pressed Migrate in Adobe's console
+    migrated = var(False)  # in this session: the panel then says so
 
     @work(exclusive=True, group="migrate", exit_on_error=False)
     async def migrate(self) -> None:
