@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wizard.core.errors import WizardError
-from wizard.core.profile import Profile, is_loopback
+from wizard.core.profile import Profile
 
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
@@ -48,17 +47,7 @@ def forget_unused(profile: Profile, store: SecretStore) -> list[str]:
 
 
 def console_for(profile: Profile) -> ManualConsole | SandboxConsole:
-    """The sandbox's console when the profile talks to a sandbox on this machine, else a person."""
-    from urllib.parse import urlsplit
+    """Where the console is chosen now (kept here for the commands that import it from here)."""
+    from wizard.core.console import console_for as chosen
 
-    from wizard.core.console import ManualConsole, SandboxConsole
-
-    host = urlsplit(profile.ims_url).hostname or ""
-    if is_loopback(host):
-        console = SandboxConsole(f"{profile.ims_url.rstrip('/')}/console")
-        try:
-            if console.organization():
-                return console
-        except WizardError:
-            pass  # another IMS-compatible server on this machine: its console is a person's
-    return ManualConsole()
+    return chosen(profile)

@@ -13,7 +13,7 @@ from wizard.core.errors import ConfigError
 from wizard.core.profile import DEFAULT_SCOPES, Profile
 
 if TYPE_CHECKING:
-    from wizard.core.console import ManualConsole, SandboxConsole
+    from wizard.core.console import Console
 
 TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
 
@@ -27,13 +27,17 @@ def server_to_server(profile: Profile, scopes: list[str] | None = None) -> Profi
     return profile.with_changes(auth_type="oauth-s2s", scopes=scopes or list(DEFAULT_SCOPES))
 
 
-def press_migrate(console: ManualConsole | SandboxConsole, jwt: Profile, s2s: Profile) -> Profile | None:
-    """The sandbox console's Migrate pressed: `s2s` with the technical account its page shows,
-    where it had none. None where a person presses it (Adobe's console)."""
-    if not console.migrate(jwt.client_id):
+def press_migrate(console: Console, jwt: Profile, s2s: Profile) -> Profile | None:
+    """The console's Migrate pressed, where the console presses it itself (the sandbox's): `s2s`
+    with the technical account its page shows, where it had none. None where a person presses it
+    (Adobe's console) or the console did not migrate."""
+    from wizard.core.console import Done
+
+    pressed = console.press_migrate(jwt.client_id)
+    if not isinstance(pressed, Done) or not pressed.value:
         return None
-    shown = console.integration(jwt.client_id)  # its page shows the technical account
-    if shown is None:
+    shown = console.look_up(jwt.client_id)  # its page shows the technical account
+    if not isinstance(shown, Done) or shown.value is None:
         return s2s
-    return s2s.with_changes(**{name: getattr(shown, name) for name in TECHNICAL_ACCOUNT
+    return s2s.with_changes(**{name: getattr(shown.value, name) for name in TECHNICAL_ACCOUNT
                                if not getattr(s2s, name)})

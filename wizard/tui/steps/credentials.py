@@ -159,7 +159,7 @@ class CredentialsStep(Step):
 
     @on(Input.Changed, "#client-secret")
     def _secret(self, event: Input.Changed) -> None:
-        self.mark_dirty("Client secret", bool(event.value))
+        self.mark_dirty("client-secret", bool(event.value))
 
     @on(Switch.Changed, "#reveal-secret")
     def _reveal(self, event: Switch.Changed) -> None:
@@ -205,7 +205,7 @@ class CredentialsStep(Step):
     def take_key(self, text: str) -> None:
         self.pending_key = text
         self.key_error = "being checked"
-        self.mark_dirty("Private key", True)
+        self.mark_dirty("key-text", True)
         self.validate_key(text, self.value("passphrase"))
 
     @work(exclusive=True, group="key-check", exit_on_error=False)
@@ -305,5 +305,5 @@ class CredentialsStep(Step):
                 await self.state.put_secret(kind, value)
         self.query_one("#client-secret", Entry).value = ""
         self.pending_key = self.key_error = None
-        for label in ("Client secret", "Private key"):
-            self.mark_dirty(label, False)
+        for control_id in ("client-secret", "key-text"):
+            self.mark_dirty(control_id, False)

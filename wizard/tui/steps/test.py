@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static, Switch
 
+from wizard.core.console import Capability
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import Profile
@@ -37,9 +38,10 @@ from wizard.flows.credential_test import (
 )
 from wizard.flows.credential_test import Stage as TestStage
 from wizard.flows.rights import acts_as_seen
+from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
-from wizard.tui.steps.base import Step
+from wizard.tui.steps.base import RunTest, Step
 from wizard.tui.widgets import Plain, Toggle
 
 T = TypeVar("T")
@@ -140,6 +142,7 @@ class TestStep(Step):
         return "#run-test"
 
     @on(Button.Pressed, "#run-test")
+    @on(RunTest)
     def start(self) -> None:
         self.run_test()
 
@@ -200,7 +203,7 @@ class TestStep(Step):
         self.bring_into_view(stage)
         with contextlib.suppress(WizardError):  # the test's own error is the news
             state.update(**failed(stage.title, exc))
-        if exc.subject == "client_secret" and state.console.automatic:
+        if exc.subject == "client_secret" and state.console.offers(Capability.RECOVER_SECRET):
             self.post_message(self.Problem(exc))  # the app offers to recover it
 
     def _test_passed(self, passed: Passed) -> None:
@@ -239,7 +242,7 @@ class TestStep(Step):
         self.query_one("#token-expiry", Static).update(text)
 
     async def accept(self) -> bool:
-        if "test" in self.state.profile.steps_done:
+        if StepId.TEST in self.state.progress.done:
             return True
         about = self.query_one("#test-about", Static)
         about.update("✗ Run the test first (F5): it has to pass to finish.")
