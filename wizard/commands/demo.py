@@ -35,7 +35,7 @@ def demo(args: Namespace) -> int:
         say(f"{OK} sandbox serving at {sandbox.base_url}")
         console = SandboxConsole(sandbox.console_url)
         chosen = role(ROLE)
-        made = console.create_integration("launch-wizard demo", "jwt", chosen.name)
+        made = console.create_integration("launch-wizard demo", AuthType.JWT, chosen.name)
         say(f"{OK} 1. integration created in the (sandbox) Developer Console")
         say(f"     organization ID   {made.org_id}")
         say(f"     client ID/API key {made.client_id}")
@@ -68,7 +68,7 @@ def demo(args: Namespace) -> int:
 
         credential_test.check(profile, secrets, _narrate)
 
-        s2s = console.create_integration("launch-wizard demo (OAuth S2S)", "oauth-s2s")
+        s2s = console.create_integration("launch-wizard demo (OAuth S2S)", AuthType.OAUTH_S2S)
         s2s_profile = Profile(name="demo-s2s", auth_type=AuthType.OAUTH_S2S).with_changes(
             org_id=s2s.org_id, client_id=s2s.client_id,
             ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)

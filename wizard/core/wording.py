@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, assert_never
 
-CREDENTIAL_TYPES = {"jwt": "JWT service account", "oauth-s2s": "OAuth Server-to-Server"}
+from wizard.core.vocabulary import AuthType
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -28,7 +28,13 @@ def more(total: int, shown: int) -> str:
 
 
 def credential_type(auth_type: str) -> str:
-    return CREDENTIAL_TYPES[auth_type]
+    match AuthType(auth_type):
+        case AuthType.JWT:
+            return "JWT service account"
+        case AuthType.OAUTH_S2S:
+            return "OAuth Server-to-Server"
+        case unknown:
+            assert_never(unknown)
 
 
 class Mask(StrEnum):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from wizard.core.errors import ConfigError
 from wizard.core.profile import DEFAULT_SCOPES, Profile
+from wizard.core.vocabulary import AuthType
 
 if TYPE_CHECKING:
     from wizard.core.console import Console
@@ -24,7 +25,7 @@ def server_to_server(profile: Profile, scopes: list[str] | None = None) -> Profi
     if not profile.is_jwt:
         raise ConfigError(f"profile {profile.name!r} is already OAuth Server-to-Server",
                           "nothing to migrate; `launch-wizard test` checks it")
-    return profile.with_changes(auth_type="oauth-s2s", scopes=scopes or list(DEFAULT_SCOPES))
+    return profile.with_changes(auth_type=AuthType.OAUTH_S2S, scopes=scopes or list(DEFAULT_SCOPES))
 
 
 def press_migrate(console: Console, jwt: Profile, s2s: Profile) -> Profile | None:

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from wizard.core.profile import STALE_AFTER as _STALE
 from wizard.core.profile import WIZARD_FIX as _FIXES
+from wizard.core.vocabulary import AuthType
 
 
 class StepId(StrEnum):
@@ -59,12 +60,12 @@ FIXED_AT: dict[str, tuple[StepId, str]] = {
 
 
 def steps_for(auth_type: str) -> tuple[StepId, ...]:
-    return JWT_FLOW if auth_type == "jwt" else S2S_FLOW
+    return JWT_FLOW if auth_type == AuthType.JWT else S2S_FLOW
 
 
 def title(step: str, auth_type: str) -> str:
     step = StepId(step)
-    return S2S_TITLES.get(step, TITLES[step]) if auth_type == "oauth-s2s" else TITLES[step]
+    return S2S_TITLES.get(step, TITLES[step]) if auth_type == AuthType.OAUTH_S2S else TITLES[step]
 
 
 def stale_after(changed: Iterable[str]) -> set[StepId]:

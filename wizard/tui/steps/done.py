@@ -19,6 +19,7 @@ from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE
 from wizard.core.reactor import Properties, remembered
+from wizard.core.vocabulary import AuthType
 from wizard.core.wording import more, seen
 from wizard.flows.rights import acts_as_seen
 from wizard.tui.bindings import key
@@ -153,7 +154,7 @@ class DoneStep(Step):
             return
         finally:
             button.disabled = False
-        state.update(auth_type="oauth-s2s", scopes=s2s.scopes)
+        state.update(auth_type=AuthType.OAUTH_S2S, scopes=s2s.scopes)
         state.update(steps_done=[s for s in state.steps if s != StepId.DONE], **remembered(tried.survey))
         state.last_token = tried.token
         state.last_test = TestResult(tried.token, tried.survey)

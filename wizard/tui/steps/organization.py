@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from wizard.core.console import CREATE_STEPS, Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.core.profile import Profile
+from wizard.core.vocabulary import AuthType
 from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain
@@ -104,7 +105,7 @@ class OrganizationStep(Step):
         self.query_one("#created", Static).update("")
         self._show_flow()
         self.post_message(self.Changed())
-        if self.state.console.offers(Capability.FIND_ORGANIZATION) and auth_type == "jwt" \
+        if self.state.console.offers(Capability.FIND_ORGANIZATION) and auth_type == AuthType.JWT \
                 and not self.value("org-id"):
             self.filling = self.fill_organization()
 
