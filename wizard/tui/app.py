@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, assert_never
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -29,7 +29,7 @@ from wizard.tui.flow import StepId, title
 from wizard.tui.state import WizardState
 from wizard.tui.steps import view_class
 from wizard.tui.steps.base import RunTest, Step
-from wizard.tui.widgets import Notice, StepList
+from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -143,7 +143,8 @@ class WizardApp(App[None]):
         cause = exc.cause if isinstance(exc, WizardError) else str(exc)
         fix = exc.fix if isinstance(exc, WizardError) else ""
         self.query_one("#nav").display = False
-        self.show_notice("open", f"Cannot open the wizard: {cause}" + (f"\nfix: {fix}" if fix else ""))
+        self.show_notice(NoticeKind.OPEN,
+                         f"Cannot open the wizard: {cause}" + (f"\nfix: {fix}" if fix else ""))
 
     async def _begin(self) -> None:
         state = self.state
@@ -172,7 +173,7 @@ class WizardApp(App[None]):
         assert state is not None
         hosts = endpoint_warnings(state.profile, lambda name: f"set in {state.profiles.path}")
         if hosts:
-            self.show_notice("endpoints", "\n".join(f"Warning: {line}" for line in hosts))
+            self.show_notice(NoticeKind.ENDPOINTS, "\n".join(f"Warning: {line}" for line in hosts))
 
     @work(exclusive=True, group="resume", exit_on_error=False)
     async def check_resume(self) -> None:
@@ -193,7 +194,8 @@ class WizardApp(App[None]):
                 found = await asyncio.to_thread(state.console.look_up, state.profile.client_id)
                 gone = isinstance(found, Done) and found.value is None
             except WizardError as exc:
-                self.show_notice("resume", f"Cannot ask the sandbox about the integration: {exc.cause}")
+                self.show_notice(NoticeKind.RESUME,
+                                 f"Cannot ask the sandbox about the integration: {exc.cause}")
                 return
         if not (missing or gone):
             return
@@ -203,27 +205,29 @@ class WizardApp(App[None]):
         if gone:
             text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
                     "(its state was removed): this profile cannot work until it is created again.")
-            actions: tuple[tuple[str, str], ...] = (("recreate", "Create the integration again"),)
+            actions: tuple[tuple[NoticeAction, str], ...] = (
+                (NoticeAction.RECREATE, "Create the integration again"),)
         elif recoverable:
             text = (f"The {names} of profile {state.profile.name!r} is gone from {where}: the "
                     "last test result no longer holds. The sandbox still has the integration.")
-            actions = (("recover", "Recover it from the sandbox"),
-                       ("recreate", "Create the integration again"))
+            actions = ((NoticeAction.RECOVER, "Recover it from the sandbox"),
+                       (NoticeAction.RECREATE, "Create the integration again"))
         else:
             step = state.number("credentials")
             text = (f"The {names} of profile {state.profile.name!r} is not in {where}: the last "
                     f"test result no longer holds. Enter it again at step {step}, Credentials.")
-            actions = (("go-credentials", "Go to Credentials"),)
+            actions = ((NoticeAction.GO_CREDENTIALS, "Go to Credentials"),)
         if self.current == resumed_at and self.current != state.progress.next_step():
             await self.show_step(state.progress.next_step())
         # after the step: in the sandbox a button is the way out, so the keyboard goes there; on
         # Adobe the way out is typing the secret, in the field that has the focus
-        self.show_notice("resume", text, actions, answer=recoverable)
+        self.show_notice(NoticeKind.RESUME, text, actions, answer=recoverable)
         self.refresh_steps()
 
     # --- the notice -------------------------------------------------------------------------
-    def show_notice(self, kind: str, text: str, actions: tuple[tuple[str, str], ...] = (),
-                    info: bool = False, answer: bool = False) -> None:
+    def show_notice(self, kind: NoticeKind, text: str,
+                    actions: tuple[tuple[NoticeAction, str], ...] = (), info: bool = False,
+                    answer: bool = False) -> None:
         """The notice; `answer`: the keyboard goes to its first action (a decision comes first)."""
         notice = self.query_one(Notice)
         notice.show(kind, text, actions, info)
@@ -232,14 +236,15 @@ class WizardApp(App[None]):
 
     def store_problem(self, exc: SecretStoreError) -> None:
         """No usable keyring: offer the ways out, inside the wizard, once."""
-        self.show_notice("store", f"No usable keyring: {exc.cause}\nWhere should this session's "
+        self.show_notice(NoticeKind.STORE, f"No usable keyring: {exc.cause}\nWhere should this session's "
                                   "secrets go?",
-                         (("memory", "This session only"),
-                          ("plaintext", "A plaintext file (0600)"),
-                          ("retry", "Try the keyring again")), answer=True)
+                         ((NoticeAction.MEMORY, "This session only"),
+                          (NoticeAction.PLAINTEXT, "A plaintext file (0600)"),
+                          (NoticeAction.RETRY, "Try the keyring again")), answer=True)
 
     def _memory_fallback(self, reason: str) -> None:
-        self.show_notice("store", f"The sandbox's secrets stay in memory for this session: {reason}.",
+        self.show_notice(NoticeKind.STORE,
+                         f"The sandbox's secrets stay in memory for this session: {reason}.",
                          info=True)
         self.refresh_steps()
 
@@ -249,32 +254,35 @@ class WizardApp(App[None]):
         notice = self.query_one(Notice)
         if state is None:
             return
-        if event.action == "memory":
-            state.use_memory()
-            notice.show("store", "Secrets stay in memory for this session only: press Next again. "
-                                 "`launch-wizard` commands will not find them.", info=True)
-        elif event.action == "plaintext":
-            state.use_plaintext_file()
-            notice.show("store", "Secrets go to a plaintext file, mode 0600, in the config folder: "
-                                 "press Next again.", info=True)
-        elif event.action == "retry":
-            notice.clear("store")
-            state.store_ready = False
-        elif event.action == "go-credentials":
-            notice.clear("resume")
-            await self.show_step("credentials")
-        elif event.action in ("recover", "recreate"):
-            self.repair_integration(event.action)
+        match event.action:
+            case NoticeAction.MEMORY:
+                state.use_memory()
+                notice.show(NoticeKind.STORE, "Secrets stay in memory for this session only: press "
+                            "Next again. `launch-wizard` commands will not find them.", info=True)
+            case NoticeAction.PLAINTEXT:
+                state.use_plaintext_file()
+                notice.show(NoticeKind.STORE, "Secrets go to a plaintext file, mode 0600, in the "
+                            "config folder: press Next again.", info=True)
+            case NoticeAction.RETRY:
+                notice.clear(NoticeKind.STORE)
+                state.store_ready = False
+            case NoticeAction.GO_CREDENTIALS:
+                notice.clear(NoticeKind.RESUME)
+                await self.show_step("credentials")
+            case NoticeAction.RECOVER | NoticeAction.RECREATE:
+                self.repair_integration(event.action)
+            case unknown:
+                assert_never(unknown)
         self.refresh_steps()
 
     @work(exclusive=True, group="console", exit_on_error=False)
-    async def repair_integration(self, how: str) -> None:
+    async def repair_integration(self, how: NoticeAction) -> None:
         """Recover the client secret from the sandbox, or create the integration again."""
         state = self.state
         assert state is not None
         console, profile = state.console, state.profile
         try:
-            if how == "recover":
+            if how == NoticeAction.RECOVER:
                 found = await asyncio.to_thread(console.look_up, profile.client_id)
                 made = found.value if isinstance(found, Done) else None
                 if made is None:
@@ -288,15 +296,15 @@ class WizardApp(App[None]):
                                       "create it in the Adobe Developer Console")
                 made = answer.value
         except WizardError as exc:
-            self.show_notice("resume", f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
+            self.show_notice(NoticeKind.RESUME, f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
             return
-        if how == "recover" and not state.missing_secrets():
+        if how == NoticeAction.RECOVER and not state.missing_secrets():
             state.mark_done("credentials")
         await self.show_step(state.progress.next_step())
         self.show_notice(
-            "resume", "Recovered the client secret from the sandbox: run the test again "
-                      f"({key('test')})."
-            if how == "recover" else
+            NoticeKind.RESUME, "Recovered the client secret from the sandbox: run the test again "
+                               f"({key('test')})."
+            if how == NoticeAction.RECOVER else
             f"Created the integration again (client ID {made.client_id}): the steps that used the "
             "old one are open again.", info=True)
 
@@ -424,14 +432,14 @@ class WizardApp(App[None]):
             await self.show_step(self.state.progress.next_step())
             self.warn_endpoints()
             if event.summary:  # news from the step left behind: it stays until the user moves on
-                self.show_notice("import", event.summary, info=True)
+                self.show_notice(NoticeKind.IMPORT, event.summary, info=True)
 
     @on(Step.Problem)
     def _problem(self, event: Step.Problem) -> None:
         if isinstance(event.error, SecretStoreError):
             self.store_problem(event.error)
         elif not self.offer_recovery(event.error) and self.state is not None:
-            self.show_notice("problem", self.view(self.current).explain(event.error))
+            self.show_notice(NoticeKind.PROBLEM, self.view(self.current).explain(event.error))
 
     def offer_recovery(self, exc: WizardError) -> bool:
         """A wrong client secret in the sandbox (typed over the one it made): offer its own back,
@@ -441,10 +449,10 @@ class WizardApp(App[None]):
                 or not state.console.offers(Capability.RECOVER_SECRET) \
                 or not state.profile.client_id:
             return False
-        self.show_notice("resume", f"{exc.cause}\nThe client secret saved for this profile is not "
+        self.show_notice(NoticeKind.RESUME, f"{exc.cause}\nThe client secret saved for this profile is not "
                                    "the one the sandbox made, and the sandbox still has it.",
-                         (("recover", "Recover it from the sandbox"),
-                          ("recreate", "Create the integration again")), answer=True)
+                         ((NoticeAction.RECOVER, "Recover it from the sandbox"),
+                          (NoticeAction.RECREATE, "Create the integration again")), answer=True)
         self.call_after_refresh(self.view(self.current).keep_in_view)  # the failure stays in view
         return True
 
@@ -459,7 +467,7 @@ class WizardApp(App[None]):
     def report_unexpected(self, error: BaseException) -> None:
         """A bug in a worker: say so and keep going; what was typed stays."""
         self.unexpected.append(error)
-        self.show_notice("unexpected", f"Something went wrong inside launch-wizard "
+        self.show_notice(NoticeKind.UNEXPECTED, f"Something went wrong inside launch-wizard "
                                        f"({type(error).__name__}: {error}). What you entered is "
                                        "kept; please report this.")
 
@@ -519,7 +527,7 @@ class WizardApp(App[None]):
                 return
             except WizardError as exc:
                 if not self.offer_recovery(exc):
-                    self.show_notice("problem",
+                    self.show_notice(NoticeKind.PROBLEM,
                                      "No token to copy: " + self.view(self.current).explain(exc))
                 return
             token = state.last_token = result.token

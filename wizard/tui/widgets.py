@@ -7,6 +7,8 @@ text here (`Plain`), never parsed as markup, with what a terminal would obey sho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from rich.highlighter import Highlighter
@@ -165,6 +167,29 @@ class StepList(Static):
         self.update(Content("\n").join(lines))
 
 
+class NoticeKind(StrEnum):
+    """What the notice is about: a new one of the same kind replaces it, `clear(kind)` ends it."""
+
+    OPEN = "open"  # the wizard could not open the profile
+    ENDPOINTS = "endpoints"  # hosts that are not Adobe's
+    RESUME = "resume"  # what the sandbox or the store lost since the last session
+    STORE = "store"  # where secrets go
+    IMPORT = "import"  # news from an import
+    PROBLEM = "problem"  # a step's error the user fixes elsewhere
+    UNEXPECTED = "unexpected"  # a bug, shown rather than fatal
+
+
+class NoticeAction(StrEnum):
+    """The ways out a notice offers, one button each."""
+
+    MEMORY = "memory"  # secrets in memory for this session
+    PLAINTEXT = "plaintext"  # secrets in a 0600 file
+    RETRY = "retry"  # ask the keyring again
+    GO_CREDENTIALS = "go-credentials"
+    RECOVER = "recover"  # the client secret, from the sandbox
+    RECREATE = "recreate"  # the integration, in the sandbox
+
+
 class Notice(Vertical):
     """The one notice above the step: a problem to decide on, with its ways out as buttons.
 
@@ -178,20 +203,19 @@ class Notice(Vertical):
     Notice Button { margin-right: 1; }
     """
 
+    @dataclass
     class Action(Message):
-        def __init__(self, action: str) -> None:
-            super().__init__()
-            self.action = action
+        action: NoticeAction
 
-    kind = ""
+    kind: NoticeKind | None = None
     info = False  # news, not a question: it goes when the user moves on
-    actions: tuple[tuple[str, str], ...] = ()
+    actions: tuple[tuple[NoticeAction, str], ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Plain("", id="notice-text")
         yield Horizontal(id="notice-actions")
 
-    def show(self, kind: str, text: str, actions: tuple[tuple[str, str], ...] = (),
+    def show(self, kind: NoticeKind, text: str, actions: tuple[tuple[NoticeAction, str], ...] = (),
              info: bool = False) -> None:
         """`actions`: (action, button label) pairs; a press posts Notice.Action(action)."""
         self.kind = kind
@@ -216,12 +240,12 @@ class Notice(Vertical):
 
         self.call_after_refresh(focus)
 
-    def clear(self, kind: str | None = None) -> None:
+    def clear(self, kind: NoticeKind | None = None) -> None:
         if kind is None or kind == self.kind:
-            self.kind = ""
+            self.kind = None
             self.set_class(False, "-shown")
 
     @on(Button.Pressed)
     def _act(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Action((event.button.id or "").removeprefix("notice-")))
+        self.post_message(self.Action(NoticeAction((event.button.id or "").removeprefix("notice-"))))
