@@ -12,22 +12,19 @@ from typing import Any
 from wizard.commands.output import (
     FAIL,
     OK,
-    Context,
-    access_token,
     check_pair,
     duration,
-    load,
     mask,
     private_key,
     read_secret,
-    remember,
-    save_credentials,
     say,
     warn,
 )
+from wizard.commands.session import load, save_credentials
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
 from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning, plural, seen
+from wizard.flows.session import Session
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -117,7 +114,7 @@ def _sandbox_integration(args: Namespace, profile: Profile, changes: dict[str, A
 
 
 def token(args: Namespace) -> int:
-    result = access_token(load(args), args.refresh)
+    result = load(args).access_token(args.refresh)
     if args.json:
         say(json.dumps({"access_token": result.token.access_token,
                         "token_type": result.token.token_type,
@@ -134,7 +131,7 @@ def test(args: Namespace) -> int:
     return 0
 
 
-def check(context: Context) -> None:
+def check(context: Session) -> None:
     """A fresh token, then GET /companies and each company's properties, stage by stage; what it
     saw is kept in the profile, or, if a stage fails, that stage, when and why (then raised).
     `context.profile` is left with what was kept."""
@@ -147,7 +144,7 @@ def check(context: Context) -> None:
     stage = f"access token from {profile.ims_url}"
     result = None
     try:
-        result = access_token(context, refresh=True)
+        result = context.access_token(refresh=True)
         profile = result.profile
         if result.claims is not None:
             scopes = [k.rsplit("/s/", 1)[1] for k in result.claims if "/s/" in k]
@@ -176,10 +173,10 @@ def check(context: Context) -> None:
             drop_refused(profile, result, exc)
         context.profile = profile.with_changes(**failed(stage, exc))
         with contextlib.suppress(WizardError):  # the test's own error is the news
-            remember(context, profile, {"last_failure": context.profile.last_failure})
+            context.remember(profile, {"last_failure": context.profile.last_failure})
         raise
     context.profile = profile.with_changes(**remembered(survey))
-    remember(context, profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
+    context.remember(profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
     if not any(found.total for found in survey):
         warn(f"note: {NO_PROPERTY}")
     say("this integration works.")
@@ -237,7 +234,7 @@ def status(args: Namespace) -> int:
     return 5 if unreachable else 0
 
 
-def _profile_facts(context: Context) -> dict[str, Any]:
+def _profile_facts(context: Session) -> dict[str, Any]:
     profile, profiles = context.profile, context.profiles
     report: dict[str, Any] = {"profile": profile.name, "config": str(profiles.path),
                     "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
@@ -251,16 +248,15 @@ def _profile_facts(context: Context) -> dict[str, Any]:
     return report
 
 
-def _secret_facts(context: Context, report: dict[str, Any], problems: list[str]) -> str:
+def _secret_facts(context: Session, report: dict[str, Any], problems: list[str]) -> str:
     """Where each secret is (and any left unused), into `report`; a missing one into `problems`.
     Returns why the secret store cannot be asked, when a secret must come from it ("" if it can)."""
     from wizard.core.lifecycle import FORGET_KEY, unused_secrets
-    from wizard.core.tokens import locate_secret
 
     profile = context.profile
     unreachable = ""
     kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
-    locations = [locate_secret(profile, context.store, kind) for kind in kinds]
+    locations = [context.secrets().locate(profile, kind) for kind in kinds]
     report["secrets"] = {where.kind: where.where for where in locations}
     for where in locations:
         if where.unreachable:
@@ -272,7 +268,7 @@ def _secret_facts(context: Context, report: dict[str, Any], problems: list[str])
     return unreachable
 
 
-def _token_facts(context: Context) -> dict[str, Any]:
+def _token_facts(context: Session) -> dict[str, Any]:
     from wizard.core.tokens import token_cache
 
     cache = token_cache(context.profile, context.store)
@@ -283,7 +279,7 @@ def _token_facts(context: Context) -> dict[str, Any]:
     return token
 
 
-def _check_now(context: Context, quiet: bool) -> None:
+def _check_now(context: Session, quiet: bool) -> None:
     """`status --check`: the test, whose failure is then shown with the rest (its lines on stderr
     when stdout is for JSON)."""
     try:

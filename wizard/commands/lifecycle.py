@@ -8,18 +8,20 @@ from argparse import Namespace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.commands.output import OK, Context, confirm, load, read_secret, save_credentials, say, warn
+from wizard.commands.output import OK, confirm, read_secret, say, warn
+from wizard.commands.session import load
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, Trial, console_for, forget_unused, server_to_server, trial
 from wizard.core.profile import LABELS, Profile, seen
 
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
+    from wizard.flows.session import Session
 
 TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
 
 
-def _saved(context: Context) -> Profile:
+def _saved(context: Session) -> Profile:
     """The profile as saved: these commands change what is saved, not what the environment says."""
     if not context.profiles.exists(context.profile.name):
         raise ConfigError(f"profile {context.profile.name!r} is not saved",
@@ -64,7 +66,7 @@ def migrate(args: Namespace) -> int:
     except WizardError as exc:
         raise _failed(exc, "the profile still uses JWT") from None
     s2s = _worked(result, s2s)
-    save_credentials(context.profiles, s2s, given or {}, s2s.changes_from(jwt))
+    context.save_credentials(s2s, given or {}, s2s.changes_from(jwt))
     say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
     _after_migrating(context, s2s, args.forget_key)
     return 0
@@ -86,7 +88,7 @@ def _press_migrate(console: ManualConsole | SandboxConsole, jwt: Profile, s2s: P
     return s2s
 
 
-def _after_migrating(context: Context, s2s: Profile, forget_key: bool) -> None:
+def _after_migrating(context: Session, s2s: Profile, forget_key: bool) -> None:
     """What aio-cli still needs, the JWT key forgotten or where it stays, and the console's last step."""
     missing = [name for name in TECHNICAL_ACCOUNT if not getattr(s2s, name)]
     if missing:
@@ -100,7 +102,7 @@ def _after_migrating(context: Context, s2s: Profile, forget_key: bool) -> None:
     say("in the console, delete the JWT credential once nothing uses it any more")
 
 
-def _forget_key(context: Context, profile: Profile) -> None:
+def _forget_key(context: Session, profile: Profile) -> None:
     if forget_unused(profile, context.store):
         say(f"{OK} the JWT private key is gone from {context.store.describe()}")
     else:
@@ -131,8 +133,7 @@ def rotate_secret(args: Namespace) -> int:
     except WizardError as exc:
         raise _failed(exc, "the old secret is still the one stored") from None
     worked = _worked(result, profile)
-    save_credentials(context.profiles, worked, {"client_secret": new_secret},
-                     worked.changes_from(profile))
+    context.save_credentials(worked, {"client_secret": new_secret}, worked.changes_from(profile))
     say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
     old_id = console.secret_ids(profile.client_id).get(old_secret or "") if added else None
     if old_id and console.remove_secret(profile.client_id, old_id):
@@ -142,10 +143,8 @@ def rotate_secret(args: Namespace) -> int:
     return 0
 
 
-def _stored_secret(context: Context, profile: Profile) -> str | None:
-    from wizard.core.tokens import secret
-
-    return secret(profile, context.store, "client_secret")
+def _stored_secret(context: Session, profile: Profile) -> str | None:
+    return context.secrets().get(profile, "client_secret")
 
 
 def rotate_certificate(args: Namespace) -> int:
@@ -179,7 +178,7 @@ def rotate_certificate(args: Namespace) -> int:
         warn(f"the new files stay in {out_dir}; the profile was not changed")
         raise _failed(exc, "the profile still uses the old key") from None
     worked = _worked(result, changed)
-    save_credentials(context.profiles, worked, given, worked.changes_from(profile))
+    context.save_credentials(worked, given, worked.changes_from(profile))
     context.store.delete(profile.name, "key_passphrase")  # the new key has none
     say(f"{OK} profile {profile.name!r} now signs with the new key")
     if old is None:

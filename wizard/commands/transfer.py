@@ -11,18 +11,16 @@ from pathlib import Path
 
 from wizard.commands.output import (
     OK,
-    Context,
     check_pair,
     confirm,
-    load,
     mask,
     private_key,
     read_input,
     read_secret,
-    save_credentials,
     say,
     warn,
 )
+from wizard.commands.session import load, save_credentials
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.interop import (
     IMS_STAGE,
@@ -34,6 +32,7 @@ from wizard.core.interop import (
 )
 from wizard.core.profile import ENDPOINTS, IMS_PRODUCTION, LABELS, Profile, ProfileStore, endpoint_warnings
 from wizard.core.safe_text import terminal_safe
+from wizard.flows.session import Session
 
 
 def import_(args: Namespace) -> int:
@@ -165,21 +164,19 @@ def export(args: Namespace) -> int:
     return 0
 
 
-def _exported_secrets(context: Context) -> dict[str, str]:
+def _exported_secrets(context: Session) -> dict[str, str]:
     """--with-secrets: the profile's secrets that are set."""
-    from wizard.core.tokens import secret
-
     profile = context.profile
     secrets: dict[str, str] = {}
     kinds = ["client_secret"] + (["private_key", "key_passphrase"] if profile.is_jwt else [])
     for kind in kinds:
-        value = secret(profile, context.store, kind, optional=kind == "key_passphrase")
+        value = context.secrets().get(profile, kind, optional=kind == "key_passphrase")
         if value:
             secrets[kind] = value
     return secrets
 
 
-def _cached_token(context: Context) -> str:
+def _cached_token(context: Session) -> str:
     """The cached access token for a Postman export with secrets, or "" (none, or no store)."""
     from wizard.core.tokens import cached
 
