@@ -1,9 +1,13 @@
 """WizardState: the one state every step reads and writes, and the one place that saves.
 
-The UI thread owns it. Workers compute (network, keyring, key generation, file checks) and
-hand their results back; only then are they applied here. The profile (non-secret fields) is
-saved the moment a value is accepted; secrets go to the secret store. Nothing here imports
-Textual, so it is tested on its own.
+It is built on the session (`wizard.flows.session`): the profile, where profiles are saved, the
+secret store and the one order secrets are found in are the session's; the wizard adds what it
+learns as the person goes (secrets typed, steps done, the last test).
+
+The UI thread owns it. Workers compute (network, keyring, key generation, file checks) and hand
+their results back; only then are they applied here. The profile (non-secret fields) is saved the
+moment a value is accepted; secrets go to the secret store. Nothing here imports Textual, so it is
+tested on its own.
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ConfigError, SecretStoreError
 from wizard.core.profile import DEFAULT_PROFILE, ENDPOINTS, Profile, ProfileStore
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
+from wizard.flows.session import Session
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
     from wizard.core.console import Credentials, ManualConsole, SandboxConsole
     from wizard.core.ims import Token
     from wizard.core.reactor import Properties
+    from wizard.core.tokens import TokenResult
     from wizard.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
@@ -64,12 +70,10 @@ class TestResult:
 
 @dataclass
 class WizardState:
-    profile: Profile
-    profiles: ProfileStore
-    secrets: SecretStore
+    session: Session  # with no environment: the wizard takes no LAUNCH_WIZARD_* field nor secret
     console: ManualConsole | SandboxConsole
     sandbox: Sandbox | None = None
-    session: dict[str, str] = field(default_factory=dict)  # secrets known in this session
+    known: dict[str, str] = field(default_factory=dict)  # secrets known in this session
     stored: set[str] = field(default_factory=set)  # kinds known to be in the secret store
     store_ready: bool = False  # the store was reached (or replaced) at least once
     memory_only: bool = False  # secrets kept for this session only
@@ -95,7 +99,8 @@ class WizardState:
             name = sandbox_profile(profiles, profile_name)
         else:
             name = profile_name or DEFAULT_PROFILE
-        profile = saved = profiles.load(name)
+        session = Session.load(name, environ={}, profiles=profiles)
+        profile = saved = session.profile
         console: ManualConsole | SandboxConsole = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
@@ -105,8 +110,29 @@ class WizardState:
         store = secrets or store_for(profile.storage, profile.keyring_service)
         if secrets is not None and secrets.service != profile.keyring_service:
             profile = profile.with_changes(keyring_service=secrets.service)
-        return cls(profile, profiles, store, console, sandbox, fresh=not profiles.exists(name),
-                   _saved=saved)
+        session.profile, session.store = profile, store
+        return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved)
+
+    # --- the session's ----------------------------------------------------------------------
+    @property
+    def profile(self) -> Profile:
+        return self.session.profile
+
+    @profile.setter
+    def profile(self, profile: Profile) -> None:
+        self.session.profile = profile
+
+    @property
+    def profiles(self) -> ProfileStore:
+        return self.session.profiles
+
+    @property
+    def secrets(self) -> SecretStore:
+        return self.session.store
+
+    @secrets.setter
+    def secrets(self, store: SecretStore) -> None:
+        self.session.store = store
 
     # --- the profile ----------------------------------------------------------------------
     def update(self, **changes: object) -> set[str]:
@@ -141,7 +167,7 @@ class WizardState:
         if self.console.automatic and auth_type != self.profile.auth_type:
             # a sandbox integration is of one type: a new type needs a new integration
             changes.update(client_id="", technical_account_id="", technical_account_email="")
-            self.session.pop("client_secret", None)
+            self.known.pop("client_secret", None)
             self.stored.discard("client_secret")
         self.update(**changes)
 
@@ -202,7 +228,7 @@ class WizardState:
         async with self._store_lock:
             if self.store_ready:
                 return
-            store, name, fresh, session = self.secrets, self.profile.name, self.fresh, set(self.session)
+            store, name, fresh, session = self.secrets, self.profile.name, self.fresh, set(self.known)
 
             def probe() -> set[str]:
                 found = {k for k in SECRET_KINDS if store.get(name, k) is not None}
@@ -229,8 +255,8 @@ class WizardState:
         await self.ensure_store()
         store, name = self.secrets, self.profile.name
         await asyncio.to_thread(store.set, name, kind, value)
-        changed = self.session.get(kind) != value
-        self.session[kind] = value
+        changed = self.known.get(kind) != value
+        self.known[kind] = value
         self.stored.add(kind)
         if changed:
             self.unmark(STALE_AFTER.get(kind, ()))
@@ -238,19 +264,33 @@ class WizardState:
                 self.forget_test()
 
     async def secret(self, kind: str) -> str | None:
-        if kind in self.session:
-            return self.session[kind]
+        """A secret typed or read in this session, else the store's (asked only for what it was
+        found to hold: a keyring call can be slow). The key file is not read here."""
+        if kind in self.known:
+            return self.known[kind]
         await self.ensure_store()
         if kind not in self.stored:
             return None
-        store, name = self.secrets, self.profile.name
-        value = await asyncio.to_thread(store.get, name, kind)
-        if value is not None:
-            self.session[kind] = value
-        return value
+        source, profile = self.session.secrets(), self.profile
+        found = await asyncio.to_thread(source.find, profile.with_changes(private_key_path=""), kind)
+        if found is None:
+            return None
+        self.known[kind] = found.value
+        return found.value
+
+    async def token(self, refresh: bool = False,
+                    on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
+        """A token for the profile, its secrets found as the session finds them (never the
+        environment's); from the cache unless `refresh`. Off the UI thread."""
+        from wizard.core.tokens import get_token
+
+        await self.ensure_store()
+        profile, store, source = self.profile, self.secrets, self.session.secrets()
+        return await asyncio.to_thread(get_token, profile, store, refresh=refresh, on_signed=on_signed,
+                                       secrets=source)
 
     def has_secret(self, kind: str) -> bool:
-        return kind in self.session or kind in self.stored
+        return kind in self.known or kind in self.stored
 
     def missing_secrets(self) -> list[str]:
         """The secrets this profile's flow needs that neither the store nor this session holds."""
@@ -263,7 +303,7 @@ class WizardState:
         """Keep secrets for this session only (no keyring, and the user chose not to write them)."""
         self.secrets = SecretStore(self.profile.keyring_service, MemoryBackend())
         self.memory_only = True
-        self.stored = set(self.session)
+        self.stored = set(self.known)
         self.store_ready = True
 
     def use_plaintext_file(self) -> None:
