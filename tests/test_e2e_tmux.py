@@ -258,7 +258,7 @@ def test_kill_9_at_every_step_resumes_there_with_nothing_lost(terminal, tmp_path
     terminal.wait_for("Run the test (F5)")
     kill_and_reopen("▶ 6. Test")
     terminal.keys("Enter")
-    terminal.wait_for("Sandbox Company")
+    terminal.wait_for("Sandbox Company: 3 properties")  # the last stage: shown once saved
     shown = kill_and_reopen("▶ 7. Done")
     terminal.wait_for("The test passed in an earlier session")
     assert key.read_bytes() == key_bytes and oct(key.stat().st_mode)[-3:] == "600"

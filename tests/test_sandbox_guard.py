@@ -1,6 +1,7 @@
 """The sandbox refuses what a web page could send it: hand-built requests over real sockets, so
 that Host, Origin and Content-Type can be forged as a browser (or a rebound DNS name) would."""
 
+import contextlib
 import json
 import socket
 
@@ -9,6 +10,7 @@ import pytest
 
 from wizard.core.console import SandboxConsole
 from wizard.sandbox import Sandbox
+from wizard.sandbox.guard import MAX_BODY
 
 SPEC = json.dumps({"name": "attack", "auth_type": "oauth-s2s"})
 
@@ -142,3 +144,56 @@ def test_an_ipv6_sandbox_answers_its_own_address_only():
             conn.sendall(f"GET /console/organization HTTP/1.1\r\nHost: 127.0.0.1:{sb6.port}\r\n"
                          "Connection: close\r\n\r\n".encode())
             assert conn.recv(100).startswith(b"HTTP/1.1 421")
+
+
+def _chunked(sb, path: str, size: int, content_type: str) -> tuple[int, bytes]:
+    """POST `size` bytes in 64 KiB chunks without a Content-Length; (status, body) of the answer."""
+    with socket.create_connection(("127.0.0.1", sb.port), timeout=30) as conn:
+        conn.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{sb.port}\r\nContent-Type: "
+                     f"{content_type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                     .encode())
+        sent = 0
+        with contextlib.suppress(OSError):  # the sandbox may answer and close before the end
+            while sent < size:
+                piece = min(65536, size - sent)
+                conn.sendall(b"%x\r\n" % piece + b" " * piece + b"\r\n")
+                sent += piece
+            conn.sendall(b"0\r\n\r\n")
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := conn.recv(65536):
+                answer += chunk
+    head, _, content = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), content
+
+
+def test_a_body_past_the_limit_is_refused_before_it_is_read(sb):
+    before = len(sb.state.integrations)
+    with socket.create_connection(("127.0.0.1", sb.port), timeout=10) as conn:
+        conn.sendall(f"POST /console/integrations HTTP/1.1\r\nHost: 127.0.0.1:{sb.port}\r\n"
+                     f"Content-Type: application/json\r\nContent-Length: {MAX_BODY + 1}\r\n"
+                     "Connection: close\r\n\r\n".encode())  # and never the body: not waited for
+        assert conn.recv(100).startswith(b"HTTP/1.1 413")
+    status, content = _chunked(sb, "/console/integrations", 4 * MAX_BODY, "application/json")
+    assert status == 413 and json.loads(content)["error"] == "content_too_large"
+    status, _ = _chunked(sb, "/ims/token/v3", 4 * MAX_BODY, "application/x-www-form-urlencoded")
+    assert status == 413
+    assert len(sb.state.integrations) == before
+
+
+def test_a_chunked_body_within_the_limit_reaches_the_endpoint(sb):
+    spec = json.dumps({"name": "chunked", "auth_type": "oauth-s2s"}).encode()
+    body = spec + b" " * (MAX_BODY - len(spec))  # exactly at the limit, JSON all the same
+    with socket.create_connection(("127.0.0.1", sb.port), timeout=30) as conn:
+        conn.sendall(f"POST /console/integrations HTTP/1.1\r\nHost: 127.0.0.1:{sb.port}\r\n"
+                     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                     "Connection: close\r\n\r\n".encode())
+        for start in range(0, len(body), 65536):
+            piece = body[start:start + 65536]
+            conn.sendall(b"%x\r\n" % len(piece) + piece + b"\r\n")
+        conn.sendall(b"0\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, content = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 201") and json.loads(content)["client_secret"]

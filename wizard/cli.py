@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn, cast
 
 if TYPE_CHECKING:
     import argparse
@@ -25,22 +26,25 @@ EXIT_CODES = """exit codes:
   5  secret store (keyring) unusable
 """
 
-ENVIRONMENT = """environment (the CI path, where no keyring exists):
-  LAUNCH_WIZARD_PROFILE            profile name (default: default)
-  LAUNCH_WIZARD_AUTH_TYPE          jwt | oauth-s2s
-  LAUNCH_WIZARD_ORG_ID             organization ID (...@AdobeOrg)
-  LAUNCH_WIZARD_CLIENT_ID          client ID, which the console also calls the API key
-  LAUNCH_WIZARD_CLIENT_SECRET      client secret
-  LAUNCH_WIZARD_TECHNICAL_ACCOUNT_ID   ...@techacct.adobe.com (JWT needs it)
-  LAUNCH_WIZARD_PRIVATE_KEY        (JWT) PEM text or a path to the key file
-  LAUNCH_WIZARD_KEY_PASSPHRASE     (JWT) passphrase of an encrypted key
-  LAUNCH_WIZARD_METASCOPES, LAUNCH_WIZARD_SCOPES   comma-separated
-  LAUNCH_WIZARD_IMS_URL, LAUNCH_WIZARD_REACTOR_URL  other servers (e.g. the sandbox)
-  LAUNCH_WIZARD_CONFIG_DIR         where config.toml lives
-  LAUNCH_WIZARD_CACHE_DIR          where the token is cached without a keyring (tokens.json, 0600)
-  LAUNCH_WIZARD_NO_TOKEN_CACHE=1   without a keyring, cache no token: every call asks IMS
-  every other profile field: LAUNCH_WIZARD_<FIELD>, e.g. LAUNCH_WIZARD_ROLE
-"""
+# the variables that are not a profile field, before and after those that are
+_ENV_BEFORE = [("LAUNCH_WIZARD_PROFILE", "profile name (default: default)")]
+_ENV_AFTER = [
+    ("LAUNCH_WIZARD_CONFIG_DIR", "where config.toml lives"),
+    ("LAUNCH_WIZARD_CACHE_DIR", "where the token is cached without a keyring (tokens.json, 0600)"),
+    ("LAUNCH_WIZARD_NO_TOKEN_CACHE=1", "without a keyring, cache no token: every call asks IMS"),
+]
+
+
+def environment() -> str:
+    """The environment part of `--help`: the profile's own variables from its declarations."""
+    from wizard.core.profile import environment_help
+
+    rows = [*_ENV_BEFORE, *environment_help(), *_ENV_AFTER]
+    return "".join([
+        "environment (the CI path, where no keyring exists):\n",
+        *(f"  {names}{' ' * max(3, 33 - len(names))}{text}\n" for names, text in rows),
+        "  every other profile field: LAUNCH_WIZARD_<FIELD>, e.g. LAUNCH_WIZARD_ROLE\n",
+    ])
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:
@@ -65,6 +69,17 @@ def _profile_option(parser: argparse.ArgumentParser) -> None:
                         help="profile name (default: $LAUNCH_WIZARD_PROFILE or 'default')")
 
 
+def _field_options(parser: argparse.ArgumentParser) -> None:
+    """An option for each profile field `configure` sets, as the field declares it."""
+    from wizard.core.profile import LIST_FIELDS, OPTIONS
+
+    for name, option in OPTIONS.items():
+        # the choices as plain strings: argparse's error quotes their repr
+        choices = [str(choice) for choice in option.choices] if option.choices else None
+        parser.add_argument(option.flag, dest=name, help=option.help, metavar=option.metavar,
+                            choices=choices, action="append" if name in LIST_FIELDS else "store")
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
@@ -74,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="launch-wizard",
         description="From nothing to a working Adobe Experience Platform Launch (Reactor API) "
                     "access token. Without a command, opens the wizard.",
-        epilog=EXIT_CODES + "\n" + ENVIRONMENT,
+        epilog=EXIT_CODES + "\n" + environment(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"launch-wizard {__version__}")
@@ -82,38 +97,44 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the wizard against the built-in sandbox (no Adobe account needed)")
     _profile_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def command(name: str, help: str, *, profile: bool = True) -> argparse.ArgumentParser:
-        """A subcommand; `profile`: whether it works on a profile (and so takes --profile)."""
-        p = sub.add_parser(name, help=help, description=help, epilog=EXIT_CODES,
+    for c in COMMANDS.values():
+        p = sub.add_parser(c.name, help=c.help, description=c.help, epilog=c.epilog,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        if profile:
+        if c.profile:
             _profile_option(p)
-        return p
+        p.set_defaults(run=c.arguments(p))
+    return parser
 
-    p = command("configure", "save profile fields (and secrets, into the keyring)")
-    p.add_argument("--auth", dest="auth_type", choices=("jwt", "oauth-s2s"),
-                   help="credential type: oauth-s2s (Adobe today) or jwt (service account, ended 2025)")
-    p.add_argument("--org-id", help="organization ID, ...@AdobeOrg")
-    p.add_argument("--client-id", help="client ID; the console also calls it the API key (same value)")
-    p.add_argument("--technical-account-id",
-                   help="technical account ID, ...@techacct.adobe.com, from the credential page "
-                        "(JWT needs it for a token; aio-cli needs it for either type)")
-    p.add_argument("--technical-account-email",
-                   help="technical account email, ...@techacct.adobe.com, from the credential page "
-                        "(aio-cli needs it for OAuth Server-to-Server)")
-    p.add_argument("--role", help="legacy role (Admin, IT Admin, Developer, Approver, Publisher, "
-                                  "Extension Developer); see `launch-wizard roles`")
-    p.add_argument("--metascope", dest="metascopes", action="append",
-                   help="(JWT) metascope, repeatable; '' clears them so the right one is discovered")
-    p.add_argument("--scope", dest="scopes", action="append",
-                   help="(OAuth S2S) scope, repeatable; default: Adobe's Launch list")
-    p.add_argument("--private-key", dest="private_key_path", metavar="FILE",
-                   help="(JWT) private key file: checked, then imported into the secret store")
-    p.add_argument("--certificate", dest="certificate_path", metavar="FILE",
-                   help="(JWT) the certificate uploaded to the console (for expiry warnings)")
-    p.add_argument("--ims-url", help="IMS base URL (default https://ims-na1.adobelogin.com)")
-    p.add_argument("--reactor-url", help="Launch API base URL (default https://reactor.adobe.io)")
+
+# --- the commands: each registers its options and its handler together, in the order --help lists
+# them; the handler imports its module only when its command runs
+
+Handler = Callable[["argparse.Namespace"], int]
+Arguments = Callable[["argparse.ArgumentParser"], Handler]
+
+
+class Command(NamedTuple):
+    name: str
+    help: str
+    arguments: Arguments  # adds the command's options; returns its handler
+    profile: bool  # works on a profile (and so takes --profile)
+    epilog: str
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, *, profile: bool = True,
+            epilog: str = EXIT_CODES) -> Callable[[Arguments], Arguments]:
+    def register(arguments: Arguments) -> Arguments:
+        COMMANDS[name] = Command(name, help, arguments, profile, epilog)
+        return arguments
+    return register
+
+
+@command("configure", "save profile fields (and secrets, into the keyring)")
+def _configure(p: argparse.ArgumentParser) -> Handler:
+    _field_options(p)
     p.add_argument("--client-secret-stdin", action="store_true",
                    help="read the client secret from standard input (never pass it as an option)")
     p.add_argument("--key-passphrase-stdin", action="store_true",
@@ -125,21 +146,51 @@ def build_parser() -> argparse.ArgumentParser:
                    help="point the profile at a running `launch-wizard sandbox` (a URL it printed): "
                         "makes an OAuth Server-to-Server integration there and saves it")
 
-    p = command("token", "print a valid access token (cached while > 10 minutes are left)")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.credentials import configure
+
+        return configure(args)
+    return run
+
+
+@command("token", "print a valid access token (cached while > 10 minutes are left)")
+def _token(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--refresh", action="store_true", help="ignore the cache; exchange anew")
     p.add_argument("--json", action="store_true", help="print a JSON object with the expiry")
 
-    p = command("test", "exchange a token and call the Launch API (GET /companies), step by step")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.credentials import token
 
-    p = command("status", "show the profile, where each secret lives, certificate and token state")
+        return token(args)
+    return run
+
+
+@command("test", "exchange a token and call the Launch API (GET /companies), step by step")
+def _test(p: argparse.ArgumentParser) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.credentials import test
+
+        return test(args)
+    return run
+
+
+@command("status", "show the profile, where each secret lives, certificate and token state",
+         epilog=EXIT_CODES + "  status exits 3 or 4 while the last test failed (refused by Adobe, "
+                             "or the server unreachable), as that test did\n")
+def _status(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.add_argument("--check", action="store_true",
                    help="run the test now (a new token, GET /companies) rather than show the last")
-    p.epilog = (EXIT_CODES + "  status exits 3 or 4 while the last test failed (refused by Adobe, "
-                "or the server unreachable), as that test did\n")
 
-    p = command("keygen", "generate an RSA private key and a self-signed certificate",
-                profile=False)
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.credentials import status
+
+        return status(args)
+    return run
+
+
+@command("keygen", "generate an RSA private key and a self-signed certificate", profile=False)
+def _keygen(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--out-dir", default=".", help="folder for the files (default: here)")
     p.add_argument("--bits", type=int, default=2048, help="key size: 2048, 3072 or 4096")
     p.add_argument("--days", type=int, default=365, help="certificate validity, at most 365")
@@ -147,23 +198,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-name", default="private.key", help="key file name")
     p.add_argument("--cert-name", default="adobe-io-public.crt", help="certificate file name")
 
-    p = command("inspect", "check a private key or certificate (and whether they are a pair)",
-                profile=False)
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.keyfiles import keygen
+
+        return keygen(args)
+    return run
+
+
+@command("inspect", "check a private key or certificate (and whether they are a pair)",
+         profile=False)
+def _inspect(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("file", help="a private key or a certificate (with --cert: the private key)")
     p.add_argument("--cert", help="certificate to match against the private key")
     p.add_argument("--passphrase-stdin", action="store_true",
                    help="read the key's passphrase from standard input")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
-    p = command("roles", "the Launch role/permission table, and which role grants what",
-                profile=False)
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.keyfiles import inspect
+
+        return inspect(args)
+    return run
+
+
+@command("roles", "the Launch role/permission table, and which role grants what", profile=False)
+def _roles(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--can", nargs="+", action="extend", metavar="PERM",
                    help="which role do I need for these permissions? (repeatable)")
     p.add_argument("--table", action="store_true",
                    help="with --can, print the whole table too (without --can it always is)")
 
-    p = command("sandbox", "serve the built-in Adobe simulator on this machine", profile=False)
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.roles import roles
+
+        return roles(args)
+    return run
+
+
+@command("sandbox", "serve the built-in Adobe simulator on this machine", profile=False)
+def _sandbox(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     p.add_argument("--state", metavar="FILE", help="keep integrations in FILE across restarts")
@@ -175,8 +249,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="--tls makes a new folder in DIR for ca.pem, server.pem, server.key, "
                         "removed when it stops (default: here)")
 
-    p = command("import", "take a credential from the JSON the Developer Console downloads (or an "
-                          "aio-cli context, or an export)")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.sandbox import sandbox
+
+        return sandbox(args)
+    return run
+
+
+@command("import", "take a credential from the JSON the Developer Console downloads (or an "
+                   "aio-cli context, or an export)")
+def _import(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("file", help="the JSON file, or - for standard input")
     p.add_argument("--credential", metavar="NAME",
                    help="in a project/workspace download, the credential to take, by name")
@@ -193,7 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="replace a saved profile's client ID without asking")
 
-    p = command("export", "write the profile for a shell (.env), Postman, aio-cli or as JSON")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.transfer import import_
+
+        return import_(args)
+    return run
+
+
+@command("export", "write the profile for a shell (.env), Postman, aio-cli or as JSON")
+def _export(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--format", required=True, choices=("env", "postman", "aio", "json"),
                    help="env: LAUNCH_WIZARD_* lines; postman: an environment with Adobe's variable "
                         "names; aio: an aio-cli context; json: the profile")
@@ -204,8 +294,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="replace an existing --out FILE, or show secrets on a terminal")
 
-    p = command("migrate", "turn a JWT profile into OAuth Server-to-Server, as the console's "
-                           "migration does (tried before it switches)")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.transfer import export
+
+        return export(args)
+    return run
+
+
+@command("migrate", "turn a JWT profile into OAuth Server-to-Server, as the console's "
+                    "migration does (tried before it switches)")
+def _migrate(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--client-secret-stdin", action="store_true",
                    help="a new client secret on standard input (default: the same one)")
     p.add_argument("--scope", dest="scopes", action="append", metavar="SCOPE",
@@ -215,22 +313,46 @@ def build_parser() -> argparse.ArgumentParser:
                         "profile already migrated: delete it now)")
     p.add_argument("--yes", action="store_true", help="do not ask: the console step is done")
 
-    p = command("rotate-secret", "replace an OAuth Server-to-Server client secret (the new one is "
-                                 "tried first)")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.lifecycle import migrate
+
+        return migrate(args)
+    return run
+
+
+@command("rotate-secret", "replace an OAuth Server-to-Server client secret (the new one is "
+                          "tried first)")
+def _rotate_secret(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--client-secret-stdin", action="store_true",
                    help="the new client secret on standard input (the sandbox makes one itself)")
     p.add_argument("--yes", action="store_true", help="do not ask")
 
-    p = command("rotate-certificate", "a new key and certificate for a JWT profile: uploaded, "
-                                      "tried, then switched to")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.lifecycle import rotate_secret
+
+        return rotate_secret(args)
+    return run
+
+
+@command("rotate-certificate", "a new key and certificate for a JWT profile: uploaded, "
+                               "tried, then switched to")
+def _rotate_certificate(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--out-dir", metavar="DIR",
                    help="where the new files go (default: a dated folder beside the old key)")
     p.add_argument("--bits", type=int, default=2048, help="key size: 2048, 3072 or 4096")
     p.add_argument("--days", type=int, default=365, help="certificate validity, at most 365")
     p.add_argument("--yes", action="store_true", help="do not ask: the upload is done")
 
-    p = command("api", "call the Launch API with the profile's token and headers; the answer's "
-                       "JSON on stdout")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.lifecycle import rotate_certificate
+
+        return rotate_certificate(args)
+    return run
+
+
+@command("api", "call the Launch API with the profile's token and headers; the answer's "
+                "JSON on stdout")
+def _api(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("path", metavar="PATH",
                    help="under the Launch API, e.g. /companies or /properties/PR...; a URL on its "
                         "host works too; {company} stands for the first company's ID")
@@ -260,31 +382,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true",
                    help="as -i, and each request as a curl command on stderr (the token masked)")
 
-    command("headers", "print the Launch API's headers, one per line, for curl to read: "
-                       "`launch-wizard headers | curl -H @- URL` keeps the token off the command line")
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.api import api
 
-    command("demo", "the whole seed flow against the sandbox, headless and narrated", profile=False)
-    return parser
+        return api(args)
+    return run
 
 
-COMMANDS = {
-    "configure": ("wizard.commands.credentials", "configure"),
-    "token": ("wizard.commands.credentials", "token"),
-    "test": ("wizard.commands.credentials", "test"),
-    "status": ("wizard.commands.credentials", "status"),
-    "keygen": ("wizard.commands.keyfiles", "keygen"),
-    "inspect": ("wizard.commands.keyfiles", "inspect"),
-    "roles": ("wizard.commands.roles", "roles"),
-    "sandbox": ("wizard.commands.sandbox", "sandbox"),
-    "demo": ("wizard.commands.demo", "demo"),
-    "import": ("wizard.commands.transfer", "import_"),
-    "export": ("wizard.commands.transfer", "export"),
-    "migrate": ("wizard.commands.lifecycle", "migrate"),
-    "rotate-secret": ("wizard.commands.lifecycle", "rotate_secret"),
-    "rotate-certificate": ("wizard.commands.lifecycle", "rotate_certificate"),
-    "api": ("wizard.commands.api", "api"),
-    "headers": ("wizard.commands.headers", "headers"),
-}
+@command("headers", "print the Launch API's headers, one per line, for curl to read: "
+                    "`launch-wizard headers | curl -H @- URL` keeps the token off the command line")
+def _headers(p: argparse.ArgumentParser) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.headers import headers
+
+        return headers(args)
+    return run
+
+
+@command("demo", "the whole seed flow against the sandbox, headless and narrated", profile=False)
+def _demo(p: argparse.ArgumentParser) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.demo import demo
+
+        return demo(args)
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,12 +444,10 @@ def _choose_profile(args: argparse.Namespace | SimpleNamespace) -> str | None:
 
 def _run(args: argparse.Namespace | SimpleNamespace, chosen_profile: str | None) -> int:
     """The wizard, or the command named."""
-    from importlib import import_module
-
     if args.command is None:
         return _open_wizard(args, chosen_profile)
-    module, name = COMMANDS[args.command]
-    return getattr(import_module(module), name)(args) or 0
+    run: Handler = args.run  # the chosen command's, set by its parser: args are argparse's
+    return run(cast("argparse.Namespace", args)) or 0
 
 
 def _internal_error(exc: Exception) -> int:

@@ -18,6 +18,7 @@ from wizard.commands.session import load
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.files import parse_json
 from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal, split_url
+from wizard.core.vocabulary import Subject
 
 if TYPE_CHECKING:
     from httpx import Response
@@ -273,7 +274,7 @@ def _first_company(reactor: Reactor) -> str:
     if not companies:
         raise ReactorError("the token sees no company, so {company} has nothing to stand for",
                            "give the integration a product profile for Launch (Tags), or check "
-                           "the organization ID", code="no-company", status=200, subject="rights")
+                           "the organization ID", code="no-company", status=200, subject=Subject.RIGHTS)
     return companies[0].id
 
 

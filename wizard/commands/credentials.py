@@ -23,22 +23,29 @@ from wizard.commands.output import (
 from wizard.commands.session import load, save_credentials
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import LABELS, TEST_RECORD, Profile, ProfileStore, org_id_warning, plural, seen
+from wizard.core.profile import (
+    LABELS,
+    OPTIONS,
+    TEST_RECORD,
+    Profile,
+    ProfileStore,
+    org_id_warning,
+    plural,
+    seen,
+)
+from wizard.core.vocabulary import AuthType, SecretKind
 from wizard.flows.session import Session
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
 
 
-_FIELDS = ("auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email",
-           "role", "metascopes", "scopes", "private_key_path", "certificate_path", "ims_url",
-           "reactor_url")
 
 
 def configure(args: Namespace) -> int:
     profiles = ProfileStore()
     saved = profiles.load(args.profile)  # the saved profile, without the environment over it
-    changes = {f: getattr(args, f) for f in _FIELDS if getattr(args, f) is not None}
+    changes = {f: getattr(args, f) for f in OPTIONS if getattr(args, f) is not None}
     if args.insecure_storage:
         changes["storage"] = "file"
     client_secret = read_secret("Client secret") if args.client_secret_stdin else None
@@ -48,7 +55,8 @@ def configure(args: Namespace) -> int:
     passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
     key_pem = _checked_key(args, profile, passphrase)
 
-    given = {"client_secret": client_secret, "private_key": key_pem, "key_passphrase": passphrase}
+    given = {SecretKind.CLIENT_SECRET: client_secret, SecretKind.PRIVATE_KEY: key_pem,
+             SecretKind.KEY_PASSPHRASE: passphrase}
     where = save_credentials(profiles, profile, {k: v for k, v in given.items() if v}, changes)
     for kind, value in given.items():
         if value:
@@ -89,7 +97,7 @@ def _configure_notes(saved: Profile, profile: Profile, changes: dict[str, Any]) 
 
 def _switched(saved: Profile, profile: Profile) -> str:
     """What changes when a set-up profile's credential type does."""
-    kinds = {"jwt": "JWT (service account)", "oauth-s2s": "OAuth Server-to-Server"}
+    kinds = {AuthType.JWT: "JWT (service account)", AuthType.OAUTH_S2S: "OAuth Server-to-Server"}
     how = ("a JWT signed with the private key, for the technical account" if profile.is_jwt
            else f"the client secret alone, with the scopes {', '.join(profile.scopes)}")
     back = f"`launch-wizard configure --profile {profile.name} --auth {saved.auth_type}`"
@@ -255,8 +263,7 @@ def _secret_facts(context: Session, report: dict[str, Any], problems: list[str])
 
     profile = context.profile
     unreachable = ""
-    kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
-    locations = [context.secrets().locate(profile, kind) for kind in kinds]
+    locations = [context.secrets().locate(profile, kind) for kind in profile.needed_secrets()]
     report["secrets"] = {where.kind: where.where for where in locations}
     for where in locations:
         if where.unreachable:
@@ -302,7 +309,7 @@ def _metascopes(names: list[str]) -> str:
 
 
 def _print_status(report: dict[str, Any]) -> None:
-    jwt = report["auth_type"] == "jwt"
+    jwt = report["auth_type"] == AuthType.JWT
     _print_identity(report, jwt)
     _print_where_things_are(report, jwt)
     checked = report["checked"]

@@ -24,6 +24,7 @@ def demo(args: Namespace) -> int:
     from wizard.core.roles import role
     from wizard.core.secret_store import MemoryBackend, SecretStore
     from wizard.core.tokens import get_token
+    from wizard.core.vocabulary import AuthType
     from wizard.sandbox import Sandbox
 
     say("launch-wizard demo: Adobe's guide, step by step, against the built-in sandbox")
@@ -54,7 +55,7 @@ def demo(args: Namespace) -> int:
 
         profiles = ProfileStore(folder / "config.toml")
         secrets = SecretStore(backend=MemoryBackend())
-        profile = Profile(name="demo", auth_type="jwt").with_changes(
+        profile = Profile(name="demo", auth_type=AuthType.JWT).with_changes(
             org_id=made.org_id, client_id=made.client_id,
             technical_account_id=made.technical_account_id, role=chosen.name,
             certificate_path=str(pair.cert_path),
@@ -77,7 +78,7 @@ def demo(args: Namespace) -> int:
                 + (f" and {seen.total - len(seen.first)} more" if seen.total > len(seen.first) else ""))
 
         s2s = console.create_integration("launch-wizard demo (OAuth S2S)", "oauth-s2s")
-        s2s_profile = Profile(name="demo-s2s", auth_type="oauth-s2s").with_changes(
+        s2s_profile = Profile(name="demo-s2s", auth_type=AuthType.OAUTH_S2S).with_changes(
             org_id=s2s.org_id, client_id=s2s.client_id,
             ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
         secrets.set(s2s_profile.name, "client_secret", s2s.client_secret)

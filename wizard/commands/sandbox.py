@@ -66,6 +66,7 @@ def integration_at(url: str, profile: Profile) -> tuple[dict[str, Any], str]:
     from wizard.core.console import SandboxConsole
     from wizard.core.profile import foreign_endpoints, is_loopback, validate_field
     from wizard.core.secret_store import SANDBOX_SERVICE, store_for
+    from wizard.core.vocabulary import AuthType
 
     base = validate_field("ims_url", url)
     for suffix in ("/console", "/reactor"):
@@ -83,7 +84,7 @@ def integration_at(url: str, profile: Profile) -> tuple[dict[str, Any], str]:
     if not console.organization():
         raise ConfigError(f"no launch-wizard sandbox answers at {base}",
                           "start one with `launch-wizard sandbox` and give a URL it prints")
-    made = console.create_integration(f"profile {profile.name}", "oauth-s2s")
-    return {"auth_type": "oauth-s2s", "org_id": made.org_id, "client_id": made.client_id,
+    made = console.create_integration(f"profile {profile.name}", AuthType.OAUTH_S2S)
+    return {"auth_type": AuthType.OAUTH_S2S, "org_id": made.org_id, "client_id": made.client_id,
             "ims_url": base, "reactor_url": f"{base}/reactor",
             "keyring_service": SANDBOX_SERVICE}, made.client_secret

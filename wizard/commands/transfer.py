@@ -32,6 +32,7 @@ from wizard.core.interop import (
 )
 from wizard.core.profile import ENDPOINTS, IMS_PRODUCTION, LABELS, Profile, ProfileStore, endpoint_warnings
 from wizard.core.safe_text import terminal_safe
+from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import Session
 
 
@@ -118,16 +119,16 @@ def _imported_rows(profile: Profile, secrets: dict[str, str], where: str) -> lis
     rows.append(("scopes", ", ".join(profile.scopes)) if not profile.is_jwt
                 else ("metascopes", ", ".join(profile.metascopes) or "(discovered on first use)"))
     rows += [(LABELS[name], getattr(profile, name)) for name in ENDPOINTS]
-    rows += [(kind.replace("_", " "), f"{mask(value) if kind == 'client_secret' else 'saved'} "
+    rows += [(kind.replace("_", " "), f"{mask(value) if kind == SecretKind.CLIENT_SECRET else 'saved'} "
                                       f"(in {where})") for kind, value in secrets.items()]
     return rows
 
 
 def _still_needed(profile: Profile, secrets: dict[str, str]) -> list[str]:
     missing = [LABELS[m] for m in profile.missing_for_token()]
-    if "client_secret" not in secrets:
+    if SecretKind.CLIENT_SECRET not in secrets:
         missing.append("client secret (`launch-wizard configure --client-secret-stdin`)")
-    if profile.is_jwt and "private_key" not in secrets and not profile.private_key_path:
+    if profile.is_jwt and SecretKind.PRIVATE_KEY not in secrets and not profile.private_key_path:
         missing.append("private key (`launch-wizard import FILE --private-key KEY`, or configure)")
     return missing
 
@@ -168,9 +169,8 @@ def _exported_secrets(context: Session) -> dict[str, str]:
     """--with-secrets: the profile's secrets that are set."""
     profile = context.profile
     secrets: dict[str, str] = {}
-    kinds = ["client_secret"] + (["private_key", "key_passphrase"] if profile.is_jwt else [])
-    for kind in kinds:
-        value = context.secrets().get(profile, kind, optional=kind == "key_passphrase")
+    for kind in profile.needed_secrets(optional=True):
+        value = context.secrets().get(profile, kind, optional=kind == SecretKind.KEY_PASSPHRASE)
         if value:
             secrets[kind] = value
     return secrets

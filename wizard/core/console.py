@@ -10,6 +10,7 @@ from typing import Any
 
 from wizard.core.errors import RefusedError
 from wizard.core.http import json_object, request
+from wizard.core.vocabulary import Subject
 
 CONSOLE_URL = "https://developer.adobe.com/console"
 
@@ -125,7 +126,7 @@ class SandboxConsole:
         made = self._call("POST", f"/integrations/{client_id}/certificates", {"certificate": pem})
         if made is None:
             raise ConsoleRefused(f"the sandbox has no integration with client ID {client_id}",
-                                 "create the integration again", status=404, subject="client_id")
+                                 "create the integration again", status=404, subject=Subject.CLIENT_ID)
         return Uploaded(made["fingerprint_sha1"], made["not_after"])
 
     def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> bool:

@@ -2,10 +2,15 @@
 
 The CLI and the TUI only render these; they decide by type (and by `subject`), never by text.
 `fix` is written for the command line; `subject` names what the user has to correct (a profile
-field or a secret kind, see SUBJECTS) so that the wizard can point at its own step instead.
+field, a secret kind or another `Subject`) so that the wizard can point at its own step instead.
 """
 
 from __future__ import annotations
+
+# What an error can ask the user to correct (`subject`), beyond the profile's own fields.
+from wizard.core.vocabulary import OTHER_SUBJECTS as OTHER_SUBJECTS
+from wizard.core.vocabulary import SECRET_SUBJECTS as SECRET_SUBJECTS
+from wizard.core.vocabulary import Subject
 
 # Exit codes, documented in `launch-wizard --help` and the README.
 EXIT_OK = 0
@@ -14,24 +19,11 @@ EXIT_REFUSED = 3
 EXIT_NETWORK = 4
 EXIT_SECRET_STORE = 5
 
-# What an error can ask the user to correct, beyond the profile's own fields.
-SECRET_SUBJECTS = ("client_secret", "private_key", "key_passphrase")
-OTHER_SUBJECTS = (
-    "token",  # get a new access token
-    "rights",  # the integration's role or product profile
-    "secret_store",  # the keyring
-    "certificate",  # the certificate uploaded to the console
-    "clock",  # this computer's clock
-    "throttled",  # Adobe asks to wait
-    "profile",  # something in the profile, not known which
-    "request",  # the path or body of a call to the API (`launch-wizard api`)
-)
-
 
 class WizardError(Exception):
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, cause: str, fix: str = "", *, subject: str = "") -> None:
+    def __init__(self, cause: str, fix: str = "", *, subject: Subject | str = "") -> None:
         super().__init__(cause)
         self.cause = cause
         self.fix = fix
@@ -63,7 +55,7 @@ class RefusedError(WizardError):
     exit_code = EXIT_REFUSED
 
     def __init__(self, cause: str, fix: str = "", *, code: str = "", status: int = 0,
-                 subject: str = "") -> None:
+                 subject: Subject | str = "") -> None:
         super().__init__(cause, fix, subject=subject)
         self.code = code
         self.status = status

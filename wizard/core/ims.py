@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import IMSError, ScopeRefused, SignatureMismatch
 from wizard.core.http import json_object, request, retry_after
+from wizard.core.vocabulary import Subject
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -86,7 +87,7 @@ def client_credentials(ims_url: str, client_id: str, client_secret: str,
         raise ScopeRefused(exc.cause, "the credential does not have these scopes: give the ones its "
                                       "page in the Developer Console lists (`launch-wizard configure "
                                       "--scope`), or leave them out for Adobe's Launch list",
-                           code=exc.code, status=exc.status, subject="scopes") from None
+                           code=exc.code, status=exc.status, subject=Subject.SCOPES) from None
     return _token(body, divisor=1.0)
 
 
@@ -94,7 +95,7 @@ def _answer(response: Response, what: str) -> dict[str, Any]:
     if response.status_code == 429:
         raise IMSError("IMS is throttling this integration (HTTP 429)",
                        f"{retry_after(response)}; cache tokens (`launch-wizard token` does)",
-                       code="429", status=429, subject="throttled")
+                       code="429", status=429, subject=Subject.THROTTLED)
     body = json_object(response, what)
     if response.status_code != 200 or "error" in body:
         raise ims_error(response.status_code, body)
@@ -122,31 +123,31 @@ def ims_error(status: int, body: dict[str, Any]) -> IMSError:
         fix = ("the private key does not belong to any certificate uploaded for this integration, "
                "or that certificate expired: upload the certificate made with this key "
                "(or use the key of the uploaded certificate)")
-        return SignatureMismatch(cause, fix, code=code, status=status, subject="certificate")
+        return SignatureMismatch(cause, fix, code=code, status=status, subject=Subject.CERTIFICATE)
     if code == "invalid_scope":
         return ScopeRefused(cause, "the integration does not have these metascopes: clear them "
                                    "(`launch-wizard configure --metascope ''`) so the right one is "
                                    "found, or set the one the Developer Console shows",
-                            code=code, status=status, subject="metascopes")
+                            code=code, status=status, subject=Subject.METASCOPES)
     fix, subject = _ADVICE.get(code, _ADVICE["?"])
     if code == "invalid_client" and status == 401:  # 400: unknown client; 401: wrong secret
         fix, subject = ("the client secret is wrong: copy it again from the Developer Console and "
-                        "run `launch-wizard configure --client-secret-stdin`", "client_secret")
+                        "run `launch-wizard configure --client-secret-stdin`", Subject.CLIENT_SECRET)
     return IMSError(cause, fix, code=code, status=status, subject=subject)
 
 
 _ADVICE = {
     "invalid_client": ("IMS does not know this client ID (API key), or the JWT's audience names "
-                       "another one: check the client ID and the IMS URL", "client_id"),
+                       "another one: check the client ID and the IMS URL", Subject.CLIENT_ID),
     "invalid_token": ("the JWT could not be read or has expired: check this computer's clock, "
-                      "then try again", "clock"),
+                      "then try again", Subject.CLOCK),
     "bad_request": ("the organization ID or technical account ID is malformed or does not belong "
                     "to this integration: copy both again from the Developer Console",
-                    "technical_account_id"),
+                    Subject.TECHNICAL_ACCOUNT_ID),
     "unauthorized_client": ("this credential cannot use this grant: check the credential type "
-                            "(JWT or OAuth Server-to-Server)", "auth_type"),
+                            "(JWT or OAuth Server-to-Server)", Subject.AUTH_TYPE),
     "invalid_grant": ("this credential cannot use this grant: check the credential type "
-                      "(JWT or OAuth Server-to-Server)", "auth_type"),
+                      "(JWT or OAuth Server-to-Server)", Subject.AUTH_TYPE),
     "?": ("check the profile with `launch-wizard status`; if it looks right, try again later",
-          "profile"),
+          Subject.PROFILE),
 }

@@ -19,13 +19,21 @@ from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
-from wizard.core.profile import DEFAULT_SCOPES, ENDPOINTS, ENV_PREFIX, ENV_SECRETS, LABELS, Profile
+from wizard.core.profile import (
+    DEFAULT_SCOPES,
+    ENDPOINTS,
+    ENV_PREFIX,
+    ENV_SECRETS,
+    EXPORTED_FIELDS,
+    LABELS,
+    Profile,
+)
+from wizard.core.vocabulary import AuthType, SecretKind
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
 # absent: a placeholder must never become a stored secret.
 PLACEHOLDER = "<not exported"
 FORMAT = "launch-wizard profile"  # marks our own JSON export
-SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
 S2S_TYPES = ("oauth_server_to_server", "oauth_server_to_server_migrate")
 
 
@@ -128,7 +136,7 @@ def _unknown(flat: dict[str, Any]) -> FormatError:
 
 def _s2s_download(flat: dict[str, Any], where: str = "Developer Console download") -> Imported:
     return Imported(f"an OAuth Server-to-Server credential ({where})", {
-        "auth_type": "oauth-s2s", "org_id": flat.get("org_id"), "client_id": flat.get("client_id"),
+        "auth_type": AuthType.OAUTH_S2S, "org_id": flat.get("org_id"), "client_id": flat.get("client_id"),
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
         "scopes": _scopes(flat.get("scopes")),
@@ -140,7 +148,7 @@ def _jwt_download(flat: dict[str, Any], where: str = "Developer Console download
     certificates = ({str(k).lower(): str(v) for k, v in keys.items()} if isinstance(keys, dict)
                     else {})
     return Imported(f"a Service Account (JWT) credential ({where})", {
-        "auth_type": "jwt", "org_id": flat.get("org_id"),
+        "auth_type": AuthType.JWT, "org_id": flat.get("org_id"),
         "client_id": flat.get("api_key") or flat.get("client_id"),
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
@@ -151,7 +159,7 @@ def _jwt_download(flat: dict[str, Any], where: str = "Developer Console download
 def _aio(flat: dict[str, Any]) -> Imported:
     jwt = "private_key" in flat or "meta_scopes" in flat
     fields: dict[str, Any] = {
-        "auth_type": "jwt" if jwt else "oauth-s2s", "org_id": flat.get("ims_org_id"),
+        "auth_type": AuthType.JWT if jwt else AuthType.OAUTH_S2S, "org_id": flat.get("ims_org_id"),
         "client_id": flat.get("client_id"),
         # `techacct`: what older aio-cli contexts call it
         "technical_account_id": flat.get("technical_account_id") or flat.get("techacct") or "",
@@ -226,12 +234,10 @@ def _chosen_credential(usable: list[_Usable], skipped: list[str], wanted: str) -
 
 
 def _ours(data: dict[str, Any]) -> Imported:
-    fields: dict[str, Any] = {k: data[k] for k in ("auth_type", "org_id", "client_id", "technical_account_id",
-                                    "technical_account_email", "role", "metascopes", "scopes",
-                                    *ENDPOINTS) if k in data}
+    fields: dict[str, Any] = {k: data[k] for k in EXPORTED_FIELDS if k in data}
     secrets = _object(data.get("secrets"))
     return Imported("a launch-wizard export", fields,
-                    _secrets(**{k: secrets.get(k) for k in SECRET_KINDS}))
+                    _secrets(**{k: secrets.get(k) for k in SecretKind}))
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -309,12 +315,12 @@ def to_env(profile: Profile, secrets: dict[str, str]) -> str:
         values["scopes"] = ",".join(profile.scopes)
     lines = [f"# launch-wizard profile {profile.name!r}: `set -a; . FILE; set +a` exports it",
              *(f"{ENV_PREFIX}{k.upper()}={shlex.quote(v)}" for k, v in values.items())]
-    for kind in _needed(profile, optional=True):
+    for kind in profile.needed_secrets(optional=True):
         var = ENV_SECRETS[kind]
         if kind in secrets:
             value = secrets[kind].replace("\n", "\\n")  # one line; PEM keys are read back either way
             lines.append(f"{var}={shlex.quote(value)}")
-        elif kind in _needed(profile):
+        elif kind in profile.needed_secrets():
             lines.append(f"# {var}=  ({placeholder(kind.replace('_', ' '))[1:-1]})")
     return "\n".join(lines) + "\n"
 
@@ -323,7 +329,7 @@ def to_postman(profile: Profile, secrets: dict[str, str], access_token: str = ""
     """A Postman environment with the variable names of Adobe's own collections."""
     values: list[tuple[str, str, bool]] = [
         ("API_KEY", profile.client_id, False),
-        ("CLIENT_SECRET", secrets.get("client_secret", placeholder("client secret")), True),
+        ("CLIENT_SECRET", secrets.get(SecretKind.CLIENT_SECRET, placeholder("client secret")), True),
         ("IMS_ORG", profile.org_id, False),
         ("IMS", urlsplit(profile.ims_url).netloc, False),  # a bare host, as Adobe's samples use
         ("HOST", profile.reactor_url, False),
@@ -370,13 +376,13 @@ def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
                                "technical_account_id": profile.technical_account_id,
                                "technical_account_email": profile.technical_account_email}
     if profile.is_jwt:
-        context |= {"client_secret": secrets["client_secret"],
+        context |= {"client_secret": secrets[SecretKind.CLIENT_SECRET],
                     "meta_scopes": list(profile.metascopes) or ["ent_reactor_sdk"],
-                    "private_key": secrets["private_key"]}
-        if "key_passphrase" in secrets:
-            context["passphrase"] = secrets["key_passphrase"]
+                    "private_key": secrets[SecretKind.PRIVATE_KEY]}
+        if SecretKind.KEY_PASSPHRASE in secrets:
+            context["passphrase"] = secrets[SecretKind.KEY_PASSPHRASE]
     else:
-        context |= {"client_secrets": [secrets["client_secret"]], "scopes": list(profile.scopes)}
+        context |= {"client_secrets": [secrets[SecretKind.CLIENT_SECRET]], "scopes": list(profile.scopes)}
     if profile.ims_url == IMS_STAGE:
         context["env"] = "stage"  # aio-lib-ims's other IMS
     return json.dumps(context, indent=2) + "\n"
@@ -397,7 +403,7 @@ def _check_aio(profile: Profile, secrets: dict[str, str]) -> None:
             f"`launch-wizard configure --profile {profile.name} "
             + " ".join(f"--{name.replace('_', '-')} ..." for name in missing) + "`, then export again",
             subject=missing[0])
-    absent = [secret.replace("_", " ") for secret in _needed(profile) if secret not in secrets]
+    absent = [secret.replace("_", " ") for secret in profile.needed_secrets() if secret not in secrets]
     if absent:
         raise AioContextError(
             f"an aio-cli context holds the {' and the '.join(absent)}: aio-cli reads them from "
@@ -408,17 +414,10 @@ def _check_aio(profile: Profile, secrets: dict[str, str]) -> None:
 def to_json(profile: Profile, secrets: dict[str, str]) -> str:
     """The profile as JSON (and its secrets, only when given)."""
     body: dict[str, Any] = {"format": FORMAT, "name": profile.name}
-    body |= {k: getattr(profile, k) for k in (
-        "auth_type", "org_id", "client_id", "technical_account_id", "technical_account_email", "role",
-        "metascopes", "scopes", "ims_url", "reactor_url")}
+    body |= {k: getattr(profile, k) for k in EXPORTED_FIELDS}
     if secrets:
-        body["secrets"] = {k: v for k, v in secrets.items() if k in _needed(profile, optional=True)}
+        body["secrets"] = {k: v for k, v in secrets.items() if k in profile.needed_secrets(optional=True)}
     return json.dumps(body, indent=2) + "\n"
-
-
-def _needed(profile: Profile, optional: bool = False) -> list[str]:
-    kinds = ["client_secret"] + (["private_key"] if profile.is_jwt else [])
-    return kinds + (["key_passphrase"] if optional and profile.is_jwt else [])
 
 
 WRITERS = {"env": to_env, "aio": to_aio, "json": to_json}

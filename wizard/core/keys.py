@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.core.errors import KeyFileError, PassphraseNeeded, WrongPassphrase
 from wizard.core.files import create_new, make_folders, read_limited
 from wizard.core.safe_text import describe_secret
+from wizard.core.vocabulary import Subject
 
 if TYPE_CHECKING:  # cryptography itself is imported when first needed
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -108,10 +109,10 @@ def _check_rsa(key: object) -> RSAPrivateKey:
         kind = type(key).__name__.removeprefix("_").replace("PrivateKey", "") or "non-RSA"
         raise KeyFileError(f"this is an {kind} key; Adobe needs RSA",
                            f"generate one with `launch-wizard keygen` or `{openssl_command()}`",
-                           subject="private_key")
+                           subject=Subject.PRIVATE_KEY)
     if key.key_size < 2048:
         raise KeyFileError(f"the RSA key is {key.key_size} bits; Adobe needs at least 2048",
-                           "generate a new key with `launch-wizard keygen`", subject="private_key")
+                           "generate a new key with `launch-wizard keygen`", subject=Subject.PRIVATE_KEY)
     return key
 
 
@@ -126,7 +127,7 @@ def load_private_key(text: str, passphrase: str | None = None) -> RSAPrivateKey:
     if encrypted and not passphrase:
         raise PassphraseNeeded("the private key is encrypted: it needs its passphrase",
                                "enter the passphrase the key was made with",
-                               subject="key_passphrase")
+                               subject=Subject.KEY_PASSPHRASE)
     password = passphrase.encode() if (passphrase and encrypted) else None
     loader = (serialization.load_ssh_private_key if label == "OPENSSH PRIVATE KEY"
               else serialization.load_pem_private_key)
@@ -137,14 +138,14 @@ def load_private_key(text: str, passphrase: str | None = None) -> RSAPrivateKey:
         if encrypted:
             raise WrongPassphrase("wrong passphrase for the private key",
                                   "type the passphrase again; if it is right, the key is damaged: "
-                                  "copy it again", subject="key_passphrase") from None
+                                  "copy it again", subject=Subject.KEY_PASSPHRASE) from None
         raise KeyFileError("the private key's PEM is damaged (truncated or altered)",
                            "copy the whole file again, from BEGIN to END",
-                           subject="private_key") from None
+                           subject=Subject.PRIVATE_KEY) from None
     except UnsupportedAlgorithm as exc:
         raise KeyFileError(f"the private key cannot be read ({type(exc).__name__})",
                            "copy the whole file again, or generate a new key",
-                           subject="private_key") from None
+                           subject=Subject.PRIVATE_KEY) from None
     return _check_rsa(key)
 
 

@@ -12,21 +12,24 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from copy import copy
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
 from wizard.core.files import read_limited, write_atomically
 from wizard.core.locks import beside, held
 from wizard.core.safe_text import character_name, invisible_character, terminal_safe
+from wizard.core.vocabulary import AuthType, SecretKind
 
 Validator = Callable[[object], Any]
 
 IMS_PRODUCTION = "https://ims-na1.adobelogin.com"
 REACTOR_PRODUCTION = "https://reactor.adobe.io"
-AUTH_TYPES = ("jwt", "oauth-s2s")
+AUTH_TYPES = tuple(AuthType)
 STORAGES = ("keyring", "file")
 # The scopes Adobe's own Launch uploader asks for with OAuth Server-to-Server.
 DEFAULT_SCOPES = (
@@ -49,75 +52,6 @@ DEFAULT_PROFILE = "default"
 KEYRING_SERVICE = "launch-wizard"
 
 
-@dataclass
-class Profile:
-    name: str = DEFAULT_PROFILE
-    auth_type: str = "oauth-s2s"
-    org_id: str = ""
-    client_id: str = ""  # Adobe's console also calls this the "API key": the same value.
-    technical_account_id: str = ""
-    technical_account_email: str = ""
-    role: str = ""
-    metascopes: list[str] = field(default_factory=list)
-    scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
-    private_key_path: str = ""
-    certificate_path: str = ""
-    ims_url: str = IMS_PRODUCTION
-    reactor_url: str = REACTOR_PRODUCTION
-    company_id: str = ""  # the first company the last test saw (the Launch API's CO...)
-    last_test: dict[str, Any] = field(default_factory=dict)  # what it saw: see LAST_TEST
-    last_failure: dict[str, Any] = field(default_factory=dict)  # a later test that failed
-    storage: str = "keyring"
-    keyring_service: str = KEYRING_SERVICE  # the sandbox's profile keeps its secrets apart
-    steps_done: list[str] = field(default_factory=list)
-
-    @property
-    def is_jwt(self) -> bool:
-        return self.auth_type == "jwt"
-
-    @property
-    def steps(self) -> tuple[str, ...]:
-        return JWT_STEPS if self.is_jwt else S2S_STEPS
-
-    def next_step(self) -> str:
-        """The first step not done yet (where a resumed wizard opens)."""
-        return next((s for s in self.steps if s not in self.steps_done), self.steps[-1])
-
-    def with_changes(self, **changes: object) -> Profile:
-        """A copy with `changes` applied, each validated; raises ConfigError on the first bad one.
-
-        What the last test saw goes when the credential or the server it was seen with changes."""
-        new = replace(self, **{k: validate_field(k, v) for k, v in changes.items()})
-        if any(getattr(new, f) != getattr(self, f) for f in SEEN_WITH) \
-                and not set(TEST_RECORD) & changes.keys():
-            new.company_id, new.last_test, new.last_failure = "", {}, {}
-        return new
-
-    def changes_from(self, before: Profile) -> dict[str, Any]:
-        """The fields whose value differs from `before`'s, with this profile's values: what to
-        save when a profile was changed in several steps (`ProfileStore.update`)."""
-        return {n: getattr(self, n) for n in FIELD_NAMES
-                if n != "name" and getattr(self, n) != getattr(before, n)}
-
-    def missing_for_token(self) -> list[str]:
-        """Fields a token exchange needs that are still empty."""
-        needed = ["org_id", "client_id"] + (["technical_account_id"] if self.is_jwt else [])
-        return [n for n in needed if not getattr(self, n)]
-
-    def require_ready(self) -> None:
-        missing = self.missing_for_token()
-        if missing:
-            names = ", ".join(LABELS[m] for m in missing)
-            flags = " ".join(f"--{m.replace('_', '-')} ..." for m in missing)
-            raise ConfigError(
-                f"profile {self.name!r} is missing: {names}",
-                f"run `launch-wizard configure --profile {self.name} {flags}` or the wizard",
-                subject=missing[0],
-            )
-
-
-# What the company and last_test fields depend on.
-SEEN_WITH = ("auth_type", "org_id", "client_id", "reactor_url")
 # last_test: when the last passing test ran (ISO 8601, UTC) and how much it saw.
 LAST_TEST = {"at": str, "companies": int, "properties": int}
 # last_failure: when a test failed after it (none if the last test passed), at which stage, the
@@ -136,31 +70,6 @@ def seen(last_test: Mapping[str, Any]) -> str:
         return ""
     return (f"{plural(last_test['companies'], 'company', 'companies')}, "
             f"{plural(last_test['properties'], 'property', 'properties')}")
-
-
-LABELS = {
-    "name": "profile name",
-    "auth_type": "credential type",
-    "org_id": "organization ID",
-    "client_id": "client ID (API key)",
-    "technical_account_id": "technical account ID",
-    "technical_account_email": "technical account email",
-    "role": "role",
-    "metascopes": "metascopes",
-    "scopes": "scopes",
-    "private_key_path": "private key path",
-    "certificate_path": "certificate path",
-    "ims_url": "IMS URL",
-    "reactor_url": "Reactor URL",
-    "company_id": "company ID",
-    "last_test": "last test",
-    "last_failure": "last failed test",
-    "storage": "secret storage",
-    "keyring_service": "keyring service",
-    "steps_done": "steps done",
-}
-FIELD_NAMES = tuple(f.name for f in fields(Profile))
-LIST_FIELDS = ("metascopes", "scopes", "steps_done")
 
 
 # --- validation: one function per kind of value, one clear message per problem -------------
@@ -222,12 +131,14 @@ def org_id_warning(org_id: str) -> str:
 
 
 def _one_of(label: str, choices: tuple[str, ...]) -> Validator:
+    """One of `choices`, in any case: the choice itself (an enum's member for an enum's)."""
     def check(value: object) -> str:
         text = _single_token(label, value).lower()
-        if text not in choices:
+        chosen = next((choice for choice in choices if choice == text), None)
+        if chosen is None:
             raise ConfigError(f"{label} must be one of {', '.join(choices)}, not {value!r}",
                               f"use {' or '.join(choices)}")
-        return text
+        return chosen
     return check
 
 
@@ -405,31 +316,223 @@ def _steps(value: object) -> list[str]:
     return [s for s in STEPS if s in steps]
 
 
-VALIDATORS = {
-    "name": _name,
-    "auth_type": _one_of("credential type", AUTH_TYPES),
-    "org_id": _org_id,
-    "client_id": lambda v: _single_token("client ID (API key)", v),
-    "technical_account_id": _with_suffix(
-        "technical account ID", "@techacct.adobe.com", "0123456789ABCDEF01234567@techacct.adobe.com"),
-    "technical_account_email": _with_suffix(
-        "technical account email", "@techacct.adobe.com",
-        "0a1b2c3d-4e5f-6789-abcd-ef0123456789@techacct.adobe.com"),
-    "role": _role,
-    "metascopes": _names("metascopes"),
-    "scopes": _names("scopes", required="give each scope with --scope, or leave --scope out to "
-                                        "keep Adobe's Launch list"),
-    "private_key_path": _path("private key path"),
-    "certificate_path": _path("certificate path"),
-    "ims_url": _url("IMS URL", IMS_PRODUCTION),
-    "reactor_url": _url("Reactor URL", REACTOR_PRODUCTION),
-    "company_id": lambda v: _single_token("company ID", v),
-    "last_test": _record("last_test", LAST_TEST),
-    "last_failure": _record("last_failure", LAST_FAILURE),
-    "storage": _one_of("secret storage", STORAGES),
-    "keyring_service": lambda v: _single_token("keyring service", v) or KEYRING_SERVICE,
-    "steps_done": _steps,
-}
+# --- each field, declared once: every table below is derived from these declarations ---------
+
+SETTING = "launch-wizard"  # the key of a Profile field's metadata
+
+
+@dataclass(frozen=True)
+class Option:
+    """A `configure` option that sets the field."""
+
+    flag: str
+    help: str
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What the rest of the program knows about one profile field."""
+
+    label: str  # in messages and tables
+    validate: Validator
+    env: bool = True  # may come from LAUNCH_WIZARD_<FIELD>
+    env_help: str = ""  # its line in `--help`'s environment list ("": "every other profile field")
+    seen_with: bool = False  # what the last test saw (company, last_test) was seen with its value
+    stale: tuple[str, ...] = ()  # the wizard steps whose mark goes when it changes
+    wizard_fix: tuple[str, str] | None = None  # the wizard step where it is corrected, what to do
+    credential: bool = False  # part of a credential as the console gives it (an import)
+    exported: bool = False  # written by `export --format json` and read back by `import`
+    option: Option | None = None
+
+
+def _field(default: object, label: str, check: Callable[[str], Validator], **more: Any) -> Any:
+    """A Profile field: its default, its label, and the validator `check(label)`; `more`: the rest
+    of its `Setting`."""
+    metadata = {SETTING: Setting(label, check(label), **more)}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: copy(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def _as_is(validator: Validator) -> Callable[[str], Validator]:
+    """`validator`, which names its value itself."""
+    return lambda label: validator
+
+
+def _token(label: str) -> Validator:
+    return lambda value: _single_token(label, value)
+
+
+def _token_or(default: str) -> Callable[[str], Validator]:
+    """One token, or `default` when empty."""
+    return lambda label: lambda value: _single_token(label, value) or default
+
+
+_TECHACCT = "@techacct.adobe.com"
+_AFTER_TEST = ("test",)
+_AFTER_CREDENTIAL = ("upload", "credentials", "test")
+_KEY_AGAIN = ("credentials", "paste or load the private key again")
+
+
+@dataclass
+class Profile:
+    name: str = _field(DEFAULT_PROFILE, "profile name", _as_is(_name), env=False)
+    auth_type: AuthType = _field(
+        AuthType.OAUTH_S2S, "credential type", partial(_one_of, choices=AUTH_TYPES),
+        env_help="jwt | oauth-s2s", seen_with=True, stale=("role", "keys", *_AFTER_CREDENTIAL),
+        wizard_fix=("organization", "check the credential type"), credential=True, exported=True,
+        option=Option("--auth", "credential type: oauth-s2s (Adobe today) or jwt (service account, "
+                                "ended 2025)", choices=AUTH_TYPES))
+    org_id: str = _field(
+        "", "organization ID", _as_is(_org_id), env_help="organization ID (...@AdobeOrg)",
+        seen_with=True, stale=_AFTER_TEST, wizard_fix=("organization", "correct the organization ID"),
+        credential=True, exported=True, option=Option("--org-id", "organization ID, ...@AdobeOrg"))
+    # Adobe's console also calls the client ID the "API key": the same value.
+    client_id: str = _field(
+        "", "client ID (API key)", _token,
+        env_help="client ID, which the console also calls the API key", seen_with=True,
+        stale=_AFTER_CREDENTIAL, wizard_fix=("credentials", "check the client ID (API key)"),
+        credential=True, exported=True,
+        option=Option("--client-id", "client ID; the console also calls it the API key (same value)"))
+    technical_account_id: str = _field(
+        "", "technical account ID",
+        partial(_with_suffix, suffix=_TECHACCT, example=f"0123456789ABCDEF01234567{_TECHACCT}"),
+        env_help=f"...{_TECHACCT} (JWT needs it)", stale=_AFTER_TEST,
+        wizard_fix=("credentials", "check the technical account ID"), credential=True, exported=True,
+        option=Option("--technical-account-id",
+                      f"technical account ID, ...{_TECHACCT}, from the credential page "
+                      "(JWT needs it for a token; aio-cli needs it for either type)"))
+    technical_account_email: str = _field(
+        "", "technical account email",
+        partial(_with_suffix, suffix=_TECHACCT,
+                example=f"0a1b2c3d-4e5f-6789-abcd-ef0123456789{_TECHACCT}"),
+        wizard_fix=("credentials", "check the technical account ID"), credential=True, exported=True,
+        option=Option("--technical-account-email",
+                      f"technical account email, ...{_TECHACCT}, from the credential page "
+                      "(aio-cli needs it for OAuth Server-to-Server)"))
+    role: str = _field(
+        "", "role", _as_is(_role), stale=_AFTER_TEST,
+        wizard_fix=("role", "choose the role the integration has"), exported=True,
+        option=Option("--role", "legacy role (Admin, IT Admin, Developer, Approver, Publisher, "
+                                "Extension Developer); see `launch-wizard roles`"))
+    metascopes: list[str] = _field(
+        [], "metascopes", _names, env_help="comma-separated",
+        wizard_fix=("role", "check the role (its metascope is tried first)"), credential=True,
+        exported=True, option=Option("--metascope", "(JWT) metascope, repeatable; '' clears them so "
+                                                    "the right one is discovered"))
+    scopes: list[str] = _field(
+        list(DEFAULT_SCOPES), "scopes",
+        partial(_names, required="give each scope with --scope, or leave --scope out to keep Adobe's "
+                                 "Launch list"),
+        env_help="comma-separated", stale=_AFTER_TEST,
+        wizard_fix=("credentials", "correct the Scopes field (the credential's console page lists "
+                                   "its scopes)"),
+        credential=True, exported=True,
+        option=Option("--scope", "(OAuth S2S) scope, repeatable; default: Adobe's Launch list"))
+    private_key_path: str = _field(
+        "", "private key path", _path, stale=_AFTER_CREDENTIAL, wizard_fix=_KEY_AGAIN,
+        option=Option("--private-key", "(JWT) private key file: checked, then imported into the "
+                                       "secret store", metavar="FILE"))
+    certificate_path: str = _field(
+        "", "certificate path", _path, stale=_AFTER_CREDENTIAL,
+        wizard_fix=("keys", "check the key and certificate"),
+        option=Option("--certificate", "(JWT) the certificate uploaded to the console (for expiry "
+                                       "warnings)", metavar="FILE"))
+    ims_url: str = _field(
+        IMS_PRODUCTION, "IMS URL", partial(_url, example=IMS_PRODUCTION),
+        env_help="other servers (e.g. the sandbox)", exported=True,
+        option=Option("--ims-url", f"IMS base URL (default {IMS_PRODUCTION})"))
+    reactor_url: str = _field(
+        REACTOR_PRODUCTION, "Reactor URL", partial(_url, example=REACTOR_PRODUCTION),
+        env_help="other servers (e.g. the sandbox)", seen_with=True, exported=True,
+        option=Option("--reactor-url", f"Launch API base URL (default {REACTOR_PRODUCTION})"))
+    # the first company the last test saw (the Launch API's CO...)
+    company_id: str = _field("", "company ID", _token)
+    # what it saw: see LAST_TEST
+    last_test: dict[str, Any] = _field({}, "last test", _as_is(_record("last_test", LAST_TEST)),
+                                       env=False)
+    # a later test that failed
+    last_failure: dict[str, Any] = _field(
+        {}, "last failed test", _as_is(_record("last_failure", LAST_FAILURE)), env=False)
+    storage: str = _field("keyring", "secret storage", partial(_one_of, choices=STORAGES))
+    # the sandbox's profile keeps its secrets apart
+    keyring_service: str = _field(KEYRING_SERVICE, "keyring service", _token_or(KEYRING_SERVICE))
+    steps_done: list[str] = _field([], "steps done", _as_is(_steps), env=False)
+
+    @property
+    def is_jwt(self) -> bool:
+        return self.auth_type == AuthType.JWT
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        match self.auth_type:
+            case AuthType.JWT:
+                return JWT_STEPS
+            case AuthType.OAUTH_S2S:
+                return S2S_STEPS
+            case _:
+                assert_never(self.auth_type)
+
+    def needed_secrets(self, optional: bool = False) -> list[SecretKind]:
+        """The secrets a token exchange needs; `optional`: with those it may need (a passphrase)."""
+        match self.auth_type:
+            case AuthType.JWT:
+                return [SecretKind.CLIENT_SECRET, SecretKind.PRIVATE_KEY,
+                        *([SecretKind.KEY_PASSPHRASE] if optional else [])]
+            case AuthType.OAUTH_S2S:
+                return [SecretKind.CLIENT_SECRET]
+            case _:
+                assert_never(self.auth_type)
+
+    def next_step(self) -> str:
+        """The first step not done yet (where a resumed wizard opens)."""
+        return next((s for s in self.steps if s not in self.steps_done), self.steps[-1])
+
+    def with_changes(self, **changes: object) -> Profile:
+        """A copy with `changes` applied, each validated; raises ConfigError on the first bad one.
+
+        What the last test saw goes when the credential or the server it was seen with changes."""
+        new = replace(self, **{k: validate_field(k, v) for k, v in changes.items()})
+        if any(getattr(new, f) != getattr(self, f) for f in SEEN_WITH) \
+                and not set(TEST_RECORD) & changes.keys():
+            new.company_id, new.last_test, new.last_failure = "", {}, {}
+        return new
+
+    def changes_from(self, before: Profile) -> dict[str, Any]:
+        """The fields whose value differs from `before`'s, with this profile's values: what to
+        save when a profile was changed in several steps (`ProfileStore.update`)."""
+        return {n: getattr(self, n) for n in FIELD_NAMES
+                if n != "name" and getattr(self, n) != getattr(before, n)}
+
+    def missing_for_token(self) -> list[str]:
+        """Fields a token exchange needs that are still empty."""
+        needed = ["org_id", "client_id"] + (["technical_account_id"] if self.is_jwt else [])
+        return [n for n in needed if not getattr(self, n)]
+
+    def require_ready(self) -> None:
+        missing = self.missing_for_token()
+        if missing:
+            names = ", ".join(LABELS[m] for m in missing)
+            flags = " ".join(f"--{m.replace('_', '-')} ..." for m in missing)
+            raise ConfigError(
+                f"profile {self.name!r} is missing: {names}",
+                f"run `launch-wizard configure --profile {self.name} {flags}` or the wizard",
+                subject=missing[0],
+            )
+
+
+SETTINGS: dict[str, Setting] = {f.name: f.metadata[SETTING] for f in fields(Profile)}
+FIELD_NAMES = tuple(SETTINGS)
+LABELS = {name: s.label for name, s in SETTINGS.items()}
+VALIDATORS = {name: s.validate for name, s in SETTINGS.items()}
+LIST_FIELDS = tuple(name for name in FIELD_NAMES if isinstance(getattr(Profile(), name), list))
+# What the company and last_test fields depend on.
+SEEN_WITH = tuple(name for name, s in SETTINGS.items() if s.seen_with)
+CREDENTIAL_FIELDS = tuple(name for name, s in SETTINGS.items() if s.credential)
+EXPORTED_FIELDS = tuple(name for name, s in SETTINGS.items() if s.exported)
+OPTIONS = {name: s.option for name, s in SETTINGS.items() if s.option is not None}
 
 
 def validate_field(name: str, value: object) -> Any:
@@ -438,15 +541,58 @@ def validate_field(name: str, value: object) -> Any:
     return VALIDATORS[name](value)
 
 
+# --- the secrets: never in a profile, but named, looked for and made stale alike ---------------
+
+@dataclass(frozen=True)
+class Secret:
+    env_help: str  # its line in `--help`'s environment list
+    after: str  # the field whose line it follows there
+    stale: tuple[str, ...]  # the wizard steps whose mark goes when it changes
+    wizard_fix: tuple[str, str]  # the wizard step where it is entered again, and what to do
+
+
+SECRETS = {
+    SecretKind.CLIENT_SECRET: Secret("client secret", "client_id", _AFTER_TEST,
+                                     ("credentials", "enter the client secret again")),
+    SecretKind.PRIVATE_KEY: Secret("(JWT) PEM text or a path to the key file", "technical_account_id",
+                                   _AFTER_TEST, _KEY_AGAIN),
+    SecretKind.KEY_PASSPHRASE: Secret("(JWT) passphrase of an encrypted key", "technical_account_id",
+                                      _AFTER_TEST, ("credentials", "type the key's passphrase again")),
+}
+
+# A change to one of these fields or secrets makes what these wizard steps found out stale.
+STALE_AFTER: dict[str, tuple[str, ...]] = {
+    **{name: s.stale for name, s in SETTINGS.items() if s.stale},
+    **{kind: s.stale for kind, s in SECRETS.items()},
+}
+# subject -> (the wizard step where it is corrected, what to do there)
+WIZARD_FIX: dict[str, tuple[str, str]] = {
+    **{name: s.wizard_fix for name, s in SETTINGS.items() if s.wizard_fix is not None},
+    **{kind: s.wizard_fix for kind, s in SECRETS.items()},
+}
+
+
 # --- the environment: every field can come from LAUNCH_WIZARD_<FIELD> (the CI path) ---------
 
-ENV_FIELDS = {ENV_PREFIX + n.upper(): n for n in FIELD_NAMES
-              if n not in ("name", "steps_done", "last_test", "last_failure")}
-ENV_SECRETS = {
-    "client_secret": ENV_PREFIX + "CLIENT_SECRET",
-    "private_key": ENV_PREFIX + "PRIVATE_KEY",  # PEM text or a path to a PEM file
-    "key_passphrase": ENV_PREFIX + "KEY_PASSPHRASE",
-}
+ENV_FIELDS = {ENV_PREFIX + name.upper(): name for name, s in SETTINGS.items() if s.env}
+# the private key: PEM text or a path to a PEM file
+ENV_SECRETS: dict[str, str] = {kind: ENV_PREFIX + kind.upper() for kind in SecretKind}
+
+
+def environment_help() -> list[tuple[str, str]]:
+    """The variables `--help` describes, one row each (variable(s), what it holds): the fields
+    with an `env_help`, those with the same text on one row, each followed by its secrets."""
+    rows: list[tuple[list[str], str]] = []
+    for var, name in ENV_FIELDS.items():
+        text = SETTINGS[name].env_help
+        if not text:
+            continue
+        if rows and rows[-1][1] == text:
+            rows[-1][0].append(var)
+        else:
+            rows.append(([var], text))
+        rows += [([ENV_SECRETS[kind]], s.env_help) for kind, s in SECRETS.items() if s.after == name]
+    return [(", ".join(names), text) for names, text in rows]
 
 
 def apply_environment(profile: Profile, environ: Mapping[str, str] | None = None) -> Profile:

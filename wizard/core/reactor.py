@@ -12,6 +12,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.http import json_object, request, retry_after
+from wizard.core.vocabulary import Subject
 
 if TYPE_CHECKING:
     from httpx import Response
@@ -34,7 +35,7 @@ def split_url(path: str, under: str = "the profile's Launch API") -> SplitResult
     except ValueError:  # an unclosed [, a look-alike of / or @ in a host...
         raise ConfigError(f"{path!r} cannot be read as a path or URL",
                           f"give a path such as /companies, or a URL under {under}",
-                          subject="request") from None
+                          subject=Subject.REQUEST) from None
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def parse_companies(response: Response) -> list[Company]:
         text = _error(body)[1]
         raise ReactorError(f"the Launch API found no company for this organization ({text})",
                            "ask an admin to provision Launch (Tags) for the organization, or "
-                           "check --org-id", code="not-found", status=404, subject="org_id")
+                           "check --org-id", code="not-found", status=404, subject=Subject.ORG_ID)
     return [_company(item) for item in _data(response, body, "companies")]
 
 
@@ -202,7 +203,7 @@ def _answer(response: Response) -> dict[str, Any]:
     """The JSON object of an answer; a 429 is a ReactorError that says when to try again."""
     if response.status_code == 429:
         raise ReactorError("the Launch API is throttling this integration (HTTP 429)",
-                           retry_after(response), code="429", status=429, subject="throttled")
+                           retry_after(response), code="429", status=429, subject=Subject.THROTTLED)
     return json_object(response, "the Launch API")
 
 
@@ -241,27 +242,27 @@ def _property(item: dict[str, Any]) -> Property:
                     str(attributes.get("platform", "")), _names(meta.get("rights")))
 
 
-# code -> (fix, what the user corrects: see errors.SUBJECTS)
-_ADVICE: dict[str, tuple[str, str]] = {
+# code -> (fix, what the user corrects)
+_ADVICE: dict[str, tuple[str, Subject]] = {
     # the gateway's codes
     "401013": ("the access token expired or was revoked: get a new one with "
-               "`launch-wizard token --refresh`", "token"),
+               "`launch-wizard token --refresh`", Subject.TOKEN),
     "403003": ("the client ID (API key) is wrong or missing: it must be the integration's client ID",
-               "client_id"),
+               Subject.CLIENT_ID),
     # Reactor's JSON:API codes
     "invalid-org": ("the organization ID does not match the token's organization: check --org-id",
-                    "org_id"),
+                    Subject.ORG_ID),
     "not-authorized": ("the integration lacks the right for this: give it a role or product "
-                       "profile with that right (`launch-wizard roles`)", "rights"),
+                       "profile with that right (`launch-wizard roles`)", Subject.RIGHTS),
     "authentication-failure": ("the access token was not accepted: get a new one with "
-                               "`launch-wizard token --refresh`", "token"),
+                               "`launch-wizard token --refresh`", Subject.TOKEN),
     "oauth-token-invalid": ("the access token is not valid for the Launch API (expired, revoked, or "
                             "issued without the Launch API's scopes): get a new one with "
                             "`launch-wizard token --refresh`, and check that the credential has "
-                            "the Experience Platform Launch API", "token"),
+                            "the Experience Platform Launch API", Subject.TOKEN),
     "no-available-orgs": ("the credential's technical account belongs to no organization with "
                           "Launch (Tags): add the Experience Platform Launch API and a product "
-                          "profile to the credential in the Developer Console", "rights"),
+                          "profile to the credential in the Developer Console", Subject.RIGHTS),
 }
 
 
@@ -287,14 +288,14 @@ def reactor_error(status: int, body: dict[str, Any]) -> ReactorError:
                         subject=subject)
 
 
-def _fallback(status: int) -> tuple[str, str]:
+def _fallback(status: int) -> tuple[str, Subject]:
     if status == 401:
-        return "get a new token with `launch-wizard token --refresh`", "token"
+        return "get a new token with `launch-wizard token --refresh`", Subject.TOKEN
     if status == 403:
-        return "the integration is not allowed to do this: check its role or product profile", "rights"
+        return "the integration is not allowed to do this: check its role or product profile", Subject.RIGHTS
     if status == 404:
         return ("check the path and the ID in it: `launch-wizard api /companies` lists what the "
-                "token sees", "request")
+                "token sees", Subject.REQUEST)
     if status in (400, 405, 406, 409, 415, 422):
-        return "correct the request as the detail says (the body goes in with --input)", "request"
-    return "check `launch-wizard status`; if it looks right, try again later", "profile"
+        return "correct the request as the detail says (the body goes in with --input)", Subject.REQUEST
+    return "check `launch-wizard status`; if it looks right, try again later", Subject.PROFILE

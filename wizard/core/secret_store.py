@@ -27,11 +27,12 @@ from wizard.core.errors import SecretStoreError
 from wizard.core.files import parse_json, read_limited, write_atomically
 from wizard.core.locks import WAIT_S, LockError, beside, held, lock_file
 from wizard.core.profile import KEYRING_SERVICE, config_dir
+from wizard.core.vocabulary import SecretKind
 
 T = TypeVar("T")
 SERVICE = KEYRING_SERVICE
 SANDBOX_SERVICE = "launch-wizard-sandbox"
-KINDS = ("client_secret", "private_key", "key_passphrase", "token")
+KINDS = (*SecretKind, "token")
 CHUNK_SIZE = 1000
 TIMEOUT_S = 10.0
 

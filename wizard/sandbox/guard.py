@@ -25,6 +25,9 @@ could otherwise ask it for them. Its rules, and where each comes from:
      fields in the query string, as Adobe's Postman sample does.
    - /reactor/: application/vnd.api+json, checked by the sandbox's Reactor itself after the
      gateway's token check (Adobe answers 415 in its JSON:API error shape), not here.
+4. A request body is at most MAX_BODY bytes, else 413 Content Too Large (RFC 9110, 15.5.14): a
+   declared Content-Length is checked before anything is read, a chunked body as it arrives. No
+   request of the Launch API or IMS comes near it; any process on this machine may connect.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON = frozenset({"application/json"})
 FORM = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_BODY = 1024 * 1024
 
 
 class Guard:
@@ -53,12 +57,14 @@ class Guard:
         self.own = f"{names[0]}:{port}"
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http":
-            refusal = self.refusal(scope)
-            if refusal is not None:
-                await _refuse(send, *refusal)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self.refusal(scope)
+        if refusal is not None:
+            await _refuse(send, *refusal)
+            return
+        await _bounded(self.app, scope, receive, send)
 
     def refusal(self, scope) -> tuple[int, str, str] | None:
         """(status, error code, message) when the request breaks a rule, else None."""
@@ -72,9 +78,42 @@ class Guard:
                     f"(or localhost with the same port)")
         if any(origin.strip().lower() not in self.origins for origin in headers.get("origin", [])):
             return 403, "forbidden_origin", "the sandbox does not answer web pages (foreign Origin)"
+        if any(v.strip().isdigit() and int(v) > MAX_BODY for v in headers.get("content-length", [])):
+            return _TOO_LARGE
         if scope["method"] in WRITES:
             return _write_refusal(scope, headers)
         return None
+
+
+_TOO_LARGE = 413, "content_too_large", f"a request body here is at most {MAX_BODY} bytes"
+
+
+async def _bounded(app, scope, receive, send) -> None:
+    """Read the whole body first, at most MAX_BODY bytes (rule 4), then hand it to `app`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # the client went away
+        size += len(message.get("body", b""))
+        if size > MAX_BODY:
+            await _refuse(send, *_TOO_LARGE)
+            return
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay():
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    await app(scope, replay, send)
 
 
 def _write_refusal(scope, headers: dict[str, list[str]]) -> tuple[int, str, str] | None:

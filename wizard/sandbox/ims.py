@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from wizard.core.vocabulary import AuthType
 from wizard.sandbox.jwtcheck import BadJWT, parse, signed_by
 from wizard.sandbox.state import (
     JWT_TOKEN_LIFETIME_MS,
@@ -126,12 +127,12 @@ async def exchange_jwt(request: Request) -> JSONResponse:
     state: SandboxState = request.app.state.sandbox
     try:
         params = await _parameters(request)
-        integration = _client(state, params, "jwt")
+        integration = _client(state, params, AuthType.JWT)
         metascopes = check_jwt(state, integration, params.get("jwt_token", ""),
                                request.app.state.base_url)
     except Refusal as refusal:
         return refusal.response
-    token = access_token(state, integration, JWT_TOKEN_LIFETIME_MS, ",".join(metascopes), "jwt")
+    token = access_token(state, integration, JWT_TOKEN_LIFETIME_MS, ",".join(metascopes), AuthType.JWT)
     return JSONResponse({"token_type": "bearer", "access_token": token,
                          "expires_in": JWT_TOKEN_LIFETIME_MS})
 
@@ -142,7 +143,7 @@ async def client_credentials(request: Request) -> JSONResponse:
         params = await _parameters(request)
         if params.get("grant_type") != "client_credentials":
             raise Refusal(400, "unsupported_grant_type", "grant_type must be client_credentials")
-        integration = _client(state, params, "oauth-s2s")
+        integration = _client(state, params, AuthType.OAUTH_S2S)
         asked = [s.strip() for s in params.get("scope", "").split(",") if s.strip()]
         if not set(asked) <= set(integration.scopes):
             extra = sorted(set(asked) - set(integration.scopes))
@@ -150,7 +151,7 @@ async def client_credentials(request: Request) -> JSONResponse:
     except Refusal as refusal:
         return refusal.response
     scope = ",".join(asked or integration.scopes)
-    token = access_token(state, integration, S2S_TOKEN_LIFETIME_S * 1000, scope, "oauth-s2s")
+    token = access_token(state, integration, S2S_TOKEN_LIFETIME_S * 1000, scope, AuthType.OAUTH_S2S)
     return JSONResponse({"access_token": token, "token_type": "bearer",
                          "expires_in": S2S_TOKEN_LIFETIME_S})
 

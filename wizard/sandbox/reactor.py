@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wizard.core.files import parse_json
+from wizard.core.vocabulary import AuthType
 from wizard.sandbox import filters
 from wizard.sandbox.state import (
     PROPERTY_RIGHTS,
@@ -82,7 +83,7 @@ def _authorize(request: Request) -> Integration | JSONResponse:
         return _gateway(401, "401013", "Oauth token is not valid")
     integration, grant = owner
     api_key = request.headers.get("x-api-key", "")
-    if api_key != integration.client_id and not (api_key == ACTIVATION_DTM and grant == "oauth-s2s"):
+    if api_key != integration.client_id and not (api_key == ACTIVATION_DTM and grant == AuthType.OAUTH_S2S):
         return _gateway(403, "403003", "Api Key is invalid")
     if request.headers.get("x-gw-ims-org-id", integration.org_id) != integration.org_id:
         return jsonapi_error(403, "invalid-org", "Invalid organization",

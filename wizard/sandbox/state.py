@@ -18,6 +18,7 @@ from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
 from wizard.core.profile import DEFAULT_SCOPES, IMS_PRODUCTION
 from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, Role, role
+from wizard.core.vocabulary import AuthType
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -75,7 +76,7 @@ class Integration:
     @property
     def grants(self) -> list[str]:
         """The credential types that may ask for a token."""
-        return [self.auth_type, *(["oauth-s2s"] if self.migrated else [])]
+        return [self.auth_type, *([AuthType.OAUTH_S2S] if self.migrated else [])]
 
     def public(self) -> dict[str, Any]:
         data = asdict(self)
@@ -218,7 +219,7 @@ class SandboxState:
         if not isinstance(name, str) or not name.strip():
             raise ConsoleRefusal("'name' is required: a descriptive name for the integration")
         auth_type = spec.get("auth_type")
-        if auth_type not in ("jwt", "oauth-s2s"):
+        if auth_type not in tuple(AuthType):
             raise ConsoleRefusal("'auth_type' must be 'jwt' or 'oauth-s2s'")
         found = _role(spec)
         metascopes, scopes, rights = _access(spec, auth_type, found)
@@ -279,7 +280,7 @@ class SandboxState:
         with the same client ID, technical account and scopes; both work until JWT is deleted."""
         with self.lock:
             integration = self.integrations[client_id]
-            if integration.auth_type != "jwt":
+            if integration.auth_type != AuthType.JWT:
                 raise ConsoleRefusal("only a JWT (service account) integration can be migrated")
             integration.migrated = True
             integration.scopes = integration.scopes or list(S2S_SCOPES)

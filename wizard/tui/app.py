@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 from textual.worker import Worker, WorkerState
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
 CLEAR_OFFER_AFTER_S = 60.0  # then offer to clear a token that is still on the clipboard
 TOKEN_MARGIN_S = 600  # a token with less left than this is not worth copying
+
+
+class NextAsked(Message):
+    """Next, sent through the focused widget so that it arrives behind the keys typed before it:
+    a priority key runs as soon as the app reads it, while those keys still travel (focused
+    widget, its parents, the app, where their bindings run)."""
 
 
 class WizardApp(App[None]):
@@ -344,6 +351,11 @@ class WizardApp(App[None]):
         self.query_one("#next", Button).label = "Finish" if number == len(steps) else "Next"
 
     def action_next_step(self) -> None:
+        if self.state is not None and self.current:
+            (self.focused or self.screen).post_message(NextAsked())
+
+    @on(NextAsked)
+    def _next_asked(self) -> None:
         if self.state is not None and self.current:
             self.advance()
 

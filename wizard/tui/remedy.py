@@ -4,26 +4,14 @@ step (the engine's `fix` is written for the command line)."""
 from __future__ import annotations
 
 from wizard.core.errors import WizardError
+from wizard.core.profile import WIZARD_FIX
 from wizard.tui.steps import title
 
-# subject -> (the step where it is corrected, what to do there); "" for no step of the flow
-_WHERE = {
-    "org_id": ("organization", "correct the organization ID"),
-    "auth_type": ("organization", "check the credential type"),
-    "client_id": ("credentials", "check the client ID (API key)"),
-    "client_secret": ("credentials", "enter the client secret again"),
-    "technical_account_id": ("credentials", "check the technical account ID"),
-    "technical_account_email": ("credentials", "check the technical account ID"),
-    "private_key": ("credentials", "paste or load the private key again"),
-    "private_key_path": ("credentials", "paste or load the private key again"),
-    "key_passphrase": ("credentials", "type the key's passphrase again"),
-    "scopes": ("credentials", "correct the Scopes field (the credential's console page lists "
-                              "its scopes)"),
-    "metascopes": ("role", "check the role (its metascope is tried first)"),
-    "role": ("role", "choose the role the integration has"),
+# subject -> (the step where it is corrected, what to do there); a field's or a secret's is declared
+# with it (core/profile.py)
+_WHERE = WIZARD_FIX | {
     "rights": ("role", "choose a role that grants it"),
     "certificate": ("upload", "upload the certificate made with this key"),
-    "certificate_path": ("keys", "check the key and certificate"),
     "profile": ("credentials", "check the values"),
 }
 _ELSEWHERE = {

@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ConfigError, SecretStoreError
-from wizard.core.profile import DEFAULT_PROFILE, ENDPOINTS, Profile, ProfileStore
+from wizard.core.profile import (
+    CREDENTIAL_FIELDS,
+    DEFAULT_PROFILE,
+    ENDPOINTS,
+    STALE_AFTER,
+    Profile,
+    ProfileStore,
+)
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
+from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import Session
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
@@ -30,22 +38,7 @@ if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, 
     from wizard.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
-SECRET_KINDS = ("client_secret", "private_key", "key_passphrase")
-
-# A change to one of these fields makes what these steps found out stale: their mark goes.
-STALE_AFTER: dict[str, tuple[str, ...]] = {
-    "auth_type": ("role", "keys", "upload", "credentials", "test"),
-    "org_id": ("test",),
-    "client_id": ("upload", "credentials", "test"),
-    "technical_account_id": ("test",),
-    "role": ("test",),
-    "scopes": ("test",),
-    "private_key_path": ("upload", "credentials", "test"),
-    "certificate_path": ("upload", "credentials", "test"),
-    "client_secret": ("test",),
-    "private_key": ("test",),
-    "key_passphrase": ("test",),
-}
+SECRET_KINDS: tuple[str, ...] = tuple(SecretKind)
 
 
 def sandbox_profile(profiles: ProfileStore, name: str | None = None) -> str:
@@ -192,9 +185,7 @@ class WizardState:
         """A credential imported whole (a console download): its fields, its secrets, and the
         steps it completes, so the wizard goes on at the first step still open. Its IMS and
         Launch API URLs only with `endpoints` (the user said the file may choose them)."""
-        fields = ("auth_type", "org_id", "client_id", "technical_account_id",
-                  "technical_account_email", "scopes", "metascopes",
-                  *(ENDPOINTS if endpoints else ()))
+        fields = (*CREDENTIAL_FIELDS, *(ENDPOINTS if endpoints else ()))
         self.update(**{name: getattr(profile, name) for name in fields})
         for kind, value in secrets.items():
             await self.put_secret(kind, value)

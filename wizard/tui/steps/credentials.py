@@ -115,9 +115,13 @@ class CredentialsStep(Step):
         except SecretStoreError as exc:
             self.post_message(self.Problem(exc))
             return
+        # after the focus the app set when showing the step (Textual sets focus later, in order);
+        # in one go with the placeholder, so that no frame shows "saved" with the focus still here
+        self.app.call_later(self._show_stored_and_move_on)
+
+    def _show_stored_and_move_on(self) -> None:
         self._show_stored()
-        # after the focus the app set when showing the step (Textual sets focus later, in order)
-        self.app.call_later(self._focus_past_a_stored_secret)
+        self._focus_past_a_stored_secret()
 
     def _focus_past_a_stored_secret(self) -> None:
         """Focus went to the secret before the store said it holds one: move on, untouched."""

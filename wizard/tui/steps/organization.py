@@ -7,6 +7,7 @@ integration is created at the role step, with the role chosen there (as Adobe's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -14,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from wizard.core.console import CREATE_STEPS
 from wizard.core.errors import WizardError
@@ -41,6 +43,7 @@ JWT_CONSOLE = (
 class OrganizationStep(Step):
     key = "organization"
     _pending: tuple[Imported, Profile] | None = None  # an import waiting for the user's yes
+    filling: Worker[None] | None = None  # the sandbox's organization being fetched: Next waits
 
     def compose(self) -> ComposeResult:
         yield Label("Credential type")
@@ -66,7 +69,7 @@ class OrganizationStep(Step):
         self.set_value("org-id", profile.org_id)
         self._show_flow()
         if self.state.console.automatic and profile.is_jwt and not profile.org_id:
-            self.fill_organization()
+            self.filling = self.fill_organization()
 
     def _show_flow(self) -> None:
         jwt = self.state.profile.is_jwt
@@ -100,7 +103,7 @@ class OrganizationStep(Step):
         self._show_flow()
         self.post_message(self.Changed())
         if self.state.console.automatic and auth_type == "jwt" and not self.value("org-id"):
-            self.fill_organization()
+            self.filling = self.fill_organization()
 
     @on(Input.Changed, "#org-id")
     def _typed(self) -> None:
@@ -288,6 +291,9 @@ class OrganizationStep(Step):
         self.post_message(self.Changed())
 
     async def accept(self) -> bool:
+        if self.filling is not None and self.filling.is_running:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await self.filling.wait()
         if not self.save_field("org-id", "org_id", required=True):
             return False
         self.set_value("org-id", self.state.profile.org_id, force=True)  # as saved: hex in capitals
