@@ -9,7 +9,7 @@ from tests.test_import_hygiene import loaded_after
 from wizard.cli import COMMANDS, build_parser
 
 REQUIRED = {"inspect": ["key.pem"], "import": ["file.json"], "export": ["--format", "env"],
-            "api": ["/companies"]}
+            "api": ["/companies"], "can": ["publish"]}
 
 
 def test_the_parser_offers_the_registered_commands_in_order():

@@ -42,6 +42,7 @@ README_PROFILE_PORT = "8766"
 RUN = {
     "Already have credentials?": "test_import_the_console_download",
     "After the token": "test_after_the_token",
+    "What can this credential do?": "test_what_can_this_credential_do",
     "Against real Adobe": "test_against_real_adobe",
     "Environment (the CI path)": "test_the_ci_path",
     "Sandbox": "test_sandbox_by_hand",
@@ -205,6 +206,17 @@ def test_after_the_token(fresh_sandbox, home, tmp_path):
     assert sorted(p["attributes"]["name"] for p in after) == sorted([*names, "Blog"])
     assert patched["data"]["id"] not in {p["id"] for p in after}  # the DELETE
 
+
+
+def test_what_can_this_credential_do(fresh_sandbox, home, tmp_path):
+    env = block_env(home, fresh_sandbox)
+    configure_s2s(fresh_sandbox, env, name="rights")  # the sandbox's default: every right
+    ran = run_block(block("What can this credential do?", fresh_sandbox), env, tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    out = ran.stdout
+    assert out.count("✓ holds every right asked for, everywhere asked") == 2
+    assert "Marketing site: acts as Admin" in out and "Support portal: acts as Admin" in out
+    assert 'Marketing site: ["Admin"]' in out
 
 def test_against_real_adobe(fresh_sandbox, home, tmp_path, secret_service):
     made = SandboxConsole(fresh_sandbox.console_url).create_integration("prod", "oauth-s2s")

@@ -52,3 +52,32 @@ def test_unknown_names_are_refused_with_the_choices():
         roles.least_privileged(["Fly"])
     assert roles.role_for_metascope("ent_reactor_sdk") is None
     assert roles.role_for_metascope("ent_reactor_approver_sdk").name == "Approver"
+
+
+@pytest.mark.parametrize("held, acting", [
+    (["Develop", "Approve", "Publish"], ["Publisher"]),
+    (["Develop"], ["Developer"]),
+    (["Develop", "Approve", "Publish", "Develop Extensions"], ["Publisher", "Extension Developer"]),
+    (list(roles.PERMISSIONS), ["Admin"]),
+    (["Publish", "Manage Properties", "Manage Extensions", "Manage Environments", "Develop"],
+     ["IT Admin", "Developer"]),  # the table's order
+    (["Publish", "Approve"], []),  # not even Develop: no role of the table
+])
+def test_acts_as_the_largest_roles_whose_permissions_are_all_held(held, acting):
+    assert roles.acts_as(held) == acting
+
+
+def test_company_and_property_rights_split_the_seven_as_the_contract_says():
+    assert roles.COMPANY_RIGHTS == ("manage_properties", "develop_extensions")
+    assert roles.PROPERTY_RIGHTS == ("develop", "approve", "publish", "manage_extensions",
+                                     "manage_environments")
+    assert roles.permission_of_right("manage_extensions") == "Manage Extensions"
+    assert roles.permission_of_right("manage_app_configurations") is None
+
+
+def test_an_unknown_permission_lists_both_spellings():
+    with pytest.raises(roles.UnknownPermission) as exc:
+        roles.permission("fly")
+    assert isinstance(exc.value, ConfigError) and exc.value.exit_code == 2
+    assert "Manage Extensions (manage_extensions)" in exc.value.fix
+    assert roles.permission("manage-extensions") == roles.permission("Manage Extensions")

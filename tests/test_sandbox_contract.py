@@ -258,9 +258,16 @@ def test_token_stops_working_when_the_clock_passes_its_expiry(fresh_sandbox):
     integ, token = s2s_token(fresh_sandbox)
     url, headers = f"{fresh_sandbox.reactor_url}/companies", reactor_headers(integ, token)
     assert httpx.get(url, headers=headers).status_code == 200
-    httpx.post(f"{fresh_sandbox.console_url}/clock", json={"offset_s": 86398})
+    claims = jwt.decode(token, options={"verify_signature": False})
+    expires_at = (int(claims["created_at"]) + int(claims["expires_in"])) / 1000
+    assert expires_at - time.time() > 86000  # a day, as Adobe's
+
+    def clock_at(moment: float) -> None:  # the offset that puts the sandbox's clock there now
+        httpx.post(f"{fresh_sandbox.console_url}/clock", json={"offset_s": moment - time.time()})
+
+    clock_at(expires_at - 30)  # the margin is the time to the next request, not the whole test's
     assert httpx.get(url, headers=headers).status_code == 200
-    httpx.post(f"{fresh_sandbox.console_url}/clock", json={"offset_s": 86400})
+    clock_at(expires_at)
     r = httpx.get(url, headers=headers)
     assert r.status_code == 401 and r.json()["error_code"] == "401013"
 

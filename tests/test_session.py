@@ -142,7 +142,7 @@ async def test_the_wizard_gets_its_token_with_the_stored_secret_never_the_enviro
     store.set("default", "client_secret", made.client_secret)
     monkeypatch.setenv("LAUNCH_WIZARD_CLIENT_SECRET", "another-credentials-secret")
     state = WizardState.open(secrets=store)
-    assert state.session.environ == {}
+    assert state.base.environ == {}
     result = await state.token()
     assert result.source == "exchange" and result.token.access_token
     assert await state.secret("client_secret") == made.client_secret

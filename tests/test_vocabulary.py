@@ -76,7 +76,8 @@ def test_the_environment_help_lists_every_variable(tmp_path):
     for names, text in profile.environment_help():
         assert f"  {names} " in rows and f" {text}\n" in rows
     unlisted = {var: name for var, name in profile.ENV_FIELDS.items() if var not in listed}
-    values = {"role": "developer", "storage": "file", "private_key_path": str(tmp_path / "k.pem")}
+    values = {"role": "developer", "storage": "file", "private_key_path": str(tmp_path / "k.pem"),
+              "credential_id": "12345/67890"}
     applied = profile.apply_environment(Profile(), {var: values.get(name, "x@techacct.adobe.com")
                                                     for var, name in unlisted.items()
                                                     if name != "company_id"})

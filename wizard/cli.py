@@ -236,6 +236,22 @@ def _roles(p: argparse.ArgumentParser) -> Handler:
     return run
 
 
+@command("can", "whether the credential holds these rights on each property it sees "
+                "(exit 3 if not), the role it acts as there, and what to change",
+         epilog=EXIT_CODES + "  can exits 3 when a right asked for is missing where asked\n")
+def _can(p: argparse.ArgumentParser) -> Handler:
+    p.add_argument("permissions", nargs="+", metavar="PERMISSION",
+                   help="as the role table or the API names it: publish, 'Manage Extensions'...")
+    p.add_argument("--property", metavar="NAME|ID", help="only this property")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
+    def run(args: argparse.Namespace) -> int:
+        from wizard.commands.rights import can
+
+        return can(args)
+    return run
+
+
 @command("sandbox", "serve the built-in Adobe simulator on this machine", profile=False)
 def _sandbox(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
@@ -324,7 +340,13 @@ def _migrate(p: argparse.ArgumentParser) -> Handler:
                           "tried first)")
 def _rotate_secret(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--client-secret-stdin", action="store_true",
-                   help="the new client secret on standard input (the sandbox makes one itself)")
+                   help="the new client secret on standard input, made by hand in the console "
+                        "(default: added through Adobe's I/O Management API, or the sandbox's)")
+    p.add_argument("--credential-id", metavar="URL",
+                   help="the credential page's URL in the Developer Console (or ORG/CREDENTIAL "
+                        "from it), saved in the profile: the I/O Management API names it so")
+    p.add_argument("--keep-old", action="store_true",
+                   help="leave the old secret in the console for other consumers")
     p.add_argument("--yes", action="store_true", help="do not ask")
 
     def run(args: argparse.Namespace) -> int:

@@ -225,6 +225,9 @@ def status(args: Namespace) -> int:
         if cert_problem:
             problems.append(cert_problem)
     report["token"] = _token_facts(context)
+    from wizard.commands.lifecycle import client_secrets
+
+    report["client_secrets"] = client_secrets(context)  # when the I/O Management API can tell
     report["last_test"] = ({**profile.last_test, "company_id": profile.company_id}
                            if profile.last_test else None)
     failure = profile.last_failure or None
@@ -316,6 +319,10 @@ def _print_status(report: dict[str, Any]) -> None:
     since = ("checked just now" if checked == "now" else
              f"not checked since {checked}" if checked else "never checked")
     _print_token(report["token"], since)
+    from wizard.commands.lifecycle import client_secrets_line
+
+    if report["client_secrets"]:
+        say(f"  {client_secrets_line(report['client_secrets'])}")
     for kind, where in report["unused_secrets"].items():
         say(f"  unused: {kind.replace('_', ' ')} (JWT) in {where}: `{report['forget_unused']}` "
             "removes it")

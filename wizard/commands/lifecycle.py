@@ -4,6 +4,7 @@ before it is made. Against the sandbox the commands press the console's buttons 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from argparse import Namespace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,9 +14,12 @@ from wizard.commands.session import load
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, Trial, console_for, forget_unused, server_to_server, trial
 from wizard.core.profile import LABELS, Profile, seen
+from wizard.core.safe_text import terminal_safe
+from wizard.flows.rotation import NotSwitched, RotationEvent, in_words, last_use
 
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
+    from wizard.core.io_management import NewSecret
     from wizard.flows.session import Session
 
 TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
@@ -116,18 +120,34 @@ def rotate_secret(args: Namespace) -> int:
         raise ConfigError(f"profile {profile.name!r} is a JWT credential: its secret is not rotated",
                           "rotate its certificate (`launch-wizard rotate-certificate`), or "
                           "migrate it (`launch-wizard migrate`)")
+    if args.credential_id is not None:
+        profile = profile.with_changes(credential_id=args.credential_id)
+        context.profiles.update(profile.name, {"credential_id": profile.credential_id})
+    if args.client_secret_stdin:
+        return _rotate_to_given(context, profile)
+    from wizard.core.console import SandboxConsole
+    from wizard.flows.rotation import ConsoleSecrets, Rotation, Unavailable, needs_steps, rotate, secrets_at
+
     console = console_for(profile)
-    added = None if args.client_secret_stdin else console.add_secret(profile.client_id)
-    if added is not None:
-        _, new_secret = added
-        say(f"{OK} added a client secret in the sandbox's console")
-    elif args.client_secret_stdin:
-        new_secret = read_secret("New client secret")
-    else:
-        raise ConfigError("the new client secret is needed on standard input",
-                          "in the Developer Console, add a client secret to the credential, then "
-                          "pipe it in: `... | launch-wizard rotate-secret --client-secret-stdin`")
-    old_secret = _stored_secret(context, profile)
+    at = secrets_at(profile, context.store, console if isinstance(console, SandboxConsole) else None)
+    if isinstance(at, Unavailable):
+        raise needs_steps(at, profile)
+    if isinstance(at, ConsoleSecrets):
+        say(f"note: not through the I/O Management API ({'; '.join(at.why)}): pressing the "
+            "sandbox console's buttons instead")
+    elif not console.automatic and not args.keep_old:
+        confirm("This adds a client secret to the credential, switches the profile to it once it "
+                "works, then deletes the old one: anything else still using the old one stops "
+                "working (--keep-old leaves it). Go on?", args.yes)
+    job = Rotation(profile, context.store, context.save_credentials,
+                   say_rotation, reveal_once)
+    rotate(job, at, keep_old=args.keep_old)
+    return 0
+
+
+def _rotate_to_given(context: Session, profile: Profile) -> int:
+    """The new secret made by hand in the console, piped in: tried, then switched to."""
+    new_secret = read_secret("New client secret")
     try:
         result = trial(profile, context.store, {"client_secret": new_secret})
     except WizardError as exc:
@@ -135,16 +155,66 @@ def rotate_secret(args: Namespace) -> int:
     worked = _worked(result, profile)
     context.save_credentials(worked, {"client_secret": new_secret}, worked.changes_from(profile))
     say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
-    old_id = console.secret_ids(profile.client_id).get(old_secret or "") if added else None
-    if old_id and console.remove_secret(profile.client_id, old_id):
-        say(f"{OK} deleted the old client secret in the sandbox's console")
-    else:
-        say("in the console, delete the old client secret once nothing uses it any more")
+    say("in the console, delete the old client secret once nothing uses it any more")
     return 0
 
 
-def _stored_secret(context: Session, profile: Profile) -> str | None:
-    return context.secrets().get(profile, "client_secret")
+def say_rotation(event: RotationEvent) -> None:
+    """One line for each step of a secret rotation; a failure's report on stderr."""
+    if isinstance(event, NotSwitched):
+        warn(in_words(event, OK))
+    else:
+        say(in_words(event, OK))
+
+
+def client_secrets(context: Session) -> list[dict[str, str | None]] | None:
+    """`status`: the credential's client secrets (uuid, created, last used; ISO 8601, UTC) when
+    the I/O Management API can be read without a new token; None when it cannot."""
+    from wizard.flows.rotation import secrets_listed
+
+    listed = secrets_listed(context.profile, context.store)
+    if listed is None:
+        return None
+    return [{"uuid": s.uuid, "created_at": _iso(s.created_at), "last_used_at": _iso(s.last_used_at)}
+            for s in listed]
+
+
+def _iso(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="seconds")
+
+
+def client_secrets_line(listed: list[dict[str, str | None]]) -> str:
+    """"client secrets: 2 on the credential; one last used just now (created 2026-12-01); the
+    other one last used 3 days ago (created 2026-11-02)"."""
+    def seconds(at: str | None) -> float | None:
+        return dt.datetime.fromisoformat(at).timestamp() if at else None
+
+    def told(item: dict[str, str | None]) -> str:
+        created = f" (created {item['created_at'][:10]})" if item["created_at"] else ""
+        return f"{last_use(seconds(item['last_used_at']))}{created}"
+
+    latest = sorted(listed, key=lambda s: seconds(s["last_used_at"]) or 0.0, reverse=True)
+    if len(latest) == 1:
+        return f"client secrets: 1 on the credential, {told(latest[0])}"
+    line = f"client secrets: {len(listed)} on the credential; one {told(latest[0])}"
+    return line + "".join(f"; the other one {told(other)}" for other in latest[1:])
+
+
+def reveal_once(new: NewSecret) -> bool:
+    """Show a new secret the store refused, once, on the terminal itself: never on stdout or
+    stderr, which scripts log. Without a terminal (and a person at it), nothing is shown."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(f"The new client secret ({terminal_safe(new.uuid)}), shown once: it could not "
+                      f"be stored, and Adobe never shows it again. Copy it now:\n"
+                      f"    {terminal_safe(new.value)}\n")
+    except OSError:
+        return False
+    return True
 
 
 def rotate_certificate(args: Namespace) -> int:

@@ -84,7 +84,8 @@ def integration_at(url: str, profile: Profile) -> tuple[dict[str, Any], str]:
     if not console.organization():
         raise ConfigError(f"no launch-wizard sandbox answers at {base}",
                           "start one with `launch-wizard sandbox` and give a URL it prints")
-    made = console.create_integration(f"profile {profile.name}", AuthType.OAUTH_S2S)
+    made = console.create_integration(f"profile {profile.name}", AuthType.OAUTH_S2S,
+                                      scopes=profile.scopes)
     return {"auth_type": AuthType.OAUTH_S2S, "org_id": made.org_id, "client_id": made.client_id,
-            "ims_url": base, "reactor_url": f"{base}/reactor",
-            "keyring_service": SANDBOX_SERVICE}, made.client_secret
+            "ims_url": base, "reactor_url": f"{base}/reactor", "keyring_service": SANDBOX_SERVICE,
+            "credential_id": console.credential_page(made.client_id)}, made.client_secret

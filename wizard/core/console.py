@@ -113,9 +113,15 @@ class SandboxConsole:
         found = self._call("GET", "/organization") or {}
         return str(found.get("org_id", ""))
 
-    def create_integration(self, name: str, auth_type: str, role: str = "") -> Credentials:
-        body = {"name": name, "auth_type": auth_type, **({"role": role} if role else {})}
+    def create_integration(self, name: str, auth_type: str, role: str = "",
+                           scopes: list[str] | None = None) -> Credentials:
+        body: dict[str, Any] = {"name": name, "auth_type": auth_type,
+                                **({"role": role} if role else {}), **({"scopes": scopes} if scopes else {})}
         return _credentials(self._call("POST", "/integrations", body) or {})
+
+    def credential_page(self, client_id: str) -> str:
+        """The credential page's URL, which holds its console IDs (the I/O Management API's)."""
+        return str((self._call("GET", f"/integrations/{client_id}") or {}).get("credential_page", ""))
 
     def integration(self, client_id: str) -> Credentials | None:
         """The integration as the sandbox keeps it (secret included), or None if it has none."""

@@ -311,6 +311,12 @@ def _record(name: str, schema: dict[str, type]) -> Validator:
     return check
 
 
+def _credential_id(value: object) -> str:
+    from wizard.core.io_management import credential_id
+
+    return credential_id(value)
+
+
 def _steps(value: object) -> list[str]:
     steps = _names("steps done")(value)
     return [s for s in STEPS if s in steps]
@@ -412,6 +418,12 @@ class Profile:
         option=Option("--technical-account-email",
                       f"technical account email, ...{_TECHACCT}, from the credential page "
                       "(aio-cli needs it for OAuth Server-to-Server)"))
+    # the console's numbers "ORG/CREDENTIAL", for the I/O Management API
+    credential_id: str = _field(
+        "", "console credential ID", _as_is(_credential_id),
+        option=Option("--credential-id", "(OAuth S2S) the credential page's URL (or ORG/CREDENTIAL "
+                                         "from it): rotate-secret and status reach its secrets "
+                                         "through the I/O Management API", metavar="URL"))
     role: str = _field(
         "", "role", _as_is(_role), stale=_AFTER_TEST,
         wizard_fix=("role", "choose the role the integration has"), exported=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import SplitResult, urlsplit
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 ACCEPT = "application/vnd.api+json;revision=1"
 JSONAPI = "application/vnd.api+json"
 PAGE_SIZE = 100  # the most the Launch API gives per page
+MAX_PAGES = 10_000  # a server whose pagination never ends is not followed for ever
 SHOWN = 3  # the property names a test shows per company
 NO_PROPERTY = ("the token works but sees no property: either the credential's product profile "
                "gives it none (in the Admin Console, add the properties to the Launch product "
@@ -163,6 +164,20 @@ class Reactor:
         """The first `size` properties of `company`, and the count the pagination gives."""
         return parse_properties(company, self.send(
             "GET", f"/companies/{company.id}/properties?page[size]={size}"))
+
+    def property_pages(self, company: Company) -> Iterator[Properties]:
+        """Each page of `company`'s properties, PAGE_SIZE a page, following `next_page` of the
+        answers' meta.pagination (forward only) until there is none."""
+        number: int | None = 1
+        for _ in range(MAX_PAGES):
+            if number is None:
+                return
+            response = self.send("GET", f"/companies/{company.id}/properties"
+                                        f"?page[number]={number}&page[size]={PAGE_SIZE}")
+            yield parse_properties(company, response)
+            following = _count(_object(_object(json_object(response, "the Launch API")
+                                               .get("meta")).get("pagination")).get("next_page"))
+            number = following if following is not None and following > number else None
 
     def survey(self) -> list[Properties]:
         """Every company the token sees, each with its properties: what `test` shows."""

@@ -7,7 +7,9 @@ their rights from Admin Console product profiles, named by the identifiers below
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from wizard.core.errors import ConfigError
 
@@ -32,7 +34,36 @@ RIGHTS: dict[str, str] = {
     "Develop Extensions": "develop_extensions",
 }
 
+
+
+class Grant(StrEnum):
+    """Where an Admin Console product profile grants a right: on the company (Company Rights), or
+    on each property the profile names (Property Rights)."""
+
+    COMPANY = "company"
+    PROPERTY = "property"
+
+
+GRANTED_ON: dict[str, Grant] = {
+    "Develop": Grant.PROPERTY,
+    "Approve": Grant.PROPERTY,
+    "Publish": Grant.PROPERTY,
+    "Manage Properties": Grant.COMPANY,
+    "Manage Extensions": Grant.PROPERTY,
+    "Manage Environments": Grant.PROPERTY,
+    "Develop Extensions": Grant.COMPANY,
+}
+COMPANY_RIGHTS: tuple[str, ...] = tuple(RIGHTS[p] for p in PERMISSIONS
+                                        if GRANTED_ON[p] is Grant.COMPANY)
+PROPERTY_RIGHTS: tuple[str, ...] = tuple(RIGHTS[p] for p in PERMISSIONS
+                                         if GRANTED_ON[p] is Grant.PROPERTY)
+_PERMISSION_BY_RIGHT = {r: p for p, r in RIGHTS.items()}
+
 DEFAULT_METASCOPE = "ent_reactor_sdk"
+
+
+class UnknownPermission(ConfigError):
+    """A permission name that is neither the seed's nor the API's."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +125,27 @@ def role(name: str) -> Role:
 
 
 def permission(name: str) -> str:
-    """The permission called `name` (or its product-profile right), forgiving spelling."""
+    """The permission called `name` as the seed writes it ("Manage Extensions") or as the API
+    does (manage_extensions), forgiving case, spaces, dashes and underscores."""
     found = _PERMISSION_BY_KEY.get(_key(name))
     if found is None:
-        raise ConfigError(f"unknown permission {name!r}", "choose from: " + ", ".join(PERMISSIONS))
+        raise UnknownPermission(f"unknown permission {name!r}", "choose from: " + ", ".join(
+            f"{p} ({RIGHTS[p]})" for p in PERMISSIONS))
     return found
+
+
+def permission_of_right(right: str) -> str | None:
+    """The seed's permission for a right of `meta.rights`; None for one the seed has no name for."""
+    return _PERMISSION_BY_RIGHT.get(right)
+
+
+def acts_as(held: Iterable[str]) -> list[str]:
+    """The roles a credential holding the permissions `held` does the work of: each role whose
+    permissions are all held, less any that another such role contains (Publisher, not also
+    Approver and Developer). Several when none contains the others; none when not even Develop."""
+    have = set(held)
+    fitting = [r for r in ROLES if r.permissions <= have]
+    return [r.name for r in fitting if not any(r.permissions < o.permissions for o in fitting)]
 
 
 def role_for_metascope(metascope: str) -> Role | None:

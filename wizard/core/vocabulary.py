@@ -35,6 +35,7 @@ class Subject(StrEnum):
     CLIENT_ID = "client_id"
     TECHNICAL_ACCOUNT_ID = "technical_account_id"
     TECHNICAL_ACCOUNT_EMAIL = "technical_account_email"
+    CREDENTIAL_ID = "credential_id"
     ROLE = "role"
     METASCOPES = "metascopes"
     SCOPES = "scopes"

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wizard.core.files import parse_json
+from wizard.sandbox.io_management import credential_page
 from wizard.sandbox.state import ConsoleRefusal, SandboxState, secret_id
 
 
@@ -62,6 +63,7 @@ async def integration(request: Request) -> Response:
     body = found.public()
     body["certificates"] = [{"fingerprint_sha1": c.fingerprint_sha1, "not_after": c.not_after}
                             for c in found.certificates.values()]
+    body["credential_page"] = credential_page(request.app.state.base_url, found)  # its IDs
     return JSONResponse(body)
 
 

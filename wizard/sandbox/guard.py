@@ -17,8 +17,9 @@ could otherwise ask it for them. Its rules, and where each comes from:
    page can send only text/plain, application/x-www-form-urlencoded or multipart/form-data
    (Fetch standard, CORS-safelisted request-header), so the JSON rule also stops a browser whose
    Origin slipped through.
-   - /console/ (the console API and its test hooks /console/faults and /console/clock), and any
-     path not named below: application/json, what the wizard's console client sends (Adobe's web
+   - /console/ (the console API, its test hooks /console/faults and /console/clock, and the I/O
+     Management API under /console/organizations/, whose writes have no body), and any path not
+     named below: application/json, what the wizard's console client sends (Adobe's web
      console has no such API: the rule is ours).
    - /ims/ (the token endpoints): application/x-www-form-urlencoded, as Adobe's IMS documentation
      shows, or multipart/form-data, which Adobe's Node libraries send; a body-less POST carries its

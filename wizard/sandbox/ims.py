@@ -150,6 +150,7 @@ async def client_credentials(request: Request) -> JSONResponse:
             raise Refusal(400, "invalid_scope", f"invalid scope {','.join(extra)}")
     except Refusal as refusal:
         return refusal.response
+    state.secret_used(integration.client_id, params["client_secret"])  # I/O Management shows it
     scope = ",".join(asked or integration.scopes)
     token = access_token(state, integration, S2S_TOKEN_LIFETIME_S * 1000, scope, AuthType.OAUTH_S2S)
     return JSONResponse({"access_token": token, "token_type": "bearer",

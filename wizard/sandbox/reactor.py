@@ -15,7 +15,6 @@ from wizard.core.files import parse_json
 from wizard.core.vocabulary import AuthType
 from wizard.sandbox import filters
 from wizard.sandbox.state import (
-    PROPERTY_RIGHTS,
     Integration,
     InvalidAttribute,
     Property,
@@ -167,14 +166,8 @@ def _property(request: Request, made: Property, integration: Integration) -> dic
                                       "links": {"related": f"{base}/properties/{made.id}/company"}}},
         "links": {"self": f"{base}/properties/{made.id}",
                   "company": f"{base}/companies/{made.company_id}"},
-        "meta": {"rights": [r for r in integration.rights if r in PROPERTY_RIGHTS]},
+        "meta": {"rights": integration.rights_on(made.id)},
     }
-
-
-def _visible(integration: Integration) -> bool:
-    """Whether the integration sees properties at all: its product profile must give it a right on
-    them (rights on the company alone, such as develop_extensions, show none)."""
-    return any(r in PROPERTY_RIGHTS or r == "manage_properties" for r in integration.rights)
 
 
 async def _document(request: Request) -> dict[str, Any] | JSONResponse:
@@ -223,7 +216,8 @@ async def company_properties(request: Request) -> JSONResponse:
         return page
     number, size = page
     wanted = filters.parse(request.query_params.multi_items(), PROPERTY_FILTERS)
-    listed = filters.keep(state.properties_of(company) if _visible(found) else [], wanted, getattr)
+    seen = [p for p in state.properties_of(company) if found.sees(p.id)]
+    listed = filters.keep(seen, wanted, getattr)
     shown = listed[(number - 1) * size: number * size]
     return jsonapi({"data": [_property(request, p, found) for p in shown],
                     "meta": {"pagination": _pagination(number, size, len(listed))}})
@@ -249,7 +243,7 @@ async def one_property(request: Request) -> Response:
         return found
     state: SandboxState = request.app.state.sandbox
     made = state.properties.get(request.path_params["property_id"])
-    if made is None or made.company_id != company_id(found.org_id) or not _visible(found):
+    if made is None or made.company_id != company_id(found.org_id) or not found.sees(made.id):
         return _missing(request)
     if request.method == "GET":
         return jsonapi({"data": _property(request, made, found)})

@@ -56,12 +56,13 @@ def build_app(state: SandboxState, base_url: str):
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
-    from wizard.sandbox import console, ims, reactor
+    from wizard.sandbox import console, ims, io_management, reactor
     from wizard.sandbox.guard import Guard
 
     app = Starlette(routes=[
         *ims.routes,
         Mount("/reactor", routes=reactor.routes),
+        Mount("/console/organizations", routes=io_management.routes),  # Adobe's I/O Management API
         Mount("/console", routes=console.routes),
     ])
     app.state.sandbox = state

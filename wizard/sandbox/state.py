@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.core.errors import ConfigError
 from wizard.core.files import parse_json, read_limited
 from wizard.core.profile import DEFAULT_SCOPES, IMS_PRODUCTION
-from wizard.core.roles import DEFAULT_METASCOPE, RIGHTS, Role, role
+from wizard.core.roles import DEFAULT_METASCOPE, PROPERTY_RIGHTS, RIGHTS, Role, role
 from wizard.core.vocabulary import AuthType
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ S2S_SCOPES = list(DEFAULT_SCOPES)  # data shared with the client, as the role ta
 JWT_TOKEN_LIFETIME_MS = 86_399_999
 S2S_TOKEN_LIFETIME_S = 86_399
 MAX_STATE_BYTES = 16 << 20  # --state: integrations and properties, a few hundred bytes each
+MAX_SECRETS = 2  # client secrets per credential, as Adobe's console allows
 
 
 class ConsoleRefusal(ValueError):
@@ -68,10 +69,28 @@ class Integration:
     # OAuth Server-to-Server credential with the same client ID
     extra_secrets: list[str] = field(default_factory=list)
     migrated: bool = False
+    # the property rights on each property a product profile names (by property ID), in place of
+    # the property rights of `rights`, which hold on every other property
+    property_rights: dict[str, list[str]] = field(default_factory=dict)
+    # when each client secret (by secret_id) was made and last got a token: I/O Management shows them
+    secrets_created: dict[str, float] = field(default_factory=dict)
+    secrets_used: dict[str, float] = field(default_factory=dict)
 
     @property
     def secrets(self) -> list[str]:
         return [self.client_secret, *self.extra_secrets]
+
+    def rights_on(self, property_id: str) -> list[str]:
+        """The rights the integration holds on one property (what its `meta.rights` shows)."""
+        if property_id in self.property_rights:
+            return list(self.property_rights[property_id])
+        return [r for r in self.rights if r in PROPERTY_RIGHTS]
+
+    def sees(self, property_id: str) -> bool:
+        """Whether the property is listed to the integration: a product profile gives it a right
+        there, or it manages the company's properties (a right on the company alone, such as
+        develop_extensions, shows none)."""
+        return "manage_properties" in self.rights or bool(self.rights_on(property_id))
 
     @property
     def grants(self) -> list[str]:
@@ -81,7 +100,8 @@ class Integration:
     def public(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("certificates")
-        data.pop("extra_secrets")
+        for private in ("extra_secrets", "secrets_created", "secrets_used"):
+            data.pop(private)
         data["client_secrets"] = [{"id": secret_id(s), "secret": s} for s in self.secrets]
         return data
 
@@ -116,8 +136,6 @@ def read_certificate(pem: object, now: float) -> Certificate:
 
 
 PLATFORMS = ("web", "mobile", "edge")
-# the rights a product profile grants on a property (the others are the company's)
-PROPERTY_RIGHTS = ("develop", "approve", "publish", "manage_extensions", "manage_environments")
 SEED_PROPERTIES: tuple[tuple[str, str, list[str]], ...] = (
     ("Marketing site", "web", ["example.com", "www.example.com"]),
     ("Support portal", "web", ["support.example.com"]),
@@ -224,17 +242,32 @@ class SandboxState:
         found = _role(spec)
         metascopes, scopes, rights = _access(spec, auth_type, found)
         role_name = found.name if found else ""
+        with self.lock:
+            per_property = self._property_rights(spec.get("property_rights"))
         integration = Integration(
             name=name.strip(), auth_type=auth_type, org_id=self.org_id,
             client_id=self._hex(16), client_secret=f"p8e-{self._hex(18)}",
             technical_account_id=f"{self._hex(12).upper()}@techacct.adobe.com",
             technical_account_email=f"{self._hex(16)}@techacct.adobe.com",
             metascopes=metascopes, scopes=scopes, rights=rights, role=role_name,
+            property_rights=per_property,
         )
+        integration.secrets_created[secret_id(integration.client_secret)] = self.now()
         with self.lock:
             self.integrations[integration.client_id] = integration
             self._save()
         return integration
+
+    def _property_rights(self, given: object) -> dict[str, list[str]]:
+        """A spec's `property_rights` ({property ID or name: [property rights]}), keyed by the
+        properties' IDs: a product profile names properties that exist."""
+        if given is None:
+            return {}
+        if not isinstance(given, dict):
+            raise ConsoleRefusal("'property_rights' must map a property's ID or name to its rights")
+        known = self.properties_of(company_id(self.org_id))
+        return {_property_named(known, str(name)).id: _rights_on_property(str(name), rights)
+                for name, rights in given.items()}
 
     def get(self, client_id: str) -> Integration | None:
         with self.lock:
@@ -257,10 +290,21 @@ class SandboxState:
 
     def add_secret(self, client_id: str) -> str:
         with self.lock:
+            integration = self.integrations[client_id]
+            if len(integration.secrets) >= MAX_SECRETS:
+                raise ConsoleRefusal(f"a credential holds at most {MAX_SECRETS} client secrets: "
+                                     "delete one first")
             secret = f"p8e-{self._hex(18)}"
-            self.integrations[client_id].extra_secrets.append(secret)
+            integration.extra_secrets.append(secret)
+            integration.secrets_created[secret_id(secret)] = self.now()
             self._save()
             return secret
+
+    def secret_used(self, client_id: str, secret: str) -> None:
+        """A token was just given for `secret` (its last use moves)."""
+        with self.lock:
+            self.integrations[client_id].secrets_used[secret_id(secret)] = self.now()
+            self._save()
 
     def remove_secret(self, client_id: str, wanted: str) -> bool:
         """Delete the secret whose id is `wanted`; the last one cannot go (as in the console)."""
@@ -272,6 +316,8 @@ class SandboxState:
             if not left:
                 raise ConsoleRefusal("an integration keeps at least one client secret")
             integration.client_secret, integration.extra_secrets = left[0], left[1:]
+            integration.secrets_created.pop(wanted, None)
+            integration.secrets_used.pop(wanted, None)
             self._save()
             return True
 
@@ -428,16 +474,39 @@ def _role(spec: dict) -> Role | None:
 
 def _access(spec: dict, auth_type: str, found: Role | None) -> tuple[list[str], list[str], list[str]]:
     """(metascopes, scopes, rights) of a new integration: JWT ones carry metascopes (a legacy
-    role's, else the current one), S2S ones scopes; rights come from the role, else all of them."""
+    role's, else the current one), S2S ones scopes; rights are the spec's (an empty list: none),
+    else the role's, else all of them."""
     metascopes = []
     if auth_type == "jwt":
         metascopes = _names(spec, "metascopes") or [found.metascope if found else DEFAULT_METASCOPE]
     scopes = _names(spec, "scopes") or (list(S2S_SCOPES) if auth_type == "oauth-s2s" else [])
-    rights = _names(spec, "rights") or (found.rights if found else list(RIGHTS.values()))
+    rights = (_names(spec, "rights") if spec.get("rights") is not None
+              else found.rights if found else list(RIGHTS.values()))
     unknown = [r for r in rights if r not in RIGHTS.values()]
     if unknown:
         raise ConsoleRefusal(f"unknown rights {unknown}; known: {sorted(RIGHTS.values())}")
     return metascopes, scopes, rights
+
+
+def _property_named(known: list[Property], name: str) -> Property:
+    """The property whose ID, else whose name, is `name` (one only)."""
+    by_id = [p for p in known if p.id == name]
+    by_name = [p for p in known if p.name == name]
+    if len(by_id or by_name) != 1:
+        what = "several properties are" if len(by_name) > 1 else "no property is"
+        raise ConsoleRefusal(f"{what} called {name!r} in 'property_rights'; known: "
+                             f"{sorted(p.name for p in known)} (or give an ID)")
+    return (by_id or by_name)[0]
+
+
+def _rights_on_property(name: str, rights: object) -> list[str]:
+    if not isinstance(rights, list) or not all(isinstance(r, str) for r in rights):
+        raise ConsoleRefusal(f"'property_rights' of {name!r} must be a list of rights")
+    wrong = [r for r in rights if r not in PROPERTY_RIGHTS]
+    if wrong:
+        raise ConsoleRefusal(f"{wrong} are not property rights (those go in 'rights'); property "
+                             f"rights: {list(PROPERTY_RIGHTS)}")
+    return list(dict.fromkeys(rights))
 
 
 def _names(spec: dict, key: str) -> list[str]:

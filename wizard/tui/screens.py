@@ -70,7 +70,7 @@ class RolesScreen(Dialog):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="roles", classes="dialog"):
             yield Label(Content.from_markup("[b]Launch roles and permissions[/b] (Adobe's table)"))
-            yield RoleTable()
+            yield RoleTable(credential=True)
             yield Button("Close", id="roles-close")
 
 

@@ -63,10 +63,10 @@ class TestResult:
 
 @dataclass
 class WizardState:
-    session: Session  # with no environment: the wizard takes no LAUNCH_WIZARD_* field nor secret
+    base: Session  # the session it is built on; no environment: no LAUNCH_WIZARD_* field nor secret
     console: ManualConsole | SandboxConsole
     sandbox: Sandbox | None = None
-    known: dict[str, str] = field(default_factory=dict)  # secrets known in this session
+    session: dict[str, str] = field(default_factory=dict)  # secrets known in this session
     stored: set[str] = field(default_factory=set)  # kinds known to be in the secret store
     store_ready: bool = False  # the store was reached (or replaced) at least once
     memory_only: bool = False  # secrets kept for this session only
@@ -106,26 +106,26 @@ class WizardState:
         session.profile, session.store = profile, store
         return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved)
 
-    # --- the session's ----------------------------------------------------------------------
+    # --- the session it is built on ---------------------------------------------------------
     @property
     def profile(self) -> Profile:
-        return self.session.profile
+        return self.base.profile
 
     @profile.setter
     def profile(self, profile: Profile) -> None:
-        self.session.profile = profile
+        self.base.profile = profile
 
     @property
     def profiles(self) -> ProfileStore:
-        return self.session.profiles
+        return self.base.profiles
 
     @property
     def secrets(self) -> SecretStore:
-        return self.session.store
+        return self.base.store
 
     @secrets.setter
     def secrets(self, store: SecretStore) -> None:
-        self.session.store = store
+        self.base.store = store
 
     # --- the profile ----------------------------------------------------------------------
     def update(self, **changes: object) -> set[str]:
@@ -160,7 +160,7 @@ class WizardState:
         if self.console.automatic and auth_type != self.profile.auth_type:
             # a sandbox integration is of one type: a new type needs a new integration
             changes.update(client_id="", technical_account_id="", technical_account_email="")
-            self.known.pop("client_secret", None)
+            self.session.pop("client_secret", None)
             self.stored.discard("client_secret")
         self.update(**changes)
 
@@ -219,7 +219,7 @@ class WizardState:
         async with self._store_lock:
             if self.store_ready:
                 return
-            store, name, fresh, session = self.secrets, self.profile.name, self.fresh, set(self.known)
+            store, name, fresh, session = self.secrets, self.profile.name, self.fresh, set(self.session)
 
             def probe() -> set[str]:
                 found = {k for k in SECRET_KINDS if store.get(name, k) is not None}
@@ -246,8 +246,8 @@ class WizardState:
         await self.ensure_store()
         store, name = self.secrets, self.profile.name
         await asyncio.to_thread(store.set, name, kind, value)
-        changed = self.known.get(kind) != value
-        self.known[kind] = value
+        changed = self.session.get(kind) != value
+        self.session[kind] = value
         self.stored.add(kind)
         if changed:
             self.unmark(STALE_AFTER.get(kind, ()))
@@ -257,16 +257,16 @@ class WizardState:
     async def secret(self, kind: str) -> str | None:
         """A secret typed or read in this session, else the store's (asked only for what it was
         found to hold: a keyring call can be slow). The key file is not read here."""
-        if kind in self.known:
-            return self.known[kind]
+        if kind in self.session:
+            return self.session[kind]
         await self.ensure_store()
         if kind not in self.stored:
             return None
-        source, profile = self.session.secrets(), self.profile
+        source, profile = self.base.secrets(), self.profile
         found = await asyncio.to_thread(source.find, profile.with_changes(private_key_path=""), kind)
         if found is None:
             return None
-        self.known[kind] = found.value
+        self.session[kind] = found.value
         return found.value
 
     async def token(self, refresh: bool = False,
@@ -276,12 +276,12 @@ class WizardState:
         from wizard.core.tokens import get_token
 
         await self.ensure_store()
-        profile, store, source = self.profile, self.secrets, self.session.secrets()
+        profile, store, source = self.profile, self.secrets, self.base.secrets()
         return await asyncio.to_thread(get_token, profile, store, refresh=refresh, on_signed=on_signed,
                                        secrets=source)
 
     def has_secret(self, kind: str) -> bool:
-        return kind in self.known or kind in self.stored
+        return kind in self.session or kind in self.stored
 
     def missing_secrets(self) -> list[str]:
         """The secrets this profile's flow needs that neither the store nor this session holds."""
@@ -294,7 +294,7 @@ class WizardState:
         """Keep secrets for this session only (no keyring, and the user chose not to write them)."""
         self.secrets = SecretStore(self.profile.keyring_service, MemoryBackend())
         self.memory_only = True
-        self.stored = set(self.known)
+        self.stored = set(self.session)
         self.store_ready = True
 
     def use_plaintext_file(self) -> None:

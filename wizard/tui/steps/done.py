@@ -17,6 +17,7 @@ from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.profile import DEFAULT_PROFILE, seen
 from wizard.core.reactor import Properties, remembered
+from wizard.tui.rotation_panel import RotationPanel
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import Step
@@ -47,6 +48,7 @@ class DoneStep(Step):
             yield Static(MIGRATE_NOTE, classes="note")
             yield Button("Migrate to OAuth Server-to-Server", id="migrate")
             yield Plain("", id="migrate-result")
+        yield RotationPanel()
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
@@ -69,6 +71,7 @@ class DoneStep(Step):
         self.query_one("#next-commands", Static).update(self._commands())
         self.query_one("#migrate-panel").display = profile.is_jwt or self.migrated
         self.query_one("#migrate").display = profile.is_jwt
+        self.query_one(RotationPanel).show_for(state)
         if profile.is_jwt and profile.certificate_path:
             self.show_certificate()
 

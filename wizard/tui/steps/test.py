@@ -187,7 +187,7 @@ class TestStep(Step):
         try:
             await state.ensure_store()
             result = await asyncio.to_thread(get_token, profile, state.secrets, refresh=True,
-                                             on_signed=on_signed, secrets=state.session.secrets())
+                                             on_signed=on_signed, secrets=state.base.secrets())
             current = token_stage
             self._token_passed(profile, result, jwt, token_stage)
             current = companies_stage
