@@ -11,9 +11,9 @@ from wizard.core.profile import (
     ProfileStore,
     apply_environment,
     config_dir,
-    seen,
     validate_field,
 )
+from wizard.core.wording import seen
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"
 TECH = "0123456789ABCDEF01234567@techacct.adobe.com"

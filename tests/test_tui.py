@@ -185,7 +185,7 @@ async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
         sandbox, backend, monkeypatch):
     """Parallel refreshes make one exchange: the test may get a token another process fetched
     while it waited for the lock, with no JWT of its own signed."""
-    from wizard.tui.steps import test as test_step
+    from wizard.flows import credential_test as test_step
 
     real = test_step.get_token
 
@@ -933,7 +933,9 @@ def test_the_properties_stage_counts_names_and_explains_an_empty_answer():
     first = [Property("PR1", "Site", "web", ["develop"]), Property("PR2", "App", "mobile", [])]
     text = properties_text([Properties(company, first, 40)])
     assert text.splitlines() == ["Acme: 40 properties", "  Site (web)  rights: develop",
-                                 "  App (mobile)  rights: none", "  and 38 more"]
+                                 "  App (mobile)  rights: none", "  and 38 more",
+                                 "The credential acts as Developer on Site, "
+                                 "as no role of the table on App."]
     assert properties_text([Properties(company, [], 0)]).startswith("The token works but sees no")
     assert "product profile" in properties_text([])
 

@@ -96,3 +96,26 @@ async def test_f2_marks_what_the_credential_holds_on_the_chosen_property(fresh_s
         app.screen.query_one(f"#perm-{roles.RIGHTS['Publish']}").value = True
         await settle(app, pilot)
         assert list(rows(app)) == [HELD_ROW, "Publisher"]
+
+
+async def test_the_test_step_and_done_say_which_role_the_credential_acts_as(fresh_sandbox):
+    state = fresh_sandbox.state
+    company = company_id(state.org_id)
+    marketing, support, mobile = state.properties_of(company)
+    async with driving(fresh_sandbox) as (app, pilot):
+        app.screen.query_one("#create-integration").press()
+        await settle(app, pilot)
+        made = state.get(app.state.profile.client_id)
+        made.rights = []
+        made.property_rights = {marketing.id: ["develop", "approve", "publish"],
+                                support.id: ["develop"]}
+        await next_step(app, pilot)
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        sentence = "acts as Publisher on Marketing site, as Developer on Support portal"
+        assert f"The credential {sentence}." in screen_text(app)
+        assert mobile.name not in screen_text(app)  # no right there: not seen
+        await next_step(app, pilot)
+        assert app.current == "done"
+        assert f"it {sentence}" in screen_text(app)

@@ -16,7 +16,7 @@ from wizard.core import interop, profile
 from wizard.core.errors import OTHER_SUBJECTS, SECRET_SUBJECTS
 from wizard.core.profile import SETTING, Profile, ProfileStore
 from wizard.core.vocabulary import AuthType, SecretKind, Subject
-from wizard.tui import remedy, state
+from wizard.tui import flow
 
 DECLARED = {f.name: f.metadata[SETTING] for f in fields(Profile)}
 
@@ -43,11 +43,11 @@ def test_what_goes_stale_and_where_it_is_fixed_in_the_wizard_come_from_the_decla
         assert profile.STALE_AFTER.get(name, ()) == s.stale
         assert profile.WIZARD_FIX.get(name) == s.wizard_fix
         if s.wizard_fix is not None:
-            assert remedy._WHERE[name] == s.wizard_fix
+            assert flow.FIXED_AT[name] == s.wizard_fix
+        assert flow.STALE_AFTER.get(name, ()) == s.stale
     for kind, secret in profile.SECRETS.items():
-        assert profile.STALE_AFTER[kind] == secret.stale
-        assert remedy._WHERE[kind] == profile.WIZARD_FIX[kind] == secret.wizard_fix
-    assert state.STALE_AFTER is profile.STALE_AFTER
+        assert profile.STALE_AFTER[kind] == flow.STALE_AFTER[kind] == secret.stale
+        assert flow.FIXED_AT[kind] == profile.WIZARD_FIX[kind] == secret.wizard_fix
     assert set(profile.SECRETS) == set(SecretKind)
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from wizard.commands.output import mask, read_input, say, warn
+from wizard.commands.output import read_input, say, warn
 from wizard.commands.session import load
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.files import parse_json
 from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal, split_url
 from wizard.core.vocabulary import Subject
+from wizard.core.wording import mask
 
 if TYPE_CHECKING:
     from httpx import Response

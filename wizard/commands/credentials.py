@@ -7,15 +7,12 @@ import json
 import sys
 import time
 from argparse import Namespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from wizard.commands.output import (
     FAIL,
     OK,
-    check_pair,
     duration,
-    mask,
-    private_key,
     read_secret,
     say,
     warn,
@@ -23,18 +20,23 @@ from wizard.commands.output import (
 from wizard.commands.session import load, save_credentials
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
-from wizard.core.profile import (
-    LABELS,
-    OPTIONS,
-    TEST_RECORD,
-    Profile,
-    ProfileStore,
-    org_id_warning,
-    plural,
-    seen,
-)
+from wizard.core.profile import LABELS, OPTIONS, TEST_RECORD, Profile, ProfileStore, org_id_warning
 from wizard.core.vocabulary import AuthType, SecretKind
-from wizard.flows.session import Session
+from wizard.core.wording import credential_type, mask, more, plural, seen
+from wizard.flows import credential_test
+from wizard.flows.credential_test import (
+    CompaniesListed,
+    Event,
+    Failed,
+    PropertiesListed,
+    Signed,
+    Started,
+    TokenIssued,
+)
+
+if TYPE_CHECKING:
+    from wizard.core.tokens import TokenResult
+    from wizard.flows.session import Session
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -69,15 +71,16 @@ def configure(args: Namespace) -> int:
 def _checked_key(args: Namespace, profile: Profile, passphrase: str | None) -> str | None:
     """The private key given (its PEM), once it opens and matches the certificate given."""
     from wizard.core.keys import certificate_file, read_file
+    from wizard.flows.key_check import check, usable_key
 
-    key_pem = key = None
-    if args.private_key_path:
-        key_pem = read_file(profile.private_key_path, "private key")
-        key = private_key(key_pem, passphrase, profile.private_key_path, "--key-passphrase-stdin")
-    if args.certificate_path:
-        cert = certificate_file(profile.certificate_path)
-        if key is not None:
-            check_pair(key, profile.private_key_path, cert, profile.certificate_path)
+    if not args.private_key_path:
+        if args.certificate_path:
+            certificate_file(profile.certificate_path)
+        return None
+    key_pem = read_file(profile.private_key_path, "private key")
+    certificate_path = profile.certificate_path if args.certificate_path else ""
+    usable_key(check(key_pem, passphrase, certificate_path), profile.private_key_path,
+               "--key-passphrase-stdin", certificate_path)
     return key_pem
 
 
@@ -140,54 +143,71 @@ def test(args: Namespace) -> int:
 
 
 def check(context: Session) -> None:
-    """A fresh token, then GET /companies and each company's properties, stage by stage; what it
-    saw is kept in the profile, or, if a stage fails, that stage, when and why (then raised).
-    `context.profile` is left with what was kept."""
-    from wizard.core.reactor import NO_PROPERTY, Reactor, failed, remembered
-    from wizard.core.tokens import drop_refused
+    """The credential test, its stages said as they pass; what it saw is kept in the profile, or,
+    if a stage fails, that stage, when and why (then raised). `context.profile` is left with what
+    was kept."""
+    from wizard.core.reactor import NO_PROPERTY, failed, remembered
 
     profile = context.profile
-    kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
-    say(f"testing profile {profile.name!r} ({kind})")
-    stage = f"access token from {profile.ims_url}"
-    result = None
+    say(f"testing profile {profile.name!r} ({credential_type(profile.auth_type)})")
+    lines = _TestLines(context)
     try:
-        result = context.access_token(refresh=True)
-        profile = result.profile
-        if result.claims is not None:
-            scopes = [k.rsplit("/s/", 1)[1] for k in result.claims if "/s/" in k]
-            say(f"{OK} JWT signed (RS256) for {profile.technical_account_id}, "
-                f"metascope {', '.join(scopes)}, valid {result.claims['exp'] - int(time.time())} s")
-        say(f"{OK} {stage}: expires in {duration(result.token.seconds_left())}")
-        reactor = Reactor.of(profile, result.token.access_token)
-        stage = f"GET {reactor.base_url}/companies"
-        companies = reactor.companies()
-        say(f"{OK} {stage}: {plural(len(companies), 'company', 'companies')}")
-        survey = []
-        for company in companies:
-            say(f"    {company.name} ({company.id})  rights: {', '.join(company.rights) or 'none'}")
-            stage = f"GET /companies/{company.id}/properties"
-            found = reactor.properties(company)
-            say(f"{OK} {stage}: {plural(found.total, 'property', 'properties')}")
-            for item in found.first:
-                say(f"    {item.name} ({item.platform})  rights: {', '.join(item.rights) or 'none'}")
-            if found.total > len(found.first):
-                say(f"    and {found.total - len(found.first)} more "
-                    f"(`launch-wizard api '/companies/{company.id}/properties' --paginate`)")
-            survey.append(found)
+        passed = credential_test.check(profile, context.store, lines)
     except WizardError as exc:
-        say(f"{FAIL} {stage}")
-        if result is not None:
-            drop_refused(profile, result, exc)
-        context.profile = profile.with_changes(**failed(stage, exc))
+        context.profile = lines.profile.with_changes(**failed(lines.call, exc))
         with contextlib.suppress(WizardError):  # the test's own error is the news
-            context.remember(profile, {"last_failure": context.profile.last_failure})
+            context.remember(lines.profile, {"last_failure": context.profile.last_failure})
         raise
-    context.profile = profile.with_changes(**remembered(survey))
-    context.remember(profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
-    if not any(found.total for found in survey):
+    context.profile = passed.profile.with_changes(**remembered(passed.survey))
+    context.remember(passed.profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
+    if not any(found.total for found in passed.survey):
         warn(f"note: {NO_PROPERTY}")
     say("this integration works.")
+
+
+class _TestLines:
+    """The credential test's events as `test` says them; a metascope it learned kept."""
+
+    def __init__(self, context: Session) -> None:
+        self.context = context
+        self.profile = context.profile  # with a metascope learned, once the token came
+        self.call = ""  # the stage under way, in words
+
+    def __call__(self, event: Event) -> None:
+        match event:
+            case Started(call=call, company=company):
+                self.call = call
+                if company is not None:
+                    say(f"    {company.name} ({company.id})  rights: {', '.join(company.rights) or 'none'}")
+            case Signed():
+                pass  # said with the token, which may come from another JWT signed after it
+            case TokenIssued(result=result):
+                self._token(result)
+            case CompaniesListed(companies=companies):
+                say(f"{OK} {self.call}: {plural(len(companies), 'company', 'companies')}")
+            case PropertiesListed(found=found):
+                say(f"{OK} {self.call}: {plural(found.total, 'property', 'properties')}")
+                for item in found.first:
+                    say(f"    {item.name} ({item.platform})  rights: {', '.join(item.rights) or 'none'}")
+                if rest := more(found.total, len(found.first)):
+                    say(f"    {rest} (`launch-wizard api '/companies/{found.company.id}/properties' "
+                        "--paginate`)")
+            case Failed():
+                say(f"{FAIL} {self.call}")
+            case _:
+                assert_never(event)
+
+    def _token(self, result: TokenResult) -> None:
+        for note in result.notes:
+            warn(note)
+        if result.profile_changed:
+            self.context.remember(result.profile, {"metascopes": result.profile.metascopes})
+        self.profile = result.profile
+        if result.claims is not None:
+            scopes = [k.rsplit("/s/", 1)[1] for k in result.claims if "/s/" in k]
+            say(f"{OK} JWT signed (RS256) for {self.profile.technical_account_id}, "
+                f"metascope {', '.join(scopes)}, valid {result.claims['exp'] - int(time.time())} s")
+        say(f"{OK} {self.call}: expires in {duration(result.token.seconds_left())}")
 
 
 def _certificate_state(profile: Profile) -> tuple[str, str | None, dict[str, Any]]:
@@ -335,7 +355,7 @@ def _print_status(report: dict[str, Any]) -> None:
 def _print_identity(report: dict[str, Any], jwt: bool) -> None:
     saved = "" if report["saved"] else " (not saved yet)"
     say(f"profile {report['profile']!r}{saved} in {report['config']}")
-    say(f"  credential type: {'JWT service account' if jwt else 'OAuth Server-to-Server'}")
+    say(f"  credential type: {credential_type(report['auth_type'])}")
     say(f"  organization ID: {report['org_id'] or '(not set)'}")
     say(f"  client ID (API key): {report['client_id'] or '(not set)'}")
     if jwt:

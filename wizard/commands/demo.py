@@ -11,7 +11,10 @@ import time
 from argparse import Namespace
 from pathlib import Path
 
-from wizard.commands.output import OK, duration, mask, say
+from wizard.commands.output import OK, duration, say
+from wizard.core.wording import mask, more
+from wizard.flows import credential_test
+from wizard.flows.credential_test import Event, PropertiesListed, TokenIssued
 
 ROLE = "Publisher"
 
@@ -20,10 +23,8 @@ def demo(args: Namespace) -> int:
     from wizard.core.console import SandboxConsole
     from wizard.core.keys import cert_info, generate_pair
     from wizard.core.profile import Profile, ProfileStore
-    from wizard.core.reactor import Reactor
     from wizard.core.roles import role
     from wizard.core.secret_store import MemoryBackend, SecretStore
-    from wizard.core.tokens import get_token
     from wizard.core.vocabulary import AuthType
     from wizard.sandbox import Sandbox
 
@@ -34,7 +35,7 @@ def demo(args: Namespace) -> int:
         say(f"{OK} sandbox serving at {sandbox.base_url}")
         console = SandboxConsole(sandbox.console_url)
         chosen = role(ROLE)
-        made = console.create_integration("launch-wizard demo", "jwt", chosen.name)
+        made = console.create_integration("launch-wizard demo", AuthType.JWT, chosen.name)
         say(f"{OK} 1. integration created in the (sandbox) Developer Console")
         say(f"     organization ID   {made.org_id}")
         say(f"     client ID/API key {made.client_id}")
@@ -65,27 +66,33 @@ def demo(args: Namespace) -> int:
         profiles.save(profile)
         say(f"{OK} 5. credentials and private key saved (profile 'demo', secrets in memory)")
 
-        result = get_token(profile, secrets)
-        for note in result.notes:
-            say(f"     {note}")
-        say(f"{OK} 6. JWT signed and exchanged: access token {mask(result.token.access_token)}, "
-            f"expires in {duration(result.token.seconds_left())}")
-        for seen in Reactor.of(profile, result.token.access_token).survey():
-            company = seen.company
-            say(f"{OK} 7. GET /companies: {company.name} ({company.id})")
-            say(f"     rights: {', '.join(company.rights)}")
-            say(f"     and its properties: {', '.join(p.name for p in seen.first)}"
-                + (f" and {seen.total - len(seen.first)} more" if seen.total > len(seen.first) else ""))
+        credential_test.check(profile, secrets, _narrate)
 
-        s2s = console.create_integration("launch-wizard demo (OAuth S2S)", "oauth-s2s")
+        s2s = console.create_integration("launch-wizard demo (OAuth S2S)", AuthType.OAUTH_S2S)
         s2s_profile = Profile(name="demo-s2s", auth_type=AuthType.OAUTH_S2S).with_changes(
             org_id=s2s.org_id, client_id=s2s.client_id,
             ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
         secrets.set(s2s_profile.name, "client_secret", s2s.client_secret)
-        s2s_token = get_token(s2s_profile, secrets).token
-        companies = Reactor.of(s2s_profile, s2s_token.access_token).companies()
+        companies = credential_test.check(s2s_profile, secrets).companies
         say(f"{OK} and with OAuth Server-to-Server (Adobe's replacement for JWT): token in one "
             f"request, {len(companies)} company visible")
     say("\ndone. Next: `launch-wizard sandbox` keeps a sandbox running for your own scripts;")
     say("`launch-wizard configure --help` sets up a real integration.")
     return 0
+
+
+def _narrate(event: Event) -> None:
+    """Steps 6 and 7 as the credential test passes them."""
+    if isinstance(event, TokenIssued):
+        result = event.result
+        for note in result.notes:
+            say(f"     {note}")
+        say(f"{OK} 6. JWT signed and exchanged: access token {mask(result.token.access_token)}, "
+            f"expires in {duration(result.token.seconds_left())}")
+    elif isinstance(event, PropertiesListed):
+        found, company = event.found, event.found.company
+        say(f"{OK} 7. GET /companies: {company.name} ({company.id})")
+        say(f"     rights: {', '.join(company.rights)}")
+        rest = more(found.total, len(found.first))
+        say(f"     and its properties: {', '.join(p.name for p in found.first)}"
+            + (f" {rest}" if rest else ""))

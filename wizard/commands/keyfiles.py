@@ -6,8 +6,9 @@ import json
 from argparse import Namespace
 from typing import TYPE_CHECKING, Any
 
-from wizard.commands.output import FAIL, OK, private_key, read_secret, say
+from wizard.commands.output import FAIL, OK, read_secret, say
 from wizard.core.errors import KeyFileError
+from wizard.flows.key_check import open_key, usable_key
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -56,8 +57,8 @@ def _key_or_certificate(args: Namespace, text: str,
     from wizard.core.keys import load_certificate
 
     if args.cert or label.endswith("PRIVATE KEY"):
-        key = private_key(text, read_secret("Key passphrase") if args.passphrase_stdin else None,
-                          args.file, "--passphrase-stdin")
+        passphrase = read_secret("Key passphrase") if args.passphrase_stdin else None
+        key = usable_key(open_key(text, passphrase), args.file, "--passphrase-stdin")
         return key, None
     if label == "CERTIFICATE":
         return None, load_certificate(text)

@@ -12,17 +12,18 @@ from typing import TYPE_CHECKING
 from wizard.commands.output import OK, confirm, read_secret, say, warn
 from wizard.commands.session import load
 from wizard.core.errors import ConfigError, WizardError
-from wizard.core.lifecycle import FORGET_KEY, Trial, console_for, forget_unused, server_to_server, trial
-from wizard.core.profile import LABELS, Profile, seen
+from wizard.core.lifecycle import FORGET_KEY, console_for, forget_unused
+from wizard.core.profile import LABELS, Profile
 from wizard.core.safe_text import terminal_safe
+from wizard.core.wording import seen
+from wizard.flows.credential_test import Passed, trial
+from wizard.flows.migration import TECHNICAL_ACCOUNT, press_migrate, server_to_server
 from wizard.flows.rotation import NotSwitched, RotationEvent, in_words, last_use
 
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
     from wizard.core.io_management import NewSecret
     from wizard.flows.session import Session
-
-TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
 
 
 def _saved(context: Session) -> Profile:
@@ -33,7 +34,7 @@ def _saved(context: Session) -> Profile:
     return context.profiles.load(context.profile.name)
 
 
-def _worked(result: Trial, profile: Profile) -> Profile:
+def _worked(result: Passed, profile: Profile) -> Profile:
     """Say that the trial passed; `profile` with what it saw."""
     from wizard.core.reactor import remembered
 
@@ -66,7 +67,7 @@ def migrate(args: Namespace) -> int:
     s2s = _press_migrate(console, jwt, s2s, args.yes)
     given = {"client_secret": new_secret} if new_secret else None
     try:
-        result = trial(s2s, context.store, given)
+        result = trial(s2s, context.store, given=given)
     except WizardError as exc:
         raise _failed(exc, "the profile still uses JWT") from None
     s2s = _worked(result, s2s)
@@ -80,15 +81,12 @@ def _press_migrate(console: ManualConsole | SandboxConsole, jwt: Profile, s2s: P
                    yes: bool) -> Profile:
     """The console's Migrate pressed (the sandbox's by us, Adobe's by the person); `s2s` with the
     technical account the sandbox's page shows, where it had none."""
-    if console.migrate(jwt.client_id):
+    pressed = press_migrate(console, jwt, s2s)
+    if pressed is not None:
         say(f"{OK} pressed Migrate in the sandbox's console")
-        shown = console.integration(jwt.client_id)  # its page shows the technical account
-        if shown is not None:
-            s2s = s2s.with_changes(**{name: getattr(shown, name) for name in TECHNICAL_ACCOUNT
-                                      if not getattr(s2s, name)})
-    else:
-        confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
-                "Server-to-Server\". Done?", yes)
+        return pressed
+    confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
+            "Server-to-Server\". Done?", yes)
     return s2s
 
 
@@ -149,7 +147,7 @@ def _rotate_to_given(context: Session, profile: Profile) -> int:
     """The new secret made by hand in the console, piped in: tried, then switched to."""
     new_secret = read_secret("New client secret")
     try:
-        result = trial(profile, context.store, {"client_secret": new_secret})
+        result = trial(profile, context.store, given={"client_secret": new_secret})
     except WizardError as exc:
         raise _failed(exc, "the old secret is still the one stored") from None
     worked = _worked(result, profile)
@@ -243,7 +241,7 @@ def rotate_certificate(args: Namespace) -> int:
     changed = profile.with_changes(private_key_path=str(pair.key_path),
                                    certificate_path=str(pair.cert_path))
     try:
-        result = trial(changed, context.store, given)
+        result = trial(changed, context.store, given=given)
     except WizardError as exc:
         warn(f"the new files stay in {out_dir}; the profile was not changed")
         raise _failed(exc, "the profile still uses the old key") from None

@@ -1,15 +1,11 @@
-"""How the headless commands speak: marks, masks, durations, confirmations, secrets and input read."""
+"""How the headless commands speak: marks, durations, confirmations, secrets and input read."""
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from wizard.core.safe_text import terminal_safe
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-    from cryptography.x509 import Certificate
 
 
 def _utf8(stream: TextIO) -> bool:
@@ -29,13 +25,6 @@ def say(text: str = "", *, json: bool = False) -> None:
 
 def warn(text: str) -> None:
     print(terminal_safe(text), file=sys.stderr, flush=True)
-
-
-def mask(secret: str | None) -> str:
-    """Never the secret: its length class and last four characters at most."""
-    if not secret:
-        return "(none)"
-    return "****" + secret[-4:] if len(secret) >= 16 else "****"
 
 
 def duration(seconds: float) -> str:
@@ -61,32 +50,6 @@ def read_input(source: str, expected: str) -> str:
     if sys.stdin.isatty():
         warn("reading standard input (end it with ctrl-d)")
     return decode_text(read_stream(sys.stdin.buffer, expected=expected), "standard input", expected)
-
-
-def private_key(pem: str, passphrase: str | None, name: str, flag: str) -> RSAPrivateKey:
-    """The key in `pem` (from `name`); an encrypted one given no passphrase says which option
-    pipes it in."""
-    from wizard.core.errors import PassphraseNeeded
-    from wizard.core.keys import load_private_key
-
-    try:
-        return load_private_key(pem, passphrase)
-    except PassphraseNeeded as exc:
-        raise PassphraseNeeded(f"{name}: {exc.cause}",
-                               f"add {flag} and pipe the passphrase in, e.g. `printf '%s\\n' "
-                               f"\"$PASSPHRASE\" | launch-wizard ... {flag}`",
-                               subject=exc.subject) from None
-
-
-def check_pair(key: RSAPrivateKey, key_name: str, cert: Certificate, certificate_path: str) -> None:
-    """That the key is the certificate's own, before anything is saved."""
-    from wizard.core.errors import KeyFileError
-    from wizard.core.keys import key_matches
-
-    if not key_matches(key, cert):
-        raise KeyFileError(f"the private key {key_name} does not belong to the certificate "
-                           f"{certificate_path}",
-                           "give the key and the certificate that were generated together")
 
 
 def read_secret(prompt: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 from wizard.commands.output import FAIL, OK, say, warn
 from wizard.commands.session import load
 from wizard.core.errors import EXIT_OK, EXIT_REFUSED, ReactorError
-from wizard.core.profile import plural
 from wizard.core.reactor import PAGE_SIZE, Reactor
 from wizard.core.roles import GRANTED_ON, RIGHTS, Grant
+from wizard.core.wording import plural
 from wizard.flows.rights import (
     CompanyRights,
     PropertiesRead,

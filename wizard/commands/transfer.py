@@ -11,10 +11,7 @@ from pathlib import Path
 
 from wizard.commands.output import (
     OK,
-    check_pair,
     confirm,
-    mask,
-    private_key,
     read_input,
     read_secret,
     say,
@@ -33,6 +30,8 @@ from wizard.core.interop import (
 from wizard.core.profile import ENDPOINTS, IMS_PRODUCTION, LABELS, Profile, ProfileStore, endpoint_warnings
 from wizard.core.safe_text import terminal_safe
 from wizard.core.vocabulary import SecretKind
+from wizard.core.wording import mask
+from wizard.flows.key_check import against, open_key, usable_key
 from wizard.flows.session import Session
 
 
@@ -56,10 +55,10 @@ def import_(args: Namespace) -> int:
     if args.certificate:
         changes["certificate_path"] = args.certificate
     profile = profile.with_changes(**changes)
-    key = None
+    opened = None
     if "private_key" in secrets:
-        key = private_key(secrets["private_key"], secrets.get("key_passphrase"),
-                          profile.private_key_path or "the private key", "--key-passphrase-stdin")
+        opened = open_key(secrets["private_key"], secrets.get("key_passphrase"))
+        usable_key(opened, profile.private_key_path or "the private key", "--key-passphrase-stdin")
     if profile.certificate_path:
         cert = certificate_file(profile.certificate_path)
         sha1 = cert_info(cert).sha1
@@ -68,8 +67,9 @@ def import_(args: Namespace) -> int:
             raise KeyFileError(f"the certificate {profile.certificate_path} (SHA-1 {sha1}) is not one "
                                f"the console holds for this credential: {held}",
                                "give the certificate uploaded to the credential, or upload this one")
-        if key is not None:
-            check_pair(key, profile.private_key_path, cert, profile.certificate_path)
+        if opened is not None:
+            usable_key(against(opened, cert), profile.private_key_path, "--key-passphrase-stdin",
+                       profile.certificate_path)
     where = save_credentials(profiles, profile, secrets, profile.changes_from(saved))
     _report(imported, profile, secrets, where, profiles)
     return 0

@@ -1,16 +1,23 @@
 """The Developer Console as the wizard sees it: a person (real Adobe) or an HTTP API (sandbox).
 
-Screens and commands ask a `Console`; only this seam knows which one they have.
+Screens ask a `Console`: each operation answers `Done(value)` when the console did it, or
+`PersonDoes(instructions)` when a person does it in Adobe's web console, and the screen renders
+whichever comes back. Before offering a button, a screen asks for a named `Capability`, never
+which console it has. `console_for` is the one place that chooses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
 
-from wizard.core.errors import RefusedError
+from wizard.core.errors import RefusedError, WizardError
 from wizard.core.http import json_object, request
 from wizard.core.vocabulary import Subject
+
+if TYPE_CHECKING:
+    from wizard.core.profile import Profile
 
 CONSOLE_URL = "https://developer.adobe.com/console"
 
@@ -50,14 +57,88 @@ class Uploaded:
     not_after: str
 
 
+MIGRATE_STEPS = (
+    "In the Developer Console, open the credential and press \"Migrate to OAuth Server-to-Server\" "
+    "(it keeps the client ID and adds the new credential beside JWT).",
+)
+ORGANIZATION_STEPS = CREATE_STEPS[:2]
+LOOK_UP_STEPS = ("Open the integration's credential page in the Developer Console.",)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """The console did it: here is what it shows."""
+
+    value: T
+
+
+@dataclass(frozen=True)
+class PersonDoes:
+    """A person does it in the web console, following these steps, and types back what it shows."""
+
+    instructions: tuple[str, ...]
+
+
+Answer: TypeAlias = Done[T] | PersonDoes
+
+
+class Capability(StrEnum):
+    """What a console can do by itself (asked before a screen offers to do it)."""
+
+    FIND_ORGANIZATION = "find-organization"
+    CREATE_INTEGRATION = "create-integration"  # so a new credential type is a new integration
+    UPLOAD_CERTIFICATE = "upload-certificate"
+    MIGRATE = "migrate"
+    RECOVER_SECRET = "recover-secret"  # give back a client secret it made and never showed
+
+
+class Console(Protocol):
+    """The seam the wizard's screens ask: they render the answer, never test which console."""
+
+    def offers(self, capability: Capability) -> bool: ...
+
+    def find_organization(self) -> Answer[str]: ...
+
+    def create(self, name: str, auth_type: str, role: str = "") -> Answer[Credentials]: ...
+
+    def look_up(self, client_id: str) -> Answer[Credentials | None]: ...
+
+    def upload(self, client_id: str, pem: str) -> Answer[Uploaded]: ...
+
+    def press_migrate(self, client_id: str) -> Answer[bool]: ...
+
+
 class ConsoleRefused(RefusedError):
     pass
 
 
 class ManualConsole:
-    """Real Adobe: the person follows the steps and types the values back."""
+    """Real Adobe: the person follows the steps and types the values back.
 
-    automatic = False
+    The methods below the `Console` ones answer as the command line expects (None/False: a
+    person does it) until the commands ask the `Console` too."""
+
+    automatic = False  # describes the console; screens ask `offers` instead
+
+    def offers(self, capability: Capability) -> bool:
+        return False
+
+    def find_organization(self) -> Answer[str]:
+        return PersonDoes(ORGANIZATION_STEPS)
+
+    def create(self, name: str, auth_type: str, role: str = "") -> Answer[Credentials]:
+        return PersonDoes(CREATE_STEPS)
+
+    def look_up(self, client_id: str) -> Answer[Credentials | None]:
+        return PersonDoes(LOOK_UP_STEPS)
+
+    def upload(self, client_id: str, pem: str) -> Answer[Uploaded]:
+        return PersonDoes(UPLOAD_STEPS)
+
+    def press_migrate(self, client_id: str) -> Answer[bool]:
+        return PersonDoes(MIGRATE_STEPS)
 
     def organization(self) -> str | None:
         return None
@@ -88,12 +169,32 @@ class ManualConsole:
 
 
 class SandboxConsole:
-    """The sandbox's console API: one click does what a person does in the web console."""
+    """The sandbox's console API: one click does what a person does in the web console.
 
-    automatic = True
+    The `Console` operations answer `Done`; the methods below them are the API itself."""
+
+    automatic = True  # describes the console; screens ask `offers` instead
 
     def __init__(self, console_url: str) -> None:
         self.console_url = console_url.rstrip("/")
+
+    def offers(self, capability: Capability) -> bool:
+        return True
+
+    def find_organization(self) -> Answer[str]:
+        return Done(self.organization())
+
+    def create(self, name: str, auth_type: str, role: str = "") -> Answer[Credentials]:
+        return Done(self.create_integration(name, auth_type, role))
+
+    def look_up(self, client_id: str) -> Answer[Credentials | None]:
+        return Done(self.integration(client_id))
+
+    def upload(self, client_id: str, pem: str) -> Answer[Uploaded]:
+        return Done(self.upload_certificate(client_id, pem))
+
+    def press_migrate(self, client_id: str) -> Answer[bool]:
+        return Done(self.migrate(client_id))
 
     def _call(self, method: str, path: str,
               body: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -163,3 +264,20 @@ def _credentials(made: dict[str, Any]) -> Credentials:
     return Credentials(made["org_id"], made["client_id"], made["client_secret"],
                        made["technical_account_id"], made["technical_account_email"],
                        made["metascopes"], made["scopes"])
+
+
+def console_for(profile: Profile) -> ManualConsole | SandboxConsole:
+    """The sandbox's console when the profile talks to a sandbox on this machine, else a person."""
+    from urllib.parse import urlsplit
+
+    from wizard.core.profile import is_loopback
+
+    host = urlsplit(profile.ims_url).hostname or ""
+    if is_loopback(host):
+        console = SandboxConsole(f"{profile.ims_url.rstrip('/')}/console")
+        try:
+            if console.organization():
+                return console
+        except WizardError:
+            pass  # another IMS-compatible server on this machine: its console is a person's
+    return ManualConsole()

@@ -60,16 +60,6 @@ LAST_FAILURE = {"at": str, "stage": str, "cause": str, "exit_code": int}
 TEST_RECORD = ("company_id", "last_test", "last_failure")  # what a test writes
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def seen(last_test: Mapping[str, Any]) -> str:
-    """What a test saw, in words: "1 company, 3 properties"; "" if none is recorded."""
-    if not last_test:
-        return ""
-    return (f"{plural(last_test['companies'], 'company', 'companies')}, "
-            f"{plural(last_test['properties'], 'property', 'properties')}")
 
 
 # --- validation: one function per kind of value, one clear message per problem -------------

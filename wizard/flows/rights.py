@@ -11,7 +11,7 @@ from typing import assert_never
 
 from wizard.core import roles
 from wizard.core.errors import ConfigError
-from wizard.core.reactor import NO_PROPERTY, Company, Property, Reactor
+from wizard.core.reactor import NO_PROPERTY, Company, Properties, Property, Reactor
 from wizard.core.roles import Grant
 
 NAMED = 3  # the properties a sentence names before "and N more"
@@ -116,8 +116,10 @@ def _every_property(reactor: Reactor, company: Company,
 def _find(seen: list[tuple[Company, list[Property]]], wanted: str) -> tuple[Company, Property]:
     """The property whose ID is `wanted`, else whose name is (exactly, else in any case)."""
     every = [(company, p) for company, found in seen for p in found]
-    for same in (lambda p: p.id == wanted, lambda p: p.name == wanted,
-                 lambda p: p.name.casefold() == wanted.strip().casefold()):
+    tests: list[Callable[[Property], bool]] = [
+        lambda p: p.id == wanted, lambda p: p.name == wanted,
+        lambda p: p.name.casefold() == wanted.strip().casefold()]
+    for same in tests:
         matching = [(company, p) for company, p in every if same(p)]
         if len(matching) == 1:
             return matching[0]
@@ -206,10 +208,19 @@ def _some(names: list[str], last: str = " and ") -> str:
 def acts_as_summary(report: RightsReport) -> str:
     """'acts as Publisher on Blog, as Developer on Shop': the properties grouped by the roles the
     credential acts as there, a few names per group."""
+    return _acts_as((p.acts_as, p.property.name)
+                    for company in report.companies for p in company.properties)
+
+
+def acts_as_seen(survey: Iterable[Properties]) -> str:
+    """The same sentence for the properties a test listed (the first few of each company)."""
+    return _acts_as((acts_as_on(found.company, p), p.name) for found in survey for p in found.first)
+
+
+def _acts_as(pairs: Iterable[tuple[tuple[str, ...], str]]) -> str:
     groups: dict[tuple[str, ...], list[str]] = {}
-    for company in report.companies:
-        for p in company.properties:
-            groups.setdefault(p.acts_as, []).append(p.property.name)
+    for acting, name in pairs:
+        groups.setdefault(acting, []).append(name)
     parts = [f"as {' and '.join(acting) or 'no role of the table'} on {_some(names)}"
              for acting, names in groups.items()]
     return ("acts " + ", ".join(parts)) if parts else "sees no property to act on"

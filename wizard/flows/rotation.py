@@ -28,8 +28,9 @@ from wizard.core.io_management import (
     base_url,
     missing_scopes,
 )
-from wizard.core.lifecycle import trial
-from wizard.core.profile import Profile, plural
+from wizard.core.profile import Profile
+from wizard.core.wording import plural
+from wizard.flows.credential_test import trial
 
 if TYPE_CHECKING:
     from wizard.core.console import SandboxConsole
@@ -324,7 +325,7 @@ def _prove_and_switch(job: Rotation, new: NewSecret) -> Profile:
 
     given = {"client_secret": new.value}
     try:
-        result = trial(job.profile, job.store, given)
+        result = trial(job.profile, job.store, given=given)
         job.on_event(Proved(tuple(c.name for c in result.companies)))
         switched = job.profile.with_changes(**remembered(result.survey))
         where = job.save(switched, given, switched.changes_from(job.profile))

@@ -477,9 +477,9 @@ def _access(spec: dict, auth_type: str, found: Role | None) -> tuple[list[str], 
     role's, else the current one), S2S ones scopes; rights are the spec's (an empty list: none),
     else the role's, else all of them."""
     metascopes = []
-    if auth_type == "jwt":
+    if auth_type == AuthType.JWT:
         metascopes = _names(spec, "metascopes") or [found.metascope if found else DEFAULT_METASCOPE]
-    scopes = _names(spec, "scopes") or (list(S2S_SCOPES) if auth_type == "oauth-s2s" else [])
+    scopes = _names(spec, "scopes") or (list(S2S_SCOPES) if auth_type == AuthType.OAUTH_S2S else [])
     rights = (_names(spec, "rights") if spec.get("rights") is not None
               else found.rights if found else list(RIGHTS.values()))
     unknown = [r for r in rights if r not in RIGHTS.values()]

@@ -7,23 +7,28 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
+from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.safe_text import terminal_safe
+from wizard.core.wording import credential_type
+from wizard.tui.bindings import BINDINGS, key
+from wizard.tui.flow import StepId, title
 from wizard.tui.state import WizardState
-from wizard.tui.steps import title, view_class
-from wizard.tui.steps.base import Step
+from wizard.tui.steps import view_class
+from wizard.tui.steps.base import RunTest, Step
 from wizard.tui.widgets import Notice, StepList
 
 if TYPE_CHECKING:
@@ -50,24 +55,9 @@ class WizardApp(App[None]):
     CSS_PATH = Path(__file__).with_name("wizard.tcss")  # absolute: subclasses elsewhere find it
     TITLE = "launch-wizard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own
-    # The one list of keys: the footer shows them and the help screen is built from them.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit_wizard", "Quit", priority=True, id="quit",
-                tooltip="quit (asks first if something typed is not saved)"),
-        Binding("ctrl+n", "next_step", "Next", priority=True, id="next",
-                tooltip="next step: accepts and saves this one"),
-        Binding("ctrl+b", "previous_step", "Back", priority=True, id="back",
-                tooltip="previous step"),
-        Binding("f1", "help", "Help", id="help", tooltip="this help"),
-        Binding("f2", "roles", "Roles", id="roles", tooltip="role lookup: which role grants what"),
-        Binding("f3", "copy_token", "Copy", id="copy-token", tooltip="copy a valid access token"),
-        Binding("f5", "run_test", "Test", id="test",
-                tooltip="test: get a token, then call the Launch API"),
-        Binding("ctrl+l", "toggle_theme", "Theme", id="theme", show=False,
-                tooltip="light / dark theme"),
-        Binding("ctrl+k", "clear_clipboard", "Clear clipboard", id="clear-clipboard", show=False,
-                tooltip="clear the clipboard (after copying a token)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS  # the footer and the help are built from it
+
+    current: var[str] = var("")  # the step shown
 
     def __init__(self, profile: str | None = None, sandbox: Sandbox | bool = False,
                  secrets: SecretStore | None = None, profiles: ProfileStore | None = None) -> None:
@@ -78,8 +68,7 @@ class WizardApp(App[None]):
         self._secrets, self._profiles = secrets, profiles
         self._own_sandbox: Sandbox | None = None
         self.state: WizardState | None = None
-        self.unsaved: dict[str, str] = {}  # field label -> its step, in the order they were touched
-        self.current: str = ""
+        self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
         self.unexpected: list[BaseException] = []  # bugs shown instead of crashing (tests read it)
         self._token_on_clipboard = ""
         self._tokens_copied: list[str] = []
@@ -87,9 +76,10 @@ class WizardApp(App[None]):
         self.theme = "textual-dark"
 
     def compose(self) -> ComposeResult:
-        first = None
+        state = None
         if self.sandbox_request is not True:  # nothing slow to start: read the profile now,
-            first = self._open_now()          # so the first frame already shows the first step
+            state = self._open_now()          # so the first frame already shows the first step
+        first = state.progress.next_step() if state is not None else None
         if self.sandbox_request:
             yield Static(SANDBOX_BANNER, id="banner")
         with Horizontal(id="body"):
@@ -102,23 +92,24 @@ class WizardApp(App[None]):
 
                     yield LoadingIndicator(id="loading")
                 with ContentSwitcher(id="pages", initial=f"step-{first}" if first else None):
-                    if first:
-                        yield view_class(first)(id=f"step-{first}")
+                    if state is not None and first:
+                        yield view_class(first)(state, id=f"step-{first}")
                 with Horizontal(id="nav"):
-                    yield Static("ctrl+n next · ctrl+b back · F1 help", id="nav-hint")
+                    yield Static(f"{key('next')} next · {key('back')} back · {key('help')} help",
+                                 id="nav-hint")
                     yield Button("Back", id="back")
                     yield Button("Next", id="next", variant="primary")
         yield Footer(compact=True)
 
-    def _open_now(self) -> str | None:
-        """Open the state here (reading the profile is quick); the step to show first, or None."""
+    def _open_now(self) -> WizardState | None:
+        """Open the state here (reading the profile is quick); None if it cannot be opened."""
         try:
-            self._opened(self._open())
+            state = self._open()
         except (WizardError, ValueError, OSError) as exc:
             self._open_error = exc
             return None
-        assert self.state is not None
-        return self.state.profile.next_step()
+        self._opened(state)
+        return state
 
     def on_mount(self) -> None:
         if self.state is not None:
@@ -157,9 +148,9 @@ class WizardApp(App[None]):
     async def _begin(self) -> None:
         state = self.state
         assert state is not None
-        await self.show_step(state.profile.next_step())
+        await self.show_step(state.progress.next_step())
         self.warn_endpoints()
-        if {"credentials", "test"} & set(state.profile.steps_done):
+        if {StepId.CREDENTIALS, StepId.TEST} & set(state.progress.done):
             self.check_resume()
 
     def _open(self) -> WizardState:
@@ -196,9 +187,11 @@ class WizardApp(App[None]):
             return
         missing = state.missing_secrets()
         gone = False
-        if state.console.automatic and state.profile.client_id:
+        recoverable = state.console.offers(Capability.RECOVER_SECRET)
+        if state.profile.client_id:
             try:
-                gone = await asyncio.to_thread(state.console.integration, state.profile.client_id) is None
+                found = await asyncio.to_thread(state.console.look_up, state.profile.client_id)
+                gone = isinstance(found, Done) and found.value is None
             except WizardError as exc:
                 self.show_notice("resume", f"Cannot ask the sandbox about the integration: {exc.cause}")
                 return
@@ -211,7 +204,7 @@ class WizardApp(App[None]):
             text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
                     "(its state was removed): this profile cannot work until it is created again.")
             actions: tuple[tuple[str, str], ...] = (("recreate", "Create the integration again"),)
-        elif state.console.automatic:
+        elif recoverable:
             text = (f"The {names} of profile {state.profile.name!r} is gone from {where}: the "
                     "last test result no longer holds. The sandbox still has the integration.")
             actions = (("recover", "Recover it from the sandbox"),
@@ -221,11 +214,11 @@ class WizardApp(App[None]):
             text = (f"The {names} of profile {state.profile.name!r} is not in {where}: the last "
                     f"test result no longer holds. Enter it again at step {step}, Credentials.")
             actions = (("go-credentials", "Go to Credentials"),)
-        if self.current == resumed_at and self.current != state.profile.next_step():
-            await self.show_step(state.profile.next_step())
+        if self.current == resumed_at and self.current != state.progress.next_step():
+            await self.show_step(state.progress.next_step())
         # after the step: in the sandbox a button is the way out, so the keyboard goes there; on
         # Adobe the way out is typing the secret, in the field that has the focus
-        self.show_notice("resume", text, actions, answer=state.console.automatic)
+        self.show_notice("resume", text, actions, answer=recoverable)
         self.refresh_steps()
 
     # --- the notice -------------------------------------------------------------------------
@@ -282,24 +275,27 @@ class WizardApp(App[None]):
         console, profile = state.console, state.profile
         try:
             if how == "recover":
-                made = await asyncio.to_thread(console.integration, profile.client_id)
+                found = await asyncio.to_thread(console.look_up, profile.client_id)
+                made = found.value if isinstance(found, Done) else None
                 if made is None:
                     raise WizardError("the sandbox no longer has this integration",
                                       "create the integration again")
                 await state.adopt(made)
             else:
-                made = await state.create_integration(profile.role)
-                if made is None:
+                answer = await state.create_integration(profile.role)
+                if isinstance(answer, PersonDoes):
                     raise WizardError("only the sandbox's console creates integrations by itself",
                                       "create it in the Adobe Developer Console")
+                made = answer.value
         except WizardError as exc:
             self.show_notice("resume", f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
             return
         if how == "recover" and not state.missing_secrets():
             state.mark_done("credentials")
-        await self.show_step(state.profile.next_step())
+        await self.show_step(state.progress.next_step())
         self.show_notice(
-            "resume", "Recovered the client secret from the sandbox: run the test again (F5)."
+            "resume", "Recovered the client secret from the sandbox: run the test again "
+                      f"({key('test')})."
             if how == "recover" else
             f"Created the integration again (client ID {made.client_id}): the steps that used the "
             "old one are open again.", info=True)
@@ -314,7 +310,7 @@ class WizardApp(App[None]):
             return
         switcher = self.query_one("#pages", ContentSwitcher)
         if not switcher.query(f"#step-{step}"):
-            await switcher.mount(view_class(step)(id=f"step-{step}"))  # built when first shown
+            await switcher.mount(view_class(step)(state, id=f"step-{step}"))  # built when first shown
         if step != self.current and (notice := self.query_one(Notice)).info:
             notice.clear()  # it was read on the step before
         self.current = step
@@ -334,15 +330,14 @@ class WizardApp(App[None]):
         state = self.state
         if state is None:
             return
-        profile, steps = state.profile, state.steps
+        profile, steps, done = state.profile, state.steps, state.progress.done
         auth = profile.auth_type
         if self.current not in steps:  # the flow changed under the current step
             return
         rows = [(n, title(s, auth), "current" if s == self.current
-                 else "done" if s in profile.steps_done else "todo")
+                 else "done" if s in done else "todo")
                 for n, s in enumerate(steps, 1)]
-        kind = "JWT service account" if profile.is_jwt else "OAuth Server-to-Server"
-        self.query_one(StepList).show(rows, profile.name, kind, state.mode)
+        self.query_one(StepList).show(rows, profile.name, credential_type(auth), state.mode)
         number = steps.index(self.current) + 1
         self.query_one("#step-title", Label).update(Content.from_markup(
             "[b]$n. $t[/b] [dim]step $n of $all[/dim]", n=str(number), t=title(self.current, auth),
@@ -373,7 +368,7 @@ class WizardApp(App[None]):
         if not accepted:
             view.focus_first_invalid()
             return
-        self.unsaved = {label: s for label, s in self.unsaved.items() if s != step}  # saved now
+        self._unsaved = {k: e for k, e in self._unsaved.items() if e.step != step}  # saved now
         state.mark_done(step)
         steps = state.steps
         if step != steps[-1]:
@@ -406,9 +401,14 @@ class WizardApp(App[None]):
     @on(Step.Dirty)
     def _dirty(self, event: Step.Dirty) -> None:
         if event.dirty:
-            self.unsaved[event.label] = event.step
+            self._unsaved[event.field_id] = event
         else:
-            self.unsaved.pop(event.label, None)
+            self._unsaved.pop(event.field_id, None)
+
+    @property
+    def unsaved(self) -> list[str]:
+        """The labels of the fields holding something typed and not saved, in the order touched."""
+        return [event.label for event in self._unsaved.values()]
 
     @on(Step.Changed)
     def _changed(self) -> None:
@@ -421,7 +421,7 @@ class WizardApp(App[None]):
     @on(Step.Resume)
     async def _resume(self, event: Step.Resume) -> None:
         if self.state is not None:
-            await self.show_step(self.state.profile.next_step())
+            await self.show_step(self.state.progress.next_step())
             self.warn_endpoints()
             if event.summary:  # news from the step left behind: it stays until the user moves on
                 self.show_notice("import", event.summary, info=True)
@@ -437,7 +437,8 @@ class WizardApp(App[None]):
         """A wrong client secret in the sandbox (typed over the one it made): offer its own back,
         as for a missing one. False if this is not that case."""
         state = self.state
-        if state is None or exc.subject != "client_secret" or not state.console.automatic \
+        if state is None or exc.subject != "client_secret" \
+                or not state.console.offers(Capability.RECOVER_SECRET) \
                 or not state.profile.client_id:
             return False
         self.show_notice("resume", f"{exc.cause}\nThe client secret saved for this profile is not "
@@ -474,7 +475,7 @@ class WizardApp(App[None]):
             if quit_anyway:
                 self.exit()
 
-        self.push_screen(ConfirmQuit(list(self.unsaved)), answered)
+        self.push_screen(ConfirmQuit(self.unsaved), answered)
 
     # --- global actions ---------------------------------------------------------------------
     def action_help(self) -> None:
@@ -496,9 +497,7 @@ class WizardApp(App[None]):
         if self.state is None or "test" not in self.state.steps:
             return
         await self.show_step("test")
-        from wizard.tui.steps.test import TestStep
-
-        cast(TestStep, self.view("test")).start()
+        self.view("test").post_message(RunTest())
 
     def action_copy_token(self) -> None:
         if self.state is not None:
@@ -553,7 +552,8 @@ class WizardApp(App[None]):
 
     def _offer_clear(self) -> None:
         if self._token_on_clipboard and self.clipboard == self._token_on_clipboard:
-            self.notify("The access token may still be on the clipboard: ctrl+k clears it.",
+            self.notify(f"The access token may still be on the clipboard: {key('clear-clipboard')} "
+                        "clears it.",
                         title="Clipboard", timeout=20, markup=False)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",

@@ -4,25 +4,18 @@ step (the engine's `fix` is written for the command line)."""
 from __future__ import annotations
 
 from wizard.core.errors import WizardError
-from wizard.core.profile import WIZARD_FIX
-from wizard.tui.steps import title
+from wizard.tui.bindings import key
+from wizard.tui.flow import FIXED_AT, title
 
-# subject -> (the step where it is corrected, what to do there); a field's or a secret's is declared
-# with it (core/profile.py)
-_WHERE = WIZARD_FIX | {
-    "rights": ("role", "choose a role that grants it"),
-    "certificate": ("upload", "upload the certificate made with this key"),
-    "profile": ("credentials", "check the values"),
-}
 _ELSEWHERE = {
-    "token": "run the test again (F5) for a new token",
+    "token": f"run the test again ({key('test')}) for a new token",
     "rights": ("give the credential a product profile with that right in the Admin Console "
                "(OAuth Server-to-Server has no role)"),
     "metascopes": "check that the credential has the Experience Platform Launch API",
     "secret_store": "choose where secrets go in the notice above",
-    "clock": "check this computer's clock, then run the test again (F5)",
-    "throttled": "wait a minute, then run the test again (F5)",
-    "request": "run the test again (F5); if it is refused again, please report it",
+    "clock": f"check this computer's clock, then run the test again ({key('test')})",
+    "throttled": f"wait a minute, then run the test again ({key('test')})",
+    "request": f"run the test again ({key('test')}); if it is refused again, please report it",
 }
 
 
@@ -37,13 +30,14 @@ def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
     """Where, in this flow, the user corrects what `exc` is about; the engine's fix otherwise."""
     if sandbox and exc.subject in _SANDBOX:
         return _SANDBOX[exc.subject]
-    where = _WHERE.get(exc.subject)
+    where = FIXED_AT.get(exc.subject)
     if where is not None and where[0] in steps:
         step, what = where
         if step == current:
             return f"{what} here"
         number = steps.index(step) + 1
-        way = "ctrl+b goes back" if current in steps and steps.index(current) > number - 1 else "ctrl+n"
+        back = current in steps and steps.index(current) > number - 1
+        way = f"{key('back')} goes back" if back else key("next")
         return f"{what} at step {number}, {title(step, auth_type)} ({way})"
     return _ELSEWHERE.get(exc.subject) or exc.fix
 

@@ -22,16 +22,16 @@ from wizard.core.profile import (
     CREDENTIAL_FIELDS,
     DEFAULT_PROFILE,
     ENDPOINTS,
-    STALE_AFTER,
     Profile,
     ProfileStore,
 )
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import Session
+from wizard.tui.flow import Progress, StepId, stale_after
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
-    from wizard.core.console import Credentials, ManualConsole, SandboxConsole
+    from wizard.core.console import Answer, Console, Credentials
     from wizard.core.ims import Token
     from wizard.core.reactor import Properties
     from wizard.core.tokens import TokenResult
@@ -64,7 +64,7 @@ class TestResult:
 @dataclass
 class WizardState:
     base: Session  # the session it is built on; no environment: no LAUNCH_WIZARD_* field nor secret
-    console: ManualConsole | SandboxConsole
+    console: Console
     sandbox: Sandbox | None = None
     session: dict[str, str] = field(default_factory=dict)  # secrets known in this session
     stored: set[str] = field(default_factory=set)  # kinds known to be in the secret store
@@ -94,7 +94,7 @@ class WizardState:
             name = profile_name or DEFAULT_PROFILE
         session = Session.load(name, environ={}, profiles=profiles)
         profile = saved = session.profile
-        console: ManualConsole | SandboxConsole = ManualConsole()
+        console: Console = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
             profile = profile.with_changes(ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url,
@@ -134,7 +134,7 @@ class WizardState:
         Returns the fields whose value changed; what they made stale loses its mark."""
         new = self.profile.with_changes(**changes)
         changed = {k for k in changes if getattr(new, k) != getattr(self.profile, k)}
-        stale = {step for name in changed for step in STALE_AFTER.get(name, ())}
+        stale = stale_after(changed)
         if stale and "steps_done" not in changes:
             new.steps_done = [s for s in new.steps_done if s not in stale]
         # only the fields changed here: a newer value another process saved in the others
@@ -147,30 +147,37 @@ class WizardState:
         return changed
 
     def mark_done(self, step: str) -> None:
-        if step not in self.profile.steps_done:
-            self.update(steps_done=[*self.profile.steps_done, step])
+        if step not in self.progress.done:
+            self.save_progress(self.progress.marked(step))
 
     def unmark(self, steps: Iterable[str]) -> None:
-        kept = [s for s in self.profile.steps_done if s not in set(steps)]
-        if kept != self.profile.steps_done:
-            self.update(steps_done=kept)
+        kept = self.progress.without(steps)
+        if kept != self.progress:
+            self.save_progress(kept)
+
+    def save_progress(self, progress: Progress) -> None:
+        self.update(steps_done=[str(step) for step in progress.done])
 
     def set_auth_type(self, auth_type: str) -> None:
         changes: dict[str, object] = {"auth_type": auth_type}
-        if self.console.automatic and auth_type != self.profile.auth_type:
+        from wizard.core.console import Capability
+
+        if self.console.offers(Capability.CREATE_INTEGRATION) and auth_type != self.profile.auth_type:
             # a sandbox integration is of one type: a new type needs a new integration
             changes.update(client_id="", technical_account_id="", technical_account_email="")
             self.session.pop("client_secret", None)
             self.stored.discard("client_secret")
         self.update(**changes)
 
-    async def create_integration(self, role: str = "") -> Credentials | None:
-        """An integration of the profile's type made in the (sandbox) console, and adopted; None
-        where a person makes it (the console is Adobe's)."""
-        made = await asyncio.to_thread(self.console.create_integration, "launch-wizard",
+    async def create_integration(self, role: str = "") -> Answer[Credentials]:
+        """An integration of the profile's type made in the (sandbox) console, and adopted; or
+        what a person does to make it (the console is Adobe's)."""
+        from wizard.core.console import Done
+
+        made = await asyncio.to_thread(self.console.create, "launch-wizard",
                                        self.profile.auth_type, role)
-        if made is not None:
-            await self.adopt(made)
+        if isinstance(made, Done):
+            await self.adopt(made.value)
         return made
 
     async def adopt(self, made: Credentials) -> None:
@@ -200,11 +207,16 @@ class WizardState:
 
     # --- the flow -------------------------------------------------------------------------
     @property
-    def steps(self) -> tuple[str, ...]:
-        return self.profile.steps
+    def progress(self) -> Progress:
+        """The wizard's progress record, as saved."""
+        return Progress.of(self.profile.auth_type, self.profile.steps_done)
+
+    @property
+    def steps(self) -> tuple[StepId, ...]:
+        return self.progress.steps
 
     def number(self, step: str) -> int:
-        return self.steps.index(step) + 1
+        return self.progress.number(step)
 
     @property
     def mode(self) -> str:
@@ -250,8 +262,9 @@ class WizardState:
         self.session[kind] = value
         self.stored.add(kind)
         if changed:
-            self.unmark(STALE_AFTER.get(kind, ()))
-            if "test" in STALE_AFTER.get(kind, ()):
+            stale = stale_after([kind])
+            self.unmark(stale)
+            if StepId.TEST in stale:
                 self.forget_test()
 
     async def secret(self, kind: str) -> str | None:

@@ -3,7 +3,8 @@ focus where a person expects it, and saving on accept."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -11,74 +12,82 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
+from wizard.core.console import Capability
 from wizard.core.errors import WizardError
+from wizard.tui.flow import title
 from wizard.tui.state import WizardState
-from wizard.tui.steps import title
 from wizard.tui.widgets import Field
 
 if TYPE_CHECKING:
-    from wizard.tui.app import WizardApp
+    from textual.dom import DOMNode
+
+
+@dataclass
+class RunTest(Message):
+    """The app asks the step that runs the test to run it (F5)."""
+
+    bubble: ClassVar[bool] = False
 
 
 class Step(VerticalScroll, can_focus=False):
-    """One step of the flow. The app calls the typed API below; the step answers in messages."""
+    """One step of the flow, built with the open state it reads and writes. The app calls the
+    typed API below; the step answers in messages."""
 
     key: ClassVar[str]
     DEFAULT_CSS = "Step { padding: 0 1; }"
 
-    def __init__(self, *children: Widget, **kwargs: Any) -> None:
+    def __init__(self, state: WizardState, *children: Widget, **kwargs: Any) -> None:
         super().__init__(*children, **kwargs)
+        self.state = state
         self._filled: dict[str, str] = {}  # what each input was last filled with from the state
 
     # --- what a step tells the app ------------------------------------------------------
+    @dataclass
     class Dirty(Message):
-        """Something typed in the field called `label` of `step` is (or no longer is) unsaved."""
+        """Something typed in the input `field_id` (shown as `label`) of `step` is (or no longer
+        is) unsaved."""
 
-        def __init__(self, step: str, label: str, dirty: bool) -> None:
-            super().__init__()
-            self.step, self.label, self.dirty = step, label, dirty
+        step: str
+        field_id: str
+        label: str
+        dirty: bool
 
+    @dataclass
     class Changed(Message):
         """The state changed in a way the app shows (the flow, a step's mark, the storage)."""
 
+    @dataclass
     class Copy(Message):
         """Put `text` on the clipboard; `what` names it in the message; a token may be cleared."""
 
-        def __init__(self, text: str, what: str, token: bool = False) -> None:
-            super().__init__()
-            self.text, self.what, self.token = text, what, token
+        text: str
+        what: str
+        token: bool = False
 
+    @dataclass
     class Next(Message):
         """The user asked to go on (Enter in a step's last field): as Next."""
 
+    @dataclass
     class Resume(Message):
         """Much was filled at once (an import): go to the first step still open, and keep
         `summary` (what was filled) in view there until the user moves on."""
 
-        def __init__(self, summary: str = "") -> None:
-            super().__init__()
-            self.summary = summary
+        summary: str = ""
 
+    @dataclass
     class Problem(Message):
         """An error that belongs to no field of this step (the app shows it once)."""
 
-        def __init__(self, error: WizardError) -> None:
-            super().__init__()
-            self.error = error
+        error: WizardError
 
+    @dataclass
     class Crashed(Message):
         """A worker of this step failed unexpectedly (a bug): shown, never fatal."""
 
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
+        error: BaseException
 
     # --- what the app asks of a step -----------------------------------------------------
-    @property
-    def state(self) -> WizardState:
-        state = cast("WizardApp", self.app).state
-        assert state is not None  # steps are built only once the state is open
-        return state
 
     def on_show_step(self) -> None:
         """Called each time the step is shown: fill the controls from the state."""
@@ -150,13 +159,13 @@ class Step(VerticalScroll, can_focus=False):
         from wizard.tui import remedy
 
         return remedy.explain(exc, self.state.steps, self.state.profile.auth_type, self.key,
-                              sandbox=self.state.console.automatic)
+                              sandbox=self.state.console.offers(Capability.RECOVER_SECRET))
 
     def field_of(self, control_id: str) -> Field:
-        node = self.query_one(f"#{control_id}")
+        node: DOMNode | None = self.query_one(f"#{control_id}")
         while not isinstance(node, Field):
-            assert node.parent is not None, control_id
-            node = cast(Widget, node.parent)
+            assert node is not None, control_id
+            node = node.parent
         return node
 
     def value(self, control_id: str) -> str:
@@ -187,16 +196,16 @@ class Step(VerticalScroll, can_focus=False):
             return False
         self._filled[control_id] = value
         field.show_error(None)
-        self.mark_dirty(field.label, False)
+        self.mark_dirty(control_id, False)
         return True
 
     def report_dirty(self, control_id: str, saved: str) -> None:
         """Tell the app whether the input differs from what is saved."""
-        field = self.field_of(control_id)
-        self.mark_dirty(field.label, self.value(control_id) != saved)
+        self.mark_dirty(control_id, self.value(control_id) != saved)
 
-    def mark_dirty(self, label: str, dirty: bool) -> None:
-        self.post_message(self.Dirty(self.key, label, dirty))
+    def mark_dirty(self, control_id: str, dirty: bool) -> None:
+        """The input `control_id` holds (or no longer holds) something typed and not saved."""
+        self.post_message(self.Dirty(self.key, control_id, self.field_of(control_id).label, dirty))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
@@ -205,9 +214,9 @@ class Step(VerticalScroll, can_focus=False):
 
 def _shown(widget: Widget, top: Widget) -> bool:
     """Displayed, and so are its ancestors up to `top`."""
-    node: Widget | None = widget
-    while node is not None and node is not top:
+    node: DOMNode | None = widget
+    while isinstance(node, Widget) and node is not top:
         if not node.display:
             return False
-        node = cast("Widget | None", node.parent)
+        node = node.parent
     return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import assert_never
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,8 +19,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Switch, TextArea
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from wizard.core.errors import KeyFileError, PassphraseNeeded, SecretStoreError, WizardError, WrongPassphrase
-from wizard.core.keys import cert_info, certificate_file, key_matches, load_private_key, read_file
+from wizard.core.errors import KeyFileError, SecretStoreError
+from wizard.core.keys import cert_info, read_file
+from wizard.flows.key_check import Fault, check
 from wizard.tui.paste_area import PasteArea
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Entry, Field, Plain, Toggle
@@ -27,20 +29,6 @@ from wizard.tui.widgets import Entry, Field, Plain, Toggle
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
 S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "
               "profiles added to the credential in the console (Admin Console).")
-
-
-def check_key(text: str, passphrase: str | None, certificate_path: str, where: str) -> str:
-    """The engine's verdict on a key, as one line; raises KeyFileError with its message."""
-    key = load_private_key(text, passphrase)
-    verdict = f"✓ RSA {key.key_size} private key"
-    if certificate_path:
-        cert = certificate_file(certificate_path)
-        if not key_matches(key, cert):
-            raise KeyFileError(f"this key does not match the certificate from {where} "
-                               f"(SHA-1 {cert_info(cert).sha1})",
-                               "use the key generated with that certificate", subject="private_key")
-        verdict += f", matches the certificate from {where}"
-    return verdict
 
 
 class CredentialsStep(Step):
@@ -171,7 +159,7 @@ class CredentialsStep(Step):
 
     @on(Input.Changed, "#client-secret")
     def _secret(self, event: Input.Changed) -> None:
-        self.mark_dirty("Client secret", bool(event.value))
+        self.mark_dirty("client-secret", bool(event.value))
 
     @on(Switch.Changed, "#reveal-secret")
     def _reveal(self, event: Switch.Changed) -> None:
@@ -217,7 +205,7 @@ class CredentialsStep(Step):
     def take_key(self, text: str) -> None:
         self.pending_key = text
         self.key_error = "being checked"
-        self.mark_dirty("Private key", True)
+        self.mark_dirty("key-text", True)
         self.validate_key(text, self.value("passphrase"))
 
     @work(exclusive=True, group="key-check", exit_on_error=False)
@@ -226,24 +214,38 @@ class CredentialsStep(Step):
 
     async def _check(self, text: str, passphrase: str) -> str | None:
         """Check the key in a thread; show the verdict; the error, or None if it can be used."""
+        certificate_path = self.state.profile.certificate_path
+        checked = await asyncio.to_thread(check, text, passphrase or None, certificate_path)
         field = self.field_of("passphrase")
         where = self.step_ref("keys")
-        try:
-            verdict = await asyncio.to_thread(check_key, text, passphrase or None,
-                                              self.state.profile.certificate_path, where)
-        except (PassphraseNeeded, WrongPassphrase) as exc:
-            field.display = True
-            field.show_error(str(exc))
-            self._status(exc.cause, error=True)
-            if isinstance(exc, PassphraseNeeded):
-                self.call_after_refresh(self.query_one("#passphrase").focus)
-            return exc.cause
-        except WizardError as exc:
-            self._status(str(exc), error=True)
-            return exc.cause
-        field.show_error(None)
-        self._status(verdict + " (saved when you press Next)")
-        return None
+        match checked.fault:
+            case Fault.PASSPHRASE_NEEDED | Fault.WRONG_PASSPHRASE:
+                assert checked.error is not None
+                field.display = True
+                field.show_error(str(checked.error))
+                self._status(checked.error.cause, error=True)
+                if checked.fault is Fault.PASSPHRASE_NEEDED:
+                    self.call_after_refresh(self.query_one("#passphrase").focus)
+                return checked.error.cause
+            case Fault.KEY | Fault.CERTIFICATE:
+                assert checked.error is not None
+                self._status(str(checked.error), error=True)
+                return checked.error.cause
+            case Fault.MISMATCH:
+                assert checked.certificate is not None
+                error = KeyFileError(f"this key does not match the certificate from {where} "
+                                     f"(SHA-1 {cert_info(checked.certificate).sha1})",
+                                     "use the key generated with that certificate", subject="private_key")
+                self._status(str(error), error=True)
+                return error.cause
+            case None | Fault.EXPIRED:  # an expired certificate is the Key step's news
+                assert checked.key is not None
+                field.show_error(None)
+                matches = f", matches the certificate from {where}" if certificate_path else ""
+                self._status(f"✓ RSA {checked.key.key_size} private key{matches} (saved when you press Next)")
+                return None
+            case _:
+                assert_never(checked.fault)
 
     # --- Next -----------------------------------------------------------------------------------
     async def accept(self) -> bool:
@@ -303,5 +305,5 @@ class CredentialsStep(Step):
                 await self.state.put_secret(kind, value)
         self.query_one("#client-secret", Entry).value = ""
         self.pending_key = self.key_error = None
-        for label in ("Client secret", "Private key"):
-            self.mark_dirty(label, False)
+        for control_id in ("client-secret", "key-text"):
+            self.mark_dirty(control_id, False)

@@ -10,16 +10,23 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from wizard.core.console import MIGRATE_STEPS, Capability
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
-from wizard.core.profile import DEFAULT_PROFILE, seen
+from wizard.core.profile import DEFAULT_PROFILE
 from wizard.core.reactor import Properties, remembered
+from wizard.core.vocabulary import AuthType
+from wizard.core.wording import more, seen
+from wizard.flows.rights import acts_as_seen
+from wizard.tui.bindings import key
+from wizard.tui.flow import StepId
 from wizard.tui.rotation_panel import RotationPanel
 from wizard.tui.shell import command_name
-from wizard.tui.state import TestResult
+from wizard.tui.state import TestResult, WizardState
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
 
@@ -30,15 +37,15 @@ MIGRATE_NOTE = ("Adobe ended JWT credentials in 2025 and converts those left to 
 
 def _names(properties: Properties) -> str:
     names = ", ".join(p.name for p in properties.first) or "no property"
-    more = properties.total - len(properties.first)
-    return f"{names} and {more} more" if more > 0 else names
+    rest = more(properties.total, len(properties.first))
+    return f"{names} {rest}" if rest else names
 
 
 class DoneStep(Step):
     key = "done"
 
-    def __init__(self, *children: Widget, **kwargs: Any) -> None:
-        super().__init__(*children, **kwargs)
+    def __init__(self, state: WizardState, *children: Widget, **kwargs: Any) -> None:
+        super().__init__(state, *children, **kwargs)
         self.summary: list[str] = []  # the lines shown, before the certificate's is known
 
     def compose(self) -> ComposeResult:
@@ -52,16 +59,17 @@ class DoneStep(Step):
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
-        if "test" not in profile.steps_done:
-            verdict = f"The test has not passed yet: {self.step_ref('test')} runs it (F5)."
+        if StepId.TEST not in state.progress.done:
+            verdict = f"The test has not passed yet: {self.step_ref('test')} runs it ({key('test')})."
         elif not profile.last_test:
-            verdict = "✓ The test passed in an earlier session (F5 runs it again)."
+            verdict = f"✓ The test passed in an earlier session ({key('test')} runs it again)."
         else:
             at = profile.last_test["at"].replace("T", " ").removesuffix("Z")
             verdict = f"✓ The integration works: it sees {seen(profile.last_test)}."
             if state.last_test is not None:
                 verdict += "".join(f"\n  {found.company.name}: {_names(found)}"
                                    for found in state.last_test.survey)
+                verdict += f"\n  it {acts_as_seen(state.last_test.survey)}"
             verdict += f"\n  tested {at} UTC"
         lines = [verdict, "",
                  f"profile        {profile.name} in {state.profiles.path}",
@@ -113,22 +121,22 @@ class DoneStep(Step):
 
     @on(Button.Pressed, "#migrate")
     def _migrate(self, event: Button.Pressed) -> None:
-        if self.state.console.automatic or self.console_step_done:
+        if self.state.console.offers(Capability.MIGRATE) or self.console_step_done:
             self.migrate()
             return
         self.console_step_done = True  # the next press says the person did it
         event.button.label = "Done in the console: try it and switch"
         self.query_one("#migrate-result", Static).update(
-            "In the Developer Console, open the credential and press \"Migrate to OAuth "
-            "Server-to-Server\" (it keeps the client ID and adds the new credential beside JWT). "
-            "Then press the button again: the wizard tries the new credential before it switches.")
+            " ".join(MIGRATE_STEPS) + " Then press the button again: the wizard tries the new "
+            "credential before it switches.")
 
-    console_step_done = False
-    migrated = False  # in this session: the panel then says so
+    console_step_done = var(False)  # the person pressed Migrate in Adobe's console
+    migrated = var(False)  # in this session: the panel then says so
 
     @work(exclusive=True, group="migrate", exit_on_error=False)
     async def migrate(self) -> None:
-        from wizard.core.lifecycle import server_to_server, trial
+        from wizard.flows.credential_test import trial
+        from wizard.flows.migration import press_migrate, server_to_server
 
         state = self.state
         result_line = self.query_one("#migrate-result", Static)
@@ -138,16 +146,16 @@ class DoneStep(Step):
         s2s = server_to_server(state.profile)
         try:
             await state.ensure_store()
-            if state.console.automatic:
-                await asyncio.to_thread(state.console.migrate, s2s.client_id)
+            if not self.console_step_done:  # else the person pressed it in the console
+                await asyncio.to_thread(press_migrate, state.console, state.profile, s2s)
             tried = await asyncio.to_thread(trial, s2s, state.secrets)
         except WizardError as exc:
             self.show_failure(result_line, exc, "Nothing changed: the profile still uses JWT.")
             return
         finally:
             button.disabled = False
-        state.update(auth_type="oauth-s2s", scopes=s2s.scopes)
-        state.update(steps_done=[s for s in state.steps if s != "done"], **remembered(tried.survey))
+        state.update(auth_type=AuthType.OAUTH_S2S, scopes=s2s.scopes)
+        state.update(steps_done=[s for s in state.steps if s != StepId.DONE], **remembered(tried.survey))
         state.last_token = tried.token
         state.last_test = TestResult(tried.token, tried.survey)
         result_line.remove_class("-error")

@@ -8,30 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, LoadingIndicator, RadioSet, Select, Static
 
-from wizard.core.errors import KeyFileError, PassphraseNeeded, SecretStoreError, WizardError
-from wizard.core.keys import (
-    KEY_SIZES,
-    cert_info,
-    certificate_file,
-    generate_pair,
-    key_matches,
-    load_private_key,
-    openssl_command,
-    read_file,
-)
+from wizard.core.errors import SecretStoreError, WizardError
+from wizard.core.keys import KEY_SIZES, cert_info, generate_pair, openssl_command
 from wizard.core.profile import config_dir
+from wizard.flows.key_check import Fault, KeyCheck, Verdict, check_files
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.x509 import Certificate
 
 
@@ -50,7 +41,7 @@ def describe_pair(key_path: Path, cert_path: Path, cert: Certificate, bits: int)
 class KeysStep(Step):
     key = "keys"
 
-    verdict = "unchecked"  # of the pair on screen: "unchecked", "ok" or "failed"
+    verdict = Verdict.UNCHECKED  # of the pair on screen
 
     def compose(self) -> ComposeResult:
         yield Static("Adobe checks the JWT's signature against a certificate you upload. "
@@ -93,7 +84,7 @@ class KeysStep(Step):
         profile = self.state.profile
         if not self.value("out-dir"):
             self.set_value("out-dir", str(config_dir() / "keys" / profile.name))
-        if profile.private_key_path and profile.certificate_path and self.verdict == "unchecked":
+        if profile.private_key_path and profile.certificate_path and self.verdict is Verdict.UNCHECKED:
             self.set_value("key-path", profile.private_key_path)
             self.set_value("cert-path", profile.certificate_path)
             self.check_pair(quiet=True)
@@ -118,7 +109,7 @@ class KeysStep(Step):
 
     @on(Input.Changed, "#key-path, #cert-path")
     def _paths_typed(self) -> None:
-        self.verdict = "unchecked" if self.verdict == "ok" else self.verdict
+        self.verdict = Verdict.UNCHECKED if self.verdict is Verdict.OK else self.verdict
         profile = self.state.profile
         self.report_dirty("key-path", profile.private_key_path)
         self.report_dirty("cert-path", profile.certificate_path)
@@ -157,7 +148,7 @@ class KeysStep(Step):
             self._busy(False)
         self.field_of("out-dir").show_error(None)
         self.state.update(private_key_path=str(pair.key_path), certificate_path=str(pair.cert_path))
-        self.verdict = "ok"
+        self.verdict = Verdict.OK
         self.set_value("key-path", str(pair.key_path), force=True)
         self.set_value("cert-path", str(pair.cert_path), force=True)
         self._result(text)
@@ -182,12 +173,15 @@ class KeysStep(Step):
         except SecretStoreError as exc:
             self.post_message(self.Problem(exc))
             return False
-        key = await self._opened_key(key_path, passphrase)
-        if key is None:
+        self._busy(True)
+        try:
+            checked = await asyncio.to_thread(check_files, key_path, cert_path, passphrase)
+        finally:
+            self._busy(False)
+        if not self._show_check(checked):
             return self._failed()
-        cert = await self._matching_certificate(cert_path, key)
-        if cert is None:
-            return self._failed()
+        key, cert = checked.key, checked.certificate
+        assert key is not None and cert is not None
         try:
             self.state.update(private_key_path=key_path, certificate_path=cert_path)
             if typed:
@@ -203,63 +197,53 @@ class KeysStep(Step):
         self.report_dirty("cert-path", profile.certificate_path)
         self._result(await asyncio.to_thread(describe_pair, Path(profile.private_key_path),
                                              Path(profile.certificate_path), cert, key.key_size))
-        self.verdict = "ok"
+        self.verdict = Verdict.OK
         self.bring_into_view(self.query_one("#keys-result"))
         self.post_message(self.Changed())
         return True
 
-    async def _opened_key(self, key_path: str, passphrase: str | None) -> RSAPrivateKey | None:
-        """The private key at `key_path`; None, with the field at fault saying why, if it does not open."""
-        key_field, passphrase_field = self.field_of("key-path"), self.field_of("existing-passphrase")
-        self._busy(True)
-        try:
-            key = await asyncio.to_thread(lambda: load_private_key(read_file(key_path, "private key"),
-                                                                   passphrase))
-        except PassphraseNeeded as exc:
-            passphrase_field.display = True
-            passphrase_field.show_error(str(exc))
-            return None
-        except KeyFileError as exc:
-            target = passphrase_field if exc.subject == "key_passphrase" else key_field
-            target.show_error(str(exc))
-            return None
-        finally:
-            self._busy(False)
-        key_field.show_error(None)
-        passphrase_field.show_error(None)
-        return key
-
-    async def _matching_certificate(self, cert_path: str, key: RSAPrivateKey) -> Certificate | None:
-        """The certificate at `cert_path` when it was made with `key` and has not expired; else None,
-        its field saying why."""
-        cert_field = self.field_of("cert-path")
-        try:
-            cert = await asyncio.to_thread(certificate_file, cert_path)
-        except KeyFileError as exc:
-            cert_field.show_error(str(exc))
-            return None
-        if not key_matches(key, cert):
-            cert_field.show_error("this certificate was not made with that key: give the pair "
-                                  "made together")
-            return None
-        if cert_info(cert).expired:
-            cert_field.show_error("this certificate has expired: generate a new pair")
-            return None
-        cert_field.show_error(None)
-        return cert
+    def _show_check(self, checked: KeyCheck) -> bool:
+        """The check's verdict at the field to correct; whether the pair passed."""
+        key_field, cert_field = self.field_of("key-path"), self.field_of("cert-path")
+        passphrase_field = self.field_of("existing-passphrase")
+        error = str(checked.error) if checked.error is not None else None
+        if checked.key is not None:  # it opened: neither the key nor its passphrase is at fault
+            key_field.show_error(None)
+            passphrase_field.show_error(None)
+        match checked.fault:
+            case Fault.PASSPHRASE_NEEDED:
+                passphrase_field.display = True
+                passphrase_field.show_error(error)
+            case Fault.WRONG_PASSPHRASE:
+                passphrase_field.show_error(error)
+            case Fault.KEY:
+                key_field.show_error(error)
+            case Fault.CERTIFICATE:
+                cert_field.show_error(error)
+            case Fault.MISMATCH:
+                cert_field.show_error("this certificate was not made with that key: give the pair "
+                                      "made together")
+            case Fault.EXPIRED:
+                cert_field.show_error("this certificate has expired: generate a new pair")
+            case None:
+                cert_field.show_error(None)
+                return True
+            case _:
+                assert_never(checked.fault)
+        return False
 
     def _failed(self) -> bool:
-        self.verdict = "failed"
+        self.verdict = Verdict.FAILED
         self._result("")  # no older pair's description may stand beside a failed check
         return False
 
     async def accept(self) -> bool:
         profile = self.state.profile
         typed = (self.value("key-path").strip(), self.value("cert-path").strip())
-        if self.existing and (self.verdict != "ok" or typed != (profile.private_key_path,
+        if self.existing and (self.verdict is not Verdict.OK or typed != (profile.private_key_path,
                                                                profile.certificate_path)):
             return await self._check_pair()
-        if self.verdict == "failed":
+        if self.verdict is Verdict.FAILED:
             self._result("✗ The pair checked last was refused: check another pair or generate a "
                          "new one.", error=True)
             return False

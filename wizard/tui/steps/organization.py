@@ -17,9 +17,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from wizard.core.console import CREATE_STEPS
+from wizard.core.console import CREATE_STEPS, Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.core.profile import Profile
+from wizard.core.vocabulary import AuthType
+from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain
 
@@ -68,12 +70,13 @@ class OrganizationStep(Step):
         self.query_one(f"#auth-{profile.auth_type}", Choice).value = True
         self.set_value("org-id", profile.org_id)
         self._show_flow()
-        if self.state.console.automatic and profile.is_jwt and not profile.org_id:
+        if self.state.console.offers(Capability.FIND_ORGANIZATION) and profile.is_jwt \
+                and not profile.org_id:
             self.filling = self.fill_organization()
 
     def _show_flow(self) -> None:
         jwt = self.state.profile.is_jwt
-        sandbox = self.state.console.automatic
+        sandbox = self.state.console.offers(Capability.CREATE_INTEGRATION)
         self.query_one("#jwt-note").display = jwt
         steps = [*CREATE_STEPS, *(JWT_CONSOLE if jwt else S2S_CONSOLE)]
         self.query_one("#console-steps", Static).update(
@@ -89,7 +92,7 @@ class OrganizationStep(Step):
 
     def first_focus(self) -> Widget | None:
         """A new profile starts at the top, where the first choice is."""
-        if "organization" not in self.state.profile.steps_done:
+        if StepId.ORGANIZATION not in self.state.progress.done:
             return self.query_one("#auth-type")
         return super().first_focus()
 
@@ -102,7 +105,8 @@ class OrganizationStep(Step):
         self.query_one("#created", Static).update("")
         self._show_flow()
         self.post_message(self.Changed())
-        if self.state.console.automatic and auth_type == "jwt" and not self.value("org-id"):
+        if self.state.console.offers(Capability.FIND_ORGANIZATION) and auth_type == AuthType.JWT \
+                and not self.value("org-id"):
             self.filling = self.fill_organization()
 
     @on(Input.Changed, "#org-id")
@@ -255,10 +259,13 @@ class OrganizationStep(Step):
     async def fill_organization(self) -> None:
         """The sandbox has one organization: its ID is what a person would pick in the console."""
         try:
-            org_id = await asyncio.to_thread(self.state.console.organization)
+            found = await asyncio.to_thread(self.state.console.find_organization)
         except WizardError as exc:
             self.field_of("org-id").show_error(exc.cause)
             return
+        if isinstance(found, PersonDoes):  # the console's steps are on screen already
+            return
+        org_id = found.value
         if org_id and not self.value("org-id"):
             self.state.update(org_id=org_id)
             self.set_value("org-id", org_id)
@@ -268,9 +275,10 @@ class OrganizationStep(Step):
         state = self.state
         created = self.query_one("#created", Static)
         try:
-            made = await state.create_integration()
-            if made is None:
+            answer = await state.create_integration()
+            if isinstance(answer, PersonDoes):
                 return
+            made = answer.value
         except WizardError as exc:
             created.update(f"✗ {self.explain(exc)}")
             self.bring_into_view(created)

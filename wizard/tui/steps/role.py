@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
+from wizard.core.console import Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.tui.role_table import RoleTable
 from wizard.tui.steps.base import Step
@@ -33,11 +34,16 @@ class RoleStep(Step):
             yield Button("", id="no-role")
         yield Plain("", id="chosen-role")
 
+    def _console_creates(self) -> bool:
+        """The role is part of the integration's form: a console that creates integrations by
+        itself creates it when the role is chosen."""
+        return self.state.console.offers(Capability.CREATE_INTEGRATION)
+
     def default_focus(self) -> str:
         return "#role-filter TickBox"  # "Which role do I need?" comes first, then the table
 
     def on_show_step(self) -> None:
-        sandbox = self.state.console.automatic
+        sandbox = self._console_creates()
         self.query_one("#role-how", Static).update(SANDBOX if sandbox else REAL)
         self.query_one("#choose-role", Button).label = (
             "Create the integration with this role" if sandbox else "Choose the highlighted role")
@@ -49,7 +55,7 @@ class RoleStep(Step):
         profile = self.state.profile
         role = profile.role or "no legacy role (rights from product profiles)"
         lines = [f"Chosen: {role}"]
-        if self.state.console.automatic:
+        if self._console_creates():
             lines.append(f"Integration: {profile.client_id}" if profile.client_id
                          else "Integration: not created yet")
         chosen = self.query_one("#chosen-role", Static)
@@ -72,7 +78,7 @@ class RoleStep(Step):
 
     def choose(self, role: str) -> None:
         self.state.update(role=role)
-        if self.state.console.automatic:
+        if self._console_creates():
             self._show("Creating the integration…")
             self.create_integration(role)
         else:
@@ -85,9 +91,10 @@ class RoleStep(Step):
         for button in self.query(Button):
             button.disabled = True
         try:
-            made = await state.create_integration(role)
-            if made is None:
+            answer = await state.create_integration(role)
+            if isinstance(answer, PersonDoes):
                 return
+            made = answer.value
         except WizardError as exc:
             self._show(f"✗ {self.explain(exc)}")
             return
@@ -100,7 +107,7 @@ class RoleStep(Step):
         self.post_message(self.Changed())
 
     async def accept(self) -> bool:
-        if not self.state.console.automatic or self.state.profile.client_id:
+        if not self._console_creates() or self.state.profile.client_id:
             return True
         self._show("✗ Create the integration first: choose its role (or no legacy role).")
         self.query_one("#chosen-role").add_class("-error")

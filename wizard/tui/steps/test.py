@@ -7,24 +7,44 @@ import asyncio
 import contextlib
 import json
 import time
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, TypeVar, assert_never
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Button, Label, Static, Switch
 
+from wizard.core.console import Capability
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
-from wizard.core.profile import Profile, plural
-from wizard.core.reactor import NO_PROPERTY, Properties, Reactor, curl_command, failed, remembered
-from wizard.core.tokens import TokenResult, drop_refused, get_token
+from wizard.core.profile import Profile
+from wizard.core.reactor import NO_PROPERTY, Properties, curl_command, failed, remembered
+from wizard.core.tokens import TokenResult
+from wizard.core.wording import Mask, mask, more, plural
+from wizard.flows import credential_test
+from wizard.flows.credential_test import (
+    CompaniesListed,
+    Event,
+    Failed,
+    Passed,
+    PropertiesListed,
+    Report,
+    Signed,
+    Started,
+    TokenIssued,
+)
+from wizard.flows.credential_test import Stage as TestStage
+from wizard.flows.rights import acts_as_seen
+from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
-from wizard.tui.steps.base import Step
+from wizard.tui.steps.base import RunTest, Step
 from wizard.tui.widgets import Plain, Toggle
+
+T = TypeVar("T")
 
 PENDING, RUNNING, PASSED, FAILED = "·", "…", "✓", "✗"
 JWT_ABOUT = ("What the console's Generate JWT and its sample cURL did, in one click: sign a JWT, "
@@ -33,11 +53,7 @@ S2S_ABOUT = ("One click asks IMS for an access token with the client ID and secr
              "credentials), then calls the Launch API with it.")
 
 
-def masked(token: str) -> str:
-    return f"{token[:6]}{'•' * 24}{token[-4:]}" if len(token) > 16 else "•" * 8
-
-
-def claims_text(claims: dict) -> str:
+def claims_text(claims: Mapping[str, Any]) -> str:
     """The JWT's header and claims on a few lines (the signature never)."""
     scopes = [key.rsplit("/s/", 1)[1] for key in claims if "/s/" in key]
     left = int(claims["exp"]) - int(time.time())
@@ -54,9 +70,9 @@ def properties_text(survey: list[Properties]) -> str:
         lines.append(f"{found.company.name}: {plural(found.total, 'property', 'properties')}")
         lines += [f"  {p.name} ({p.platform})  rights: {', '.join(p.rights) or 'none'}"
                   for p in found.first]
-        if found.total > len(found.first):
-            lines.append(f"  and {found.total - len(found.first)} more")
-    return "\n".join(lines)
+        if rest := more(found.total, len(found.first)):
+            lines.append(f"  {rest}")
+    return "\n".join([*lines, f"The credential {acts_as_seen(survey)}."])
 
 
 class Stage(Vertical):
@@ -83,13 +99,6 @@ class Stage(Vertical):
 
 class TestStep(Step):
     key = "test"
-
-    class Signed(Message):
-        """The engine signed a JWT (sent from the worker's thread)."""
-
-        def __init__(self, claims: dict) -> None:
-            super().__init__()
-            self.claims = claims
 
     def compose(self) -> ComposeResult:
         yield Static("", id="test-about", classes="note")
@@ -133,6 +142,7 @@ class TestStep(Step):
         return "#run-test"
 
     @on(Button.Pressed, "#run-test")
+    @on(RunTest)
     def start(self) -> None:
         self.run_test()
 
@@ -153,100 +163,56 @@ class TestStep(Step):
     def _reveal(self) -> None:
         self._show_token()
 
-    running = False
-
-    @on(Signed)
-    def _signed(self, event: Signed) -> None:
-        if self.running:  # a late message must not overwrite how the run ended
-            self.query_one("#stage-jwt", Stage).set(PASSED, claims_text(event.claims))
-            self.query_one("#stage-token", Stage).set(RUNNING)
-
     @work(exclusive=True, group="test", exit_on_error=False)
     async def run_test(self) -> None:
         state = self.state
         profile = state.profile
         button = self.query_one("#run-test", Button)
-        jwt, token_stage, companies_stage, properties_stage = (
-            self.query_one(f"#stage-{n}", Stage) for n in ("jwt", "token", "companies", "properties"))
         button.disabled = True
-        self.running = True
         state.forget_test()
         state.unmark(("test",))
         self._show_token()
-        for stage in (jwt, token_stage, companies_stage, properties_stage):
+        for stage in self.query(Stage):
             stage.set(PENDING)
-        signed: list[dict] = []  # what the engine signed, seen from its thread
-
-        def on_signed(claims: dict) -> None:
-            signed.append(claims)
-            self.post_message(self.Signed(claims))
-
-        current = jwt if profile.is_jwt else token_stage
-        current.set(RUNNING)
-        result = None
+        first = self.stage_of(TestStage.SIGN if profile.is_jwt else TestStage.TOKEN)
+        first.set(RUNNING)
+        painter = _Painter(self, profile)
         try:
             await state.ensure_store()
-            result = await asyncio.to_thread(get_token, profile, state.secrets, refresh=True,
-                                             on_signed=on_signed, secrets=state.base.secrets())
-            current = token_stage
-            self._token_passed(profile, result, jwt, token_stage)
-            current = companies_stage
-            companies_stage.set(RUNNING)
-            reactor = Reactor.of(profile, result.token.access_token)
-            companies = await asyncio.to_thread(reactor.companies)
-            lines = [f"{c.name} ({c.id})  rights: {', '.join(c.rights) or 'none'}" for c in companies]
-            companies_stage.set(PASSED, "\n".join(lines) or "no companies")
-            current = properties_stage
-            properties_stage.set(RUNNING)
-            survey = [await asyncio.to_thread(reactor.properties, c) for c in companies]
-        except SecretStoreError as exc:
-            current.set(FAILED, self.explain(exc))
-            self.post_message(self.Problem(exc))
+            passed = await in_thread(partial(credential_test.check, profile, state.secrets,
+                                             secrets=state.base.secrets()), painter)
         except WizardError as exc:
-            if current is jwt and signed:  # signed, then refused: the exchange failed
-                jwt.set(PASSED, claims_text(signed[-1]))
-                current = token_stage
-            await self._test_failed(exc, current, profile, result)
+            if painter.failed is None:  # before the test began (the store could not be reached)
+                first.set(FAILED, self.explain(exc))
+            if isinstance(exc, SecretStoreError):
+                self.post_message(self.Problem(exc))  # the app offers the ways out
+            else:
+                self._test_failed(exc, painter.failed or first)
         else:
-            properties_stage.set(PASSED, properties_text(survey))
-            self._test_passed(result, survey)
+            self._test_passed(passed)
         finally:
-            self.running = False
             button.disabled = False
             self.post_message(self.Changed())
 
-    def _token_passed(self, profile: Profile, result: TokenResult, jwt: Stage, token_stage: Stage) -> None:
-        """The JWT and token stages passed: what was signed, where the token came from, how long
-        it lasts."""
-        if result.profile_changed:
-            self.state.update(metascopes=result.profile.metascopes)
-        if result.claims is not None:
-            jwt.set(PASSED, claims_text(result.claims))
-        elif profile.is_jwt:  # another process refreshed it while this one waited: no JWT here
-            jwt.set(PASSED, "not needed: a token obtained a moment ago was used")
-        left = result.token.seconds_left()
-        token_stage.set(PASSED, f"from {profile.ims_url}, valid {int(left // 3600)} h "
-                                f"{int(left % 3600 // 60)} min" + "".join(f"\n{n}" for n in result.notes))
+    def stage_of(self, stage: TestStage) -> Stage:
+        return self.query_one(f"#stage-{_IDS[stage]}", Stage)
 
-    async def _test_failed(self, exc: WizardError, stage: Stage, profile: Profile,
-                           result: TokenResult | None) -> None:
-        """`stage` failed: shown, a refused token dropped, the failure recorded, and a lost client
-        secret offered for recovery."""
+    def _test_failed(self, exc: WizardError, stage: Stage) -> None:
+        """`stage` failed (and is shown so): brought into view, the failure recorded, and a lost
+        client secret offered for recovery."""
         state = self.state
-        stage.set(FAILED, self.explain(exc))
         self.bring_into_view(stage)
-        if result is not None:
-            await asyncio.to_thread(drop_refused, profile, result, exc)
         with contextlib.suppress(WizardError):  # the test's own error is the news
             state.update(**failed(stage.title, exc))
-        if exc.subject == "client_secret" and state.console.automatic:
+        if exc.subject == "client_secret" and state.console.offers(Capability.RECOVER_SECRET):
             self.post_message(self.Problem(exc))  # the app offers to recover it
 
-    def _test_passed(self, result: TokenResult, survey: list[Properties]) -> None:
+    def _test_passed(self, passed: Passed) -> None:
         state = self.state
-        state.last_token = result.token
-        state.last_test = TestResult(result.token, survey)
-        state.update(**remembered(survey))
+        self.stage_of(TestStage.PROPERTIES).set(PASSED, properties_text(passed.survey))
+        state.last_token = passed.token
+        state.last_test = TestResult(passed.token, passed.survey)
+        state.update(**remembered(passed.survey))
         state.mark_done("test")
         self._show_token()
         # the pass/fail lines stay in view (on a short screen the token panel is below them)
@@ -260,7 +226,7 @@ class TestStep(Step):
         if token is None:
             return
         reveal = self.query_one("#reveal-token", Switch).value
-        shown = token.access_token if reveal else masked(token.access_token)
+        shown = token.access_token if reveal else mask(token.access_token, Mask.WIZARD)
         self.query_one("#token-value", Static).update(shown)
         profile = self.state.profile
         self.query_one("#curl", Static).update(curl_command(profile.reactor_url, profile.name,
@@ -277,9 +243,85 @@ class TestStep(Step):
         self.query_one("#token-expiry", Static).update(text)
 
     async def accept(self) -> bool:
-        if "test" in self.state.profile.steps_done:
+        if StepId.TEST in self.state.progress.done:
             return True
         about = self.query_one("#test-about", Static)
         about.update("✗ Run the test first (F5): it has to pass to finish.")
         about.add_class("-error")
         return False
+
+
+_IDS = {TestStage.SIGN: "jwt", TestStage.TOKEN: "token", TestStage.COMPANIES: "companies",
+        TestStage.PROPERTIES: "properties"}
+
+
+class _Painter:
+    """The credential test's events painted on the Test step's stages (on the UI thread)."""
+
+    def __init__(self, step: TestStep, profile: Profile) -> None:
+        self.step = step
+        self.profile = profile
+        self.failed: Stage | None = None  # the stage shown failed
+
+    def __call__(self, event: Event) -> None:
+        step = self.step
+        match event:
+            case Started(stage=stage):
+                step.stage_of(stage).set(RUNNING)
+            case Signed(claims=claims):
+                step.stage_of(TestStage.SIGN).set(PASSED, claims_text(claims))
+            case TokenIssued(result=result):
+                self._token(result)
+            case CompaniesListed(companies=companies):
+                lines = [f"{c.name} ({c.id})  rights: {', '.join(c.rights) or 'none'}"
+                         for c in companies]
+                step.stage_of(TestStage.COMPANIES).set(PASSED, "\n".join(lines) or "no companies")
+                step.stage_of(TestStage.PROPERTIES).set(RUNNING)
+            case PropertiesListed():
+                pass  # all of them are shown together, once the last is in
+            case Failed(stage=stage, error=error):
+                self.failed = step.stage_of(stage)
+                self.failed.set(FAILED, step.explain(error))
+            case _:
+                assert_never(event)
+
+    def _token(self, result: TokenResult) -> None:
+        """The JWT and token stages passed: what was signed, where the token came from, how long
+        it lasts."""
+        step, profile = self.step, self.profile
+        if result.profile_changed:
+            step.state.update(metascopes=result.profile.metascopes)
+        jwt = step.stage_of(TestStage.SIGN)
+        if result.claims is not None:
+            jwt.set(PASSED, claims_text(result.claims))
+        elif profile.is_jwt:  # another process refreshed it while this one waited: no JWT here
+            jwt.set(PASSED, "not needed: a token obtained a moment ago was used")
+        left = result.token.seconds_left()
+        step.stage_of(TestStage.TOKEN).set(
+            PASSED, f"from {profile.ims_url}, valid {int(left // 3600)} h {int(left % 3600 // 60)} min"
+            + "".join(f"\n{n}" for n in result.notes))
+
+
+async def in_thread(flow: Callable[[Report], T], paint: Report) -> T:
+    """`flow` run in a thread, its events painted on the UI thread in the order they came, all of
+    them before its result (or error) is back."""
+    loop = asyncio.get_running_loop()
+    events: asyncio.Queue[Event | None] = asyncio.Queue()
+
+    def report(event: Event) -> None:
+        loop.call_soon_threadsafe(events.put_nowait, event)
+
+    def run() -> T:
+        try:
+            return flow(report)
+        finally:
+            loop.call_soon_threadsafe(events.put_nowait, None)
+
+    job = asyncio.ensure_future(asyncio.to_thread(run))
+    try:
+        while (event := await events.get()) is not None:
+            paint(event)
+    except BaseException:
+        job.add_done_callback(lambda done: done.cancelled() or done.exception())  # not the news
+        raise
+    return await job

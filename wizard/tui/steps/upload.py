@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Label, Static
 
-from wizard.core.console import UPLOAD_STEPS, Uploaded
+from wizard.core.console import UPLOAD_STEPS, Capability, Done, PersonDoes, Uploaded
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file, load_certificate, read_file
+from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain, TickBox
 
@@ -33,11 +34,10 @@ class UploadStep(Step):
 
     def on_show_step(self) -> None:
         profile = self.state.profile
-        automatic = self.state.console.automatic
-        self.query_one("#upload-sandbox").display = automatic
+        self.query_one("#upload-sandbox").display = self.state.console.offers(Capability.UPLOAD_CERTIFICATE)
         self.query_one("#cert-file", Static).update(
             f"Certificate: {profile.certificate_path or '(none yet: see ' + self.step_ref('keys') + ')'}")
-        self.query_one("#uploaded", Checkbox).value = "upload" in profile.steps_done
+        self.query_one("#uploaded", Checkbox).value = StepId.UPLOAD in self.state.progress.done
         self.show_fingerprint()
 
     @work(exclusive=True, group="fingerprint", exit_on_error=False)
@@ -52,7 +52,7 @@ class UploadStep(Step):
                      f"expires {info.not_after:%Y-%m-%d} ({info.days_left} days left)")
 
     def default_focus(self) -> str:
-        return "#upload-sandbox" if self.state.console.automatic else "#uploaded"
+        return "#upload-sandbox" if self.state.console.offers(Capability.UPLOAD_CERTIFICATE) else "#uploaded"
 
     @on(Button.Pressed, "#copy-path")
     def _copy_path(self) -> None:
@@ -69,10 +69,10 @@ class UploadStep(Step):
         profile = state.profile
         result = self.query_one("#upload-result", Static)
 
-        def send() -> tuple[str, Uploaded | None]:
+        def send() -> tuple[str, Done[Uploaded] | PersonDoes]:
             pem = read_file(profile.certificate_path, "certificate")
             local = cert_info(load_certificate(pem)).sha1
-            return local, state.console.upload_certificate(profile.client_id, pem)
+            return local, state.console.upload(profile.client_id, pem)
 
         try:
             local, done = await asyncio.to_thread(send)
@@ -81,9 +81,9 @@ class UploadStep(Step):
             return
         finally:
             self.query_one("#upload-sandbox", Button).disabled = False
-        if done is None:  # a person uploads to the real console
+        if isinstance(done, PersonDoes):  # the steps above say how: the tick box says it is done
             return
-        fingerprint = done.fingerprint_sha1
+        fingerprint = done.value.fingerprint_sha1
         same = "the same fingerprint as yours" if fingerprint == local else "a DIFFERENT fingerprint"
         result.update(f"✓ Uploaded. The console shows {same}:\n  {fingerprint}")
         result.remove_class("-error")
