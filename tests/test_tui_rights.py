@@ -119,3 +119,11 @@ async def test_the_test_step_and_done_say_which_role_the_credential_acts_as(fres
         await next_step(app, pilot)
         assert app.current == "done"
         assert f"it {sentence}" in screen_text(app)
+        made.property_rights[support.id] = ["develop", "approve", "publish"]  # one role everywhere
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        assert "The credential acts as Publisher on Marketing site and Support portal." in (
+            screen_text(app))
+        await next_step(app, pilot)
+        assert "✓ The integration works as Publisher: it sees" in screen_text(app)
+        assert "it acts as" not in screen_text(app)

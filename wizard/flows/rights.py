@@ -217,6 +217,13 @@ def acts_as_seen(survey: Iterable[Properties]) -> str:
     return _acts_as((acts_as_on(found.company, p), p.name) for found in survey for p in found.first)
 
 
+def acts_as_everywhere(survey: Iterable[Properties]) -> tuple[str, ...]:
+    """The roles the credential acts as on every property a test listed, when they are the same
+    on each; () when they differ or there is none."""
+    acting = {acts_as_on(found.company, p) for found in survey for p in found.first}
+    return acting.pop() if len(acting) == 1 else ()
+
+
 def _acts_as(pairs: Iterable[tuple[tuple[str, ...], str]]) -> str:
     groups: dict[tuple[str, ...], list[str]] = {}
     for acting, name in pairs:

@@ -21,7 +21,7 @@ from wizard.core.profile import DEFAULT_PROFILE
 from wizard.core.reactor import Properties, remembered
 from wizard.core.vocabulary import AuthType
 from wizard.core.wording import more, seen
-from wizard.flows.rights import acts_as_seen
+from wizard.flows.rights import acts_as_everywhere, acts_as_seen
 from wizard.tui.bindings import key
 from wizard.tui.flow import StepId
 from wizard.tui.rotation_panel import RotationPanel
@@ -65,11 +65,14 @@ class DoneStep(Step):
             verdict = f"✓ The test passed in an earlier session ({key('test')} runs it again)."
         else:
             at = profile.last_test["at"].replace("T", " ").removesuffix("Z")
-            verdict = f"✓ The integration works: it sees {seen(profile.last_test)}."
-            if state.last_test is not None:
-                verdict += "".join(f"\n  {found.company.name}: {_names(found)}"
-                                   for found in state.last_test.survey)
-                verdict += f"\n  it {acts_as_seen(state.last_test.survey)}"
+            survey = state.last_test.survey if state.last_test is not None else []
+            # the role it acts as: in the first line when it is one role everywhere
+            role = " and ".join(acts_as_everywhere(survey))
+            works = f"works as {role}" if role else "works"
+            verdict = f"✓ The integration {works}: it sees {seen(profile.last_test)}."
+            verdict += "".join(f"\n  {found.company.name}: {_names(found)}" for found in survey)
+            if survey and not role:
+                verdict += f"\n  it {acts_as_seen(survey)}"
             verdict += f"\n  tested {at} UTC"
         lines = [verdict, "",
                  f"profile        {profile.name} in {state.profiles.path}",
