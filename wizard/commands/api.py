@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from wizard.commands.output import Context, access_token, load, read_input, say, warn
+from wizard.commands.output import read_input, say, warn
+from wizard.commands.session import load
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.files import parse_json
 from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal, split_url
@@ -22,6 +23,8 @@ from wizard.core.wording import mask
 
 if TYPE_CHECKING:
     from httpx import Response
+
+    from wizard.flows.session import Session
 
 MAX_PAGES = 10_000  # a server whose pagination never ends is not followed for ever
 QUERY_METHODS = ("GET", "HEAD")
@@ -75,11 +78,11 @@ def _request(args: Namespace, method: str) -> tuple[str, bytes | None]:
     return path, body
 
 
-def _call(context: Context, watch: Watch, method: str, path: str, body: bytes | None,
+def _call(context: Session, watch: Watch, method: str, path: str, body: bytes | None,
           extra: dict[str, str]) -> tuple[Reactor, str, Response]:
     """The call with the profile's token, once more with a new one when a cached token is refused;
     the reactor that made it, the path as sent and the answer."""
-    result = access_token(context)
+    result = context.access_token()
     reactor = replace(Reactor.of(result.profile, result.token.access_token), watcher=watch)
     response: Response | None = None
     try:
@@ -89,7 +92,7 @@ def _call(context: Context, watch: Watch, method: str, path: str, body: bytes | 
             raise
     if response is None or (response.status_code == 401 and result.source == "cache"):
         # a cached token the server no longer takes (revoked early, a new sandbox): once more
-        result = access_token(context, refresh=True)
+        result = context.access_token(refresh=True)
         reactor = replace(reactor, access_token=result.token.access_token)
         path, response = _send(reactor, method, path, body, extra)
     if response.status_code == 401 and result.cache is not None:

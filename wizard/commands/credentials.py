@@ -12,16 +12,12 @@ from typing import TYPE_CHECKING, Any, assert_never
 from wizard.commands.output import (
     FAIL,
     OK,
-    Context,
-    access_token,
     duration,
-    load,
     read_secret,
-    remember,
-    save_credentials,
     say,
     warn,
 )
+from wizard.commands.session import load, save_credentials
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import CERT_WARN_DAYS
 from wizard.core.profile import LABELS, OPTIONS, TEST_RECORD, Profile, ProfileStore, org_id_warning
@@ -40,6 +36,7 @@ from wizard.flows.credential_test import (
 
 if TYPE_CHECKING:
     from wizard.core.tokens import TokenResult
+    from wizard.flows.session import Session
 
 JWT_NOTE = ("note: Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "for Adobe production use OAuth Server-to-Server (--auth oauth-s2s)")
@@ -128,7 +125,7 @@ def _sandbox_integration(args: Namespace, profile: Profile, changes: dict[str, A
 
 
 def token(args: Namespace) -> int:
-    result = access_token(load(args), args.refresh)
+    result = load(args).access_token(args.refresh)
     if args.json:
         say(json.dumps({"access_token": result.token.access_token,
                         "token_type": result.token.token_type,
@@ -145,7 +142,7 @@ def test(args: Namespace) -> int:
     return 0
 
 
-def check(context: Context) -> None:
+def check(context: Session) -> None:
     """The credential test, its stages said as they pass; what it saw is kept in the profile, or,
     if a stage fails, that stage, when and why (then raised). `context.profile` is left with what
     was kept."""
@@ -159,10 +156,10 @@ def check(context: Context) -> None:
     except WizardError as exc:
         context.profile = lines.profile.with_changes(**failed(lines.call, exc))
         with contextlib.suppress(WizardError):  # the test's own error is the news
-            remember(context, lines.profile, {"last_failure": context.profile.last_failure})
+            context.remember(lines.profile, {"last_failure": context.profile.last_failure})
         raise
     context.profile = passed.profile.with_changes(**remembered(passed.survey))
-    remember(context, passed.profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
+    context.remember(passed.profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
     if not any(found.total for found in passed.survey):
         warn(f"note: {NO_PROPERTY}")
     say("this integration works.")
@@ -171,7 +168,7 @@ def check(context: Context) -> None:
 class _TestLines:
     """The credential test's events as `test` says them; a metascope it learned kept."""
 
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Session) -> None:
         self.context = context
         self.profile = context.profile  # with a metascope learned, once the token came
         self.call = ""  # the stage under way, in words
@@ -204,7 +201,7 @@ class _TestLines:
         for note in result.notes:
             warn(note)
         if result.profile_changed:
-            remember(self.context, result.profile, {"metascopes": result.profile.metascopes})
+            self.context.remember(result.profile, {"metascopes": result.profile.metascopes})
         self.profile = result.profile
         if result.claims is not None:
             scopes = [k.rsplit("/s/", 1)[1] for k in result.claims if "/s/" in k]
@@ -268,7 +265,7 @@ def status(args: Namespace) -> int:
     return 5 if unreachable else 0
 
 
-def _profile_facts(context: Context) -> dict[str, Any]:
+def _profile_facts(context: Session) -> dict[str, Any]:
     profile, profiles = context.profile, context.profiles
     report: dict[str, Any] = {"profile": profile.name, "config": str(profiles.path),
                     "saved": profiles.exists(profile.name), "auth_type": profile.auth_type,
@@ -282,15 +279,14 @@ def _profile_facts(context: Context) -> dict[str, Any]:
     return report
 
 
-def _secret_facts(context: Context, report: dict[str, Any], problems: list[str]) -> str:
+def _secret_facts(context: Session, report: dict[str, Any], problems: list[str]) -> str:
     """Where each secret is (and any left unused), into `report`; a missing one into `problems`.
     Returns why the secret store cannot be asked, when a secret must come from it ("" if it can)."""
     from wizard.core.lifecycle import FORGET_KEY, unused_secrets
-    from wizard.core.tokens import locate_secret
 
     profile = context.profile
     unreachable = ""
-    locations = [locate_secret(profile, context.store, kind) for kind in profile.needed_secrets()]
+    locations = [context.secrets().locate(profile, kind) for kind in profile.needed_secrets()]
     report["secrets"] = {where.kind: where.where for where in locations}
     for where in locations:
         if where.unreachable:
@@ -302,7 +298,7 @@ def _secret_facts(context: Context, report: dict[str, Any], problems: list[str])
     return unreachable
 
 
-def _token_facts(context: Context) -> dict[str, Any]:
+def _token_facts(context: Session) -> dict[str, Any]:
     from wizard.core.tokens import token_cache
 
     cache = token_cache(context.profile, context.store)
@@ -313,7 +309,7 @@ def _token_facts(context: Context) -> dict[str, Any]:
     return token
 
 
-def _check_now(context: Context, quiet: bool) -> None:
+def _check_now(context: Session, quiet: bool) -> None:
     """`status --check`: the test, whose failure is then shown with the rest (its lines on stderr
     when stdout is for JSON)."""
     try:

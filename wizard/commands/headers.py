@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from argparse import Namespace
 
-from wizard.commands.output import access_token, load, say
+from wizard.commands.output import say
+from wizard.commands.session import load
 from wizard.core.errors import IMSError
 from wizard.core.reactor import headers as launch_headers
 
@@ -13,7 +14,7 @@ from wizard.core.reactor import headers as launch_headers
 def headers(args: Namespace) -> int:
     context = load(args)
     context.profile.require_ready()
-    result = access_token(context)  # as `launch-wizard token` gets it: the cache first
+    result = context.access_token()  # as `launch-wizard token` gets it: the cache first
     profile = result.profile
     lines = launch_headers(result.token.access_token, profile.client_id, profile.org_id)
     if not all(value.isprintable() for value in lines.values()):  # a line break would add a header

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from argparse import Namespace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.commands.output import OK, Context, confirm, load, read_secret, save_credentials, say, warn
+from wizard.commands.output import OK, confirm, read_secret, say, warn
+from wizard.commands.session import load
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, console_for, forget_unused
 from wizard.core.profile import LABELS, Profile
@@ -23,9 +23,10 @@ from wizard.flows.rotation import NotSwitched, RotationEvent, in_words, last_use
 if TYPE_CHECKING:
     from wizard.core.console import ManualConsole, SandboxConsole
     from wizard.core.io_management import NewSecret
+    from wizard.flows.session import Session
 
 
-def _saved(context: Context) -> Profile:
+def _saved(context: Session) -> Profile:
     """The profile as saved: these commands change what is saved, not what the environment says."""
     if not context.profiles.exists(context.profile.name):
         raise ConfigError(f"profile {context.profile.name!r} is not saved",
@@ -70,7 +71,7 @@ def migrate(args: Namespace) -> int:
     except WizardError as exc:
         raise _failed(exc, "the profile still uses JWT") from None
     s2s = _worked(result, s2s)
-    save_credentials(context.profiles, s2s, given or {}, s2s.changes_from(jwt))
+    context.save_credentials(s2s, given or {}, s2s.changes_from(jwt))
     say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
     _after_migrating(context, s2s, args.forget_key)
     return 0
@@ -89,7 +90,7 @@ def _press_migrate(console: ManualConsole | SandboxConsole, jwt: Profile, s2s: P
     return s2s
 
 
-def _after_migrating(context: Context, s2s: Profile, forget_key: bool) -> None:
+def _after_migrating(context: Session, s2s: Profile, forget_key: bool) -> None:
     """What aio-cli still needs, the JWT key forgotten or where it stays, and the console's last step."""
     missing = [name for name in TECHNICAL_ACCOUNT if not getattr(s2s, name)]
     if missing:
@@ -103,7 +104,7 @@ def _after_migrating(context: Context, s2s: Profile, forget_key: bool) -> None:
     say("in the console, delete the JWT credential once nothing uses it any more")
 
 
-def _forget_key(context: Context, profile: Profile) -> None:
+def _forget_key(context: Session, profile: Profile) -> None:
     if forget_unused(profile, context.store):
         say(f"{OK} the JWT private key is gone from {context.store.describe()}")
     else:
@@ -136,13 +137,13 @@ def rotate_secret(args: Namespace) -> int:
         confirm("This adds a client secret to the credential, switches the profile to it once it "
                 "works, then deletes the old one: anything else still using the old one stops "
                 "working (--keep-old leaves it). Go on?", args.yes)
-    job = Rotation(profile, context.store, partial(save_credentials, context.profiles),
+    job = Rotation(profile, context.store, context.save_credentials,
                    say_rotation, reveal_once)
     rotate(job, at, keep_old=args.keep_old)
     return 0
 
 
-def _rotate_to_given(context: Context, profile: Profile) -> int:
+def _rotate_to_given(context: Session, profile: Profile) -> int:
     """The new secret made by hand in the console, piped in: tried, then switched to."""
     new_secret = read_secret("New client secret")
     try:
@@ -150,8 +151,7 @@ def _rotate_to_given(context: Context, profile: Profile) -> int:
     except WizardError as exc:
         raise _failed(exc, "the old secret is still the one stored") from None
     worked = _worked(result, profile)
-    save_credentials(context.profiles, worked, {"client_secret": new_secret},
-                     worked.changes_from(profile))
+    context.save_credentials(worked, {"client_secret": new_secret}, worked.changes_from(profile))
     say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
     say("in the console, delete the old client secret once nothing uses it any more")
     return 0
@@ -165,7 +165,7 @@ def say_rotation(event: RotationEvent) -> None:
         say(in_words(event, OK))
 
 
-def client_secrets(context: Context) -> list[dict[str, str | None]] | None:
+def client_secrets(context: Session) -> list[dict[str, str | None]] | None:
     """`status`: the credential's client secrets (uuid, created, last used; ISO 8601, UTC) when
     the I/O Management API can be read without a new token; None when it cannot."""
     from wizard.flows.rotation import secrets_listed
@@ -246,7 +246,7 @@ def rotate_certificate(args: Namespace) -> int:
         warn(f"the new files stay in {out_dir}; the profile was not changed")
         raise _failed(exc, "the profile still uses the old key") from None
     worked = _worked(result, changed)
-    save_credentials(context.profiles, worked, given, worked.changes_from(profile))
+    context.save_credentials(worked, given, worked.changes_from(profile))
     context.store.delete(profile.name, "key_passphrase")  # the new key has none
     say(f"{OK} profile {profile.name!r} now signs with the new key")
     if old is None:

@@ -8,7 +8,8 @@ import textwrap
 from argparse import Namespace
 from typing import Any
 
-from wizard.commands.output import FAIL, OK, Context, access_token, load, say, warn
+from wizard.commands.output import FAIL, OK, say, warn
+from wizard.commands.session import load
 from wizard.core.errors import EXIT_OK, EXIT_REFUSED, ReactorError
 from wizard.core.reactor import PAGE_SIZE, Reactor
 from wizard.core.roles import GRANTED_ON, RIGHTS, Grant
@@ -21,6 +22,7 @@ from wizard.flows.rights import (
     asked_permissions,
     check_rights,
 )
+from wizard.flows.session import Session
 
 WIDTH = 80
 
@@ -37,13 +39,13 @@ def can(args: Namespace) -> int:
     return EXIT_OK if report.complete else EXIT_REFUSED
 
 
-def _report(context: Context, asked: tuple[str, ...], wanted: str | None,
+def _report(context: Session, asked: tuple[str, ...], wanted: str | None,
             quiet: bool) -> RightsReport:
     """The report, with the cached token; once more with a new one if the API refuses it."""
     from wizard.core.tokens import drop_refused
 
     on_event = None if quiet else _progress
-    result = access_token(context)
+    result = context.access_token()
     try:
         return check_rights(Reactor.of(result.profile, result.token.access_token), asked, wanted,
                             on_event)
@@ -51,7 +53,7 @@ def _report(context: Context, asked: tuple[str, ...], wanted: str | None,
         drop_refused(result.profile, result, exc)
         if exc.status != 401 or result.source != "cache":
             raise
-    result = access_token(context, refresh=True)  # revoked early, or a new sandbox
+    result = context.access_token(refresh=True)  # revoked early, or a new sandbox
     return check_rights(Reactor.of(result.profile, result.token.access_token), asked, wanted,
                         on_event)
 

@@ -11,15 +11,13 @@ from pathlib import Path
 
 from wizard.commands.output import (
     OK,
-    Context,
     confirm,
-    load,
     read_input,
     read_secret,
-    save_credentials,
     say,
     warn,
 )
+from wizard.commands.session import load, save_credentials
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.interop import (
     IMS_STAGE,
@@ -34,6 +32,7 @@ from wizard.core.safe_text import terminal_safe
 from wizard.core.vocabulary import SecretKind
 from wizard.core.wording import mask
 from wizard.flows.key_check import against, open_key, usable_key
+from wizard.flows.session import Session
 
 
 def import_(args: Namespace) -> int:
@@ -166,20 +165,18 @@ def export(args: Namespace) -> int:
     return 0
 
 
-def _exported_secrets(context: Context) -> dict[str, str]:
+def _exported_secrets(context: Session) -> dict[str, str]:
     """--with-secrets: the profile's secrets that are set."""
-    from wizard.core.tokens import secret
-
     profile = context.profile
     secrets: dict[str, str] = {}
     for kind in profile.needed_secrets(optional=True):
-        value = secret(profile, context.store, kind, optional=kind == SecretKind.KEY_PASSPHRASE)
+        value = context.secrets().get(profile, kind, optional=kind == SecretKind.KEY_PASSPHRASE)
         if value:
             secrets[kind] = value
     return secrets
 
 
-def _cached_token(context: Context) -> str:
+def _cached_token(context: Session) -> str:
     """The cached access token for a Postman export with secrets, or "" (none, or no store)."""
     from wizard.core.tokens import cached
 

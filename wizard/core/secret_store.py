@@ -16,10 +16,9 @@ import binascii
 import contextlib
 import hashlib
 import json
-import os
 import secrets as _random
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -27,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 from wizard.core.errors import SecretStoreError
 from wizard.core.files import parse_json, read_limited, write_atomically
 from wizard.core.locks import WAIT_S, LockError, beside, held, lock_file
-from wizard.core.profile import ENV_SECRETS, KEYRING_SERVICE, config_dir
+from wizard.core.profile import KEYRING_SERVICE, config_dir
 from wizard.core.vocabulary import SecretKind
 
 T = TypeVar("T")
@@ -373,28 +372,3 @@ def store_for(storage: str, service: str = SERVICE, config_folder: Path | None =
 
 PLAINTEXT_WARNING = ("warning: secrets are stored in a plaintext file (--insecure-storage); "
                      "anyone who can read {path} can use them")
-
-
-def env_secret(kind: str, environ: Mapping[str, str] | None = None) -> str | None:
-    """A secret given in the environment (the CI path); LAUNCH_WIZARD_PRIVATE_KEY may be a path."""
-    environ = os.environ if environ is None else environ
-    var = ENV_SECRETS.get(kind)
-    value = environ.get(var, "") if var else ""
-    if not value.strip():
-        return None
-    if kind == "private_key" and "-----BEGIN" not in value:
-        path = Path(value.strip()).expanduser()
-        if path.is_file():
-            from wizard.core.keys import read_file
-
-            return read_file(path, "private key")
-        if len(value.strip()) < 1024:  # a path: an RSA key, even without its markers, is longer
-            from wizard.core.errors import KeyFileError
-            from wizard.core.safe_text import describe_secret
-
-            # never the value: it may be another secret put here by mistake
-            raise KeyFileError(f"{var} is neither a private key nor the path of a file: it "
-                               f"{describe_secret(value)}",
-                               f"set {var} to the key's PEM text or to the path of its file",
-                               subject="private_key")
-    return value

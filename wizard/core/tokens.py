@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from wizard.core.errors import (
     ConfigError,
@@ -22,8 +22,9 @@ from wizard.core.errors import (
 )
 from wizard.core.ims import Token, client_credentials, exchange_jwt, jwt_claims, sign_jwt
 from wizard.core.locks import held, lock_file
-from wizard.core.profile import ENV_PREFIX, ENV_SECRETS, Profile, cache_dir, config_dir
-from wizard.core.secret_store import FileBackend, KeyringTimeout, SecretStore, env_secret
+from wizard.core.profile import ENV_PREFIX, Profile, cache_dir, config_dir
+from wizard.core.secret_source import Found, Origin, SecretLocation, SecretSource
+from wizard.core.secret_store import FileBackend, KeyringTimeout, SecretStore
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -45,71 +46,47 @@ class TokenResult:
     cache: SecretStore | None = None  # where the token is cached, if it is
 
 
+def source(store: SecretStore, given: Mapping[str, str] | None = None) -> SecretSource:
+    """The secrets a command finds: `given` ones, then this process's environment (the CI path),
+    then `store`, then the key file."""
+    return SecretSource(store, given or {}, environ=os.environ)
+
+
 def secret(profile: Profile, store: SecretStore, kind: str, *, optional: bool = False,
            given: Mapping[str, str] | None = None) -> str | None:
-    """A secret `given` for this call (a new one being tried), else from the environment if set
-    there, else from the store.
-
-    An `optional` secret (the key's passphrase) is simply absent when the store cannot be asked:
-    the CI path has no keyring, and the key will say if it needs a passphrase."""
-    if given and kind in given:
-        return given[kind]
-    value = env_secret(kind)
-    if value:
-        return value
-    try:
-        return store.get(profile.name, kind)
-    except SecretStoreError:
-        if optional:
-            return None
-        raise
-
-
-@dataclass(frozen=True)
-class SecretLocation:
-    """Where a secret is, for `status`: never the value."""
-
-    kind: str
-    where: str  # in words: "environment (LAUNCH_WIZARD_CLIENT_SECRET)", "keyring (...)", "not set"
-    found: bool
-    unreachable: str = ""  # why the store could not be asked, if it could not
+    """A secret as a command finds it (see `source`)."""
+    return source(store, given).get(profile, kind, optional=optional)
 
 
 def locate_secret(profile: Profile, store: SecretStore, kind: str) -> SecretLocation:
-    if env_secret(kind):
-        return SecretLocation(kind, f"environment ({ENV_SECRETS[kind]})", True)
-    try:
-        if store.get(profile.name, kind) is not None:
-            return SecretLocation(kind, store.describe(), True)
-    except SecretStoreError as exc:
-        if kind == "private_key" and profile.private_key_path:
-            return SecretLocation(kind, f"file {profile.private_key_path}", True)
-        return SecretLocation(kind, f"unknown: {exc.cause}", False, exc.cause)
-    if kind == "private_key" and profile.private_key_path:
-        return SecretLocation(kind, f"file {profile.private_key_path}", True)
-    return SecretLocation(kind, "not set", False)
+    """Where a secret is as a command finds it, for `status` (see `source`)."""
+    return source(store).locate(profile, kind)
 
 
-def signing_key(profile: Profile, store: SecretStore,
-                given: Mapping[str, str] | None = None) -> tuple[RSAPrivateKey, str]:
+def signing_key(profile: Profile, secrets: SecretSource) -> tuple[RSAPrivateKey, str]:
     """The RSA private key for the JWT and a note on where it came from."""
-    from wizard.core.keys import load_private_key, read_file
+    from wizard.core.keys import load_private_key
 
-    pem: str | None
-    if given and "private_key" in given:
-        pem, where = given["private_key"], "the new key"
-    else:
-        pem, where = env_secret("private_key"), f"the environment ({ENV_SECRETS['private_key']})"
-    if not pem:
-        pem, where = store.get(profile.name, "private_key"), store.describe()
-    if not pem and profile.private_key_path:
-        pem, where = read_file(profile.private_key_path, "private key"), profile.private_key_path
-    if not pem:
+    found = secrets.find(profile, "private_key")
+    if found is None:
         raise ConfigError(f"profile {profile.name!r} has no private key",
                           "run `launch-wizard configure --private-key FILE` or set "
                           "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)", subject="private_key")
-    key = load_private_key(pem, secret(profile, store, "key_passphrase", optional=True, given=given))
-    return key, where
+    key = load_private_key(found.value, secrets.get(profile, "key_passphrase", optional=True))
+    return key, _signed_with(found)
+
+
+def _signed_with(found: Found) -> str:
+    """Where the signing key came from, as the note on a refused signature says it."""
+    match found.origin:
+        case Origin.GIVEN:
+            return "the new key"
+        case Origin.ENVIRONMENT:
+            return f"the environment ({found.where})"
+        case Origin.STORE | Origin.FILE:
+            return found.where
+        case _:
+            assert_never(found.origin)
 
 
 def key_note(profile: Profile, key: RSAPrivateKey, where: str) -> str:
@@ -183,11 +160,14 @@ def metascope_candidates(profile: Profile) -> list[list[str]]:
 
 def exchange(profile: Profile, store: SecretStore,
              on_signed: Callable[[dict[str, Any]], None] | None = None,
-             given: Mapping[str, str] | None = None) -> TokenResult:
+             given: Mapping[str, str] | None = None, *,
+             secrets: SecretSource | None = None) -> TokenResult:
     """A fresh token from IMS (no cache involved). `on_signed` sees the claims of each JWT signed;
-    `given` secrets (new ones being tried) come before the environment's and the store's."""
+    the secrets come from `secrets`, by default a command's `source` (`given` ones, new ones being
+    tried, first)."""
     profile.require_ready()
-    client_secret = secret(profile, store, "client_secret", given=given)
+    secrets = secrets or source(store, given)
+    client_secret = secrets.get(profile, "client_secret")
     if not client_secret:
         raise ConfigError(f"profile {profile.name!r} has no client secret",
                           "run `launch-wizard configure --client-secret-stdin` or set "
@@ -196,7 +176,7 @@ def exchange(profile: Profile, store: SecretStore,
         token = client_credentials(profile.ims_url, profile.client_id, client_secret, profile.scopes)
         return TokenResult(token, "exchange", profile)
 
-    key, where = signing_key(profile, store, given)
+    key, where = signing_key(profile, secrets)
     candidates = metascope_candidates(profile)
     discovering = len(candidates) > 1
     for metascopes in candidates:
@@ -273,7 +253,8 @@ def token_cache(profile: Profile, store: SecretStore) -> TokenCache:
 
 
 def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
-              on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
+              on_signed: Callable[[dict[str, Any]], None] | None = None,
+              secrets: SecretSource | None = None) -> TokenResult:
     """A token with more than 10 minutes left: from the cache, else from IMS (then cached);
     `refresh`: a new one, never the one cached before this call.
 
@@ -281,10 +262,11 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
     of many parallel callers, one asks IMS and the others take what it cached (Adobe throttles
     integrations that ask for too many tokens). Without a usable store (the CI path, secrets in
     the environment) the token file is the cache; without that, nothing is cached or locked, and
-    one note says so. A credential IMS refuses loses its cached token at once."""
+    one note says so. A credential IMS refuses loses its cached token at once. The secrets for an
+    exchange come from `secrets` (by default, as a command finds them: `source`)."""
     cache = token_cache(profile, store)
     if cache.store is None and not cache.slow:
-        result = exchange(profile, store, on_signed)
+        result = exchange(profile, store, on_signed, secrets=secrets)
         result.notes.insert(0, f"note: the token is not cached ({cache.why})")
         return result
     if cache.token and not refresh:
@@ -297,16 +279,17 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
         # another caller got one while this one waited: as new as a refresh asks for
         if found and (not refresh or found.access_token != seen):
             return TokenResult(found, "cache", profile, cache=cache.store)
-        result = _exchange_into(profile, store, cache, on_signed)
+        result = _exchange_into(profile, store, cache, on_signed, secrets)
     return result
 
 
 def _exchange_into(profile: Profile, store: SecretStore, cache: TokenCache,
-                   on_signed: Callable[[dict[str, Any]], None] | None) -> TokenResult:
+                   on_signed: Callable[[dict[str, Any]], None] | None,
+                   secrets: SecretSource | None) -> TokenResult:
     """A token from IMS, cached where `cache` says; a credential IMS refuses loses its cached
     token at once (throttling is not a refusal)."""
     try:
-        result = exchange(profile, store, on_signed)
+        result = exchange(profile, store, on_signed, secrets=secrets)
     except IMSError as exc:
         if exc.subject != "throttled" and cache.store is not None:
             with contextlib.suppress(SecretStoreError):

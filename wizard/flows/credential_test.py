@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from wizard.core.ims import Token
     from wizard.core.profile import Profile
     from wizard.core.reactor import Company, Properties
+    from wizard.core.secret_source import SecretSource
     from wizard.core.secret_store import SecretStore
 
 
@@ -91,10 +92,12 @@ def ignore(event: Event) -> None:
     """A caller that shows no progress."""
 
 
-def check(profile: Profile, store: SecretStore, report: Report = ignore) -> Passed:
-    """The everyday test: a new token (never the one cached before), cached for the next caller."""
+def check(profile: Profile, store: SecretStore, report: Report = ignore,
+          secrets: SecretSource | None = None) -> Passed:
+    """The everyday test: a new token (never the one cached before), cached for the next caller;
+    its secrets from `secrets` (by default, as a command finds them)."""
     return _run(profile, report, lambda signed: get_token(profile, store, refresh=True,
-                                                          on_signed=signed))
+                                                          on_signed=signed, secrets=secrets))
 
 
 def trial(profile: Profile, store: SecretStore, report: Report = ignore,

@@ -513,15 +513,13 @@ class WizardApp(App[None]):
 
     @work(exclusive=True, group="copy-token", exit_on_error=False)
     async def copy_token(self) -> None:
-        from wizard.core.tokens import get_token
-
         state = self.state
         assert state is not None
         token = state.last_token
         if token is None or token.seconds_left() < TOKEN_MARGIN_S:
             try:
                 await state.ensure_store()
-                result = await asyncio.to_thread(get_token, state.profile, state.secrets)
+                result = await state.token()
             except SecretStoreError as exc:
                 self.store_problem(exc)
                 return

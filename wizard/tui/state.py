@@ -1,9 +1,13 @@
 """WizardState: the one state every step reads and writes, and the one place that saves.
 
-The UI thread owns it. Workers compute (network, keyring, key generation, file checks) and
-hand their results back; only then are they applied here. The profile (non-secret fields) is
-saved the moment a value is accepted; secrets go to the secret store. Nothing here imports
-Textual, so it is tested on its own.
+It is built on the session (`wizard.flows.session`): the profile, where profiles are saved, the
+secret store and the one order secrets are found in are the session's; the wizard adds what it
+learns as the person goes (secrets typed, steps done, the last test).
+
+The UI thread owns it. Workers compute (network, keyring, key generation, file checks) and hand
+their results back; only then are they applied here. The profile (non-secret fields) is saved the
+moment a value is accepted; secrets go to the secret store. Nothing here imports Textual, so it is
+tested on its own.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ConfigError, SecretStoreError
 from wizard.core.profile import (
@@ -23,12 +27,14 @@ from wizard.core.profile import (
 )
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 from wizard.core.vocabulary import SecretKind
+from wizard.flows.session import Session
 from wizard.tui.flow import Progress, StepId, stale_after
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
     from wizard.core.console import Answer, Console, Credentials
     from wizard.core.ims import Token
     from wizard.core.reactor import Properties
+    from wizard.core.tokens import TokenResult
     from wizard.sandbox import Sandbox
 
 SANDBOX_PROFILE = "sandbox"
@@ -57,9 +63,7 @@ class TestResult:
 
 @dataclass
 class WizardState:
-    profile: Profile
-    profiles: ProfileStore
-    secrets: SecretStore
+    base: Session  # the session it is built on; no environment: no LAUNCH_WIZARD_* field nor secret
     console: Console
     sandbox: Sandbox | None = None
     session: dict[str, str] = field(default_factory=dict)  # secrets known in this session
@@ -88,7 +92,8 @@ class WizardState:
             name = sandbox_profile(profiles, profile_name)
         else:
             name = profile_name or DEFAULT_PROFILE
-        profile = saved = profiles.load(name)
+        session = Session.load(name, environ={}, profiles=profiles)
+        profile = saved = session.profile
         console: Console = ManualConsole()
         if sandbox is not None:
             # the sandbox listens on a new port each run; its integrations persist (--state)
@@ -98,8 +103,29 @@ class WizardState:
         store = secrets or store_for(profile.storage, profile.keyring_service)
         if secrets is not None and secrets.service != profile.keyring_service:
             profile = profile.with_changes(keyring_service=secrets.service)
-        return cls(profile, profiles, store, console, sandbox, fresh=not profiles.exists(name),
-                   _saved=saved)
+        session.profile, session.store = profile, store
+        return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved)
+
+    # --- the session it is built on ---------------------------------------------------------
+    @property
+    def profile(self) -> Profile:
+        return self.base.profile
+
+    @profile.setter
+    def profile(self, profile: Profile) -> None:
+        self.base.profile = profile
+
+    @property
+    def profiles(self) -> ProfileStore:
+        return self.base.profiles
+
+    @property
+    def secrets(self) -> SecretStore:
+        return self.base.store
+
+    @secrets.setter
+    def secrets(self, store: SecretStore) -> None:
+        self.base.store = store
 
     # --- the profile ----------------------------------------------------------------------
     def update(self, **changes: object) -> set[str]:
@@ -242,16 +268,30 @@ class WizardState:
                 self.forget_test()
 
     async def secret(self, kind: str) -> str | None:
+        """A secret typed or read in this session, else the store's (asked only for what it was
+        found to hold: a keyring call can be slow). The key file is not read here."""
         if kind in self.session:
             return self.session[kind]
         await self.ensure_store()
         if kind not in self.stored:
             return None
-        store, name = self.secrets, self.profile.name
-        value = await asyncio.to_thread(store.get, name, kind)
-        if value is not None:
-            self.session[kind] = value
-        return value
+        source, profile = self.base.secrets(), self.profile
+        found = await asyncio.to_thread(source.find, profile.with_changes(private_key_path=""), kind)
+        if found is None:
+            return None
+        self.session[kind] = found.value
+        return found.value
+
+    async def token(self, refresh: bool = False,
+                    on_signed: Callable[[dict[str, Any]], None] | None = None) -> TokenResult:
+        """A token for the profile, its secrets found as the session finds them (never the
+        environment's); from the cache unless `refresh`. Off the UI thread."""
+        from wizard.core.tokens import get_token
+
+        await self.ensure_store()
+        profile, store, source = self.profile, self.secrets, self.base.secrets()
+        return await asyncio.to_thread(get_token, profile, store, refresh=refresh, on_signed=on_signed,
+                                       secrets=source)
 
     def has_secret(self, kind: str) -> bool:
         return kind in self.session or kind in self.stored

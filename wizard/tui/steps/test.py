@@ -179,7 +179,8 @@ class TestStep(Step):
         painter = _Painter(self, profile)
         try:
             await state.ensure_store()
-            passed = await in_thread(partial(credential_test.check, profile, state.secrets), painter)
+            passed = await in_thread(partial(credential_test.check, profile, state.secrets,
+                                             secrets=state.base.secrets()), painter)
         except WizardError as exc:
             if painter.failed is None:  # before the test began (the store could not be reached)
                 first.set(FAILED, self.explain(exc))
