@@ -101,10 +101,12 @@ def check(profile: Profile, store: SecretStore, report: Report = ignore,
 
 
 def trial(profile: Profile, store: SecretStore, report: Report = ignore,
-          given: Mapping[str, str] | None = None) -> Passed:
+          given: Mapping[str, str] | None = None, secrets: SecretSource | None = None) -> Passed:
     """A credential tried before anything switches to it: a token from IMS that no cache sees,
-    with `given` secrets (the new ones) over the stored."""
-    return _run(profile, report, lambda signed: exchange(profile, store, signed, given=given))
+    with `given` secrets (the new ones) over the stored; or with `secrets` (the wizard's, which
+    never come from the environment)."""
+    return _run(profile, report,
+                lambda signed: exchange(profile, store, signed, given=given, secrets=secrets))
 
 
 class _Progress:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,8 @@ class DoneStep(Step):
             await state.ensure_store()
             if not self.console_step_done:  # else the person pressed it in the console
                 await asyncio.to_thread(press_migrate, state.console, state.profile, s2s)
-            tried = await asyncio.to_thread(trial, s2s, state.secrets)
+            tried = await asyncio.to_thread(partial(trial, s2s, state.secrets,
+                                                    secrets=state.base.secrets()))
         except WizardError as exc:
             self.show_failure(result_line, exc, "Nothing changed: the profile still uses JWT.")
             return
