@@ -6,6 +6,7 @@ The app talks to a step through the `Step` API and hears from it through `Step` 
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, assert_never
 
@@ -29,7 +30,7 @@ from wizard.tui.flow import StepId, title
 from wizard.tui.state import WizardState
 from wizard.tui.steps import view_class
 from wizard.tui.steps.base import RunTest, Step
-from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList
+from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList, once_laid_out
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -328,7 +329,7 @@ class WizardApp(App[None]):
         target = view.first_focus()
         if target is not None:
             target.focus(scroll_visible=False)
-            self.call_after_refresh(target.scroll_visible, animate=False)
+            once_laid_out(self, partial(target.scroll_visible, animate=False))
         else:
             self.set_focus(None)
             view.scroll_home(animate=False)

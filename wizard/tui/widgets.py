@@ -7,6 +7,7 @@ text here (`Plain`), never parsed as markup, with what a terminal would obey sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -23,6 +24,14 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static, Switch
 
 from wizard.core.safe_text import shown_in_place, terminal_safe
+
+
+def once_laid_out(node: Widget | App[Any], callback: Callable[[], object]) -> None:
+    """Run `callback` once the next frame is drawn, and again after the one after: on a busy
+    machine a layout can land a frame late, and a scroll made before it stops short (the result
+    below the fold, the view where the late layout left it)."""
+    node.call_after_refresh(callback)
+    node.call_after_refresh(node.call_after_refresh, callback)
 
 
 class Plain(Static):

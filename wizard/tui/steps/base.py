@@ -4,6 +4,7 @@ focus where a person expects it, and saving on accept."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import VerticalScroll
@@ -16,7 +17,7 @@ from wizard.core.console import Capability
 from wizard.core.errors import WizardError
 from wizard.tui.flow import title
 from wizard.tui.state import WizardState
-from wizard.tui.widgets import Field
+from wizard.tui.widgets import Field, once_laid_out
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -122,18 +123,18 @@ class Step(VerticalScroll, can_focus=False):
             if field.invalid:
                 target = field.control if field.control.focusable else field
                 target.focus(scroll_visible=False)
-                self.call_after_refresh(field.scroll_visible, animate=False)
+                once_laid_out(self, partial(field.scroll_visible, animate=False))
                 return
         for widget in self.query(".-error"):
             if widget.display:
-                self.call_after_refresh(widget.scroll_visible, animate=False)
+                once_laid_out(self, partial(widget.scroll_visible, animate=False))
                 return
 
     # --- helpers --------------------------------------------------------------------------
     def bring_into_view(self, widget: Widget) -> None:
         """A result that just appeared may be below the fold: scroll to it once laid out."""
         self._in_view = widget
-        self.call_after_refresh(widget.scroll_visible, animate=False)
+        once_laid_out(self, partial(widget.scroll_visible, animate=False))
 
     _in_view: Widget | None = None
 

@@ -42,7 +42,7 @@ from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import RunTest, Step
-from wizard.tui.widgets import Plain, Toggle
+from wizard.tui.widgets import Plain, Toggle, once_laid_out
 
 T = TypeVar("T")
 
@@ -216,8 +216,8 @@ class TestStep(Step):
         state.mark_done("test")
         self._show_token()
         # the pass/fail lines stay in view (on a short screen the token panel is below them)
-        self.call_after_refresh(self.scroll_to_widget, self.query_one("#run-test"), top=True,
-                                animate=False)
+        once_laid_out(self, partial(self.scroll_to_widget, self.query_one("#run-test"), top=True,
+                                    animate=False))
 
     def _show_token(self) -> None:
         token = self.state.last_token
@@ -227,7 +227,12 @@ class TestStep(Step):
             return
         reveal = self.query_one("#reveal-token", Switch).value
         shown = token.access_token if reveal else mask(token.access_token, Mask.WIZARD)
-        self.query_one("#token-value", Static).update(shown)
+        value = self.query_one("#token-value", Static)
+        value.update(shown)
+        # Laid out again once the frame is drawn: a layout pass that runs between the update and
+        # the widget's own (the expiry ticking, the switch's label) can keep the old height, and
+        # the revealed token then shows one line of its twelve until the next change.
+        self.call_after_refresh(value.refresh, layout=True)
         profile = self.state.profile
         self.query_one("#curl", Static).update(curl_command(profile.reactor_url, profile.name,
                                                             command_name()))
