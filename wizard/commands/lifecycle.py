@@ -127,13 +127,14 @@ def rotate_secret(args: Namespace) -> int:
     from wizard.flows.rotation import ConsoleSecrets, Rotation, Unavailable, needs_steps, rotate, secrets_at
 
     console = console_for(profile)
-    at = secrets_at(profile, context.store, console if isinstance(console, SandboxConsole) else None)
+    sandbox = console if isinstance(console, SandboxConsole) else None
+    at = secrets_at(profile, context.store, sandbox)
     if isinstance(at, Unavailable):
         raise needs_steps(at, profile)
     if isinstance(at, ConsoleSecrets):
         say(f"note: not through the I/O Management API ({'; '.join(at.why)}): pressing the "
             "sandbox console's buttons instead")
-    elif not console.automatic and not args.keep_old:
+    elif sandbox is None and not args.keep_old:  # real Adobe: other consumers may hold the old one
         confirm("This adds a client secret to the credential, switches the profile to it once it "
                 "works, then deletes the old one: anything else still using the old one stops "
                 "working (--keep-old leaves it). Go on?", args.yes)
