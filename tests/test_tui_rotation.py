@@ -48,3 +48,18 @@ async def test_done_offers_no_rotation_without_the_console_id(sandbox):
         await app.show_step("done")
         await settle(app, pilot)
         assert not app.screen.query_one("#rotate-panel").display
+
+
+async def test_done_rotates_with_the_wizards_secret_never_the_environments(sandbox, monkeypatch):
+    """A client secret in the environment belongs to commands; the wizard's rotation gets its
+    I/O Management token with the stored one (a wrong one in the environment changes nothing)."""
+    made = integration(sandbox)
+    monkeypatch.setenv("LAUNCH_WIZARD_CLIENT_SECRET", "p8e-not-this-one")
+    app = ready_app(sandbox, made)
+    async with driving(app) as pilot:
+        await app.show_step("done")
+        await settle(app, pilot)
+        app.screen.query_one("#rotate-secret").press()
+        await settle(app, pilot, 3)
+        assert "deleted the old client secret" in screen_text(app)
+    assert not works(sandbox, made, made.client_secret)

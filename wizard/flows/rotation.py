@@ -34,6 +34,7 @@ from wizard.flows.credential_test import trial
 
 if TYPE_CHECKING:
     from wizard.core.console import SandboxConsole
+    from wizard.core.secret_source import SecretSource
     from wizard.core.secret_store import SecretStore
 
 PENDING = "new_client_secret"  # the new secret's entry in the store until it is switched to
@@ -206,10 +207,11 @@ def steps_for(profile: Profile) -> tuple[str, ...]:
             "--credential-id URL`")
 
 
-def secrets_at(profile: Profile, store: SecretStore,
-               console: SandboxConsole | None = None) -> Secrets | Unavailable:
+def secrets_at(profile: Profile, store: SecretStore, console: SandboxConsole | None = None,
+               secrets: SecretSource | None = None) -> Secrets | Unavailable:
     """The I/O Management API when the profile can use it (a console ID, the scopes, and the API
-    accepts the token); else the sandbox console's buttons, when there is one; else why not."""
+    accepts the token, got with `secrets`: by default as a command finds them); else the sandbox
+    console's buttons, when there is one; else why not."""
     reasons = []
     base = base_url(profile)
     if not profile.credential_id:
@@ -221,7 +223,7 @@ def secrets_at(profile: Profile, store: SecretStore,
         reasons.append(f"its IMS ({profile.ims_url}) is not Adobe's")
     if not reasons and base is not None:
         try:
-            api = io_management(profile, store, base)
+            api = io_management(profile, store, base, secrets)
             api.secrets()  # the API accepts the token: it has the scopes and the project the API
             return api
         except (NotPermitted, ScopeRefused) as exc:  # IMS refuses scopes the credential lacks
@@ -231,10 +233,11 @@ def secrets_at(profile: Profile, store: SecretStore,
     return Unavailable(tuple(reasons), steps_for(profile))
 
 
-def io_management(profile: Profile, store: SecretStore, base: str) -> IOManagement:
+def io_management(profile: Profile, store: SecretStore, base: str,
+                  secrets: SecretSource | None = None) -> IOManagement:
     from wizard.core.tokens import get_token
 
-    token = get_token(profile, store).token.access_token
+    token = get_token(profile, store, secrets=secrets).token.access_token
     return IOManagement(base, profile.credential_id, profile.client_id, token)
 
 

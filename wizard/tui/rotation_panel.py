@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from wizard.core.profile import Profile
+    from wizard.core.secret_source import SecretSource
     from wizard.core.secret_store import SecretStore
     from wizard.tui.state import WizardState
 
@@ -53,10 +54,11 @@ class RotationPanel(Vertical):
         if self.state is not None:
             self.query_one("#rotate-secret", Button).disabled = True
             self.query_one("#rotate-result", Static).update("Rotating…")
-            self.rotate(self.state.profile, self.state.secrets)
+            self.rotate(self.state.profile, self.state.secrets, self.state.base.secrets())
 
     @work(thread=True, exclusive=True, group="rotate", exit_on_error=False)
-    def rotate(self, profile: Profile, store: SecretStore) -> None:
+    def rotate(self, profile: Profile, store: SecretStore, secrets: SecretSource) -> None:
+        """`secrets`: the wizard's own (never the environment's), for the API's token."""
         from wizard.flows.rotation import Rotation, Unavailable, needs_steps, rotate, secrets_at
 
         lines: list[str] = []
@@ -66,7 +68,7 @@ class RotationPanel(Vertical):
             self.app.call_from_thread(self._show, lines[:], False)
 
         try:
-            at = secrets_at(profile, store)
+            at = secrets_at(profile, store, secrets=secrets)
             if isinstance(at, Unavailable):
                 raise needs_steps(at, profile)
             # a secret the keyring refuses is deleted again, never shown: this screen may be recorded
