@@ -354,8 +354,10 @@ class SandboxState:
         with self.lock:
             if company not in self.seeded:
                 self.seeded.add(company)
+                made = self._stamp()  # one instant for all: they are made together
                 for name, platform, domains in SEED_PROPERTIES:
-                    self._add(company, {"name": name, "platform": platform, "domains": domains})
+                    self._add(company, {"name": name, "platform": platform, "domains": domains},
+                              made)
             return [p for p in self.properties.values() if p.company_id == company]
 
     def add_property(self, company: str, attributes: object) -> Property:
@@ -363,9 +365,9 @@ class SandboxState:
         with self.lock:
             return self._add(company, attributes)
 
-    def _add(self, company: str, attributes: object) -> Property:
+    def _add(self, company: str, attributes: object, stamp: str = "") -> Property:
         values = _property_attributes(attributes, creating=True)
-        stamp = self._stamp()
+        stamp = stamp or self._stamp()
         made = Property(id="PR" + self._hex(16), company_id=company, created_at=stamp,
                         updated_at=stamp, token=self._hex(16), **values)
         self.properties[made.id] = made

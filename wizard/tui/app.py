@@ -364,7 +364,9 @@ class WizardApp(App[None]):
             self.advance()
 
     @work(exclusive=True, group="nav", exit_on_error=False)
-    async def advance(self) -> None:
+    async def advance(self, then_test: bool = False) -> None:
+        """Save the step (its checks first) and go on: to the next step, or, `then_test`, to the
+        Test step, which runs the test with what was just saved."""
         state = self.state
         assert state is not None
         step = self.current
@@ -380,14 +382,24 @@ class WizardApp(App[None]):
         self._unsaved = {k: e for k, e in self._unsaved.items() if e.step != step}  # saved now
         state.mark_done(step)
         steps = state.steps
-        if step != steps[-1]:
+        if then_test:
+            await self._test_now()
+        elif step != steps[-1]:
             await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            from wizard.tui.shell import command_name
-
-            self.notify(f"All steps done. `{command_name()} token` gives scripts a token.",
+            self.notify("All steps done." + self._for_scripts(" `{}` gives scripts a token."),
                         markup=False)
+
+    def _for_scripts(self, sentence: str) -> str:
+        """`sentence` with this profile's token command in it, where a shell would find the
+        secrets ("" when they are kept for this session only)."""
+        from wizard.tui.shell import shell_command
+
+        state = self.state
+        if state is None or state.memory_only:
+            return ""
+        return sentence.format(shell_command("token", state.profile.name))
 
     def action_previous_step(self) -> None:
         state = self.state
@@ -505,8 +517,18 @@ class WizardApp(App[None]):
     async def action_run_test(self) -> None:
         if self.state is None or "test" not in self.state.steps:
             return
+        if any(typed.step == self.current for typed in self._unsaved.values()):
+            self.advance(then_test=True)  # the test is of what the screen shows: saved first
+            return
+        await self._test_now()
+
+    async def _test_now(self) -> None:
         await self.show_step("test")
         self.view("test").post_message(RunTest())
+
+    async def action_quit(self) -> None:
+        """The palette's Quit asks as ctrl+q does when something typed is not saved."""
+        self.action_quit_wizard()
 
     def action_copy_token(self) -> None:
         if self.state is not None:
@@ -546,10 +568,8 @@ class WizardApp(App[None]):
         delivery = await asyncio.to_thread(clipboard.deliver, text)
         message = delivery.message(what)
         if token and delivery.landed is False:
-            from wizard.tui.shell import command_name
-
-            message += (" See the token with the 'reveal' switch on the Test step, or run "
-                        f"`{command_name()} token` in a shell.")
+            message += (" To see it, reveal it on the Test step (its hidden/shown switch)"
+                        + self._for_scripts(", or run `{}` in a shell") + ".")
         self.notify(message, title="Copied" if delivery.landed is not False else "Not copied",
                     severity="information" if delivery.landed is not False else "warning",
                     timeout=12, markup=False)

@@ -23,3 +23,11 @@ def command_name(argv0: str | None = None, executable: str | None = None,
     if found is not None and os.path.samefile(found, own):
         return "launch-wizard"
     return shlex.quote(os.path.abspath(own))
+
+
+def shell_command(command: str, profile: str) -> str:
+    """`command` for this profile as the user's shell runs it: `launch-wizard token --profile x`."""
+    from wizard.core.profile import DEFAULT_PROFILE
+
+    flag = "" if profile == DEFAULT_PROFILE else f" --profile {shlex.quote(profile)}"
+    return f"{command_name()} {command}{flag}"

@@ -18,7 +18,6 @@ from textual.widgets import Button, Static
 from wizard.core.console import MIGRATE_STEPS, Capability
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
-from wizard.core.profile import DEFAULT_PROFILE
 from wizard.core.reactor import Properties, remembered
 from wizard.core.vocabulary import AuthType
 from wizard.core.wording import more, seen
@@ -26,7 +25,7 @@ from wizard.flows.rights import acts_as_everywhere, acts_as_seen
 from wizard.tui.bindings import key
 from wizard.tui.flow import StepId
 from wizard.tui.rotation_panel import RotationPanel
-from wizard.tui.shell import command_name
+from wizard.tui.shell import command_name, shell_command
 from wizard.tui.state import TestResult, WizardState
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
@@ -105,14 +104,14 @@ class DoneStep(Step):
             return ("\nThe secrets were kept for this session only, so `launch-wizard` commands "
                     "cannot find them. To use them from scripts, open the wizard where a keyring "
                     "works, or choose the plaintext file when it asks.")
-        flag = "" if profile.name == DEFAULT_PROFILE else f" --profile {shlex.quote(profile.name)}"
         exe = command_name()
         again = ("the test again (while this wizard runs: the sandbox lives in it)"
                  if state.sandbox is not None else "the test again")
         # each command alone on its line, so that it is copied whole
         lines = ["", f"Next, in a shell: a token for scripts (cached 24 h), where everything is, "
                      f"and {again}:",
-                 *(f"    {exe} {command}{flag}" for command in ("token", "status", "test"))]
+                 *(f"    {shell_command(command, profile.name)}"
+                   for command in ("token", "status", "test"))]
         if exe != "launch-wizard":
             activate = Path(shlex.split(exe)[0]).with_name("activate")
             if activate.is_file():
