@@ -81,3 +81,19 @@ async def test_what_the_toasts_tell_a_shell_to_run_names_this_profile(sandbox):
         assert said.endswith(" token --profile sandbox`")  # the sandbox's profile, not 'default'
         app.state.use_memory()  # secrets for this session only: no shell finds them
         assert app._for_scripts(" run `{}`") == ""
+
+
+async def test_a_secret_shown_is_hidden_again_when_the_step_is_left(sandbox):
+    from textual.widgets import Switch
+
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_credentials(app, pilot)
+        app.screen.query_one("#reveal-secret", Switch).value = True
+        await settle(app, pilot)
+        assert not app.screen.query_one("#client-secret", Input).password
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        assert app.screen.query_one("#client-secret", Input).password  # typed text shows as dots

@@ -76,6 +76,7 @@ class CredentialsStep(Step):
         self.set_value("tech-email", profile.technical_account_email)
         self.set_value("scopes", ",".join(profile.scopes))
         self.query_one("#use-generated").display = bool(profile.private_key_path)
+        self.query_one("#reveal-secret", Switch).value = False  # shown only while asked, here
         self.look_up_stored()
 
     def default_focus(self) -> str:
