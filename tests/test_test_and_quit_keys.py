@@ -97,3 +97,22 @@ async def test_a_secret_shown_is_hidden_again_when_the_step_is_left(sandbox):
         await next_step(app, pilot)
         assert app.current == "credentials"
         assert app.screen.query_one("#client-secret", Input).password  # typed text shows as dots
+
+
+async def test_a_passing_test_clears_the_problem_notice_it_had(sandbox):
+    from wizard.tui.widgets import Notice, NoticeKind
+
+    app = make_app(sandbox)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")  # no integration yet: no token to copy
+        await settle(app, pilot, 3)
+        notice = app.screen.query_one(Notice)
+        assert notice.kind == NoticeKind.PROBLEM and notice.has_class("-shown")
+        await at_credentials(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "test"
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        assert app.state.profile.last_test
+        assert notice.kind is None and not notice.has_class("-shown")

@@ -29,7 +29,7 @@ from wizard.tui.bindings import BINDINGS, key
 from wizard.tui.flow import StepId, title
 from wizard.tui.state import WizardState
 from wizard.tui.steps import view_class
-from wizard.tui.steps.base import RunTest, Step
+from wizard.tui.steps.base import RunTest, Step, TestPassed
 from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList, once_laid_out
 
 if TYPE_CHECKING:
@@ -434,6 +434,13 @@ class WizardApp(App[None]):
     @on(Step.Changed)
     def _changed(self) -> None:
         self.refresh_steps()
+
+    @on(TestPassed)
+    def _test_passed(self) -> None:
+        notice = self.query_one(Notice)
+        notice.clear(NoticeKind.PROBLEM)
+        if notice.info:  # "run the test again" and the like
+            notice.clear()
 
     @on(Step.Next)
     def _next(self) -> None:

@@ -30,6 +30,11 @@ class RunTest(Message):
     bubble: ClassVar[bool] = False
 
 
+@dataclass
+class TestPassed(Message):
+    """The test passed: a notice about a problem it had, or about running it again, is old news."""
+
+
 class Step(VerticalScroll, can_focus=False):
     """One step of the flow, built with the open state it reads and writes. The app calls the
     typed API below; the step answers in messages."""

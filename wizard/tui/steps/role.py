@@ -16,8 +16,8 @@ from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
 
 ABOUT = ("Integrations made before 2019-09 carry a role (a legacy metascope); newer ones get their "
-         "rights from Admin Console product profiles. The role chosen here is the metascope the "
-         "wizard tries first.")
+         "rights from Admin Console product profiles. The wizard signs with ent_reactor_sdk, then "
+         "the role chosen here.")
 REAL = "In the Developer Console, choose the same role in the integration's form, then Create Integration."
 SANDBOX = "In the sandbox, choosing the role creates the integration with it, as the console's form does."
 

@@ -41,7 +41,7 @@ from wizard.flows.rights import acts_as_seen
 from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
-from wizard.tui.steps.base import RunTest, Step
+from wizard.tui.steps.base import RunTest, Step, TestPassed
 from wizard.tui.widgets import Plain, Toggle, once_laid_out
 
 T = TypeVar("T")
@@ -214,6 +214,7 @@ class TestStep(Step):
         state.last_test = TestResult(passed.token, passed.survey)
         state.update(**remembered(passed.survey))
         state.mark_done("test")
+        self.post_message(TestPassed())
         self._show_token()
         # the pass/fail lines stay in view (on a short screen the token panel is below them)
         once_laid_out(self, partial(self.scroll_to_widget, self.query_one("#run-test"), top=True,
