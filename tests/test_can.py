@@ -94,6 +94,13 @@ def test_missing_on_one_property_exits_3_naming_it_and_the_role_it_acts_as(split
     assert "Property Rights, with Shop among its Properties" in fix and "Blog" not in fix
 
 
+
+def test_the_test_command_says_which_role_the_credential_acts_as(split):
+    done = run_main("test", env=split)
+    assert done.returncode == 0, done.stderr
+    assert ("the credential acts as Publisher on Blog, as Developer on Shop "
+            "(`launch-wizard can` checks rights)") in done.stdout.splitlines()
+
 def test_a_company_wide_right_missing_is_one_change_on_the_company(split):
     done = run_main("can", "manage_properties", "develop", env=split)
     assert done.returncode == 3, done.stderr

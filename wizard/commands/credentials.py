@@ -147,6 +147,7 @@ def check(context: Session) -> None:
     if a stage fails, that stage, when and why (then raised). `context.profile` is left with what
     was kept."""
     from wizard.core.reactor import NO_PROPERTY, failed, remembered
+    from wizard.flows.rights import acts_as_seen
 
     profile = context.profile
     say(f"testing profile {profile.name!r} ({credential_type(profile.auth_type)})")
@@ -162,6 +163,8 @@ def check(context: Session) -> None:
     context.remember(passed.profile, {f: getattr(context.profile, f) for f in TEST_RECORD})
     if not any(found.total for found in passed.survey):
         warn(f"note: {NO_PROPERTY}")
+    else:
+        say(f"the credential {acts_as_seen(passed.survey)} (`launch-wizard can` checks rights)")
     say("this integration works.")
 
 
