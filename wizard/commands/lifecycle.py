@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from wizard.commands.output import OK, confirm, read_secret, say, warn
 from wizard.commands.session import load
+from wizard.core.console import console_for
 from wizard.core.errors import ConfigError, WizardError
-from wizard.core.lifecycle import FORGET_KEY, console_for, forget_unused
+from wizard.core.lifecycle import FORGET_KEY, forget_unused
 from wizard.core.profile import LABELS, Profile
 from wizard.core.safe_text import terminal_safe
 from wizard.core.wording import seen

@@ -1,9 +1,8 @@
-"""What happens to a credential after it works: the certificate's expiry warning, the JWT secrets
-left once a credential migrated, and which console (a person's or the sandbox's) changes it.
+"""What happens to a credential after it works: the certificate's expiry warning, and the JWT
+secrets left once a credential migrated.
 
-The changes themselves (migrate, rotate) are tried before they are made, by the credential test
-in `wizard.flows`. The steps a person takes in the Developer Console are the console's
-(`ManualConsole` asks nothing; `SandboxConsole` presses the buttons).
+The changes themselves (migrate, rotate) are in `wizard.flows`, tried before they are made; the
+console that makes them is chosen in `wizard.core.console`.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from typing import TYPE_CHECKING
 from wizard.core.profile import Profile
 
 if TYPE_CHECKING:
-    from wizard.core.console import ManualConsole, SandboxConsole
     from wizard.core.secret_store import SecretStore
 
 CERT_WARN_DAYS = 30  # Adobe mailed weekly reminders from 30 days before a certificate expired
@@ -45,9 +43,3 @@ def forget_unused(profile: Profile, store: SecretStore) -> list[str]:
         store.delete(profile.name, kind)
     return gone
 
-
-def console_for(profile: Profile) -> ManualConsole | SandboxConsole:
-    """Where the console is chosen now (kept here for the commands that import it from here)."""
-    from wizard.core.console import console_for as chosen
-
-    return chosen(profile)
