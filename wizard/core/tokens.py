@@ -52,12 +52,6 @@ def source(store: SecretStore, given: Mapping[str, str] | None = None) -> Secret
     return SecretSource(store, given or {}, environ=os.environ)
 
 
-def secret(profile: Profile, store: SecretStore, kind: str, *, optional: bool = False,
-           given: Mapping[str, str] | None = None) -> str | None:
-    """A secret as a command finds it (see `source`)."""
-    return source(store, given).get(profile, kind, optional=optional)
-
-
 def locate_secret(profile: Profile, store: SecretStore, kind: str) -> SecretLocation:
     """Where a secret is as a command finds it, for `status` (see `source`)."""
     return source(store).locate(profile, kind)
