@@ -36,6 +36,11 @@ ATTEMPTS = 3
 BACKOFF_S = 0.5  # doubled after each failure
 MAX_WAIT_S = 5.0  # the longest Retry-After honoured before giving up
 DEADLINE_S = 20.0  # for all attempts together
+# An answer is read as it arrives and no further than these: a server (or whatever answers at a
+# mistaken URL) cannot fill memory with a body that never ends, nor hold us with one that trickles
+# in a byte per read timeout. The size counts what httpx decoded, so a compressed bomb stops too.
+MAX_ANSWER_BYTES = 32 << 20  # the Launch API's largest pages are a few MB
+BODY_DEADLINE_S = 120.0
 _sleep = time.sleep  # between attempts; the tests count the waits instead of sleeping them
 TLS_FIX = ("if a company proxy inspects TLS, point SSL_CERT_FILE at its CA bundle "
            "(the file your IT department provides); otherwise check the URL")
@@ -154,8 +159,9 @@ def _quiet_httpx() -> None:
 
 
 def request(method: str, url: str, *, on_answer: Callable[[httpx.Response], None] | None = None,
-            **kwargs: Any) -> httpx.Response:
-    """An httpx response; every transport failure becomes a NetworkError with cause and fix.
+            limit: int = MAX_ANSWER_BYTES, **kwargs: Any) -> httpx.Response:
+    """An httpx response, its body read (at most `limit` bytes, else a NetworkError); every
+    transport failure becomes a NetworkError with cause and fix.
 
     Failed connections are retried, and 429/5xx answers to GET, with backoff, within DEADLINE_S.
     `on_answer` sees every answer as it arrives, the retried ones too (`api -i` shows them all)."""
@@ -174,7 +180,7 @@ def request(method: str, url: str, *, on_answer: Callable[[httpx.Response], None
             for attempt in range(1, ATTEMPTS + 1):
                 wait = BACKOFF_S * 2 ** (attempt - 1)
                 try:
-                    response = client.request(method, url, **kwargs)
+                    response = _read(client, client.build_request(method, url, **kwargs), limit)
                 except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                     error = _explain(exc, url)
                     if isinstance(error, UntrustedCertificate) or not _may_wait(attempt, wait, deadline):
@@ -195,6 +201,33 @@ def request(method: str, url: str, *, on_answer: Callable[[httpx.Response], None
         raise NetworkError(f"cannot send the request to {url}: {exc}",
                            "check the URL and HTTPS_PROXY") from None
     raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+def _read(client: httpx.Client, sent: httpx.Request, limit: int) -> httpx.Response:
+    """Send `sent` and read its answer's body, within `limit` bytes and BODY_DEADLINE_S."""
+    response = client.send(sent, stream=True)
+    try:
+        deadline = time.monotonic() + BODY_DEADLINE_S
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise NetworkError(f"{sent.url.netloc.decode()} sent more than {_size(limit)}, far "
+                                   "more than this answer takes: it was not read",
+                                   "check the URL: it should point at Adobe (or the sandbox)")
+            if time.monotonic() > deadline:
+                raise NetworkError(f"{sent.url.netloc.decode()} kept sending its answer for over "
+                                   f"{BODY_DEADLINE_S:.0f} s: it was not read", "try again in a moment")
+            chunks.append(chunk)
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # what read() would have kept: .content, .json() work
+    return response
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count >> 10} KiB"
 
 
 def _may_wait(attempt: int, wait: float, deadline: float) -> bool:

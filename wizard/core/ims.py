@@ -12,6 +12,8 @@ from wizard.core.errors import IMSError, ScopeRefused, SignatureMismatch
 from wizard.core.http import json_object, request, retry_after
 from wizard.core.vocabulary import Subject
 
+MAX_ANSWER_BYTES = 1 << 20  # a token answer is a few KB
+
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from httpx import Response
@@ -69,7 +71,7 @@ def exchange_jwt(ims_url: str, client_id: str, client_secret: str, jwt_token: st
     """POST /ims/exchange/jwt; `expires_in` is in MILLISECONDS here."""
     response = request("POST", f"{ims_url.rstrip('/')}/ims/exchange/jwt", data={
         "client_id": client_id, "client_secret": client_secret, "jwt_token": jwt_token,
-    })
+    }, limit=MAX_ANSWER_BYTES)
     body = _answer(response, "the JWT exchange")
     return _token(body, divisor=1000.0)
 
@@ -80,7 +82,7 @@ def client_credentials(ims_url: str, client_id: str, client_secret: str,
     response = request("POST", f"{ims_url.rstrip('/')}/ims/token/v3", data={
         "grant_type": "client_credentials", "client_id": client_id,
         "client_secret": client_secret, "scope": ",".join(scopes),
-    })
+    }, limit=MAX_ANSWER_BYTES)
     try:
         body = _answer(response, "the token request")
     except ScopeRefused as exc:  # scopes here, not the JWT's metascopes

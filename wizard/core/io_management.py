@@ -114,11 +114,7 @@ class IOManagement:
         self._headers = {"Authorization": f"Bearer {access_token}", "x-api-key": client_id}
 
     def _call(self, method: str, suffix: str = "") -> httpx.Response:
-        response = request(method, self.url + suffix, headers=self._headers)
-        if len(response.content) > MAX_ANSWER_BYTES:
-            raise NetworkError(f"the {IO_MANAGEMENT_API} answered {len(response.content)} bytes: "
-                               "far more than a credential's secrets take, so it was not read",
-                               "check the URL: it should point at Adobe (or the sandbox)")
+        response = request(method, self.url + suffix, headers=self._headers, limit=MAX_ANSWER_BYTES)
         if response.status_code < 400:
             return response
         said = _message(response)
