@@ -28,7 +28,7 @@ from wizard.core.profile import (
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import Session
-from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, saved_steps, stale_after
+from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, stale_after
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
     from wizard.core.console import Answer, Console, Credentials
@@ -78,7 +78,7 @@ class WizardState:
     _store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # the profile as saved when last read or written: `update` saves only what differs from it
     _saved: Profile | None = None
-    _done: tuple[str, ...] = ()  # the steps done, as saved beside the profile (the progress record)
+    _done: tuple[StepId, ...] = ()  # the steps done, as saved beside the profile (the progress record)
 
     @classmethod
     def open(cls, profile_name: str | None = None, sandbox: Sandbox | None = None,
@@ -105,9 +105,8 @@ class WizardState:
         if secrets is not None and secrets.service != profile.keyring_service:
             profile = profile.with_changes(keyring_service=secrets.service)
         session.profile, session.store = profile, store
-        done = tuple(profiles.record(name, PROGRESS_KEY, saved_steps))
         return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
-                   _done=done)
+                   _done=Progress.load(profiles, saved).done)
 
     # --- the session it is built on ---------------------------------------------------------
     @property
@@ -146,14 +145,14 @@ class WizardState:
         new = self.profile.with_changes(**changes)
         changed = {k for k in changes if getattr(new, k) != getattr(self.profile, k)}
         stale = stale_after(changed)
-        done = (progress or self.progress.without(stale)).saved()
+        done = (progress if progress is not None else self.progress.without(stale)).saved()
         # only what changed here: a newer value another process saved in the other fields (a
         # last test run from the command line) stays, and comes back into the state
         base = self._saved or Profile(name=new.name)
         records = {PROGRESS_KEY: done} if tuple(done) != self._done else {}
         self.profile = self.profiles.update(new.name, new.changes_from(base), records=records) or new
         self._saved = self.profile
-        self._done = tuple(self.profiles.record(new.name, PROGRESS_KEY, saved_steps))
+        self._done = Progress.load(self.profiles, self.profile).done
         if "test" in stale:
             self.forget_test()
         return changed
