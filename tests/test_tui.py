@@ -1070,6 +1070,7 @@ async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
         assert app.state.profile.client_id == client_id
         text = screen_text(app)
         assert "Migrated" in text and "step 4 of 4" in text and "works" in text
+        assert app.state.progress.done == ("organization", "credentials", "test")
     assert ProfileStore().load("sandbox").auth_type == "oauth-s2s"
 
 
