@@ -415,8 +415,8 @@ class Profile:
                                                     "the right one is discovered"))
     scopes: list[str] = _field(
         list(DEFAULT_SCOPES), "scopes",
-        partial(name_list, required="give each scope with --scope, or leave --scope out to keep Adobe's "
-                                 "Launch list"),
+        partial(name_list, required="give each scope with --scope, or leave --scope out to keep "
+                                    "Adobe's Launch list"),
         env_help="comma-separated", stale=_AFTER_TEST,
         wizard_fix=("credentials", "correct the Scopes field (the credential's console page lists "
                                    "its scopes)"),
@@ -669,7 +669,7 @@ class ProfileStore:
         profile = Profile(name=name)
         for key, value in (raw or {}).items():
             if key not in FIELD_NAMES or key == "name":
-                continue  # written by a newer version: keep going rather than refuse
+                continue  # a record beside the fields, or a field a newer version wrote
             try:
                 setattr(profile, key, validate_field(key, value))
             except ConfigError as exc:
