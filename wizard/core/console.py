@@ -1,9 +1,9 @@
 """The Developer Console as the wizard sees it: a person (real Adobe) or an HTTP API (sandbox).
 
-Screens ask a `Console`: each operation answers `Done(value)` when the console did it, or
-`PersonDoes(instructions)` when a person does it in Adobe's web console, and the screen renders
-whichever comes back. Before offering a button, a screen asks for a named `Capability`, never
-which console it has. `console_for` is the one place that chooses.
+Screens and commands ask a `Console`: each operation answers `Done(value)` when the console did
+it, or `PersonDoes(instructions)` when a person does it in Adobe's web console, and the caller
+renders whichever comes back. Before offering to do something, a caller asks for a named
+`Capability`, never which console it has. `console_for` is the one place that chooses.
 """
 
 from __future__ import annotations
@@ -94,14 +94,13 @@ Answer: TypeAlias = Done[T] | PersonDoes
 
 
 class Capability(StrEnum):
-    """What a console can do by itself (asked before a screen offers to do it)."""
+    """What a console can do by itself (asked before a screen or command offers to do it)."""
 
     FIND_ORGANIZATION = "find-organization"
     CREATE_INTEGRATION = "create-integration"  # so a new credential type is a new integration
     UPLOAD_CERTIFICATE = "upload-certificate"
     MIGRATE = "migrate"
     RECOVER_SECRET = "recover-secret"  # give back a client secret it made and never showed
-    REMOVE_CERTIFICATE = "remove-certificate"
     MANAGE_SECRETS = "manage-secrets"  # list, add and delete a credential's client secrets
 
 
