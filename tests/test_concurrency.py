@@ -150,6 +150,7 @@ def test_what_a_test_learned_is_kept_only_for_the_credential_it_used(isolated_co
 def test_the_wizard_saves_only_what_it_changed(sandbox, env, isolated_config):
     """A last test written by the command line while the wizard is open survives the wizard's
     next save, and the wizard sees it."""
+    from wizard.tui.flow import Progress
     from wizard.tui.state import WizardState
 
     configure_s2s(sandbox, env)
@@ -164,12 +165,34 @@ def test_the_wizard_saves_only_what_it_changed(sandbox, env, isolated_config):
     state.update(technical_account_email="wizard@techacct.adobe.com")
     saved = ProfileStore(isolated_config / "config.toml").load("default")
     assert saved.last_test == on_disk.last_test and saved.company_id == on_disk.company_id
-    assert "organization" in saved.steps_done
+    assert "organization" in Progress.load(ProfileStore(isolated_config / "config.toml"), saved).done
     assert saved.technical_account_email == "wizard@techacct.adobe.com"
     assert state.profile.last_test == on_disk.last_test  # what it did not change, it re-read
 
     state.update(client_id="another-client")  # a change the last test depended on
     assert not ProfileStore(isolated_config / "config.toml").load("default").last_test
+
+
+def test_the_wizards_progress_and_parallel_configures_keep_both(env, isolated_config):
+    """The wizard saves its progress (beside the profile) while commands change the profile's
+    fields: the progress, and each command's field, stay."""
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+    from wizard.tui.flow import Progress
+    from wizard.tui.state import WizardState
+
+    state = WizardState.open(secrets=SecretStore(backend=MemoryBackend()))
+    state.update(org_id="A@AdobeOrg")
+    emails = [f"e{i}@techacct.adobe.com" for i in range(4)]
+    procs = [start("configure", "--technical-account-email", email, env=env) for email in emails]
+    while any(proc.poll() is None for proc in procs):  # the wizard saves as they run
+        state.mark_done("organization")
+        state.unmark(["organization"])
+    state.mark_done("organization")
+    assert all(code == 0 for code, _, _ in finish(procs))
+    store = ProfileStore(isolated_config / "config.toml")
+    saved = store.load("default")
+    assert Progress.load(store, saved).done == ("organization",)
+    assert saved.org_id == "A@AdobeOrg" and saved.technical_account_email in emails
 
 
 # --- item 5: tokens ------------------------------------------------------------------------------

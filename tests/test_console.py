@@ -23,7 +23,8 @@ OPERATIONS = [name for name, member in inspect.getmembers(Console, inspect.isfun
 
 
 def test_every_console_operation_is_asked_on_both_consoles():
-    assert set(OPERATIONS) == {"find_organization", "create", "look_up", "upload", "press_migrate"}
+    assert set(OPERATIONS) == {"find_organization", "create", "look_up", "upload", "remove_certificate",
+                               "press_migrate", "secret_ids", "add_secret", "remove_secret"}
     for console in (ManualConsole, SandboxConsole):
         assert all(callable(getattr(console, name)) for name in [*OPERATIONS, "offers"])
 
@@ -31,7 +32,9 @@ def test_every_console_operation_is_asked_on_both_consoles():
 def test_a_person_does_every_operation_on_adobes_console_with_its_steps():
     console = ManualConsole()
     answers = [console.find_organization(), console.create("x", "jwt"), console.look_up("abc"),
-               console.upload("abc", "PEM"), console.press_migrate("abc")]
+               console.upload("abc", "PEM"), console.remove_certificate("abc", "F00"),
+               console.press_migrate("abc"), console.secret_ids("abc"), console.add_secret("abc"),
+               console.remove_secret("abc", "1")]
     assert all(isinstance(answer, PersonDoes) and answer.instructions for answer in answers)
     assert console.create("x", "oauth-s2s") == PersonDoes(CREATE_STEPS)
     assert console.upload("abc", "PEM") == PersonDoes(UPLOAD_STEPS)
@@ -52,7 +55,13 @@ def test_the_sandbox_console_does_each_operation_itself(sandbox, keypair):
     assert console.look_up("no-such-client") == Done(None)
     uploaded = console.upload(made.value.client_id, keypair.cert_path.read_text())
     assert isinstance(uploaded, Done) and len(uploaded.value.fingerprint_sha1) == 40
-    assert console.press_migrate(made.value.client_id) == Done(True)
+    assert console.remove_certificate(made.value.client_id, uploaded.value.fingerprint_sha1) == Done(None)
+    assert console.press_migrate(made.value.client_id) == Done(None)
+    assert isinstance(console.press_migrate("no-such-client"), PersonDoes)  # migrated where it is
+    added = console.add_secret(made.value.client_id)
+    assert added.value.uuid in console.secret_ids(made.value.client_id).value
+    assert console.remove_secret(made.value.client_id, added.value.uuid) == Done(None)
+    assert added.value.uuid not in console.secret_ids(made.value.client_id).value
 
 
 def test_the_console_is_the_sandboxs_only_when_a_sandbox_answers_on_this_machine(sandbox):
@@ -71,3 +80,14 @@ def test_no_screen_asks_which_console_it_has(module):
 
     source = inspect.getsource(importlib.import_module(module))
     assert ".automatic" not in source and "isinstance(state.console" not in source
+
+
+@pytest.mark.parametrize("module", ["wizard.commands.lifecycle", "wizard.flows.migration",
+                                    "wizard.flows.rotation", "wizard.core.lifecycle"])
+def test_no_command_asks_which_console_it_has(module):
+    """They ask the console chosen for the profile, and act on its answer (Done or PersonDoes)."""
+    import importlib
+
+    source = inspect.getsource(importlib.import_module(module))
+    assert "SandboxConsole" not in source and "ManualConsole" not in source
+    assert ".automatic" not in source

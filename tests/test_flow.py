@@ -1,5 +1,5 @@
 """The wizard's own flow: step order per credential type, titles, staleness, and the progress
-record, which a profile saved by an earlier version still carries (`steps_done`)."""
+record, saved beside the profile where every earlier version kept it (`steps_done`)."""
 
 import itertools
 import tomllib
@@ -7,13 +7,16 @@ import tomllib
 import pytest
 
 from tests.tui_helpers import screen_text, settle
-from wizard.core.profile import JWT_STEPS, S2S_STEPS, Profile, ProfileStore
+from wizard.core.profile import ProfileStore
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
 from wizard.tui.flow import JWT_FLOW, S2S_FLOW, Progress, StepId, stale_after, steps_for, title
 from wizard.tui.state import WizardState
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"
+# the step names earlier versions saved, in their order for each credential type
+JWT_STEPS = ("organization", "role", "keys", "upload", "credentials", "test", "done")
+S2S_STEPS = ("organization", "credentials", "test", "done")
 
 
 def test_each_credential_type_has_its_flow_as_the_profile_file_knows_it():
@@ -28,11 +31,12 @@ def test_each_credential_type_has_its_flow_as_the_profile_file_knows_it():
 @pytest.mark.parametrize("auth_type", ["jwt", "oauth-s2s"])
 def test_a_saved_record_resumes_at_the_step_it_always_did(auth_type):
     """Every record an earlier version could save (any subset of steps): the same next step as
-    the profile's own answer, which is where those versions opened."""
+    those versions' own rule (the first of the flow's steps not done, else the last)."""
+    steps = JWT_STEPS if auth_type == "jwt" else S2S_STEPS
     for size in range(len(JWT_STEPS) + 1):
         for done in itertools.combinations(JWT_STEPS, size):
-            old = Profile(auth_type=auth_type, steps_done=list(done))
-            assert Progress.of(auth_type, done).next_step() == old.next_step(), done
+            opened_at = next((s for s in steps if s not in done), steps[-1])
+            assert Progress.of(auth_type, done).next_step() == opened_at, done
 
 
 def test_the_record_keeps_the_flows_order_and_ignores_names_it_does_not_know():
@@ -60,7 +64,8 @@ def test_progress_is_saved_as_it_goes_and_a_change_takes_back_what_it_made_stale
     assert saved["steps_done"] == ["organization", "role", "keys", "upload"]
     state.update(client_id="another-client")
     assert state.progress.done == (StepId.ORGANIZATION, StepId.ROLE, StepId.KEYS)
-    assert ProfileStore().load("default").steps_done == ["organization", "role", "keys"]
+    assert Progress.load(ProfileStore(), ProfileStore().load("default")).saved() == [
+        "organization", "role", "keys"]
     assert state.progress.next_step() == StepId.UPLOAD
 
 

@@ -46,13 +46,13 @@ async def test_next_while_the_sandbox_organization_is_fetched_waits_for_it(sandb
     answered = threading.Event()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        fetch = app.state.console.organization
+        fetch = app.state.console.find_organization
 
-        def slow_organization() -> str:
+        def slow_organization():
             answered.wait(30)
             return fetch()
 
-        app.state.console.organization = slow_organization
+        app.state.console.find_organization = slow_organization
         await pilot.click("#auth-jwt")  # JWT in the sandbox: the wizard fetches the org ID
         await pilot.press("ctrl+n")  # before the answer
         await pilot.pause()

@@ -4,7 +4,7 @@
 import pytest
 
 from tests.conftest import jwt_profile
-from wizard.core.console import ManualConsole, SandboxConsole
+from wizard.core.console import MIGRATE_STEPS, Done, ManualConsole, PersonDoes, SandboxConsole
 from wizard.core.errors import ConfigError, IMSError
 from wizard.core.profile import DEFAULT_SCOPES
 from wizard.flows import credential_test
@@ -31,12 +31,12 @@ def test_the_sandboxs_button_is_pressed_then_the_new_credential_works(sandbox, m
     with pytest.raises(IMSError):  # not migrated yet: IMS knows no such OAuth credential
         credential_test.trial(s2s, memory_store)
     pressed = press_migrate(console, jwt, s2s)
-    assert pressed is not None and pressed.technical_account_id == creds.technical_account_id
-    passed = credential_test.trial(pressed, memory_store)
+    assert isinstance(pressed, Done) and pressed.value.technical_account_id == creds.technical_account_id
+    passed = credential_test.trial(pressed.value, memory_store)
     assert passed.companies and passed.profile.auth_type == "oauth-s2s"
     assert memory_store.get(jwt.name, "token") is None  # tried, not yet switched to: nothing cached
 
 
 def test_adobes_button_is_a_persons(jwt_setup):
     _, jwt, _ = jwt_setup
-    assert press_migrate(ManualConsole(), jwt, server_to_server(jwt)) is None
+    assert press_migrate(ManualConsole(), jwt, server_to_server(jwt)) == PersonDoes(MIGRATE_STEPS)

@@ -25,6 +25,7 @@ from tests.test_sandbox_contract import reactor_headers, s2s_token
 from wizard.core.errors import ConfigError
 from wizard.core.profile import ProfileStore, validate_field
 from wizard.core.safe_text import character_name, describe_secret, invisible_character, terminal_safe
+from wizard.tui.flow import PROGRESS_KEY
 
 CLIPBOARD = "\x1b]52;c;aGk=\x07"  # OSC 52: "put 'hi' on the clipboard"
 HOSTILE = f"Shop {CLIPBOARD} \x9b2J \u202egnp.exe"  # + a C1 CSI (clear screen), a bidi override
@@ -340,8 +341,7 @@ def test_a_token_in_the_private_key_variable_is_named_not_shown(tmp_path):
 def wizard_profile(sb, env: dict[str, str]) -> None:
     """The CLI's profile, marked as far as the Test step, so the wizard opens there."""
     store = ProfileStore(Path(env["LAUNCH_WIZARD_CONFIG_DIR"]) / "config.toml")
-    profile = store.load("default")
-    store.save(profile.with_changes(steps_done=["organization", "credentials"]))
+    store.update("default", {}, records={PROGRESS_KEY: ["organization", "credentials"]})
 
 
 async def test_the_wizard_shows_a_hostile_property_name_escaped(fresh_sandbox, tmp_path):

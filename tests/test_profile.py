@@ -1,5 +1,6 @@
 import os
 import stat
+import tomllib
 
 import pytest
 
@@ -7,6 +8,7 @@ from wizard.core.errors import ConfigError
 from wizard.core.profile import (
     DEFAULT_SCOPES,
     ENV_FIELDS,
+    FIELD_NAMES,
     Profile,
     ProfileStore,
     apply_environment,
@@ -14,6 +16,7 @@ from wizard.core.profile import (
     validate_field,
 )
 from wizard.core.wording import seen
+from wizard.tui.flow import PROGRESS_KEY, Progress, StepId
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"
 TECH = "0123456789ABCDEF01234567@techacct.adobe.com"
@@ -84,10 +87,11 @@ def test_defaults_and_steps():
     p = Profile()
     assert p.name == "default" and p.auth_type == "oauth-s2s"
     assert p.scopes == list(DEFAULT_SCOPES)
-    assert p.steps == ("organization", "credentials", "test", "done")  # no role, key or certificate
-    assert Profile(auth_type="jwt").steps[1] == "role"  # the role comes before the integration
-    assert p.next_step() == "organization"
-    assert Profile(auth_type="jwt", steps_done=["organization", "role", "keys"]).next_step() == "upload"
+    progress = Progress(p.auth_type)  # the wizard's, beside the profile
+    assert progress.steps == ("organization", "credentials", "test", "done")  # no role, key or certificate
+    assert Progress("jwt").steps[1] == "role"  # the role comes before the integration
+    assert progress.next_step() == "organization"
+    assert Progress.of("jwt", ["organization", "role", "keys"]).next_step() == "upload"
     assert p.missing_for_token() == ["org_id", "client_id"]
     assert Profile(auth_type="jwt").missing_for_token()[-1] == "technical_account_id"
     with pytest.raises(ConfigError, match="missing: organization ID, client ID"):
@@ -98,18 +102,74 @@ def test_store_round_trip_several_profiles(isolated_config):
     store = ProfileStore()
     assert store.path == isolated_config / "config.toml" == config_dir() / "config.toml"
     a = Profile(name="a", auth_type="jwt").with_changes(org_id=ORG, technical_account_id=TECH,
-                                                          metascopes=["ent_reactor_sdk"],
-                                                          steps_done=["keys", "organization"])
+                                                          metascopes=["ent_reactor_sdk"])
     store.save(a)
+    store.update("a", {}, records={PROGRESS_KEY: Progress.of("jwt", ["keys", "organization"]).saved()})
     store.save(Profile(name="b").with_changes(client_id="xyz"))
     assert store.names() == ["a", "b"]
     loaded = store.load("a")
     assert loaded == a
-    assert loaded.steps_done == ["organization", "keys"]  # kept in step order
+    assert Progress.load(store, loaded).saved() == ["organization", "keys"]  # kept in step order
     assert store.load("b").client_id == "xyz"
     assert store.load("missing") == Profile(name="missing")
     assert store.delete("b") and not store.delete("b")
     assert store.names() == ["a"]
+
+
+def test_a_record_beside_the_fields_goes_with_the_profile(isolated_config):
+    """What a front door keeps beside a profile (the wizard's progress) is not a field: changing
+    the fields keeps it, it is written in the same save as the fields it comes with, and it goes
+    when the profile goes."""
+    store = ProfileStore()
+    store.update("p", {"org_id": ORG}, records={"steps_done": ["organization"]})
+    store.update("p", {"client_id": "abc"})  # as `configure` does: it knows no record
+    store.save(store.load("p").with_changes(role="Publisher"))
+    assert store.record("p", "steps_done", list) == ["organization"]
+    assert store.record("p", "elsewhere", lambda v: v) is None
+    assert store.record("new", "steps_done", lambda v: v) is None
+    assert store.load("p").client_id == "abc" and store.load("p").role == "Publisher"
+    with pytest.raises(ValueError, match="is a profile field"):
+        store.update("p", {}, records={"org_id": "x"})
+    assert store.delete("p")
+    assert store.record("p", "steps_done", lambda v: v) is None
+
+
+def test_a_profile_an_earlier_version_saved_keeps_its_progress(isolated_config):
+    """An earlier version kept the steps done as a profile field, `steps_done`: such a file opens
+    where it stopped, and the record stays where that version reads it (nothing to migrate)."""
+    from wizard.core.secret_store import MemoryBackend, SecretStore
+    from wizard.tui.state import WizardState
+
+    store = ProfileStore()
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text(f'[profiles.default]\nauth_type = "jwt"\norg_id = "{ORG}"\n'
+                          'steps_done = ["keys", "organization", "role", "no-such-step"]\n'
+                          "[profiles.ci]\nclient_id = \"ci\"\n")
+    assert store.load("default").org_id == ORG
+    assert Progress.load(store, store.load("default")).next_step() == StepId.UPLOAD
+    store.update("default", {"client_id": "abc"})  # the command line: the record stays as it was
+    assert tomllib.loads(store.path.read_text())["profiles"]["default"]["steps_done"] == [
+        "keys", "organization", "role", "no-such-step"]
+    state = WizardState.open(secrets=SecretStore(backend=MemoryBackend()))
+    assert state.progress.next_step() == StepId.UPLOAD
+    state.mark_done("upload")
+    state.update(technical_account_id=TECH)  # stale: the test only, which was not done
+    raw = tomllib.loads(store.path.read_text())["profiles"]
+    assert raw["default"]["steps_done"] == ["organization", "role", "keys", "upload"]
+    assert set(raw["default"]) <= {*FIELD_NAMES, "steps_done"}  # all an earlier version knew
+    assert raw["ci"] == {"client_id": "ci"} and store.load("default").client_id == "abc"
+    state.update(client_id="another")  # stale: upload and on; in the same save as the field
+    raw = tomllib.loads(store.path.read_text())["profiles"]["default"]
+    assert (raw["client_id"], raw["steps_done"]) == ("another", ["organization", "role", "keys"])
+
+
+def test_a_progress_record_that_is_not_a_list_of_steps_names_the_file(isolated_config):
+    store = ProfileStore()
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text('[profiles.work]\nclient_id = "abc"\nsteps_done = 3\n')
+    assert store.load("work").client_id == "abc"  # the command line does not read it
+    with pytest.raises(ConfigError, match=r"config.toml, profile 'work': steps done must be a list"):
+        Progress.load(store, store.load("work"))
 
 
 def test_file_is_0600_and_written_atomically(isolated_config):

@@ -6,10 +6,12 @@ import pytest
 
 from wizard.core.errors import OTHER_SUBJECTS, SECRET_SUBJECTS
 from wizard.core.ims import _ADVICE, ims_error
-from wizard.core.profile import FIELD_NAMES, JWT_STEPS, S2S_STEPS
+from wizard.core.profile import FIELD_NAMES
 from wizard.core.reactor import _ADVICE as REACTOR_ADVICE
 from wizard.core.reactor import reactor_error
 from wizard.tui import remedy
+from wizard.tui.flow import JWT_FLOW as JWT_STEPS
+from wizard.tui.flow import S2S_FLOW as S2S_STEPS
 
 FLOWS = [(JWT_STEPS, "jwt"), (S2S_STEPS, "oauth-s2s")]
 

@@ -467,14 +467,17 @@ def test_several_client_secrets_while_one_is_rotated(sandbox):
 
 
 def test_the_console_client_says_whether_there_was_something_to_delete(sandbox, keypair):
-    from wizard.core.console import SandboxConsole
+    from wizard.core.console import Done, PersonDoes, SandboxConsole
+    from wizard.core.errors import RefusedError
 
     console = SandboxConsole(sandbox.console_url)
     made = console.create_integration("deletes", "jwt")
     uploaded = console.upload_certificate(made.client_id, keypair.cert_path.read_text())
-    assert console.remove_certificate(made.client_id, uploaded.fingerprint_sha1) is True
-    assert console.remove_certificate(made.client_id, uploaded.fingerprint_sha1) is False
-    added = console.add_secret(made.client_id)
-    assert added is not None
-    assert console.remove_secret(made.client_id, added[0]) is True
-    assert console.remove_secret(made.client_id, added[0]) is False
+    assert console.remove_certificate(made.client_id, uploaded.fingerprint_sha1) == Done(None)
+    gone = console.remove_certificate(made.client_id, uploaded.fingerprint_sha1)
+    assert isinstance(gone, PersonDoes)  # not the sandbox's to delete: a person deletes it where it is
+    added = console.add_secret(made.client_id).value
+    assert console.remove_secret(made.client_id, added.uuid) == Done(None)
+    with pytest.raises(RefusedError, match="has no client secret") as refused:
+        console.remove_secret(made.client_id, added.uuid)
+    assert refused.value.status == 404

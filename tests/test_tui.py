@@ -24,6 +24,7 @@ from wizard.core.console import SandboxConsole
 from wizard.core.profile import ProfileStore
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
+from wizard.tui.flow import Progress
 from wizard.tui.screens import ConfirmQuit, HelpScreen, RolesScreen
 from wizard.tui.state import WizardState
 
@@ -126,7 +127,8 @@ async def test_jwt_flow_from_empty_profile_to_copied_token(sandbox, backend, mon
     saved = ProfileStore().load("sandbox")
     assert saved.last_test["properties"] == 3 and saved.company_id.startswith("CO")
     assert saved.auth_type == "jwt" and saved.metascopes == ["ent_reactor_publisher_sdk"]
-    assert saved.steps_done == ["organization", "role", "keys", "upload", "credentials", "test"]
+    assert Progress.load(ProfileStore(), saved).saved() == [
+        "organization", "role", "keys", "upload", "credentials", "test"]
     assert saved.keyring_service == "launch-wizard-sandbox"
     store = SecretStore("launch-wizard-sandbox", backend)
     assert store.get("sandbox", "client_secret") and "PRIVATE KEY" in store.get("sandbox", "private_key")
@@ -273,7 +275,7 @@ async def test_the_ui_thread_alone_changes_the_state(sandbox, backend, monkeypat
         await next_step(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot, 4)
-        assert "test" in app.state.profile.steps_done
+        assert "test" in app.state.progress.done
     assert threads == {True}
 
 
@@ -455,7 +457,7 @@ async def _passed_s2s(sandbox, backend) -> str:
         await s2s_to_test(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot, 3)
-        assert "test" in app.state.profile.steps_done
+        assert "test" in app.state.progress.done
         await pilot.press("ctrl+q")
     return app.state.profile.client_id
 
@@ -468,7 +470,7 @@ async def test_resume_with_the_secret_gone_recovers_it_from_the_sandbox(sandbox,
         await settle(app, pilot)
         text = screen_text(app)
         assert "The client secret of profile 'sandbox' is gone" in text
-        assert app.current == "credentials" and "test" not in app.state.profile.steps_done
+        assert app.current == "credentials" and "test" not in app.state.progress.done
         assert app.focused is not None and app.focused.id == "notice-recover"  # keyboard: Enter
         await pilot.press("enter")
         await settle(app, pilot)
@@ -499,8 +501,8 @@ async def test_resume_when_the_sandbox_forgot_the_integration_creates_it_again(s
 async def test_resume_on_real_adobe_with_the_secret_gone_says_where_to_enter_it(backend):
     store = SecretStore(backend=backend)
     state = WizardState.open(secrets=store)
-    state.update(org_id="ABC@AdobeOrg", client_id="abc",
-                 steps_done=["organization", "credentials", "test"])
+    state.save_progress(state.progress.marked("organization", "credentials", "test"),
+                        org_id="ABC@AdobeOrg", client_id="abc")
     app = WizardApp(secrets=store)
     async with driving(app) as pilot:
         await settle(app, pilot)
@@ -581,7 +583,7 @@ async def test_a_new_secret_clears_the_old_test_result(sandbox, backend):
         await next_step(app, pilot)
         text = region_text(app, "#main")
         assert app.current == "test" and "✓" not in text and "Access token" not in text
-        assert "test" not in app.state.profile.steps_done and app.state.last_token is None
+        assert "test" not in app.state.progress.done and app.state.last_token is None
 
 
 async def test_a_failed_pair_check_keeps_next_from_using_the_older_pair(sandbox, backend, keypair,
@@ -922,7 +924,7 @@ async def test_a_refused_properties_call_fails_its_own_stage(fresh_sandbox, back
         text = screen_text(app)
         assert "✓ Call the Launch API" in text and "✗ See what it can reach" in text
         assert "refused (not-authorized)" in text and "product profile" in text
-        assert "test" not in app.state.profile.steps_done and not app.state.profile.last_test
+        assert "test" not in app.state.progress.done and not app.state.profile.last_test
 
 
 def test_the_properties_stage_counts_names_and_explains_an_empty_answer():
@@ -1068,6 +1070,7 @@ async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
         assert app.state.profile.client_id == client_id
         text = screen_text(app)
         assert "Migrated" in text and "step 4 of 4" in text and "works" in text
+        assert app.state.progress.done == ("organization", "credentials", "test")
     assert ProfileStore().load("sandbox").auth_type == "oauth-s2s"
 
 
@@ -1130,7 +1133,7 @@ async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandb
         assert "Recovered the client secret from the sandbox" in screen_text(app)
         await pilot.press("f5")
         await settle(app, pilot, 4)
-        assert "test" in app.state.profile.steps_done and "Sandbox Company" in screen_text(app)
+        assert "test" in app.state.progress.done and "Sandbox Company" in screen_text(app)
 
 
 async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend):

@@ -15,8 +15,8 @@ def ready_app(sandbox, made, **changes) -> WizardApp:
     store = SecretStore("launch-wizard-sandbox", MemoryBackend(limit=1000))
     state = WizardState.open(sandbox=sandbox, secrets=store)
     fields = {"org_id": made.org_id, "client_id": made.client_id, "scopes": SCOPES,
-              "credential_id": made.page, "steps_done": ["organization", "credentials", "test"]}
-    state.update(**(fields | changes))
+              "credential_id": made.page}
+    state.save_progress(state.progress.marked("organization", "credentials", "test"), **(fields | changes))
     store.set(state.profile.name, "client_secret", made.client_secret)
     return WizardApp(sandbox=sandbox, secrets=store)
 

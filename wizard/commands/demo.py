@@ -35,7 +35,7 @@ def demo(args: Namespace) -> int:
         say(f"{OK} sandbox serving at {sandbox.base_url}")
         console = SandboxConsole(sandbox.console_url)
         chosen = role(ROLE)
-        made = console.create_integration("launch-wizard demo", AuthType.JWT, chosen.name)
+        made = console.create("launch-wizard demo", AuthType.JWT, chosen.name).value
         say(f"{OK} 1. integration created in the (sandbox) Developer Console")
         say(f"     organization ID   {made.org_id}")
         say(f"     client ID/API key {made.client_id}")
@@ -48,7 +48,7 @@ def demo(args: Namespace) -> int:
         say(f"{OK} 2. key and certificate generated in {time.perf_counter() - started:.2f} s")
         say(f"     {pair.key_path.name} (RSA 2048, mode 0600), {pair.cert_path.name} "
             f"(expires {info.not_after:%Y-%m-%d})")
-        uploaded = console.upload_certificate(made.client_id, pair.cert_path.read_text())
+        uploaded = console.upload(made.client_id, pair.cert_path.read_text()).value
         same = "matches" if uploaded.fingerprint_sha1 == info.sha1 else "DIFFERS from"
         say(f"{OK} 3. certificate uploaded: console fingerprint {uploaded.fingerprint_sha1} "
             f"{same} the file's")
@@ -68,7 +68,7 @@ def demo(args: Namespace) -> int:
 
         credential_test.check(profile, secrets, _narrate)
 
-        s2s = console.create_integration("launch-wizard demo (OAuth S2S)", AuthType.OAUTH_S2S)
+        s2s = console.create("launch-wizard demo (OAuth S2S)", AuthType.OAUTH_S2S).value
         s2s_profile = Profile(name="demo-s2s", auth_type=AuthType.OAUTH_S2S).with_changes(
             org_id=s2s.org_id, client_id=s2s.client_id,
             ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from wizard.commands.output import OK, confirm, read_secret, say, warn
 from wizard.commands.session import load
-from wizard.core.console import console_for
+from wizard.core.console import Capability, Done, console_for
 from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, forget_unused
 from wizard.core.profile import LABELS, Profile
@@ -22,7 +22,7 @@ from wizard.flows.migration import TECHNICAL_ACCOUNT, press_migrate, server_to_s
 from wizard.flows.rotation import NotSwitched, RotationEvent, in_words, last_use
 
 if TYPE_CHECKING:
-    from wizard.core.console import ManualConsole, SandboxConsole
+    from wizard.core.console import Console
     from wizard.core.io_management import NewSecret
     from wizard.flows.session import Session
 
@@ -78,14 +78,13 @@ def migrate(args: Namespace) -> int:
     return 0
 
 
-def _press_migrate(console: ManualConsole | SandboxConsole, jwt: Profile, s2s: Profile,
-                   yes: bool) -> Profile:
+def _press_migrate(console: Console, jwt: Profile, s2s: Profile, yes: bool) -> Profile:
     """The console's Migrate pressed (the sandbox's by us, Adobe's by the person); `s2s` with the
     technical account the sandbox's page shows, where it had none."""
     pressed = press_migrate(console, jwt, s2s)
-    if pressed is not None:
+    if isinstance(pressed, Done):
         say(f"{OK} pressed Migrate in the sandbox's console")
-        return pressed
+        return pressed.value
     confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
             "Server-to-Server\". Done?", yes)
     return s2s
@@ -124,18 +123,17 @@ def rotate_secret(args: Namespace) -> int:
         context.profiles.update(profile.name, {"credential_id": profile.credential_id})
     if args.client_secret_stdin:
         return _rotate_to_given(context, profile)
-    from wizard.core.console import SandboxConsole
     from wizard.flows.rotation import ConsoleSecrets, Rotation, Unavailable, needs_steps, rotate, secrets_at
 
     console = console_for(profile)
-    sandbox = console if isinstance(console, SandboxConsole) else None
-    at = secrets_at(profile, context.store, sandbox)
+    at = secrets_at(profile, context.store, console)
     if isinstance(at, Unavailable):
         raise needs_steps(at, profile)
     if isinstance(at, ConsoleSecrets):
         say(f"note: not through the I/O Management API ({'; '.join(at.why)}): pressing the "
             "sandbox console's buttons instead")
-    elif sandbox is None and not args.keep_old:  # real Adobe: other consumers may hold the old one
+    elif not console.offers(Capability.MANAGE_SECRETS) and not args.keep_old:
+        # Adobe's console, where other consumers may hold the old one
         confirm("This adds a client secret to the credential, switches the profile to it once it "
                 "works, then deletes the old one: anything else still using the old one stops "
                 "working (--keep-old leaves it). Go on?", args.yes)
@@ -234,9 +232,9 @@ def rotate_certificate(args: Namespace) -> int:
     say(f"{OK} new key {pair.key_path} and certificate {pair.cert_path}")
     say(f"    SHA-1 fingerprint {new.sha1}, expires {new.not_after:%Y-%m-%d}")
     console = console_for(profile)
-    if console.upload_certificate(profile.client_id, pair.cert_path.read_text()) is not None:
+    if isinstance(console.upload(profile.client_id, pair.cert_path.read_text()), Done):
         say(f"{OK} uploaded it to the sandbox's console")
-    else:
+    else:  # a person uploads it
         confirm(f"Upload {pair.cert_path} to the credential in the Developer Console (keep the old "
                 f"one for now) and check that it shows {new.sha1}. Done?", args.yes)
     given = {"private_key": pair.key_path.read_text()}
@@ -253,9 +251,9 @@ def rotate_certificate(args: Namespace) -> int:
     say(f"{OK} profile {profile.name!r} now signs with the new key")
     if old is None:
         return 0
-    if console.remove_certificate(profile.client_id, old.sha1):
+    if isinstance(console.remove_certificate(profile.client_id, old.sha1), Done):
         say(f"{OK} deleted the old certificate ({old.sha1}) in the sandbox's console")
-    else:
+    else:  # a person deletes it
         say(f"in the console, delete the old certificate (SHA-1 {old.sha1}, expires "
             f"{old.not_after:%Y-%m-%d}): Adobe's expiry mails stop only then")
     return 0

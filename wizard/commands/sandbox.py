@@ -81,11 +81,10 @@ def integration_at(url: str, profile: Profile) -> tuple[dict[str, Any], str]:
                           "give the sandbox a profile of its own, e.g. --profile sandbox")
     store_for(profile.storage, SANDBOX_SERVICE).describe()  # no keyring: said before it makes one
     console = SandboxConsole(f"{base}/console")
-    if not console.organization():
+    if not console.find_organization().value:
         raise ConfigError(f"no launch-wizard sandbox answers at {base}",
                           "start one with `launch-wizard sandbox` and give a URL it prints")
-    made = console.create_integration(f"profile {profile.name}", AuthType.OAUTH_S2S,
-                                      scopes=profile.scopes)
+    made = console.create(f"profile {profile.name}", AuthType.OAUTH_S2S, scopes=profile.scopes).value
     return {"auth_type": AuthType.OAUTH_S2S, "org_id": made.org_id, "client_id": made.client_id,
             "ims_url": base, "reactor_url": f"{base}/reactor", "keyring_service": SANDBOX_SERVICE,
             "credential_id": console.credential_page(made.client_id)}, made.client_secret

@@ -1,9 +1,9 @@
 """The Developer Console as the wizard sees it: a person (real Adobe) or an HTTP API (sandbox).
 
-Screens ask a `Console`: each operation answers `Done(value)` when the console did it, or
-`PersonDoes(instructions)` when a person does it in Adobe's web console, and the screen renders
-whichever comes back. Before offering a button, a screen asks for a named `Capability`, never
-which console it has. `console_for` is the one place that chooses.
+Screens and commands ask a `Console`: each operation answers `Done(value)` when the console did
+it, or `PersonDoes(instructions)` when a person does it in Adobe's web console, and the caller
+renders whichever comes back. Before offering to do something, a caller asks for a named
+`Capability`, never which console it has. `console_for` is the one place that chooses.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from wizard.core.http import json_object, request
 from wizard.core.vocabulary import Subject
 
 if TYPE_CHECKING:
+    from wizard.core.io_management import NewSecret
     from wizard.core.profile import Profile
 
 CONSOLE_URL = "https://developer.adobe.com/console"
@@ -63,6 +64,14 @@ MIGRATE_STEPS = (
 )
 ORGANIZATION_STEPS = CREATE_STEPS[:2]
 LOOK_UP_STEPS = ("Open the integration's credential page in the Developer Console.",)
+REMOVE_CERTIFICATE_STEPS = (
+    "Open the integration's credential in the Developer Console.",
+    "Delete the old certificate (compare its fingerprint): Adobe's expiry mails stop only then.",
+)
+SECRETS_STEPS = (
+    "Open the credential in the Developer Console.",
+    "Its client secrets are listed, added (two at most) and deleted there; a new one is shown once.",
+)
 
 T = TypeVar("T")
 
@@ -85,13 +94,14 @@ Answer: TypeAlias = Done[T] | PersonDoes
 
 
 class Capability(StrEnum):
-    """What a console can do by itself (asked before a screen offers to do it)."""
+    """What a console can do by itself (asked before a screen or command offers to do it)."""
 
     FIND_ORGANIZATION = "find-organization"
     CREATE_INTEGRATION = "create-integration"  # so a new credential type is a new integration
     UPLOAD_CERTIFICATE = "upload-certificate"
     MIGRATE = "migrate"
     RECOVER_SECRET = "recover-secret"  # give back a client secret it made and never showed
+    MANAGE_SECRETS = "manage-secrets"  # list, add and delete a credential's client secrets
 
 
 class Console(Protocol):
@@ -107,7 +117,15 @@ class Console(Protocol):
 
     def upload(self, client_id: str, pem: str) -> Answer[Uploaded]: ...
 
-    def press_migrate(self, client_id: str) -> Answer[bool]: ...
+    def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> Answer[None]: ...
+
+    def press_migrate(self, client_id: str) -> Answer[None]: ...
+
+    def secret_ids(self, client_id: str) -> Answer[list[str]]: ...
+
+    def add_secret(self, client_id: str) -> Answer[NewSecret]: ...
+
+    def remove_secret(self, client_id: str, secret_id: str) -> Answer[None]: ...
 
 
 class ConsoleRefused(RefusedError):
@@ -115,10 +133,7 @@ class ConsoleRefused(RefusedError):
 
 
 class ManualConsole:
-    """Real Adobe: the person follows the steps and types the values back.
-
-    The methods below the `Console` ones answer as the command line expects (None/False: a
-    person does it) until the commands ask the `Console` too."""
+    """Real Adobe: the person follows the steps and types the values back."""
 
     automatic = False  # describes the console; screens ask `offers` instead
 
@@ -137,41 +152,28 @@ class ManualConsole:
     def upload(self, client_id: str, pem: str) -> Answer[Uploaded]:
         return PersonDoes(UPLOAD_STEPS)
 
-    def press_migrate(self, client_id: str) -> Answer[bool]:
+    def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> Answer[None]:
+        return PersonDoes(REMOVE_CERTIFICATE_STEPS)
+
+    def press_migrate(self, client_id: str) -> Answer[None]:
         return PersonDoes(MIGRATE_STEPS)
 
-    def organization(self) -> str | None:
-        return None
+    def secret_ids(self, client_id: str) -> Answer[list[str]]:
+        return PersonDoes(SECRETS_STEPS)
 
-    def create_integration(self, name: str, auth_type: str, role: str = "") -> Credentials | None:
-        return None
+    def add_secret(self, client_id: str) -> Answer[NewSecret]:
+        return PersonDoes(SECRETS_STEPS)
 
-    def integration(self, client_id: str) -> Credentials | None:
-        return None
-
-    def upload_certificate(self, client_id: str, pem: str) -> Uploaded | None:
-        return None
-
-    def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> bool:
-        return False
-
-    def migrate(self, client_id: str) -> bool:
-        return False
-
-    def add_secret(self, client_id: str) -> tuple[str, str] | None:
-        return None
-
-    def secret_ids(self, client_id: str) -> dict[str, str]:
-        return {}
-
-    def remove_secret(self, client_id: str, secret_id: str) -> bool:
-        return False
+    def remove_secret(self, client_id: str, secret_id: str) -> Answer[None]:
+        return PersonDoes(SECRETS_STEPS)
 
 
 class SandboxConsole:
     """The sandbox's console API: one click does what a person does in the web console.
 
-    The `Console` operations answer `Done`; the methods below them are the API itself."""
+    Each `Console` operation answers `Done`, but where the sandbox holds nothing to act on and a
+    person acts in the console that does. `create_integration`, `integration` and
+    `upload_certificate` are the API itself, as the sandbox's own tests set it up."""
 
     automatic = True  # describes the console; screens ask `offers` instead
 
@@ -181,20 +183,50 @@ class SandboxConsole:
     def offers(self, capability: Capability) -> bool:
         return True
 
-    def find_organization(self) -> Answer[str]:
-        return Done(self.organization())
+    def find_organization(self) -> Done[str]:
+        found = self._call("GET", "/organization") or {}
+        return Done(str(found.get("org_id", "")))
 
-    def create(self, name: str, auth_type: str, role: str = "") -> Answer[Credentials]:
-        return Done(self.create_integration(name, auth_type, role))
+    def create(self, name: str, auth_type: str, role: str = "",
+               scopes: list[str] | None = None) -> Done[Credentials]:
+        return Done(self.create_integration(name, auth_type, role, scopes))
 
-    def look_up(self, client_id: str) -> Answer[Credentials | None]:
+    def look_up(self, client_id: str) -> Done[Credentials | None]:
         return Done(self.integration(client_id))
 
-    def upload(self, client_id: str, pem: str) -> Answer[Uploaded]:
+    def upload(self, client_id: str, pem: str) -> Done[Uploaded]:
         return Done(self.upload_certificate(client_id, pem))
 
-    def press_migrate(self, client_id: str) -> Answer[bool]:
-        return Done(self.migrate(client_id))
+    def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> Answer[None]:
+        """Done once deleted; a certificate the sandbox does not hold is deleted where it is."""
+        path = f"/integrations/{client_id}/certificates/{fingerprint_sha1}"
+        return Done(None) if self._call("DELETE", path) is not None else PersonDoes(REMOVE_CERTIFICATE_STEPS)
+
+    def press_migrate(self, client_id: str) -> Answer[None]:
+        """The console's "Migrate to OAuth Server-to-Server" button; an integration the sandbox
+        does not hold is migrated where it is."""
+        pressed = self._call("POST", f"/integrations/{client_id}/migrate")
+        return Done(None) if pressed is not None else PersonDoes(MIGRATE_STEPS)
+
+    def secret_ids(self, client_id: str) -> Done[list[str]]:
+        """The ids of the integration's client secrets (none if it has none)."""
+        found = self._call("GET", f"/integrations/{client_id}") or {}
+        return Done([str(s["id"]) for s in found.get("client_secrets", [])])
+
+    def add_secret(self, client_id: str) -> Done[NewSecret]:
+        """A new client secret beside the old one."""
+        from wizard.core.io_management import NewSecret
+
+        made = self._call("POST", f"/integrations/{client_id}/secrets")
+        if not made:
+            raise RefusedError("the sandbox's console has no such integration",
+                               "create the integration again", status=404)
+        return Done(NewSecret(str(made["id"]), str(made["secret"])))
+
+    def remove_secret(self, client_id: str, secret_id: str) -> Done[None]:
+        if self._call("DELETE", f"/integrations/{client_id}/secrets/{secret_id}") is None:
+            raise RefusedError(f"the sandbox's console has no client secret {secret_id}", "", status=404)
+        return Done(None)
 
     def _call(self, method: str, path: str,
               body: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -209,10 +241,6 @@ class SandboxConsole:
             raise ConsoleRefused(f"the sandbox console refused: {answer.get('message', answer)}",
                                  "correct the request and try again", status=response.status_code)
         return answer
-
-    def organization(self) -> str:
-        found = self._call("GET", "/organization") or {}
-        return str(found.get("org_id", ""))
 
     def create_integration(self, name: str, auth_type: str, role: str = "",
                            scopes: list[str] | None = None) -> Credentials:
@@ -236,29 +264,6 @@ class SandboxConsole:
                                  "create the integration again", status=404, subject=Subject.CLIENT_ID)
         return Uploaded(made["fingerprint_sha1"], made["not_after"])
 
-    def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> bool:
-        """Whether the certificate was there to delete."""
-        path = f"/integrations/{client_id}/certificates/{fingerprint_sha1}"
-        return self._call("DELETE", path) is not None
-
-    def migrate(self, client_id: str) -> bool:
-        """The console's "Migrate to OAuth Server-to-Server" button."""
-        return self._call("POST", f"/integrations/{client_id}/migrate") is not None
-
-    def add_secret(self, client_id: str) -> tuple[str, str] | None:
-        """A new client secret beside the old one: (its id, the secret)."""
-        made = self._call("POST", f"/integrations/{client_id}/secrets")
-        return (str(made["id"]), str(made["secret"])) if made else None
-
-    def secret_ids(self, client_id: str) -> dict[str, str]:
-        """The integration's client secrets, by value: their ids."""
-        found = self._call("GET", f"/integrations/{client_id}") or {}
-        return {str(s["secret"]): str(s["id"]) for s in found.get("client_secrets", [])}
-
-    def remove_secret(self, client_id: str, secret_id: str) -> bool:
-        """Whether the secret was there to delete."""
-        return self._call("DELETE", f"/integrations/{client_id}/secrets/{secret_id}") is not None
-
 
 def _credentials(made: dict[str, Any]) -> Credentials:
     return Credentials(made["org_id"], made["client_id"], made["client_secret"],
@@ -266,7 +271,7 @@ def _credentials(made: dict[str, Any]) -> Credentials:
                        made["metascopes"], made["scopes"])
 
 
-def console_for(profile: Profile) -> ManualConsole | SandboxConsole:
+def console_for(profile: Profile) -> Console:
     """The sandbox's console when the profile talks to a sandbox on this machine, else a person."""
     from urllib.parse import urlsplit
 
@@ -276,7 +281,7 @@ def console_for(profile: Profile) -> ManualConsole | SandboxConsole:
     if is_loopback(host):
         console = SandboxConsole(f"{profile.ims_url.rstrip('/')}/console")
         try:
-            if console.organization():
+            if console.find_organization().value:
                 return console
         except WizardError:
             pass  # another IMS-compatible server on this machine: its console is a person's

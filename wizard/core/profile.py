@@ -16,7 +16,7 @@ from copy import copy
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, assert_never
+from typing import Any, TypeVar, assert_never
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
@@ -26,6 +26,7 @@ from wizard.core.safe_text import character_name, invisible_character, terminal_
 from wizard.core.vocabulary import AuthType, SecretKind
 
 Validator = Callable[[object], Any]
+T = TypeVar("T")
 
 IMS_PRODUCTION = "https://ims-na1.adobelogin.com"
 REACTOR_PRODUCTION = "https://reactor.adobe.io"
@@ -40,13 +41,6 @@ DEFAULT_SCOPES = (
     "additional_info.projectedProductContext",
     "additional_info.roles",
 )
-# The wizard's steps, in order, for each flow. JWT chooses the role before the integration is
-# created (in the console's form, as in Adobe's guide); OAuth Server-to-Server has no role (its
-# rights come from product profiles) and no key or certificate.
-JWT_STEPS = ("organization", "role", "keys", "upload", "credentials", "test", "done")
-S2S_STEPS = ("organization", "credentials", "test", "done")
-STEPS = JWT_STEPS  # every step, in order
-
 ENV_PREFIX = "LAUNCH_WIZARD_"
 DEFAULT_PROFILE = "default"
 KEYRING_SERVICE = "launch-wizard"
@@ -234,7 +228,7 @@ def _bad_port(netloc: str) -> str | None:
     return None if port.isascii() and port.isdigit() and 0 < int(port) < 65536 else port
 
 
-def _names(label: str, *, required: str = "") -> Validator:
+def name_list(label: str, *, required: str = "") -> Validator:
     """A list of names (or one comma-separated string); `required`: the fix when it is empty."""
     def check(value: object) -> list[str]:
         items = value.split(",") if isinstance(value, str) else value
@@ -305,11 +299,6 @@ def _credential_id(value: object) -> str:
     from wizard.core.io_management import credential_id
 
     return credential_id(value)
-
-
-def _steps(value: object) -> list[str]:
-    steps = _names("steps done")(value)
-    return [s for s in STEPS if s in steps]
 
 
 # --- each field, declared once: every table below is derived from these declarations ---------
@@ -420,14 +409,14 @@ class Profile:
         option=Option("--role", "legacy role (Admin, IT Admin, Developer, Approver, Publisher, "
                                 "Extension Developer); see `launch-wizard roles`"))
     metascopes: list[str] = _field(
-        [], "metascopes", _names, env_help="comma-separated",
+        [], "metascopes", name_list, env_help="comma-separated",
         wizard_fix=("role", "check the role (its metascope is tried first)"), credential=True,
         exported=True, option=Option("--metascope", "(JWT) metascope, repeatable; '' clears them so "
                                                     "the right one is discovered"))
     scopes: list[str] = _field(
         list(DEFAULT_SCOPES), "scopes",
-        partial(_names, required="give each scope with --scope, or leave --scope out to keep Adobe's "
-                                 "Launch list"),
+        partial(name_list, required="give each scope with --scope, or leave --scope out to keep "
+                                    "Adobe's Launch list"),
         env_help="comma-separated", stale=_AFTER_TEST,
         wizard_fix=("credentials", "correct the Scopes field (the credential's console page lists "
                                    "its scopes)"),
@@ -461,21 +450,10 @@ class Profile:
     storage: str = _field("keyring", "secret storage", partial(_one_of, choices=STORAGES))
     # the sandbox's profile keeps its secrets apart
     keyring_service: str = _field(KEYRING_SERVICE, "keyring service", _token_or(KEYRING_SERVICE))
-    steps_done: list[str] = _field([], "steps done", _as_is(_steps), env=False)
 
     @property
     def is_jwt(self) -> bool:
         return self.auth_type == AuthType.JWT
-
-    @property
-    def steps(self) -> tuple[str, ...]:
-        match self.auth_type:
-            case AuthType.JWT:
-                return JWT_STEPS
-            case AuthType.OAUTH_S2S:
-                return S2S_STEPS
-            case _:
-                assert_never(self.auth_type)
 
     def needed_secrets(self, optional: bool = False) -> list[SecretKind]:
         """The secrets a token exchange needs; `optional`: with those it may need (a passphrase)."""
@@ -487,10 +465,6 @@ class Profile:
                 return [SecretKind.CLIENT_SECRET]
             case _:
                 assert_never(self.auth_type)
-
-    def next_step(self) -> str:
-        """The first step not done yet (where a resumed wizard opens)."""
-        return next((s for s in self.steps if s not in self.steps_done), self.steps[-1])
 
     def with_changes(self, **changes: object) -> Profile:
         """A copy with `changes` applied, each validated; raises ConfigError on the first bad one.
@@ -634,11 +608,22 @@ def cache_dir() -> Path:
 
 
 
+def _record_key(key: str) -> str:
+    if key in FIELD_NAMES:
+        raise ValueError(f"{key!r} is a profile field, not a record beside the fields")
+    return key
+
+
 REPAIR = "repair it or move it aside (nothing was changed); `launch-wizard configure` writes a new one"
 
 
 class ProfileStore:
-    """Named profiles in one TOML file (`config.toml`), written atomically, mode 0600."""
+    """Named profiles in one TOML file (`config.toml`), written atomically, mode 0600.
+
+    Beside its fields, a profile's table may hold a record a front door keeps about it (the
+    wizard's progress): the store never reads it as a field, keeps it when others change the
+    fields, writes it in the same locked write as the fields it goes with, and drops it with the
+    profile."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "config.toml"
@@ -670,11 +655,21 @@ class ProfileStore:
         name = _name(name)
         return self._profile(name, self._read().get(name))
 
+    def record(self, name: str, key: str, read: Callable[[object], T]) -> T:
+        """The record kept under `key` beside profile `name`'s fields, as `read` makes it of the
+        value saved (None when none is); `read` raises ConfigError for a value it cannot use."""
+        name = _name(name)
+        try:
+            return read(self._read().get(name, {}).get(_record_key(key)))
+        except ConfigError as exc:
+            raise ConfigError(f"{self.path}, profile {name!r}: {exc.cause}",
+                              f"correct {key} there, or {REPAIR}") from None
+
     def _profile(self, name: str, raw: dict[str, Any] | None) -> Profile:
         profile = Profile(name=name)
         for key, value in (raw or {}).items():
             if key not in FIELD_NAMES or key == "name":
-                continue  # written by a newer version: keep going rather than refuse
+                continue  # a record beside the fields, or a field a newer version wrote
             try:
                 setattr(profile, key, validate_field(key, value))
             except ConfigError as exc:
@@ -683,10 +678,12 @@ class ProfileStore:
         return profile
 
     def update(self, name: str, changes: Mapping[str, object],
-               expect: Mapping[str, object] | None = None) -> Profile | None:
-        """Change only these fields of profile `name` (made if new), each validated, as one
-        locked read-modify-write: another process's change to other fields, made meanwhile,
-        stays. With `expect`, only if the profile is saved with those values (else None).
+               expect: Mapping[str, object] | None = None,
+               records: Mapping[str, object] | None = None) -> Profile | None:
+        """Change only these fields of profile `name` (made if new), each validated, and these
+        records beside them, as one locked read-modify-write: another process's change to other
+        fields, made meanwhile, stays. With `expect`, only if the profile is saved with those
+        values (else None).
 
         Returns the profile as saved."""
         name = _name(name)
@@ -697,7 +694,7 @@ class ProfileStore:
                     getattr(current, k) != v for k, v in expect.items())):
                 return None
             new = current.with_changes(**changes)
-            self._put(profiles, new)
+            self._put(profiles, new, {_record_key(k): v for k, v in (records or {}).items()})
             return new
 
     def save(self, profile: Profile) -> None:
@@ -717,10 +714,12 @@ class ProfileStore:
     def _locked(self) -> AbstractContextManager[None]:
         return held(beside(self.path), f"the profiles file {self.path}")
 
-    def _put(self, profiles: dict[str, dict[str, Any]], profile: Profile) -> None:
-        """Write `profiles` with `profile` in them; keys a newer version wrote stay as they were."""
+    def _put(self, profiles: dict[str, dict[str, Any]], profile: Profile,
+             records: Mapping[str, object] | None = None) -> None:
+        """Write `profiles` with `profile` (and `records` beside it) in them; the other keys (its
+        other records, those a newer version wrote) stay as they were."""
         fields = {n: getattr(profile, n) for n in FIELD_NAMES if n != "name"}
-        profiles[_name(profile.name)] = profiles.get(profile.name, {}) | fields
+        profiles[_name(profile.name)] = profiles.get(profile.name, {}) | fields | dict(records or {})
         self._write(profiles)
 
     def _write(self, profiles: dict[str, dict[str, Any]]) -> None:

@@ -48,7 +48,6 @@ class Subject(StrEnum):
     LAST_FAILURE = "last_failure"
     STORAGE = "storage"
     KEYRING_SERVICE = "keyring_service"
-    STEPS_DONE = "steps_done"
     # the secrets (SecretKind's)
     CLIENT_SECRET = "client_secret"
     PRIVATE_KEY = "private_key"

@@ -14,7 +14,7 @@ from wizard.core.profile import DEFAULT_SCOPES, Profile
 from wizard.core.vocabulary import AuthType
 
 if TYPE_CHECKING:
-    from wizard.core.console import Console
+    from wizard.core.console import Answer, Console
 
 TECHNICAL_ACCOUNT = ("technical_account_id", "technical_account_email")
 
@@ -28,17 +28,17 @@ def server_to_server(profile: Profile, scopes: list[str] | None = None) -> Profi
     return profile.with_changes(auth_type=AuthType.OAUTH_S2S, scopes=scopes or list(DEFAULT_SCOPES))
 
 
-def press_migrate(console: Console, jwt: Profile, s2s: Profile) -> Profile | None:
+def press_migrate(console: Console, jwt: Profile, s2s: Profile) -> Answer[Profile]:
     """The console's Migrate pressed, where the console presses it itself (the sandbox's): `s2s`
-    with the technical account its page shows, where it had none. None where a person presses it
-    (Adobe's console) or the console did not migrate."""
-    from wizard.core.console import Done
+    with the technical account its page shows, where it had none. Where a person presses it
+    (Adobe's console), the steps."""
+    from wizard.core.console import Done, PersonDoes
 
     pressed = console.press_migrate(jwt.client_id)
-    if not isinstance(pressed, Done) or not pressed.value:
-        return None
+    if isinstance(pressed, PersonDoes):
+        return pressed
     shown = console.look_up(jwt.client_id)  # its page shows the technical account
     if not isinstance(shown, Done) or shown.value is None:
-        return s2s
-    return s2s.with_changes(**{name: getattr(shown.value, name) for name in TECHNICAL_ACCOUNT
-                               if not getattr(s2s, name)})
+        return Done(s2s)
+    return Done(s2s.with_changes(**{name: getattr(shown.value, name) for name in TECHNICAL_ACCOUNT
+                                    if not getattr(s2s, name)}))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, assert_never
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, assert_never
 
 from wizard.core.errors import ConfigError, RefusedError, ScopeRefused, SecretStoreError, WizardError
 from wizard.core.io_management import (
@@ -33,7 +33,7 @@ from wizard.core.wording import plural
 from wizard.flows.credential_test import trial
 
 if TYPE_CHECKING:
-    from wizard.core.console import SandboxConsole
+    from wizard.core.console import Answer, Console
     from wizard.core.secret_source import SecretSource
     from wizard.core.secret_store import SecretStore
 
@@ -55,28 +55,37 @@ class Secrets(Protocol):
     def delete(self, uuid: str) -> None: ...
 
 
+T = TypeVar("T")
+
+
 class ConsoleSecrets:
-    """The sandbox console's buttons, as a `Secrets` (its ids stand for uuids; no times)."""
+    """The console's own buttons (the sandbox's), as a `Secrets` (its ids stand for uuids; no
+    times): for a console that offers to manage the secrets itself."""
 
     where = "the sandbox's console"
 
-    def __init__(self, console: SandboxConsole, client_id: str, why: tuple[str, ...] = ()) -> None:
+    def __init__(self, console: Console, client_id: str, why: tuple[str, ...] = ()) -> None:
         self.console, self.client_id = console, client_id
         self.why = why  # why not through the I/O Management API
 
     def secrets(self) -> list[SecretInfo]:
-        return [SecretInfo(i, None, None) for i in self.console.secret_ids(self.client_id).values()]
+        return [SecretInfo(i, None, None) for i in _done(self.console.secret_ids(self.client_id))]
 
     def add(self) -> NewSecret:
-        made = self.console.add_secret(self.client_id)
-        if made is None:
-            raise RefusedError("the sandbox's console has no such integration",
-                               "create the integration again", status=404)
-        return NewSecret(*made)
+        return _done(self.console.add_secret(self.client_id))
 
     def delete(self, uuid: str) -> None:
-        if not self.console.remove_secret(self.client_id, uuid):
-            raise RefusedError(f"the sandbox's console has no client secret {uuid}", "", status=404)
+        _done(self.console.remove_secret(self.client_id, uuid))
+
+
+def _done(answer: Answer[T]) -> T:
+    """What the console did: one that leaves the secrets to a person is never asked (`secrets_at`)."""
+    from wizard.core.console import PersonDoes
+
+    if isinstance(answer, PersonDoes):
+        raise ConfigError("the console leaves a credential's client secrets to a person",
+                          "; ".join(answer.instructions) + f"; {MANUAL}")
+    return answer.value
 
 
 # --- the events a rotation reports, in order --------------------------------------------------
@@ -207,11 +216,11 @@ def steps_for(profile: Profile) -> tuple[str, ...]:
             "--credential-id URL`")
 
 
-def secrets_at(profile: Profile, store: SecretStore, console: SandboxConsole | None = None,
+def secrets_at(profile: Profile, store: SecretStore, console: Console | None = None,
                secrets: SecretSource | None = None) -> Secrets | Unavailable:
     """The I/O Management API when the profile can use it (a console ID, the scopes, and the API
-    accepts the token, got with `secrets`: by default as a command finds them); else the sandbox
-    console's buttons, when there is one; else why not."""
+    accepts the token, got with `secrets`: by default as a command finds them); else the
+    console's buttons, where it offers to manage the secrets itself (the sandbox's); else why not."""
     reasons = []
     base = base_url(profile)
     if not profile.credential_id:
@@ -228,7 +237,9 @@ def secrets_at(profile: Profile, store: SecretStore, console: SandboxConsole | N
             return api
         except (NotPermitted, ScopeRefused) as exc:  # IMS refuses scopes the credential lacks
             reasons.append(exc.cause)
-    if console is not None:
+    from wizard.core.console import Capability
+
+    if console is not None and console.offers(Capability.MANAGE_SECRETS):
         return ConsoleSecrets(console, profile.client_id, tuple(reasons))
     return Unavailable(tuple(reasons), steps_for(profile))
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from wizard.core.profile import STALE_AFTER as _STALE
 from wizard.core.profile import WIZARD_FIX as _FIXES
+from wizard.core.profile import Profile, ProfileStore, name_list
 from wizard.core.vocabulary import AuthType
 
 
@@ -73,12 +74,23 @@ def stale_after(changed: Iterable[str]) -> set[StepId]:
     return {step for name in changed for step in STALE_AFTER.get(name, ())}
 
 
+# Where the record is saved: beside the profile's fields, in its table of the profiles file, as
+# the list every earlier version kept there as a field (so it reads a newer file, and a newer one
+# an older's, unchanged).
+PROGRESS_KEY = "steps_done"
+
+
+def saved_steps(value: object) -> list[str]:
+    """The steps a saved record names ([] when none is saved)."""
+    return [] if value is None else name_list("steps done")(value)
+
+
 @dataclass(frozen=True)
 class Progress:
     """The wizard's progress record: which steps of this credential type's flow are done.
 
-    Saved as it goes (the profile file's `steps_done` list, as every earlier version wrote it,
-    so a profile saved before opens where it stopped)."""
+    Saved as it goes, beside the profile (`PROGRESS_KEY`), so a resumed wizard opens where it
+    stopped; `WizardState` saves it with the profile changes that make steps stale."""
 
     auth_type: str
     done: tuple[StepId, ...] = ()
@@ -89,6 +101,15 @@ class Progress:
         saved = set(steps_done)
         return cls(auth_type, tuple(s for s in JWT_FLOW if s in saved))
 
+    @classmethod
+    def load(cls, profiles: ProfileStore, profile: Profile) -> Progress:
+        """`profile`'s record as saved beside it; ConfigError if it is not a list of names."""
+        return cls.of(profile.auth_type, profiles.record(profile.name, PROGRESS_KEY, saved_steps))
+
+    def saved(self) -> list[str]:
+        """The record as it is saved."""
+        return [str(step) for step in self.done]
+
     @property
     def steps(self) -> tuple[StepId, ...]:
         return steps_for(self.auth_type)
@@ -97,8 +118,8 @@ class Progress:
         """The first step not done yet (where a resumed wizard opens)."""
         return next((s for s in self.steps if s not in self.done), self.steps[-1])
 
-    def marked(self, step: str) -> Progress:
-        return Progress.of(self.auth_type, [*self.done, step])
+    def marked(self, *steps: str) -> Progress:
+        return Progress.of(self.auth_type, [*self.done, *steps])
 
     def without(self, steps: Iterable[str]) -> Progress:
         gone = set(steps)

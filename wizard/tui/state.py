@@ -13,7 +13,7 @@ tested on its own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from wizard.core.profile import (
 from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
 from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import Session
-from wizard.tui.flow import Progress, StepId, stale_after
+from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, stale_after
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
     from wizard.core.console import Answer, Console, Credentials
@@ -78,6 +78,7 @@ class WizardState:
     _store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # the profile as saved when last read or written: `update` saves only what differs from it
     _saved: Profile | None = None
+    _done: tuple[StepId, ...] = ()  # the steps done, as saved beside the profile (the progress record)
 
     @classmethod
     def open(cls, profile_name: str | None = None, sandbox: Sandbox | None = None,
@@ -104,7 +105,8 @@ class WizardState:
         if secrets is not None and secrets.service != profile.keyring_service:
             profile = profile.with_changes(keyring_service=secrets.service)
         session.profile, session.store = profile, store
-        return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved)
+        return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
+                   _done=Progress.load(profiles, saved).done)
 
     # --- the session it is built on ---------------------------------------------------------
     @property
@@ -131,17 +133,26 @@ class WizardState:
     def update(self, **changes: object) -> set[str]:
         """Validate and save `changes`; raises ConfigError and changes nothing if one is bad.
 
-        Returns the fields whose value changed; what they made stale loses its mark."""
+        Returns the fields whose value changed; what they made stale loses its mark, in the
+        same save."""
+        return self._save(changes, None)
+
+    def save_progress(self, progress: Progress, **changes: object) -> None:
+        """Save the progress record as `progress` says, with `changes` (as `update`'s)."""
+        self._save(changes, progress)
+
+    def _save(self, changes: Mapping[str, object], progress: Progress | None) -> set[str]:
         new = self.profile.with_changes(**changes)
         changed = {k for k in changes if getattr(new, k) != getattr(self.profile, k)}
         stale = stale_after(changed)
-        if stale and "steps_done" not in changes:
-            new.steps_done = [s for s in new.steps_done if s not in stale]
-        # only the fields changed here: a newer value another process saved in the others
-        # (a last test run from the command line) stays, and comes back into the state
+        done = (progress if progress is not None else self.progress.without(stale)).saved()
+        # only what changed here: a newer value another process saved in the other fields (a
+        # last test run from the command line) stays, and comes back into the state
         base = self._saved or Profile(name=new.name)
-        self.profile = self.profiles.update(new.name, new.changes_from(base)) or new
+        records = {PROGRESS_KEY: done} if tuple(done) != self._done else {}
+        self.profile = self.profiles.update(new.name, new.changes_from(base), records=records) or new
         self._saved = self.profile
+        self._done = Progress.load(self.profiles, self.profile).done
         if "test" in stale:
             self.forget_test()
         return changed
@@ -154,9 +165,6 @@ class WizardState:
         kept = self.progress.without(steps)
         if kept != self.progress:
             self.save_progress(kept)
-
-    def save_progress(self, progress: Progress) -> None:
-        self.update(steps_done=[str(step) for step in progress.done])
 
     def set_auth_type(self, auth_type: str) -> None:
         changes: dict[str, object] = {"auth_type": auth_type}
@@ -196,10 +204,11 @@ class WizardState:
         self.update(**{name: getattr(profile, name) for name in fields})
         for kind, value in secrets.items():
             await self.put_secret(kind, value)
-        done = ["organization"]
+        done = [StepId.ORGANIZATION]
         if not self.missing_secrets() and not self.profile.missing_for_token():
-            done.append("credentials")
-        self.update(steps_done=[s for s in self.steps if s in {*self.profile.steps_done, *done}])
+            done.append(StepId.CREDENTIALS)
+        done += self.progress.done
+        self.save_progress(Progress.of(self.profile.auth_type, [s for s in self.steps if s in done]))
 
     def forget_test(self) -> None:
         self.last_token = None
@@ -209,7 +218,7 @@ class WizardState:
     @property
     def progress(self) -> Progress:
         """The wizard's progress record, as saved."""
-        return Progress.of(self.profile.auth_type, self.profile.steps_done)
+        return Progress.of(self.profile.auth_type, self._done)
 
     @property
     def steps(self) -> tuple[StepId, ...]:

@@ -23,7 +23,7 @@ from wizard.core.vocabulary import AuthType
 from wizard.core.wording import more, seen
 from wizard.flows.rights import acts_as_everywhere, acts_as_seen
 from wizard.tui.bindings import key
-from wizard.tui.flow import StepId
+from wizard.tui.flow import Progress, StepId
 from wizard.tui.rotation_panel import RotationPanel
 from wizard.tui.shell import command_name, shell_command
 from wizard.tui.state import TestResult, WizardState
@@ -159,7 +159,8 @@ class DoneStep(Step):
         finally:
             button.disabled = False
         state.update(auth_type=AuthType.OAUTH_S2S, scopes=s2s.scopes)
-        state.update(steps_done=[s for s in state.steps if s != StepId.DONE], **remembered(tried.survey))
+        all_but_done = tuple(s for s in state.steps if s != StepId.DONE)
+        state.save_progress(Progress(state.profile.auth_type, all_but_done), **remembered(tried.survey))
         state.last_token = tried.token
         state.last_test = TestResult(tried.token, tried.survey)
         result_line.remove_class("-error")
