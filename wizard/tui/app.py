@@ -80,8 +80,11 @@ class WizardApp(App[None]):
     def on_mount(self) -> None:
         self.opened = self._first_screen()
         self.push_screen(self.opened)
+
+    @on(WizardScreen.Shown)
+    def _shown(self) -> None:
         if self._own_sandbox is not None and isinstance(self.opened, WizardScreen):
-            self.call_after_refresh(self.start_sandbox, self._own_sandbox, self.opened)
+            self.start_sandbox(self._own_sandbox, self.opened)
 
     def _first_screen(self) -> WizardScreen | CannotOpen:
         """The wizard over the opened state, in the first frame: reading the profile is quick,
@@ -108,7 +111,7 @@ class WizardApp(App[None]):
 
     @work(exclusive=True, group="sandbox", exit_on_error=False)
     async def start_sandbox(self, sandbox: Sandbox, wizard: WizardScreen) -> None:
-        """Serve the sandbox, off the UI thread, once the first frame is drawn."""
+        """Serve the sandbox, off the UI thread, once the first frame is out."""
         try:
             await asyncio.to_thread(sandbox.start)
         except (RuntimeError, OSError) as exc:

@@ -48,6 +48,9 @@ class NextAsked(Message):
 class WizardScreen(Screen[None]):
     """The wizard's steps over `state`; `banner`: the sandbox's line at the top, if any."""
 
+    class Shown(Message):
+        """The first step is on the terminal: what waited for the first frame may start."""
+
     AUTO_FOCUS = ""  # the step shown chooses where the keyboard starts (`Step.first_focus`)
     current: var[str] = var("")  # the step shown
 
@@ -88,6 +91,13 @@ class WizardScreen(Screen[None]):
         self.warn_endpoints()
         if {StepId.CREDENTIALS, StepId.TEST} & set(state.progress.done):
             self.check_resume()
+        # told once the frame with all this is out (a node of ours listens: the screen itself
+        # already does, for its tooltips)
+        self.screen_layout_refresh_signal.subscribe(self.query_one(StepList), self._drawn)
+
+    def _drawn(self, screen: Screen[None]) -> None:
+        self.screen_layout_refresh_signal.unsubscribe(self.query_one(StepList))
+        self.post_message(self.Shown())
 
     # --- the sandbox, started after the first frame --------------------------------------
     def sandbox_started(self) -> None:
