@@ -1,9 +1,10 @@
 """Whole-process benchmarks, each against a baseline measured alternately in the same run.
 
-`make bench` (or `python -m bench.run [--pairs N]`) sets everything up itself in a temporary
-folder: a private Secret Service, the sandbox in another process, a JWT integration, a
-profile, and Adobe's own Node client (@adobe/jwt-auth) from the npm registry. It prints one
-table: the median wall time (or peak memory) of ours and of the baseline, their ratio, the goal.
+`make bench` (or `python -m bench.run [--pairs N] [--first-frame]`, the latter for the wizard's
+first frames only) sets everything up itself in a temporary folder: a private Secret Service,
+the sandbox in another process, a JWT integration, a profile, and Adobe's own Node client
+(@adobe/jwt-auth) from the npm registry. It prints one table: the median wall time (or peak
+memory) of ours and of the baseline, their ratio, the goal.
 """
 
 from __future__ import annotations
