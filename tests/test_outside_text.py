@@ -373,7 +373,7 @@ async def test_the_wizard_shows_a_hostile_property_name_escaped(fresh_sandbox, t
         app.notify(f"a tool said: {HOSTILE}", title=CLIPBOARD)
         app.screen.query_one(Notice).show("problem", f"the server said: {HOSTILE}")
         await settle(app, pilot)
-        assert_no_raw(app.query_one("#notice-text", Static).render().plain)
+        assert_no_raw(app.screen.query_one("#notice-text", Static).render().plain)
         toast = app._notifications
         assert all(SHOWN in n.message and "\x1b" not in n.title for n in list(toast)[-1:])
         assert len(app.unexpected) == 0
@@ -440,7 +440,7 @@ async def test_a_pasted_file_shows_its_control_characters_in_place():
 
     app = Pasting()
     async with app.run_test(size=(80, 10)) as pilot:
-        box = app.query_one(PasteArea)
+        box = app.screen.query_one(PasteArea)
         box.load_text(f"-----BEGIN PRIVATE KEY-----\n{HOSTILE}\x7f\n")
         await pilot.pause()
         drawn = "".join(segment.text for segment in box.render_line(1))

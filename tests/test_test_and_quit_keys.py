@@ -77,10 +77,10 @@ async def test_what_the_toasts_tell_a_shell_to_run_names_this_profile(sandbox):
     app = make_app(sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
         await at_credentials(app, pilot)
-        said = app._for_scripts(" run `{}`")
+        said = app.wizard.for_scripts(" run `{}`")
         assert said.endswith(" token --profile sandbox`")  # the sandbox's profile, not 'default'
         app.state.use_memory()  # secrets for this session only: no shell finds them
-        assert app._for_scripts(" run `{}`") == ""
+        assert app.wizard.for_scripts(" run `{}`") == ""
 
 
 async def test_a_secret_shown_is_hidden_again_when_the_step_is_left(sandbox):

@@ -108,6 +108,7 @@ class Sandbox:
         self.base_url = f"{scheme}://{host_part}:{self.port}"
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # a stop while `start` is under way (in another thread)
 
     @property
     def ims_url(self) -> str:
@@ -156,10 +157,15 @@ class Sandbox:
         self._make_server().run(sockets=[self._sock])
 
     def start(self) -> Self:
+        """Serve in a background thread; returns once it serves. Until then the port already
+        listens: a request made meanwhile waits in its queue."""
         server = self._make_server()
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [self._sock]},
-                                        daemon=True, name="sandbox")
-        self._thread.start()
+        with self._lock:
+            if self._sock.fileno() == -1:
+                raise RuntimeError("the sandbox was stopped before it started")
+            self._thread = threading.Thread(target=server.run, kwargs={"sockets": [self._sock]},
+                                            daemon=True, name="sandbox")
+            self._thread.start()
         deadline = time.monotonic() + 15
         while not server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
@@ -168,10 +174,14 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(5)
+        with self._lock:
+            if self._server is not None:
+                self._server.should_exit = True
+            thread = self._thread
+            if thread is None:  # not serving: a start under way finds the port closed
+                self._sock.close()
+        if thread is not None:
+            thread.join(5)
         self.close()
 
     def close(self) -> None:

@@ -180,6 +180,7 @@ class NoticeKind(StrEnum):
     """What the notice is about: a new one of the same kind replaces it, `clear(kind)` ends it."""
 
     OPEN = "open"  # the wizard could not open the profile
+    SANDBOX = "sandbox"  # the sandbox did not start
     ENDPOINTS = "endpoints"  # hosts that are not Adobe's
     RESUME = "resume"  # what the sandbox or the store lost since the last session
     STORE = "store"  # where secrets go

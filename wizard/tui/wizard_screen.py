@@ -1,0 +1,445 @@
+"""WizardScreen: the wizard itself, over an open state: the step list, the current step,
+Next/Back, the one notice.
+
+The app pushes it once the state is open, so everything here has a state to work with. The
+screen talks to a step through the `Step` API and hears from it through `Step` messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING, assert_never
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
+
+from wizard.core.console import Capability, Done, PersonDoes
+from wizard.core.errors import SecretStoreError, WizardError
+from wizard.core.wording import credential_type
+from wizard.tui.bindings import key
+from wizard.tui.flow import StepId, title
+from wizard.tui.steps import view_class
+from wizard.tui.steps.base import RunTest, Step, TestPassed
+from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList, once_laid_out
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from wizard.tui.state import WizardState
+
+SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
+SANDBOX_STARTING = "SANDBOX · starting the simulated Adobe on this machine…"
+TOKEN_MARGIN_S = 600  # a token with less left than this is not worth copying
+
+
+class NextAsked(Message):
+    """Next, sent through the focused widget so that it arrives behind the keys typed before it:
+    a priority key runs as soon as the app reads it, while those keys still travel (focused
+    widget, its parents, the screen, the app, where their bindings run)."""
+
+
+class WizardScreen(Screen[None]):
+    """The wizard's steps over `state`; `banner`: the sandbox's line at the top, if any."""
+
+    class Shown(Message):
+        """The first step is on the terminal: what waited for the first frame may start."""
+
+    AUTO_FOCUS = ""  # the step shown chooses where the keyboard starts (`Step.first_focus`)
+    current: var[str] = var("")  # the step shown
+
+    def __init__(self, state: WizardState, banner: str | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.banner = banner
+        self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
+        self._begun = False
+        state.on_memory_fallback = self._memory_fallback
+
+    def compose(self) -> ComposeResult:
+        first = self.state.progress.next_step()
+        if self.banner is not None:
+            yield Static(self.banner, id="banner")
+        with Horizontal(id="body"):
+            yield StepList(id="steps")
+            with Vertical(id="main"):
+                yield Label("", id="step-title")
+                yield Notice(id="notice")
+                with ContentSwitcher(id="pages", initial=f"step-{first}"):
+                    yield view_class(first)(self.state, id=f"step-{first}")  # the first frame's
+                with Horizontal(id="nav"):
+                    yield Static(f"{key('next')} next · {key('back')} back · {key('help')} help",
+                                 id="nav-hint")
+                    yield Button("Back", id="back")
+                    yield Button("Next", id="next", variant="primary")
+        yield Footer(compact=True)
+
+    def on_resize(self) -> None:
+        if not self._begun:  # at its first size, when the layout (narrow or wide) is known
+            self._begun = True
+            self.call_later(self._begin)
+
+    async def _begin(self) -> None:
+        state = self.state
+        await self.show_step(state.progress.next_step())
+        self.warn_endpoints()
+        if {StepId.CREDENTIALS, StepId.TEST} & set(state.progress.done):
+            self.check_resume()
+        # told once the frame with all this is out (a node of ours listens: the screen itself
+        # already does, for its tooltips)
+        self.screen_layout_refresh_signal.subscribe(self.query_one(StepList), self._drawn)
+
+    def _drawn(self, screen: Screen[None]) -> None:
+        self.screen_layout_refresh_signal.unsubscribe(self.query_one(StepList))
+        self.post_message(self.Shown())
+
+    # --- the sandbox, started after the first frame --------------------------------------
+    def sandbox_started(self) -> None:
+        self.query_one("#banner", Static).update(SANDBOX_BANNER)
+
+    def sandbox_failed(self, reason: str) -> None:
+        self.query_one("#banner", Static).update("SANDBOX · the simulated Adobe did not start")
+        self.show_notice(NoticeKind.SANDBOX, f"The sandbox did not start: {reason}\nfix: quit "
+                         f"({key('quit')}) and run `launch-wizard --sandbox` again; what you "
+                         "entered so far is saved as you go")
+
+    def warn_endpoints(self) -> None:
+        """Name each host the profile sends credentials to that is neither Adobe's nor this
+        machine's, whenever the profile is opened or an import changed it."""
+        from wizard.core.profile import endpoint_warnings
+
+        state = self.state
+        hosts = endpoint_warnings(state.profile, lambda name: f"set in {state.profiles.path}")
+        if hosts:
+            self.show_notice(NoticeKind.ENDPOINTS, "\n".join(f"Warning: {line}" for line in hosts))
+
+    @work(exclusive=True, group="resume", exit_on_error=False)
+    async def check_resume(self) -> None:
+        """A resumed profile claims steps as done: check that what they made is still there."""
+        state = self.state
+        resumed_at = self.current
+        try:
+            await state.ensure_store()
+        except SecretStoreError as exc:
+            self.store_problem(exc)
+            return
+        missing = state.missing_secrets()
+        gone = False
+        recoverable = state.console.offers(Capability.RECOVER_SECRET)
+        if state.profile.client_id:
+            try:
+                found = await asyncio.to_thread(state.console.look_up, state.profile.client_id)
+                gone = isinstance(found, Done) and found.value is None
+            except WizardError as exc:
+                self.show_notice(NoticeKind.RESUME,
+                                 f"Cannot ask the sandbox about the integration: {exc.cause}")
+                return
+        if not (missing or gone):
+            return
+        state.unmark(("credentials", "test"))
+        names = " and ".join(k.replace("_", " ") for k in missing)
+        where = state.storage_description()
+        if gone:
+            text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
+                    "(its state was removed): this profile cannot work until it is created again.")
+            actions: tuple[tuple[NoticeAction, str], ...] = (
+                (NoticeAction.RECREATE, "Create the integration again"),)
+        elif recoverable:
+            text = (f"The {names} of profile {state.profile.name!r} is gone from {where}: the "
+                    "last test result no longer holds. The sandbox still has the integration.")
+            actions = ((NoticeAction.RECOVER, "Recover it from the sandbox"),
+                       (NoticeAction.RECREATE, "Create the integration again"))
+        else:
+            step = state.number("credentials")
+            text = (f"The {names} of profile {state.profile.name!r} is not in {where}: the last "
+                    f"test result no longer holds. Enter it again at step {step}, Credentials.")
+            actions = ((NoticeAction.GO_CREDENTIALS, "Go to Credentials"),)
+        if self.current == resumed_at and self.current != state.progress.next_step():
+            await self.show_step(state.progress.next_step())
+        # after the step: in the sandbox a button is the way out, so the keyboard goes there; on
+        # Adobe the way out is typing the secret, in the field that has the focus
+        self.show_notice(NoticeKind.RESUME, text, actions, answer=recoverable)
+        self.refresh_steps()
+
+    # --- the notice -------------------------------------------------------------------------
+    def show_notice(self, kind: NoticeKind, text: str,
+                    actions: tuple[tuple[NoticeAction, str], ...] = (), info: bool = False,
+                    answer: bool = False) -> None:
+        """The notice; `answer`: the keyboard goes to its first action (a decision comes first)."""
+        notice = self.query_one(Notice)
+        notice.show(kind, text, actions, info)
+        if answer and actions:
+            notice.focus_answer()
+
+    def store_problem(self, exc: SecretStoreError) -> None:
+        """No usable keyring: offer the ways out, inside the wizard, once."""
+        self.show_notice(NoticeKind.STORE, f"No usable keyring: {exc.cause}\nWhere should this session's "
+                                  "secrets go?",
+                         ((NoticeAction.MEMORY, "This session only"),
+                          (NoticeAction.PLAINTEXT, "A plaintext file (0600)"),
+                          (NoticeAction.RETRY, "Try the keyring again")), answer=True)
+
+    def _memory_fallback(self, reason: str) -> None:
+        self.show_notice(NoticeKind.STORE,
+                         f"The sandbox's secrets stay in memory for this session: {reason}.",
+                         info=True)
+        self.refresh_steps()
+
+    @on(Notice.Action)
+    async def _notice_action(self, event: Notice.Action) -> None:
+        state = self.state
+        notice = self.query_one(Notice)
+        match event.action:
+            case NoticeAction.MEMORY:
+                state.use_memory()
+                notice.show(NoticeKind.STORE, "Secrets stay in memory for this session only: press "
+                            "Next again. `launch-wizard` commands will not find them.", info=True)
+            case NoticeAction.PLAINTEXT:
+                state.use_plaintext_file()
+                notice.show(NoticeKind.STORE, "Secrets go to a plaintext file, mode 0600, in the "
+                            "config folder: press Next again.", info=True)
+            case NoticeAction.RETRY:
+                notice.clear(NoticeKind.STORE)
+                state.store_ready = False
+            case NoticeAction.GO_CREDENTIALS:
+                notice.clear(NoticeKind.RESUME)
+                await self.show_step("credentials")
+            case NoticeAction.RECOVER | NoticeAction.RECREATE:
+                self.repair_integration(event.action)
+            case unknown:
+                assert_never(unknown)
+        self.refresh_steps()
+
+    @work(exclusive=True, group="console", exit_on_error=False)
+    async def repair_integration(self, how: NoticeAction) -> None:
+        """Recover the client secret from the sandbox, or create the integration again."""
+        state = self.state
+        console, profile = state.console, state.profile
+        try:
+            if how == NoticeAction.RECOVER:
+                found = await asyncio.to_thread(console.look_up, profile.client_id)
+                made = found.value if isinstance(found, Done) else None
+                if made is None:
+                    raise WizardError("the sandbox no longer has this integration",
+                                      "create the integration again")
+                await state.adopt(made)
+            else:
+                answer = await state.create_integration(profile.role)
+                if isinstance(answer, PersonDoes):
+                    raise WizardError("only the sandbox's console creates integrations by itself",
+                                      "create it in the Adobe Developer Console")
+                made = answer.value
+        except WizardError as exc:
+            self.show_notice(NoticeKind.RESUME, f"{exc.cause}\nfix: {exc.fix}" if exc.fix else exc.cause)
+            return
+        if how == NoticeAction.RECOVER and not state.missing_secrets():
+            state.mark_done("credentials")
+        await self.show_step(state.progress.next_step())
+        self.show_notice(
+            NoticeKind.RESUME, "Recovered the client secret from the sandbox: run the test again "
+                               f"({key('test')})."
+            if how == NoticeAction.RECOVER else
+            f"Created the integration again (client ID {made.client_id}): the steps that used the "
+            "old one are open again.", info=True)
+
+    # --- steps ------------------------------------------------------------------------------
+    def view(self, step: str) -> Step:
+        return self.query_one(f"#step-{step}", Step)
+
+    async def show_step(self, step: str) -> None:
+        if step not in self.state.steps:
+            return
+        switcher = self.query_one("#pages", ContentSwitcher)
+        if not switcher.query(f"#step-{step}"):
+            await switcher.mount(view_class(step)(self.state, id=f"step-{step}"))  # built when first shown
+        if step != self.current and (notice := self.query_one(Notice)).info:
+            notice.clear()  # it was read on the step before
+        self.current = step
+        switcher.current = f"step-{step}"
+        view = self.view(step)
+        view.on_show_step()
+        target = view.first_focus()
+        if target is not None:
+            target.focus(scroll_visible=False)
+            once_laid_out(self, partial(target.scroll_visible, animate=False))
+        else:
+            self.set_focus(None)
+            view.scroll_home(animate=False)
+        self.refresh_steps()
+
+    def refresh_steps(self) -> None:
+        state = self.state
+        profile, steps, done = state.profile, state.steps, state.progress.done
+        auth = profile.auth_type
+        if self.current not in steps:  # the flow changed under the current step
+            return
+        rows = [(n, title(s, auth), "current" if s == self.current
+                 else "done" if s in done else "todo")
+                for n, s in enumerate(steps, 1)]
+        self.query_one(StepList).show(rows, profile.name, credential_type(auth), state.mode)
+        number = steps.index(self.current) + 1
+        self.query_one("#step-title", Label).update(Content.from_markup(
+            "[b]$n. $t[/b] [dim]step $n of $all[/dim]", n=str(number), t=title(self.current, auth),
+            all=str(len(steps))))
+        self.query_one("#back", Button).disabled = number == 1
+        self.query_one("#next", Button).label = "Finish" if number == len(steps) else "Next"
+
+    def step_commands(self) -> Iterable[SystemCommand]:
+        """A palette entry for each step of the flow."""
+        for number, step in enumerate(self.state.steps, 1):
+            name = title(step, self.state.profile.auth_type)
+            yield SystemCommand(f"Step {number}: {name}", f"Go to step {number}",
+                                lambda step=step: self.call_later(self.show_step, step))
+
+    # --- the step keys (the app's bindings land here) ------------------------------------
+    def next_step(self) -> None:
+        if self.current:
+            (self.focused or self).post_message(NextAsked())
+
+    @on(NextAsked)
+    def _next_asked(self) -> None:
+        if self.current:
+            self.advance()
+
+    @work(exclusive=True, group="nav", exit_on_error=False)
+    async def advance(self, then_test: bool = False) -> None:
+        """Save the step (its checks first) and go on: to the next step, or, `then_test`, to the
+        Test step, which runs the test with what was just saved."""
+        state = self.state
+        step = self.current
+        view = self.view(step)
+        try:
+            accepted = await view.accept()
+        except SecretStoreError as exc:
+            self.store_problem(exc)
+            return
+        if not accepted:
+            view.focus_first_invalid()
+            return
+        self._unsaved = {k: e for k, e in self._unsaved.items() if e.step != step}  # saved now
+        state.mark_done(step)
+        steps = state.steps
+        if then_test:
+            await self._test_now()
+        elif step != steps[-1]:
+            await self.show_step(steps[steps.index(step) + 1])
+        else:
+            self.refresh_steps()
+            self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token."),
+                            markup=False)
+
+    def for_scripts(self, sentence: str) -> str:
+        """`sentence` with this profile's token command in it, where a shell would find the
+        secrets ("" when they are kept for this session only)."""
+        from wizard.tui.shell import shell_command
+
+        if self.state.memory_only:
+            return ""
+        return sentence.format(shell_command("token", self.state.profile.name))
+
+    def previous_step(self) -> None:
+        steps = self.state.steps
+        if self.current in steps and (index := steps.index(self.current)) > 0:
+            self.call_later(self.show_step, steps[index - 1])
+
+    async def run_test(self) -> None:
+        if "test" not in self.state.steps:
+            return
+        if any(typed.step == self.current for typed in self._unsaved.values()):
+            self.advance(then_test=True)  # the test is of what the screen shows: saved first
+            return
+        await self._test_now()
+
+    async def _test_now(self) -> None:
+        await self.show_step("test")
+        self.view("test").post_message(RunTest())
+
+    @on(Button.Pressed, "#nav Button")
+    def _nav(self, event: Button.Pressed) -> None:
+        (self.next_step if event.button.id == "next" else self.previous_step)()
+
+    # --- what steps tell the screen ---------------------------------------------------------
+    @on(Step.Dirty)
+    def _dirty(self, event: Step.Dirty) -> None:
+        if event.dirty:
+            self._unsaved[event.field_id] = event
+        else:
+            self._unsaved.pop(event.field_id, None)
+
+    @property
+    def unsaved(self) -> list[str]:
+        """The labels of the fields holding something typed and not saved, in the order touched."""
+        return [event.label for event in self._unsaved.values()]
+
+    @on(Step.Changed)
+    def _changed(self) -> None:
+        self.refresh_steps()
+
+    @on(TestPassed)
+    def _test_passed(self) -> None:
+        notice = self.query_one(Notice)
+        notice.clear(NoticeKind.PROBLEM)
+        if notice.info:  # "run the test again" and the like
+            notice.clear()
+
+    @on(Step.Next)
+    def _next(self) -> None:
+        self.next_step()
+
+    @on(Step.Resume)
+    async def _resume(self, event: Step.Resume) -> None:
+        await self.show_step(self.state.progress.next_step())
+        self.warn_endpoints()
+        if event.summary:  # news from the step left behind: it stays until the user moves on
+            self.show_notice(NoticeKind.IMPORT, event.summary, info=True)
+
+    @on(Step.Problem)
+    def _problem(self, event: Step.Problem) -> None:
+        if isinstance(event.error, SecretStoreError):
+            self.store_problem(event.error)
+        elif not self.offer_recovery(event.error):
+            self.show_notice(NoticeKind.PROBLEM, self.view(self.current).explain(event.error))
+
+    def offer_recovery(self, exc: WizardError) -> bool:
+        """A wrong client secret in the sandbox (typed over the one it made): offer its own back,
+        as for a missing one. False if this is not that case."""
+        state = self.state
+        if exc.subject != "client_secret" \
+                or not state.console.offers(Capability.RECOVER_SECRET) \
+                or not state.profile.client_id:
+            return False
+        self.show_notice(NoticeKind.RESUME, f"{exc.cause}\nThe client secret saved for this profile is not "
+                                   "the one the sandbox made, and the sandbox still has it.",
+                         ((NoticeAction.RECOVER, "Recover it from the sandbox"),
+                          (NoticeAction.RECREATE, "Create the integration again")), answer=True)
+        self.call_after_refresh(self.view(self.current).keep_in_view)  # the failure stays in view
+        return True
+
+    # --- the token ----------------------------------------------------------------------------
+    @work(exclusive=True, group="copy-token", exit_on_error=False)
+    async def copy_token(self) -> None:
+        state = self.state
+        token = state.last_token
+        if token is None or token.seconds_left() < TOKEN_MARGIN_S:
+            try:
+                await state.ensure_store()
+                result = await state.token()
+            except SecretStoreError as exc:
+                self.store_problem(exc)
+                return
+            except WizardError as exc:
+                if not self.offer_recovery(exc):
+                    self.show_notice(NoticeKind.PROBLEM,
+                                     "No token to copy: " + self.view(self.current).explain(exc))
+                return
+            token = state.last_token = result.token
+        hours = int(token.seconds_left() // 3600)
+        # the clipboard is the app's: the message goes on up to it, as a step's own copy does
+        self.post_message(Step.Copy(token.access_token, f"the access token (valid about {hours} h)",
+                                    token=True))
