@@ -347,7 +347,7 @@ def wizard_profile(sb, env: dict[str, str]) -> None:
 async def test_the_wizard_shows_a_hostile_property_name_escaped(fresh_sandbox, tmp_path):
     from textual.widgets import Static
 
-    from tests.tui_helpers import screen_text, settle
+    from tests.tui_helpers import screen_text, settle, toasts
     from wizard.core.secret_store import MemoryBackend, SecretStore
     from wizard.tui.app import WizardApp
     from wizard.tui.widgets import Notice
@@ -374,8 +374,8 @@ async def test_the_wizard_shows_a_hostile_property_name_escaped(fresh_sandbox, t
         app.screen.query_one(Notice).show("problem", f"the server said: {HOSTILE}")
         await settle(app, pilot)
         assert_no_raw(app.query_one("#notice-text", Static).render().plain)
-        toast = app._notifications
-        assert all(SHOWN in n.message and "\x1b" not in n.title for n in list(toast)[-1:])
+        shown = toasts(app)
+        assert shown and SHOWN in shown[-1] and "\x1b" not in shown[-1]
         assert len(app.unexpected) == 0
 
 

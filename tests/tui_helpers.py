@@ -71,6 +71,11 @@ async def next_step(app, pilot) -> None:
     await settle(app, pilot)
 
 
+def toasts(app) -> list[str]:
+    """What each notification (toast) now on screen shows, its title then its message."""
+    return [toast.render().plain for toast in app.screen.query("Toast")]
+
+
 def notifications(app) -> str:
-    """The messages of the notifications (toasts) now showing, one after the other."""
-    return " ".join(f"{n.title}: {n.message}" for n in app._notifications)
+    """What the notifications (toasts) now on screen show, one after the other."""
+    return " ".join(toasts(app))
