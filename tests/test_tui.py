@@ -78,6 +78,35 @@ async def jwt_to_credentials(app, pilot, role_permission: str = "publish") -> No
     assert app.current == "credentials"
 
 
+async def jwt_at_credentials(sandbox, backend, keypair, role: str = "Publisher") -> None:
+    """What clicking through the JWT flow's first four steps leaves (as `jwt_to_credentials` does,
+    which the full-flow test keeps), made with the calls those steps make: a wizard opened next
+    starts at the credentials step. The key pair is the session's, copied where step 3 writes."""
+    import shutil
+
+    from wizard.core.console import Done
+    from wizard.core.profile import config_dir
+
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    state.update(auth_type="jwt")
+    found = state.console.find_organization()
+    assert isinstance(found, Done)
+    state.update(org_id=found.value)
+    state.mark_done("organization")
+    state.update(role=role)
+    assert isinstance(await state.create_integration(role), Done)
+    state.mark_done("role")
+    folder = config_dir() / "keys" / state.profile.name
+    folder.mkdir(parents=True)
+    key = Path(shutil.copy(keypair.key_path, folder))
+    key.chmod(0o600)
+    cert = Path(shutil.copy(keypair.cert_path, folder))
+    state.update(private_key_path=str(key), certificate_path=str(cert))
+    state.mark_done("keys")
+    assert isinstance(state.console.upload(state.profile.client_id, cert.read_text()), Done)
+    state.mark_done("upload")
+
+
 async def s2s_to_test(app, pilot) -> None:
     await press(app, pilot, "#create-integration")
     await next_step(app, pilot)
@@ -161,7 +190,7 @@ async def test_s2s_flow_speaks_its_own_language(sandbox, backend):
 
 
 async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_claims(
-        sandbox, backend, monkeypatch):
+        sandbox, backend, keypair, monkeypatch):
     from wizard.core import tokens
 
     signed, exchanged = [], []
@@ -169,9 +198,10 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
     monkeypatch.setattr(tokens, "sign_jwt",
                         lambda claims, key: signed.append(claims) or real_sign(claims, key))
     monkeypatch.setattr(tokens, "exchange_jwt", lambda *a: exchanged.append(a) or real_exchange(*a))
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
         await pilot.press("f5")
@@ -182,7 +212,7 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
 
 
 async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
-        sandbox, backend, monkeypatch):
+        sandbox, backend, keypair, monkeypatch):
     """Parallel refreshes make one exchange: the test may get a token another process fetched
     while it waited for the lock, with no JWT of its own signed."""
     from wizard.flows import credential_test as test_step
@@ -195,9 +225,10 @@ async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
         return result
 
     monkeypatch.setattr(test_step, "get_token", refreshed_elsewhere)
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
         await pilot.press("f5")
@@ -221,10 +252,11 @@ async def test_typed_text_is_never_markup(sandbox, backend, tmp_path):
         assert "'[red]12345'" in screen_text(app)
 
 
-async def test_paths_and_server_answers_are_shown_as_text(fresh_sandbox, backend, tmp_path):
+async def test_paths_and_server_answers_are_shown_as_text(fresh_sandbox, backend, keypair, tmp_path):
+    await jwt_at_credentials(fresh_sandbox, backend, keypair)
     app = make_app(fresh_sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         folder = tmp_path / "[old]"
         folder.mkdir()
         await type_into(pilot, "#key-file", str(folder / "private.key"))
@@ -367,10 +399,11 @@ async def test_going_back_and_forth_keeps_what_was_typed_and_not_saved(sandbox, 
         assert "Client ID (API key)" in app.unsaved
 
 
-async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backend):
+async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backend, keypair):
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await type_into(pilot, "#tech-id", "not-an-account")
         await next_step(app, pilot)
         assert app.current == "credentials" and app.focused.id == "tech-id"
@@ -608,10 +641,11 @@ async def test_a_failed_pair_check_keeps_next_from_using_the_older_pair(sandbox,
         assert app.current == "upload" and app.state.profile.private_key_path == str(keypair.key_path)
 
 
-async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, backend):
+async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, backend, keypair):
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)  # a key is stored now
         await pilot.press("ctrl+b")
@@ -628,12 +662,13 @@ async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, bac
 
 # --- validation --------------------------------------------------------------------------------
 
-async def test_credentials_validation_messages(sandbox, backend, other_keypair):
+async def test_credentials_validation_messages(sandbox, backend, keypair, other_keypair):
     from cryptography.hazmat.primitives import serialization
 
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         step = app.screen.query_one("#step-credentials")
         await type_into(pilot, "#client-id", "")
         await type_into(pilot, "#tech-id", "not-an-account")
@@ -782,10 +817,11 @@ async def test_80x24_sidebar_folds_and_every_footer_key_shows(sandbox, backend):
         assert big.screen.query_one("#steps").region.width > 0
 
 
-async def test_80x24_key_fields_are_usable_and_test_results_stay_in_view(sandbox, backend):
+async def test_80x24_key_fields_are_usable_and_test_results_stay_in_view(sandbox, backend, keypair):
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         assert app.screen.query_one("#key-file").region.width >= 20
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
@@ -861,10 +897,11 @@ async def test_quit_asks_naming_fields_as_the_screen_does(sandbox, backend):
     assert not app.is_running
 
 
-async def test_no_secret_on_screen_unless_revealed(sandbox, backend):
+async def test_no_secret_on_screen_unless_revealed(sandbox, backend, keypair):
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         secret = await app.state.secret("client_secret")
         await type_into(pilot, "#client-secret", secret)
         key_text = Path(app.state.profile.private_key_path).read_text()
@@ -1051,10 +1088,11 @@ async def test_the_wizard_reads_a_download_as_import_does(sandbox, backend, tmp_
         assert app.state.profile.client_id == made.client_id
 
 
-async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
+async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend, keypair):
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
         await pilot.press("f5")
@@ -1112,10 +1150,11 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
     assert shown.endswith(f"\n    . {os.path.dirname(sys.executable)}/activate")  # alone: copied whole
 
 
-async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandbox, backend):
+async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandbox, backend, keypair):
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await type_into(pilot, "#client-secret", "p8e-typed-over-the-right-one")
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
@@ -1133,10 +1172,11 @@ async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandb
         assert "test" in app.state.profile.steps_done and "Sandbox Company" in screen_text(app)
 
 
-async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend):
+async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend, keypair):
+    await jwt_at_credentials(sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await pilot.press("ctrl+b", "ctrl+b")
         await settle(app, pilot)
         assert app.current == "keys"
