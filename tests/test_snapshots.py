@@ -68,7 +68,7 @@ def _take(size: tuple[int, int]) -> Tour:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LAUNCH_WIZARD_CONFIG_DIR", "")  # restored after; the tour sets its own
-        with repeatable_sandbox() as sandbox:
+        with repeatable_sandbox(size) as sandbox:
             try:
                 asyncio.run(tour(sandbox, seen.size, shoot))
             except Exception as exc:  # noqa: BLE001 - the screens shot so far are still compared
