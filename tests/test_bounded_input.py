@@ -224,12 +224,12 @@ async def test_the_wizard_reads_a_key_file_off_the_ui_thread(fresh_sandbox, keyp
     """A named pipe in the key file field is refused at once and said so. A read that takes its
     time (a slow disk, a network share) runs off the UI thread: the wizard answers keys
     meanwhile, and Next pressed at once waits for the key instead of finding none."""
-    from tests.test_tui import driving, jwt_at_credentials, make_app
+    from tests.test_tui import driving, jwt_opens_at, make_app
     from wizard.core.secret_store import MemoryBackend
     from wizard.tui.steps import credentials
 
     backend = MemoryBackend(limit=1000)
-    await jwt_at_credentials(fresh_sandbox, backend, keypair)
+    await jwt_opens_at("credentials", fresh_sandbox, backend, keypair)
     app = make_app(fresh_sandbox, backend)
     fifo = tmp_path / "key.fifo"
     os.mkfifo(fifo)

@@ -78,10 +78,11 @@ async def jwt_to_credentials(app, pilot, role_permission: str = "publish") -> No
     assert app.current == "credentials"
 
 
-async def jwt_at_credentials(sandbox, backend, keypair, role: str = "Publisher") -> None:
-    """What clicking through the JWT flow's first four steps leaves (as `jwt_to_credentials` does,
-    which the full-flow test keeps), made with the calls those steps make: a wizard opened next
-    starts at the credentials step. The key pair is the session's, copied where step 3 writes."""
+async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "Publisher") -> None:
+    """What clicking through the JWT flow up to `step` ("keys" or "credentials") leaves (as
+    `jwt_to_credentials` does, which the full-flow test keeps), made with the calls those steps
+    make: a wizard opened next starts at `step`. The key pair is the session's, copied where the
+    Key step writes."""
     import shutil
 
     from wizard.core.console import Done
@@ -96,6 +97,9 @@ async def jwt_at_credentials(sandbox, backend, keypair, role: str = "Publisher")
     state.update(role=role)
     assert isinstance(await state.create_integration(role), Done)
     state.mark_done("role")
+    if step == "keys":
+        return
+    assert step == "credentials" and keypair is not None
     folder = config_dir() / "keys" / state.profile.name
     folder.mkdir(parents=True)
     key = Path(shutil.copy(keypair.key_path, folder))
@@ -198,7 +202,7 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
     monkeypatch.setattr(tokens, "sign_jwt",
                         lambda claims, key: signed.append(claims) or real_sign(claims, key))
     monkeypatch.setattr(tokens, "exchange_jwt", lambda *a: exchanged.append(a) or real_exchange(*a))
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -225,7 +229,7 @@ async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
         return result
 
     monkeypatch.setattr(test_step, "get_token", refreshed_elsewhere)
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -253,7 +257,7 @@ async def test_typed_text_is_never_markup(sandbox, backend, tmp_path):
 
 
 async def test_paths_and_server_answers_are_shown_as_text(fresh_sandbox, backend, keypair, tmp_path):
-    await jwt_at_credentials(fresh_sandbox, backend, keypair)
+    await jwt_opens_at("credentials", fresh_sandbox, backend, keypair)
     app = make_app(fresh_sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -400,7 +404,7 @@ async def test_going_back_and_forth_keeps_what_was_typed_and_not_saved(sandbox, 
 
 
 async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backend, keypair):
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -411,13 +415,10 @@ async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backen
 
 
 async def test_enter_in_path_fields_does_what_the_button_does(sandbox, backend, keypair, other_keypair):
+    await jwt_opens_at("keys", sandbox, backend, role="")  # no role
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await pilot.click("#auth-jwt")
-        await settle(app, pilot)
-        await next_step(app, pilot)
-        await press(app, pilot, "#no-role")
-        await next_step(app, pilot)
+        assert app.current == "keys"
         app.screen.query_one("#out-dir", Input).focus()
         await pilot.press("enter")
         await settle(app, pilot, 3)
@@ -619,13 +620,10 @@ async def test_a_new_secret_clears_the_old_test_result(sandbox, backend):
 
 async def test_a_failed_pair_check_keeps_next_from_using_the_older_pair(sandbox, backend, keypair,
                                                                          other_keypair):
+    await jwt_opens_at("keys", sandbox, backend, role="")  # no role
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await pilot.click("#auth-jwt")
-        await settle(app, pilot)
-        await next_step(app, pilot)
-        await press(app, pilot, "#no-role")
-        await next_step(app, pilot)
+        assert app.current == "keys"
         await press(app, pilot, "#generate-button")
         generated = app.state.profile.private_key_path
         app.screen.query_one("#source-existing").value = True
@@ -642,7 +640,7 @@ async def test_a_failed_pair_check_keeps_next_from_using_the_older_pair(sandbox,
 
 
 async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, backend, keypair):
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -665,7 +663,7 @@ async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, bac
 async def test_credentials_validation_messages(sandbox, backend, keypair, other_keypair):
     from cryptography.hazmat.primitives import serialization
 
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -818,7 +816,7 @@ async def test_80x24_sidebar_folds_and_every_footer_key_shows(sandbox, backend):
 
 
 async def test_80x24_key_fields_are_usable_and_test_results_stay_in_view(sandbox, backend, keypair):
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
         assert app.current == "credentials"
@@ -898,7 +896,7 @@ async def test_quit_asks_naming_fields_as_the_screen_does(sandbox, backend):
 
 
 async def test_no_secret_on_screen_unless_revealed(sandbox, backend, keypair):
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -1089,7 +1087,7 @@ async def test_the_wizard_reads_a_download_as_import_does(sandbox, backend, tmp_
 
 
 async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend, keypair):
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -1151,7 +1149,7 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
 
 
 async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandbox, backend, keypair):
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
@@ -1173,7 +1171,7 @@ async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandb
 
 
 async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend, keypair):
-    await jwt_at_credentials(sandbox, backend, keypair)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
         assert app.current == "credentials"
