@@ -111,6 +111,16 @@ async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "P
     state.mark_done("upload")
 
 
+async def s2s_opens_at_credentials(sandbox, backend) -> None:
+    """What pressing Create on the organization step and going on leaves (as `s2s_to_test`
+    does, which the S2S flow test keeps), made with the call that step makes."""
+    from wizard.core.console import Done
+
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    assert isinstance(await state.create_integration(), Done)
+    state.mark_done("organization")
+
+
 async def s2s_to_test(app, pilot) -> None:
     await press(app, pilot, "#create-integration")
     await next_step(app, pilot)
@@ -375,9 +385,12 @@ sys.exit(a.run())
 # --- focus -----------------------------------------------------------------------------------
 
 async def test_coming_back_focuses_without_selecting_so_a_key_does_not_wipe(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         client_id = app.state.profile.client_id
         await pilot.press("ctrl+b")
         await settle(app, pilot)
@@ -387,9 +400,12 @@ async def test_coming_back_focuses_without_selecting_so_a_key_does_not_wipe(sand
 
 
 async def test_going_back_and_forth_keeps_what_was_typed_and_not_saved(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("ctrl+b")
         await settle(app, pilot)
         await type_into(pilot, "#client-id", "typed-not-saved")
@@ -443,9 +459,12 @@ async def test_copy_inside_tmux_without_set_clipboard_says_nothing_landed(sandbo
     (fake / "tmux").chmod(0o755)
     monkeypatch.setenv("PATH", str(fake))
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, notifications=True) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         await pilot.press("f3")
@@ -462,9 +481,12 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
     monkeypatch.setattr(app_module, "CLEAR_OFFER_AFTER_S", 0.3)
     monkeypatch.setattr(clipboard, "deliver", lambda text, environ=None: clipboard.Delivery())
     monkeypatch.delenv("TMUX", raising=False)
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, notifications=True) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         await pilot.press("f3")
@@ -484,9 +506,12 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
 # --- resume tells the truth -------------------------------------------------------------------
 
 async def _passed_s2s(sandbox, backend) -> str:
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         assert "test" in app.state.profile.steps_done
@@ -603,9 +628,12 @@ async def test_sandbox_without_keyring_keeps_secrets_in_memory(sandbox):
 # --- stale results ----------------------------------------------------------------------------
 
 async def test_a_new_secret_clears_the_old_test_result(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         assert "✓ Call the Launch API" in screen_text(app)
@@ -875,9 +903,12 @@ async def test_role_lookup_needs_no_profile(backend):
 
 
 async def test_quit_asks_naming_fields_as_the_screen_does(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("ctrl+b")
         await settle(app, pilot)
         await pilot.press(*"XYZ")
@@ -945,9 +976,12 @@ async def test_a_server_fault_shows_at_its_stage_and_loses_nothing(fresh_sandbox
 async def test_a_refused_properties_call_fails_its_own_stage(fresh_sandbox, backend):
     from wizard.sandbox.state import company_id
 
+    await s2s_opens_at_credentials(fresh_sandbox, backend)
     app = make_app(fresh_sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         path = f"/reactor/companies/{company_id(app.state.profile.org_id)}/properties"
         httpx.post(f"{fresh_sandbox.console_url}/faults", json={
             "path": path, "status": 403, "content_type": "application/vnd.api+json",
@@ -976,9 +1010,12 @@ def test_the_properties_stage_counts_names_and_explains_an_empty_answer():
 
 
 async def test_a_wrong_secret_points_at_the_wizards_own_step(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await app.state.put_secret("client_secret", "wrong-secret")
         await pilot.press("f5")
         await settle(app, pilot, 3)
@@ -1132,9 +1169,12 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
     import sys
 
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         exe = os.path.join(os.path.dirname(sys.executable), "launch-wizard")
