@@ -224,7 +224,8 @@ async def test_the_wizard_reads_a_key_file_off_the_ui_thread(fresh_sandbox, keyp
     """A named pipe in the key file field is refused at once and said so. A read that takes its
     time (a slow disk, a network share) runs off the UI thread: the wizard answers keys
     meanwhile, and Next pressed at once waits for the key instead of finding none."""
-    from tests.test_tui import driving, jwt_opens_at, make_app
+    from tests.test_tui import driving, make_app
+    from tests.tui_helpers import jwt_opens_at
     from wizard.core.secret_store import MemoryBackend
     from wizard.tui.steps import credentials
 

@@ -135,8 +135,8 @@ def test_a_failure_cause_is_kept_as_is_and_shown_escaped(fresh_sandbox, env, tmp
 
 
 async def test_a_failed_test_in_the_wizard_is_recorded_for_status(fresh_sandbox):
-    from tests.test_tui import driving, make_app, s2s_opens_at_credentials
-    from tests.tui_helpers import next_step, settle
+    from tests.test_tui import driving, make_app
+    from tests.tui_helpers import next_step, s2s_opens_at_credentials, settle
 
     backend = MemoryBackend(limit=1000)
     await s2s_opens_at_credentials(fresh_sandbox, backend)

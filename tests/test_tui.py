@@ -12,9 +12,11 @@ import pytest
 from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 
 from tests.tui_helpers import (
+    jwt_opens_at,
     next_step,
     notifications,
     region_text,
+    s2s_opens_at_credentials,
     screen_rows,
     screen_text,
     settle,
@@ -76,49 +78,6 @@ async def jwt_to_credentials(app, pilot, role_permission: str = "publish") -> No
     assert "the same fingerprint as yours" in screen_text(app)
     await next_step(app, pilot)
     assert app.current == "credentials"
-
-
-async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "Publisher") -> None:
-    """What clicking through the JWT flow up to `step` ("keys" or "credentials") leaves (as
-    `jwt_to_credentials` does, which the full-flow test keeps), made with the calls those steps
-    make: a wizard opened next starts at `step`. The key pair is the session's, copied where the
-    Key step writes."""
-    import shutil
-
-    from wizard.core.console import Done
-    from wizard.core.profile import config_dir
-
-    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    state.update(auth_type="jwt")
-    found = state.console.find_organization()
-    assert isinstance(found, Done)
-    state.update(org_id=found.value)
-    state.mark_done("organization")
-    state.update(role=role)
-    assert isinstance(await state.create_integration(role), Done)
-    state.mark_done("role")
-    if step == "keys":
-        return
-    assert step == "credentials" and keypair is not None
-    folder = config_dir() / "keys" / state.profile.name
-    folder.mkdir(parents=True)
-    key = Path(shutil.copy(keypair.key_path, folder))
-    key.chmod(0o600)
-    cert = Path(shutil.copy(keypair.cert_path, folder))
-    state.update(private_key_path=str(key), certificate_path=str(cert))
-    state.mark_done("keys")
-    assert isinstance(state.console.upload(state.profile.client_id, cert.read_text()), Done)
-    state.mark_done("upload")
-
-
-async def s2s_opens_at_credentials(sandbox, backend) -> None:
-    """What pressing Create on the organization step and going on leaves (as `s2s_to_test`
-    does, which the S2S flow test keeps), made with the call that step makes."""
-    from wizard.core.console import Done
-
-    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    assert isinstance(await state.create_integration(), Done)
-    state.mark_done("organization")
 
 
 async def s2s_to_test(app, pilot) -> None:

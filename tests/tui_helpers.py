@@ -79,3 +79,57 @@ def toasts(app) -> list[str]:
 def notifications(app) -> str:
     """What the notifications (toasts) now on screen show, one after the other."""
     return " ".join(toasts(app))
+
+
+# --- seeded states: where a test about a later step starts ------------------------------------
+
+def _sandbox_state(sandbox, backend):
+    """The state the wizard in sandbox mode opens, with its secrets in `backend`."""
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.state import WizardState
+
+    return WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+
+
+async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "Publisher") -> None:
+    """What clicking through the JWT flow up to `step` ("keys" or "credentials") leaves (as
+    test_tui's `jwt_to_credentials` does, which its full-flow test keeps), made with the calls those steps
+    make: a wizard opened next starts at `step`. The key pair is the session's, copied where the
+    Key step writes."""
+    import shutil
+    from pathlib import Path
+
+    from wizard.core.console import Done
+    from wizard.core.profile import config_dir
+
+    state = _sandbox_state(sandbox, backend)
+    state.update(auth_type="jwt")
+    found = state.console.find_organization()
+    assert isinstance(found, Done)
+    state.update(org_id=found.value)
+    state.mark_done("organization")
+    state.update(role=role)
+    assert isinstance(await state.create_integration(role), Done)
+    state.mark_done("role")
+    if step == "keys":
+        return
+    assert step == "credentials" and keypair is not None
+    folder = config_dir() / "keys" / state.profile.name
+    folder.mkdir(parents=True)
+    key = Path(shutil.copy(keypair.key_path, folder))
+    key.chmod(0o600)
+    cert = Path(shutil.copy(keypair.cert_path, folder))
+    state.update(private_key_path=str(key), certificate_path=str(cert))
+    state.mark_done("keys")
+    assert isinstance(state.console.upload(state.profile.client_id, cert.read_text()), Done)
+    state.mark_done("upload")
+
+
+async def s2s_opens_at_credentials(sandbox, backend) -> None:
+    """What pressing Create on the organization step and going on leaves (as test_tui's
+    `s2s_to_test` does, which its controls test keeps), made with the call that step makes."""
+    from wizard.core.console import Done
+
+    state = _sandbox_state(sandbox, backend)
+    assert isinstance(await state.create_integration(), Done)
+    state.mark_done("organization")
