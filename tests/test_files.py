@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, clean_env, run_cli
+from tests.conftest import REPO, clean_env, run_main
 from wizard.core import files
 from wizard.core.errors import ConfigError, KeyFileError
 from wizard.core.files import (
@@ -213,7 +213,7 @@ def test_config_is_saved_past_a_stranger_s_folder_named_like_a_temp_file(tmp_pat
     cfg = tmp_path / "cfg"
     cfg.mkdir()
     (cfg / f".config.toml.{_dead_pid()}.0000.tmp").mkdir()
-    done = run_cli("configure", "--org-id", "ABC@AdobeOrg",
+    done = run_main("configure", "--org-id", "ABC@AdobeOrg",
                    env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(cfg)))
     assert done.returncode == 0, done.stderr
     assert 'org_id = "ABC@AdobeOrg"' in (cfg / "config.toml").read_text()
@@ -239,7 +239,7 @@ def test_keygen_leaves_no_key_when_the_certificate_cannot_be_written(tmp_path):
     out = tmp_path / "keys"
     out.mkdir()
     (out / "notes").write_text("a file, not a folder")
-    done = run_cli("keygen", "--out-dir", str(out), "--cert-name", "notes/adobe-io-public.crt",
+    done = run_main("keygen", "--out-dir", str(out), "--cert-name", "notes/adobe-io-public.crt",
                    env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg")))
     assert done.returncode == 2 and "cannot create" in done.stderr and "fix:" in done.stderr
     assert [p.name for p in out.iterdir()] == ["notes"]
@@ -249,7 +249,7 @@ def test_keygen_refuses_a_planted_link_at_either_name(tmp_path):
     out = tmp_path / "keys"
     out.mkdir()
     (out / "private.key").symlink_to(tmp_path / "victim")
-    done = run_cli("keygen", "--out-dir", str(out),
+    done = run_main("keygen", "--out-dir", str(out),
                    env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg")))
     assert done.returncode == 2 and "already exists" in done.stderr
     assert not (tmp_path / "victim").exists() and not (out / "adobe-io-public.crt").exists()
@@ -270,7 +270,7 @@ def test_keygen_folders_are_0700(tmp_path):
 @pytest.mark.parametrize("days, fix", [("-5", "give --days from 1 to 365"),
                                        ("400", "longer than a year")])
 def test_keygen_days_fix_says_the_range(tmp_path, days, fix):
-    done = run_cli("keygen", "--days", days, "--out-dir", str(tmp_path / "k"),
+    done = run_main("keygen", "--days", days, "--out-dir", str(tmp_path / "k"),
                    env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg")))
     assert done.returncode == 2 and fix in done.stderr.split("fix:")[1]
     if days == "-5":
@@ -286,7 +286,7 @@ def _export_env(tmp_path) -> dict[str, str]:
 
 
 def _export(tmp_path, out: Path, *more: str) -> subprocess.CompletedProcess:
-    return run_cli("export", "--format", "env", "--with-secrets", "--out", str(out), *more,
+    return run_main("export", "--format", "env", "--with-secrets", "--out", str(out), *more,
                    env=_export_env(tmp_path))
 
 
