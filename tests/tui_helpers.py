@@ -5,7 +5,12 @@ from __future__ import annotations
 import html
 import re
 
-CELL_W, ROW_H, FIRST_Y = 12.2, 24.4, 20.0  # how Textual's SVG screenshots place characters
+from rich.cells import cell_len
+
+# A character run in Textual's SVG screenshot: where it starts (x), how wide it is drawn
+# (textLength, for its cells), the row it is clipped to, and its text.
+_RUN = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?textLength="([\d.]+)"[^>]*?'
+                  r'clip-path="url\(#terminal-[\w-]*?line-(\d+)\)"[^>]*>(.*?)</text>', re.DOTALL)
 
 
 async def settle(app, pilot, rounds: int = 2) -> None:
@@ -16,17 +21,18 @@ async def settle(app, pilot, rounds: int = 2) -> None:
 
 
 def screen_rows(app) -> list[str]:
-    """The terminal's rows right now, as text, each character in its column."""
-    svg = app.export_screenshot()
+    """The terminal's rows right now, as text, each character in its column (the column from the
+    run's own width per cell, the row from the line it is clipped to: no font metrics assumed)."""
     width, height = app.size
     grid = [[" "] * width for _ in range(height)]
-    body = svg[re.search(r'clip-path="url\(#terminal-[\w-]*clip-terminal\)"', svg).start():]
-    for match in re.finditer(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', body, re.DOTALL):
-        col = round(float(match.group(1)) / CELL_W)
-        row = round((float(match.group(2)) - FIRST_Y) / ROW_H)
-        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(3))).replace("\xa0", " ")
+    for x, length, line, content in _RUN.findall(app.export_screenshot()):
+        text = html.unescape(re.sub(r"<[^>]+>", "", content)).replace("\xa0", " ").rstrip("\n")
+        cells = cell_len(text)
+        if not cells:
+            continue
+        col, row = round(float(x) * cells / float(length)), int(line)
         if 0 <= row < height:
-            for i, ch in enumerate(text.rstrip("\n")):
+            for i, ch in enumerate(text):
                 if 0 <= col + i < width:
                     grid[row][col + i] = ch
     return ["".join(r).rstrip() for r in grid]
