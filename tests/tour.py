@@ -145,6 +145,10 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
         await _keys(app, pilot, "ctrl+n")
         await _until(app, pilot, "#fingerprint", "SHA-1 fingerprint")
         await _press(app, pilot, "#upload-sandbox")
+        # where a finished upload leaves the step (the result, and the box it ticked, below it),
+        # whatever order a busy machine ran the focus move and the scroll to the result in
+        app.screen.query_one("UploadStep").scroll_to_widget(
+            app.screen.query_one("#uploaded"), animate=False, immediate=True)
         await snap("07-upload")
         await _keys(app, pilot, "ctrl+n")
         await snap("08-credentials")
