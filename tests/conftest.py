@@ -32,8 +32,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 # Modules whose tests drive the whole app or real processes for many seconds each (and the
-# property search, a minute per parser in CI): run first, so that with several workers none is
-# left running one of them alone at the end.
+# property search, 2,000 examples per parser in CI): run first, so that with several workers none
+# is left running one of them alone at the end.
 LONGEST_FIRST = ("test_snapshots.py", "test_e2e_tmux.py", "test_fuzz.py", "test_aio.py",
                  "test_tui.py")
 
