@@ -11,6 +11,7 @@ import asyncio
 import difflib
 import fcntl
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,11 +43,11 @@ class Tour:
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def toured(request, tmp_path_factory, worker_id) -> Tour:
+def toured(request, tmp_path_factory) -> Tour:
     """The tour at one size, once for all its screens' tests, and once per run whichever worker
     asks first: the others read what it saw (pytest-xdist's recipe for a once-only fixture)."""
     size = request.param
-    if worker_id == "master":
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process (-n 0, or without xdist)
         return _take(size)
     shared = tmp_path_factory.getbasetemp().parent / f"tour-{size[0]}x{size[1]}.json"
     with open(f"{shared}.lock", "w") as lock:
