@@ -31,6 +31,21 @@ settings.register_profile("ci", max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+# Modules whose tests drive the whole app or real processes for many seconds each (and the
+# property search, 2,000 examples per parser in CI): run first, so that with several workers none
+# is left running one of them alone at the end.
+LONGEST_FIRST = ("test_snapshots.py", "test_e2e_tmux.py", "test_fuzz.py", "test_aio.py",
+                 "test_tui.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module keeps its order
+
+
 def pytest_addoption(parser):
     parser.addoption("--snapshot-update", action="store_true",
                      help="rewrite tests/snapshots/ from what the screens show now")

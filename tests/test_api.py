@@ -1,12 +1,13 @@
-"""`launch-wizard api` as a script runs it: real processes against the sandbox, the body on
-stdout, what went wrong on stderr, and the exit codes the other commands use."""
+"""`launch-wizard api` as a script runs it (in-process through `main(argv)`; the process itself is
+tested in test_api_flags): against the sandbox, the body on stdout, what went wrong on stderr, and
+the exit codes the other commands use."""
 
 import json
 
 import httpx
 import pytest
 
-from tests.conftest import clean_env, configure_s2s, run_cli
+from tests.conftest import clean_env, configure_s2s, run_main
 from tests.test_network_errors import closed_port, fault
 from wizard.core.console import SandboxConsole
 from wizard.sandbox import Sandbox
@@ -30,7 +31,7 @@ def ci_env(sandbox, tmp_path, **extra):
 
 
 def api(*args, env, input=None, code=0):
-    done = run_cli("api", *args, env=env, input=input)
+    done = run_main("api", *args, env=env, input=input)
     assert done.returncode == code, (args, done.stdout, done.stderr)
     return done
 
@@ -145,15 +146,15 @@ def test_get_is_retried_on_429_and_a_write_never_is(env, fresh_sandbox):
 
 def test_a_cached_token_the_server_no_longer_takes_is_replaced_once(fresh_sandbox, tmp_path):
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
-    configure_s2s(fresh_sandbox, env, "cached")
-    before = run_cli("token", env=env).stdout.strip()
+    configure_s2s(fresh_sandbox, env, "cached", run=run_main)
+    before = run_main("token", env=env).stdout.strip()
     fresh_sandbox.state._signing_key = None  # as a restarted sandbox: old tokens are refused
     assert api("/companies", env=env).stdout
-    after = run_cli("token", env=env).stdout.strip()
+    after = run_main("token", env=env).stdout.strip()
     assert after != before  # the new token was cached for the next command
     fresh_sandbox.state._signing_key = None  # again, now with {company} looked up first
     assert len(json.loads(api(PROPERTIES, env=env).stdout)["data"]) == 3
-    assert run_cli("token", env=env).stdout.strip() != after
+    assert run_main("token", env=env).stdout.strip() != after
 
 
 def test_paginate_joins_every_page_once(env):

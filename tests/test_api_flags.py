@@ -1,14 +1,15 @@
-"""`launch-wizard api`'s flags as `gh api` users reach for them, each run as a real process against
-the sandbox: every answer with -i, HEAD, -H, fields that build the body, --silent, --verbose with
-the token masked, filters checked before Adobe ignores them, --paginate from a given page, and
-argparse's own complaints as the `error:`/`fix:` pair."""
+"""`launch-wizard api`'s flags as `gh api` users reach for them, run against the sandbox through
+`main(argv)` (argparse's complaints and --help as real processes): every answer with -i, HEAD, -H,
+fields that build the body, --silent, --verbose with the token masked, filters checked before
+Adobe ignores them, --paginate from a given page, and argparse's own complaints as the
+`error:`/`fix:` pair."""
 
 import json
 import shlex
 
 import pytest
 
-from tests.conftest import clean_env, configure_s2s, run_cli
+from tests.conftest import clean_env, configure_s2s, run_cli, run_main
 from tests.test_api import PROPERTIES, api, ci_env
 from tests.test_network_errors import closed_port, fault
 
@@ -51,8 +52,8 @@ def test_include_shows_the_retried_429_and_the_answer_after_it(env, fresh_sandbo
 def test_include_shows_the_refused_cached_token_and_the_answer_with_the_new_one(fresh_sandbox,
                                                                                  tmp_path):
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
-    configure_s2s(fresh_sandbox, env, "cached")
-    assert run_cli("token", env=env).returncode == 0  # cached
+    configure_s2s(fresh_sandbox, env, "cached", run=run_main)
+    assert run_main("token", env=env).returncode == 0  # cached
     fresh_sandbox.state._signing_key = None  # as a restarted sandbox: the cached token is refused
     done = api("/companies", "-i", env=env)
     assert status_lines(done.stderr) == ["HTTP/1.1 401 Unauthorized", "HTTP/1.1 200 OK"]
@@ -166,8 +167,8 @@ def test_silent_prints_no_body_and_the_exit_code_still_says(env):
 
 def test_verbose_shows_each_request_as_curl_with_the_token_masked(fresh_sandbox, tmp_path):
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
-    made = configure_s2s(fresh_sandbox, env)
-    token = run_cli("token", env=env).stdout.strip()  # cached: the one api sends
+    made = configure_s2s(fresh_sandbox, env, run=run_main)
+    token = run_main("token", env=env).stdout.strip()  # cached: the one api sends
     assert len(token) > 100
     done = api(PROPERTIES, "--verbose", env=env)
     look_up, listing = curl_lines(done.stderr)

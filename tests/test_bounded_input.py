@@ -219,19 +219,23 @@ def test_the_sandbox_answers_deep_bodies_with_400_not_500(fresh_sandbox):
 
 # --- the wizard: a path field pointed at a pipe ------------------------------------------------
 
-async def test_the_wizard_reads_a_key_file_off_the_ui_thread(fresh_sandbox, tmp_path, monkeypatch):
+async def test_the_wizard_reads_a_key_file_off_the_ui_thread(fresh_sandbox, keypair, tmp_path,
+                                                            monkeypatch):
     """A named pipe in the key file field is refused at once and said so. A read that takes its
     time (a slow disk, a network share) runs off the UI thread: the wizard answers keys
     meanwhile, and Next pressed at once waits for the key instead of finding none."""
-    from tests.test_tui import driving, jwt_to_credentials, make_app
+    from tests.test_tui import driving, make_app
+    from tests.tui_helpers import jwt_opens_at
     from wizard.core.secret_store import MemoryBackend
     from wizard.tui.steps import credentials
 
-    app = make_app(fresh_sandbox, MemoryBackend(limit=1000))
+    backend = MemoryBackend(limit=1000)
+    await jwt_opens_at("credentials", fresh_sandbox, backend, keypair)
+    app = make_app(fresh_sandbox, backend)
     fifo = tmp_path / "key.fifo"
     os.mkfifo(fifo)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await type_into(pilot, "#key-file", str(fifo))
         app.screen.query_one("#key-file").focus()
         await pilot.press("enter")

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import clean_env, configure_s2s, run_cli
+from tests.conftest import clean_env, configure_s2s, run_main
 from wizard.core.reactor import curl_command
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
@@ -31,10 +31,10 @@ def shell(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_headers_are_the_five_the_api_needs_with_the_cached_token(sandbox, env):
-    made = configure_s2s(sandbox, env)
-    printed = run_cli("headers", env=env)
+    made = configure_s2s(sandbox, env, run=run_main)
+    printed = run_main("headers", env=env)
     assert printed.returncode == 0, printed.stderr
-    token = run_cli("token", env=env).stdout.strip()  # the same, cached token
+    token = run_main("token", env=env).stdout.strip()  # the same, cached token
     assert printed.stdout.splitlines() == [
         f"Authorization: Bearer {token}", f"x-api-key: {made.client_id}",
         f"x-gw-ims-org-id: {made.org_id}", "Accept: application/vnd.api+json;revision=1",
@@ -42,8 +42,8 @@ def test_headers_are_the_five_the_api_needs_with_the_cached_token(sandbox, env):
 
 
 def test_curl_reads_them_from_stdin_and_the_token_stays_out_of_its_argv(sandbox, env):
-    configure_s2s(sandbox, env)
-    token = run_cli("token", env=env).stdout.strip()
+    configure_s2s(sandbox, env, run=run_main)
+    token = run_main("token", env=env).stdout.strip()
     url = f"{sandbox.reactor_url}/companies"
     command = f"launch-wizard headers | curl -sS -w '\\n%{{http_code}}' -H @- '{url}'"
     assert token not in command  # all that `ps` could show of curl is in this text
@@ -54,7 +54,7 @@ def test_curl_reads_them_from_stdin_and_the_token_stays_out_of_its_argv(sandbox,
 
 
 def test_a_headers_file_works_too(sandbox, env, tmp_path):
-    configure_s2s(sandbox, env)
+    configure_s2s(sandbox, env, run=run_main)
     saved = tmp_path / "headers.txt"
     assert shell(f"launch-wizard headers > '{saved}'", env).returncode == 0
     done = shell(f"curl -sS -f -H @'{saved}' '{sandbox.reactor_url}/companies'", env)
@@ -62,8 +62,8 @@ def test_a_headers_file_works_too(sandbox, env, tmp_path):
 
 
 def test_the_wizard_s_copied_curl_holds_no_token_and_works_in_a_shell(sandbox, env, tmp_path):
-    configure_s2s(sandbox, env, name="copied")
-    token = run_cli("token", env=env).stdout.strip()
+    configure_s2s(sandbox, env, name="copied", run=run_main)
+    token = run_main("token", env=env).stdout.strip()
     copied = curl_command(sandbox.reactor_url, "default")
     assert token not in copied and "Bearer" not in copied
     shims = tmp_path / "shims"  # a curl that writes down its argv, then runs the real one
@@ -86,17 +86,17 @@ def test_an_odd_profile_name_stays_one_word_in_the_copied_command(sandbox, env):
 
 
 def test_a_token_with_a_line_break_cannot_add_a_header(fresh_sandbox, env):
-    configure_s2s(fresh_sandbox, env)
+    configure_s2s(fresh_sandbox, env, run=run_main)
     assert httpx.post(f"{fresh_sandbox.console_url}/faults", json={
         "path": "/ims/token/v3", "status": 200,
         "body": {"access_token": "abc\nx-evil: 1", "token_type": "bearer", "expires_in": 86399},
     }).status_code == 201
-    done = run_cli("headers", env=env)
+    done = run_main("headers", env=env)
     assert done.returncode == 3 and "x-evil" not in done.stdout, done.stdout
     assert "cannot be sent as a header" in done.stderr
 
 
 def test_headers_without_a_profile_is_bad_input(env):
-    done = run_cli("headers", env=env)
+    done = run_main("headers", env=env)
     assert done.returncode == 2 and "error:" in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""

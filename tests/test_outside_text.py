@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO, clean_env, configure_s2s, run_cli
+from tests.conftest import REPO, clean_env, configure_s2s, run_main
 from tests.test_sandbox_contract import reactor_headers, s2s_token
 from wizard.core.errors import ConfigError
 from wizard.core.profile import ProfileStore, validate_field
@@ -128,9 +128,9 @@ def test_a_look_alike_profile_name_is_refused_and_its_letter_named():
 
 def test_cli_refuses_a_look_alike_profile_and_saves_nothing(tmp_path):
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path))
-    assert run_cli("configure", "--profile", "work", "--client-id", "a", env=env).returncode == 0
+    assert run_main("configure", "--profile", "work", "--client-id", "a", env=env).returncode == 0
     before = (tmp_path / "config.toml").read_bytes()
-    refused = run_cli("configure", "--profile", "wоrk", "--client-id", "b", env=env)
+    refused = run_main("configure", "--profile", "wоrk", "--client-id", "b", env=env)
     assert refused.returncode == 2
     assert "error: profile name must be plain ASCII" in refused.stderr
     assert "U+043E CYRILLIC SMALL LETTER O" in refused.stderr and "Traceback" not in refused.stderr
@@ -161,14 +161,14 @@ def fault(sb, **spec) -> None:
 def cli(fresh_sandbox, tmp_path):
     """A sandbox of its own and a profile configured for it through the command line: its env."""
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"))
-    configure_s2s(fresh_sandbox, env)
+    configure_s2s(fresh_sandbox, env, run=run_main)
     return fresh_sandbox, env
 
 
 def test_a_property_name_from_someone_else_is_printed_escaped_by_test(cli):
     sb, env = cli
     name_a_property(sb, HOSTILE)
-    tested = run_cli("test", env=env)
+    tested = run_main("test", env=env)
     assert tested.returncode == 0, tested.stderr
     assert_no_raw(tested.stdout + tested.stderr)
     assert SHOWN in tested.stdout  # still there to read, as escapes
@@ -178,7 +178,7 @@ def test_an_ims_error_description_is_printed_escaped(cli):
     sb, env = cli
     fault(sb, path="/ims/token/v3", status=400,
           body={"error": "invalid_client", "error_description": HOSTILE})
-    refused = run_cli("token", "--refresh", env=env)
+    refused = run_main("token", "--refresh", env=env)
     assert refused.returncode == 3
     assert_no_raw(refused.stdout + refused.stderr)
     assert f"error: IMS refused (invalid_client): {SHOWN}" in refused.stderr
@@ -189,7 +189,7 @@ def test_a_launch_api_detail_is_printed_escaped_by_api(cli):
     fault(sb, path="/reactor/companies", status=403,
           body={"errors": [{"status": "403", "code": "forbidden", "title": "Forbidden",
                             "detail": HOSTILE}]}, content_type="application/vnd.api+json")
-    refused = run_cli("api", "/companies", env=env)
+    refused = run_main("api", "/companies", env=env)
     assert refused.returncode == 3
     assert_no_raw(refused.stderr)
     assert SHOWN in refused.stderr
@@ -206,14 +206,14 @@ def test_an_imported_files_names_are_printed_escaped(tmp_path):
 
     download = {"project": {"org": {"ims_org_id": org}, "workspace": {"details": {"credentials": [
         credential(HOSTILE, "oauth_server_to_server"), credential(f"other {CLIPBOARD}", "apikey")]}}}}
-    assert run_cli("configure", "--insecure-storage", env=env).returncode == 0  # no keyring here
-    imported = run_cli("import", "-", input=json.dumps(download), env=env)
+    assert run_main("configure", "--insecure-storage", env=env).returncode == 0  # no keyring here
+    imported = run_main("import", "-", input=json.dumps(download), env=env)
     assert imported.returncode == 0, imported.stderr
     assert_no_raw(imported.stdout + imported.stderr)
     assert SHOWN in imported.stdout and "other \\x1b]52;c;aGk=\\x07 (apikey" in imported.stdout
 
     download["project"]["org"]["ims_org_id"] = f"{CLIPBOARD}@AdobeOrg"  # a value: refused
-    refused = run_cli("import", "-", input=json.dumps(download), env=env)
+    refused = run_main("import", "-", input=json.dumps(download), env=env)
     assert refused.returncode == 2
     assert_no_raw(refused.stderr)
     assert "contains the control character '\\x1b'" in refused.stderr
@@ -226,7 +226,7 @@ def test_status_prints_a_hand_edited_config_escaped(tmp_path):
         '[profiles.default]\norg_id = "AB\\u001b]52;c;aGk=\\u0007\\u009b2J@AdobeOrg"\n')
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(folder))
     for args in (("status",), ("status", "--json")):
-        shown = run_cli(*args, env=env)
+        shown = run_main(*args, env=env)
         assert shown.returncode == 2
         assert_no_raw(shown.stdout + shown.stderr)
         assert "AB\\x1b]52;c;aGk=\\x07\\x9b2J@AdobeOrg" in shown.stderr
@@ -239,12 +239,12 @@ def test_inspect_shows_a_received_certificates_subject_escaped(tmp_path):
     path = tmp_path / "sent.crt"
     path.write_text(cert_pem(make_certificate(generate_key(), 30, HOSTILE + "\x7f")))
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path))
-    shown = run_cli("inspect", str(path), env=env)
+    shown = run_main("inspect", str(path), env=env)
     assert shown.returncode == 0, shown.stderr
     assert_no_raw(shown.stdout)
     assert "\x7f" not in shown.stdout
     assert "\\x1b]52\\;c\\;aGk=\\x07 \\x9b2J \\u202egnp.exe\\x7f" in shown.stdout
-    as_json = run_cli("inspect", str(path), "--json", env=env)
+    as_json = run_main("inspect", str(path), "--json", env=env)
     assert as_json.returncode == 0, as_json.stderr
     assert_no_raw(as_json.stdout)
     assert "\x7f" not in as_json.stdout
@@ -254,7 +254,7 @@ def test_inspect_shows_a_received_certificates_subject_escaped(tmp_path):
 def test_api_on_a_terminal_shows_json_escaped_and_in_a_pipe_as_sent(cli):
     sb, env = cli
     name_a_property(sb, HOSTILE + "\x7f")
-    piped = run_cli("api", "/companies/{company}/properties", env=env)
+    piped = run_main("api", "/companies/{company}/properties", env=env)
     assert piped.returncode == 0, piped.stderr
     assert json.loads(piped.stdout)["data"][0]["attributes"]["name"] == HOSTILE + "\x7f"  # data
     screen = on_a_terminal([sys.executable, "-m", "wizard", "api", "/companies/{company}/properties"],
@@ -319,7 +319,7 @@ def test_a_client_secret_in_the_private_key_variable_is_never_echoed(tmp_path):
                     LAUNCH_WIZARD_PRIVATE_KEY=secret,
                     PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
     for args in (("token",), ("token", "--json"), ("status",), ("status", "--json"), ("test",)):
-        ran = run_cli(*args, env=env)
+        ran = run_main(*args, env=env)
         assert ran.returncode == 2, (args, ran.stderr)
         assert "Hq2n7" not in ran.stdout + ran.stderr, args
         assert "LAUNCH_WIZARD_PRIVATE_KEY is neither a private key nor the path of a file: it looks " \
@@ -331,7 +331,7 @@ def test_a_token_in_the_private_key_variable_is_named_not_shown(tmp_path):
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path), LAUNCH_WIZARD_AUTH_TYPE="jwt",
                     LAUNCH_WIZARD_PRIVATE_KEY=token,
                     PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
-    ran = run_cli("status", env=env)
+    ran = run_main("status", env=env)
     assert ran.returncode == 2 and "looks like an access token (eyJ...)" in ran.stderr
     assert "eyJTRUNSRVQi" not in ran.stdout + ran.stderr
 
@@ -347,7 +347,7 @@ def wizard_profile(sb, env: dict[str, str]) -> None:
 async def test_the_wizard_shows_a_hostile_property_name_escaped(fresh_sandbox, tmp_path):
     from textual.widgets import Static
 
-    from tests.tui_helpers import screen_text, settle
+    from tests.tui_helpers import screen_text, settle, toasts
     from wizard.core.secret_store import MemoryBackend, SecretStore
     from wizard.tui.app import WizardApp
     from wizard.tui.widgets import Notice
@@ -374,8 +374,8 @@ async def test_the_wizard_shows_a_hostile_property_name_escaped(fresh_sandbox, t
         app.screen.query_one(Notice).show("problem", f"the server said: {HOSTILE}")
         await settle(app, pilot)
         assert_no_raw(app.screen.query_one("#notice-text", Static).render().plain)
-        toast = app._notifications
-        assert all(SHOWN in n.message and "\x1b" not in n.title for n in list(toast)[-1:])
+        shown = toasts(app)
+        assert shown and SHOWN in shown[-1] and "\x1b" not in shown[-1]
         assert len(app.unexpected) == 0
 
 

@@ -10,7 +10,7 @@ from importlib.util import find_spec
 
 import pytest
 
-from tests.conftest import clean_env, configure_s2s, run_cli
+from tests.conftest import clean_env, configure_s2s, run_cli, run_main
 from wizard.core.console import SandboxConsole
 
 PROXY_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
@@ -69,33 +69,33 @@ def proxied(env: dict[str, str], url: str) -> dict[str, str]:
 
 
 def test_loopback_token_and_test_never_go_through_the_proxy(sandbox, env, proxy):
-    made = configure_s2s(sandbox, env)
+    made = configure_s2s(sandbox, env, run=run_main)
     env = proxied(env, proxy.url)
-    token = run_cli("token", "--refresh", env=env)
+    token = run_main("token", "--refresh", env=env)
     assert token.returncode == 0, token.stderr
-    tested = run_cli("test", env=env)
+    tested = run_main("test", env=env)
     assert tested.returncode == 0, tested.stderr
     assert proxy.seen == []  # the client secret and the token stayed on this machine
     assert made.client_secret not in token.stderr + tested.stdout + tested.stderr
 
 
 def test_demo_sends_nothing_to_the_proxy(env, proxy):
-    demo = run_cli("demo", env=proxied(env, proxy.url), timeout=120)
+    demo = run_cli("demo", env=proxied(env, proxy.url), timeout=120)  # a real process too
     assert demo.returncode == 0, demo.stderr
     assert "7. GET /companies" in demo.stdout and "internal error" not in demo.stderr
     assert proxy.seen == []
 
 
 def test_loopback_ignores_even_a_broken_proxy_setting(sandbox, env):
-    configure_s2s(sandbox, env)
-    token = run_cli("token", "--refresh", env=proxied(env, "http://[::1"))
+    configure_s2s(sandbox, env, run=run_main)
+    token = run_main("token", "--refresh", env=proxied(env, "http://[::1"))
     assert token.returncode == 0, token.stderr
 
 
 def adobe_profile(sandbox, env) -> str:
     """A profile on Adobe's real hosts (the default URLs); its client secret."""
     made = SandboxConsole(sandbox.console_url).create_integration("adobe", "oauth-s2s")
-    configured = run_cli("configure", "--org-id", made.org_id, "--client-id", made.client_id,
+    configured = run_main("configure", "--org-id", made.org_id, "--client-id", made.client_id,
                          "--client-secret-stdin", "--insecure-storage",
                          input=made.client_secret + "\n", env=env)
     assert configured.returncode == 0, configured.stderr
@@ -105,7 +105,7 @@ def adobe_profile(sandbox, env) -> str:
 def test_adobe_s_host_is_reached_through_the_proxy(sandbox, env, proxy):
     secret = adobe_profile(sandbox, env)
     env = {k: v for k, v in env.items() if k.lower() not in ("no_proxy", "http_proxy", "all_proxy")}
-    token = run_cli("token", env=env | {"HTTPS_PROXY": proxy.url})
+    token = run_main("token", env=env | {"HTTPS_PROXY": proxy.url})
     assert token.returncode == 4, token.stderr  # the proxy hung up: a network error
     assert "error:" in token.stderr and "Traceback" not in token.stderr
     assert len(proxy.seen) >= 1
@@ -127,7 +127,7 @@ def test_a_broken_proxy_setting_is_bad_input_naming_the_variable(sandbox, env, n
         pytest.skip("socksio is installed: httpx can use a SOCKS proxy")
     adobe_profile(sandbox, env)
     env = {k: v for k, v in env.items() if k.lower() not in {n.lower() for n in PROXY_NAMES}}
-    token = run_cli("token", env=env | {name: value})
+    token = run_main("token", env=env | {name: value})
     assert token.returncode == 2, token.stderr
     error = next(line for line in token.stderr.splitlines() if line.startswith("error: "))
     assert name in error

@@ -343,7 +343,18 @@ def test_console_unknown_integration_is_404(sandbox, keypair):
     assert upload(sandbox, made["client_id"], keypair.cert_path.read_text()).status_code == 200
 
 
-def test_faults_fail_then_recover(fresh_sandbox):
+def test_faults_fail_then_recover(fresh_sandbox, monkeypatch):
+    from types import SimpleNamespace
+
+    from wizard.sandbox import server
+
+    slept: list[float] = []  # the delays the sandbox waited out, each once it was over
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        slept.append(seconds)
+
+    monkeypatch.setattr(server, "asyncio", SimpleNamespace(sleep=sleep))
     sb = fresh_sandbox
     url = f"{sb.reactor_url}/companies"
     assert httpx.post(f"{sb.console_url}/faults", json={
@@ -360,9 +371,9 @@ def test_faults_fail_then_recover(fresh_sandbox):
                                                   "body": '{"access_tok', "content_type": "application/json"})
     assert httpx.post(f"{sb.ims_url}/ims/token/v3").text == '{"access_tok'
     httpx.post(f"{sb.console_url}/faults", json={"path": "/reactor/companies", "delay_s": 0.3})
-    started = time.monotonic()
+    assert slept == []
     assert httpx.get(url).status_code == 401
-    assert time.monotonic() - started >= 0.3
+    assert slept == [0.3]  # waited out before the answer
 
 
 @pytest.mark.parametrize("body, message", [
@@ -416,10 +427,8 @@ def test_load_200_concurrent_exchanges(sandbox, integ, keypair):
                 "client_id": integ["client_id"], "client_secret": integ["client_secret"],
                 "jwt_token": t}) for t in tokens))
 
-    started = time.monotonic()
-    responses = asyncio.run(asyncio.wait_for(run(), 60))
+    responses = asyncio.run(asyncio.wait_for(run(), 60))  # all answered, none left hanging
     assert [r.status_code for r in responses] == [200] * 200
-    assert time.monotonic() - started < 60
 
 
 def _client_credentials(sb, integ, secret, where="form"):

@@ -1,6 +1,6 @@
 """Where a user would notice the sandbox is not Adobe: the headers Adobe's own clients send, one
 company by ID, `filter[...]` on the properties list, and `updated_at` after a change. Over real
-sockets, against a sandbox of the test's own."""
+sockets, against a sandbox of the test's own (the filter tests, which only read, share one)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,24 @@ import httpx
 import pytest
 
 from tests.test_sandbox_contract import reactor_headers, s2s_token
+from wizard.sandbox import Sandbox
 from wizard.sandbox.state import SEED_PROPERTIES
 
 SEEDS = [s[0] for s in SEED_PROPERTIES]  # Marketing site, Support portal, Mobile app
 DAY = 86400
 
 
+def _api(sandbox):
+    """(sandbox, headers, company ID) for an S2S integration with every right."""
+    integ, token = s2s_token(sandbox)
+    headers = reactor_headers(integ, token)
+    company = httpx.get(f"{sandbox.reactor_url}/companies", headers=headers).json()["data"][0]
+    return sandbox, headers, company["id"]
+
+
 @pytest.fixture
 def api(fresh_sandbox):
-    """(sandbox, headers, company ID) for an S2S integration with every right."""
-    integ, token = s2s_token(fresh_sandbox)
-    headers = reactor_headers(integ, token)
-    company = httpx.get(f"{fresh_sandbox.reactor_url}/companies", headers=headers).json()["data"][0]
-    return fresh_sandbox, headers, company["id"]
+    return _api(fresh_sandbox)
 
 
 def properties(api, **params):
@@ -107,16 +112,19 @@ def test_another_organizations_company_is_403_to_this_token(api):
 
 # --- filter[...] on the properties list ------------------------------------------------------------
 
-@pytest.fixture
-def catalog(api):
-    """The three seeds, made 30 days ago, then three properties made now."""
-    clock(api[0], -30 * DAY)
-    assert names(api) == SEEDS
-    clock(api[0], 0)
-    make(api, "Blog")
-    make(api, "Tech blog")
-    make(api, "Kiosk", platform="mobile", enabled=False)
-    return api
+@pytest.fixture(scope="module")
+def catalog():
+    """The three seeds, made 30 days ago, then three properties made now: one sandbox for the
+    filter tests, which only read it."""
+    with Sandbox() as sandbox:
+        api = _api(sandbox)
+        clock(sandbox, -30 * DAY)
+        assert names(api) == SEEDS
+        clock(sandbox, 0)
+        make(api, "Blog")
+        make(api, "Tech blog")
+        make(api, "Kiosk", platform="mobile", enabled=False)
+        yield api
 
 
 @pytest.mark.parametrize("attribute, value, expected", [

@@ -2,7 +2,6 @@ import base64
 import os
 import stat
 import threading
-import time
 
 import keyring
 import pytest
@@ -107,18 +106,19 @@ class Hangs(MemoryBackend):
     def __init__(self):
         super().__init__()
         self.release = threading.Event()
+        self.answered = threading.Event()
 
     def get_password(self, service, user):
         self.release.wait(30)
+        self.answered.set()
 
 
 def test_a_hanging_keyring_times_out_within_its_bound():
     backend = Hangs()
     store = SecretStore(backend=backend, timeout=0.3)
-    started = time.monotonic()
     with pytest.raises(SecretStoreError, match=r"did not answer within 0\.3 s") as exc:
         store.get("p", "client_secret")
-    assert time.monotonic() - started < 2
+    assert not backend.answered.is_set()  # the bound ended the wait, not the keyring's answer
     assert "LAUNCH_WIZARD_CLIENT_SECRET" in exc.value.fix
     backend.release.set()
 

@@ -11,6 +11,7 @@ import asyncio
 import difflib
 import fcntl
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,11 +43,11 @@ class Tour:
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def toured(request, tmp_path_factory, worker_id) -> Tour:
+def toured(request, tmp_path_factory) -> Tour:
     """The tour at one size, once for all its screens' tests, and once per run whichever worker
     asks first: the others read what it saw (pytest-xdist's recipe for a once-only fixture)."""
     size = request.param
-    if worker_id == "master":
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process (-n 0, or without xdist)
         return _take(size)
     shared = tmp_path_factory.getbasetemp().parent / f"tour-{size[0]}x{size[1]}.json"
     with open(f"{shared}.lock", "w") as lock:
@@ -68,7 +69,7 @@ def _take(size: tuple[int, int]) -> Tour:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LAUNCH_WIZARD_CONFIG_DIR", "")  # restored after; the tour sets its own
-        with repeatable_sandbox() as sandbox:
+        with repeatable_sandbox(size) as sandbox:
             try:
                 asyncio.run(tour(sandbox, seen.size, shoot))
             except Exception as exc:  # noqa: BLE001 - the screens shot so far are still compared

@@ -8,14 +8,23 @@ import inspect
 
 from textual.widgets import Input
 
-from tests.tui_helpers import next_step, settle
+from tests.tui_helpers import next_step, s2s_opens_at_credentials, settle
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
 from wizard.tui.screens import ConfirmQuit
 
 
-def make_app(sandbox) -> WizardApp:
-    return WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", MemoryBackend()))
+def make_app(sandbox, backend=None) -> WizardApp:
+    return WizardApp(sandbox=sandbox,
+                     secrets=SecretStore("launch-wizard-sandbox", backend or MemoryBackend()))
+
+
+async def opened_at_credentials(sandbox) -> WizardApp:
+    """A wizard that opens at the credentials step: the integration made as `at_credentials`
+    makes it by pressing Create."""
+    backend = MemoryBackend()
+    await s2s_opens_at_credentials(sandbox, backend)
+    return make_app(sandbox, backend)
 
 
 async def at_credentials(app, pilot) -> None:
@@ -27,9 +36,10 @@ async def at_credentials(app, pilot) -> None:
 
 
 async def test_f5_tests_the_secret_typed_not_the_one_stored(sandbox):
-    app = make_app(sandbox)
+    app = await opened_at_credentials(sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await at_credentials(app, pilot)
+        await settle(app, pilot)
+        assert app.current == "credentials"
         name = app.state.profile.name
         stored = app.state.secrets.get(name, "client_secret")
         assert stored
@@ -46,9 +56,10 @@ async def test_f5_tests_the_secret_typed_not_the_one_stored(sandbox):
 
 
 async def test_f5_with_a_typed_value_that_is_refused_stays_on_the_step(sandbox):
-    app = make_app(sandbox)
+    app = await opened_at_credentials(sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await at_credentials(app, pilot)
+        await settle(app, pilot)
+        assert app.current == "credentials"
         client_id = app.screen.query_one("#client-id", Input)
         client_id.value = ""
         await settle(app, pilot)
@@ -58,9 +69,10 @@ async def test_f5_with_a_typed_value_that_is_refused_stays_on_the_step(sandbox):
 
 
 async def test_the_palettes_quit_asks_like_ctrl_q(sandbox):
-    app = make_app(sandbox)
+    app = await opened_at_credentials(sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await at_credentials(app, pilot)
+        await settle(app, pilot)
+        assert app.current == "credentials"
         client_id = app.screen.query_one("#client-id", Input)
         client_id.value += "X"
         await settle(app, pilot)
@@ -74,9 +86,10 @@ async def test_the_palettes_quit_asks_like_ctrl_q(sandbox):
 
 
 async def test_what_the_toasts_tell_a_shell_to_run_names_this_profile(sandbox):
-    app = make_app(sandbox)
+    app = await opened_at_credentials(sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await at_credentials(app, pilot)
+        await settle(app, pilot)
+        assert app.current == "credentials"
         said = app.wizard.for_scripts(" run `{}`")
         assert said.endswith(" token --profile sandbox`")  # the sandbox's profile, not 'default'
         app.state.use_memory()  # secrets for this session only: no shell finds them
@@ -86,9 +99,10 @@ async def test_what_the_toasts_tell_a_shell_to_run_names_this_profile(sandbox):
 async def test_a_secret_shown_is_hidden_again_when_the_step_is_left(sandbox):
     from textual.widgets import Switch
 
-    app = make_app(sandbox)
+    app = await opened_at_credentials(sandbox)
     async with app.run_test(size=(120, 40)) as pilot:
-        await at_credentials(app, pilot)
+        await settle(app, pilot)
+        assert app.current == "credentials"
         app.screen.query_one("#reveal-secret", Switch).value = True
         await settle(app, pilot)
         assert not app.screen.query_one("#client-secret", Input).password

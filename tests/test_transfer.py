@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import clean_env, run_cli
+from tests.conftest import clean_env, run_cli, run_main
 from wizard.core.console import SandboxConsole
 from wizard.core.keys import cert_info, cert_pem, certificate_file, make_certificate
 from wizard.sandbox import Sandbox
@@ -31,7 +31,7 @@ def env(secret_service, tmp_path):
 
 
 def cli(*args: str, env: dict[str, str], input: str | None = None, code: int = 0):
-    done = run_cli(*args, env=env, input=input)
+    done = run_main(*args, env=env, input=input)
     assert done.returncode == code, (args, done.stdout, done.stderr)
     return done
 

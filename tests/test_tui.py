@@ -12,9 +12,11 @@ import pytest
 from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 
 from tests.tui_helpers import (
+    jwt_opens_at,
     next_step,
     notifications,
     region_text,
+    s2s_opens_at_credentials,
     screen_rows,
     screen_text,
     settle,
@@ -163,7 +165,7 @@ async def test_s2s_flow_speaks_its_own_language(sandbox, backend):
 
 
 async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_claims(
-        sandbox, backend, monkeypatch):
+        sandbox, backend, keypair, monkeypatch):
     from wizard.core import tokens
 
     signed, exchanged = [], []
@@ -171,9 +173,10 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
     monkeypatch.setattr(tokens, "sign_jwt",
                         lambda claims, key: signed.append(claims) or real_sign(claims, key))
     monkeypatch.setattr(tokens, "exchange_jwt", lambda *a: exchanged.append(a) or real_exchange(*a))
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
         await pilot.press("f5")
@@ -184,7 +187,7 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
 
 
 async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
-        sandbox, backend, monkeypatch):
+        sandbox, backend, keypair, monkeypatch):
     """Parallel refreshes make one exchange: the test may get a token another process fetched
     while it waited for the lock, with no JWT of its own signed."""
     from wizard.flows import credential_test as test_step
@@ -197,9 +200,10 @@ async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
         return result
 
     monkeypatch.setattr(test_step, "get_token", refreshed_elsewhere)
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
         await pilot.press("f5")
@@ -223,10 +227,11 @@ async def test_typed_text_is_never_markup(sandbox, backend, tmp_path):
         assert "'[red]12345'" in screen_text(app)
 
 
-async def test_paths_and_server_answers_are_shown_as_text(fresh_sandbox, backend, tmp_path):
+async def test_paths_and_server_answers_are_shown_as_text(fresh_sandbox, backend, keypair, tmp_path):
+    await jwt_opens_at("credentials", fresh_sandbox, backend, keypair)
     app = make_app(fresh_sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         folder = tmp_path / "[old]"
         folder.mkdir()
         await type_into(pilot, "#key-file", str(folder / "private.key"))
@@ -341,9 +346,12 @@ sys.exit(a.run())
 # --- focus -----------------------------------------------------------------------------------
 
 async def test_coming_back_focuses_without_selecting_so_a_key_does_not_wipe(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         client_id = app.state.profile.client_id
         await pilot.press("ctrl+b")
         await settle(app, pilot)
@@ -353,9 +361,12 @@ async def test_coming_back_focuses_without_selecting_so_a_key_does_not_wipe(sand
 
 
 async def test_going_back_and_forth_keeps_what_was_typed_and_not_saved(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("ctrl+b")
         await settle(app, pilot)
         await type_into(pilot, "#client-id", "typed-not-saved")
@@ -369,10 +380,11 @@ async def test_going_back_and_forth_keeps_what_was_typed_and_not_saved(sandbox, 
         assert "Client ID (API key)" in app.unsaved
 
 
-async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backend):
+async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backend, keypair):
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await type_into(pilot, "#tech-id", "not-an-account")
         await next_step(app, pilot)
         assert app.current == "credentials" and app.focused.id == "tech-id"
@@ -380,13 +392,10 @@ async def test_after_a_refused_next_the_field_in_error_has_focus(sandbox, backen
 
 
 async def test_enter_in_path_fields_does_what_the_button_does(sandbox, backend, keypair, other_keypair):
+    await jwt_opens_at("keys", sandbox, backend, role="")  # no role
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await pilot.click("#auth-jwt")
-        await settle(app, pilot)
-        await next_step(app, pilot)
-        await press(app, pilot, "#no-role")
-        await next_step(app, pilot)
+        assert app.current == "keys"
         app.screen.query_one("#out-dir", Input).focus()
         await pilot.press("enter")
         await settle(app, pilot, 3)
@@ -411,9 +420,12 @@ async def test_copy_inside_tmux_without_set_clipboard_says_nothing_landed(sandbo
     (fake / "tmux").chmod(0o755)
     monkeypatch.setenv("PATH", str(fake))
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, notifications=True) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         await pilot.press("f3")
@@ -430,9 +442,12 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
     monkeypatch.setattr(app_module, "CLEAR_OFFER_AFTER_S", 0.3)
     monkeypatch.setattr(clipboard, "deliver", lambda text, environ=None: clipboard.Delivery())
     monkeypatch.delenv("TMUX", raising=False)
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, notifications=True) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         await pilot.press("f3")
@@ -452,9 +467,12 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
 # --- resume tells the truth -------------------------------------------------------------------
 
 async def _passed_s2s(sandbox, backend) -> str:
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         assert "test" in app.state.progress.done
@@ -571,9 +589,12 @@ async def test_sandbox_without_keyring_keeps_secrets_in_memory(sandbox):
 # --- stale results ----------------------------------------------------------------------------
 
 async def test_a_new_secret_clears_the_old_test_result(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         assert "✓ Call the Launch API" in screen_text(app)
@@ -588,13 +609,10 @@ async def test_a_new_secret_clears_the_old_test_result(sandbox, backend):
 
 async def test_a_failed_pair_check_keeps_next_from_using_the_older_pair(sandbox, backend, keypair,
                                                                          other_keypair):
+    await jwt_opens_at("keys", sandbox, backend, role="")  # no role
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await pilot.click("#auth-jwt")
-        await settle(app, pilot)
-        await next_step(app, pilot)
-        await press(app, pilot, "#no-role")
-        await next_step(app, pilot)
+        assert app.current == "keys"
         await press(app, pilot, "#generate-button")
         generated = app.state.profile.private_key_path
         app.screen.query_one("#source-existing").value = True
@@ -610,10 +628,11 @@ async def test_a_failed_pair_check_keeps_next_from_using_the_older_pair(sandbox,
         assert app.current == "upload" and app.state.profile.private_key_path == str(keypair.key_path)
 
 
-async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, backend):
+async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, backend, keypair):
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)  # a key is stored now
         await pilot.press("ctrl+b")
@@ -630,12 +649,13 @@ async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, bac
 
 # --- validation --------------------------------------------------------------------------------
 
-async def test_credentials_validation_messages(sandbox, backend, other_keypair):
+async def test_credentials_validation_messages(sandbox, backend, keypair, other_keypair):
     from cryptography.hazmat.primitives import serialization
 
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         step = app.screen.query_one("#step-credentials")
         await type_into(pilot, "#client-id", "")
         await type_into(pilot, "#tech-id", "not-an-account")
@@ -784,10 +804,11 @@ async def test_80x24_sidebar_folds_and_every_footer_key_shows(sandbox, backend):
         assert big.screen.query_one("#steps").region.width > 0
 
 
-async def test_80x24_key_fields_are_usable_and_test_results_stay_in_view(sandbox, backend):
+async def test_80x24_key_fields_are_usable_and_test_results_stay_in_view(sandbox, backend, keypair):
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         assert app.screen.query_one("#key-file").region.width >= 20
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
@@ -843,9 +864,12 @@ async def test_role_lookup_needs_no_profile(backend):
 
 
 async def test_quit_asks_naming_fields_as_the_screen_does(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("ctrl+b")
         await settle(app, pilot)
         await pilot.press(*"XYZ")
@@ -863,10 +887,11 @@ async def test_quit_asks_naming_fields_as_the_screen_does(sandbox, backend):
     assert not app.is_running
 
 
-async def test_no_secret_on_screen_unless_revealed(sandbox, backend):
+async def test_no_secret_on_screen_unless_revealed(sandbox, backend, keypair):
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         secret = await app.state.secret("client_secret")
         await type_into(pilot, "#client-secret", secret)
         key_text = Path(app.state.profile.private_key_path).read_text()
@@ -912,9 +937,12 @@ async def test_a_server_fault_shows_at_its_stage_and_loses_nothing(fresh_sandbox
 async def test_a_refused_properties_call_fails_its_own_stage(fresh_sandbox, backend):
     from wizard.sandbox.state import company_id
 
+    await s2s_opens_at_credentials(fresh_sandbox, backend)
     app = make_app(fresh_sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         path = f"/reactor/companies/{company_id(app.state.profile.org_id)}/properties"
         httpx.post(f"{fresh_sandbox.console_url}/faults", json={
             "path": path, "status": 403, "content_type": "application/vnd.api+json",
@@ -943,9 +971,12 @@ def test_the_properties_stage_counts_names_and_explains_an_empty_answer():
 
 
 async def test_a_wrong_secret_points_at_the_wizards_own_step(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await app.state.put_secret("client_secret", "wrong-secret")
         await pilot.press("f5")
         await settle(app, pilot, 3)
@@ -1053,10 +1084,11 @@ async def test_the_wizard_reads_a_download_as_import_does(sandbox, backend, tmp_
         assert app.state.profile.client_id == made.client_id
 
 
-async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend):
+async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend, keypair):
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
         await pilot.press("f5")
@@ -1099,9 +1131,12 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
     import sys
 
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await s2s_to_test(app, pilot)
+        assert app.current == "credentials"
+        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
         exe = os.path.join(os.path.dirname(sys.executable), "launch-wizard")
@@ -1115,10 +1150,11 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
     assert shown.endswith(f"\n    . {os.path.dirname(sys.executable)}/activate")  # alone: copied whole
 
 
-async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandbox, backend):
+async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandbox, backend, keypair):
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await type_into(pilot, "#client-secret", "p8e-typed-over-the-right-one")
         await press(app, pilot, "#use-generated")
         await next_step(app, pilot)
@@ -1136,10 +1172,11 @@ async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandb
         assert "test" in app.state.progress.done and "Sandbox Company" in screen_text(app)
 
 
-async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend):
+async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend, keypair):
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await jwt_to_credentials(app, pilot)
+        assert app.current == "credentials"
         await pilot.press("ctrl+b", "ctrl+b")
         await settle(app, pilot)
         assert app.current == "keys"

@@ -86,6 +86,17 @@ async def _still(app, pilot, rounds: int = 20) -> None:
         await settle(app, pilot)
 
 
+async def _until(app, pilot, selector: str, text: str, rounds: int = 100) -> None:
+    """Until the widget at `selector` shows `text`: a worker's result that changes the layout must
+    land before the next press scrolls, or on a busy machine the scroll is made and then undone."""
+    for _ in range(rounds):
+        if text in str(app.screen.query_one(selector).render()):
+            return
+        await pilot.pause(0.05)
+        await settle(app, pilot)
+    raise AssertionError(f"{selector} never showed {text!r}")
+
+
 class _Broken(MemoryBackend):
     """A keyring that is there but does not work (locked, no daemon...)."""
 
@@ -132,7 +143,12 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
         await _press(app, pilot, "#generate-button")
         await snap("06-keys-generated")
         await _keys(app, pilot, "ctrl+n")
+        await _until(app, pilot, "#fingerprint", "SHA-1 fingerprint")
         await _press(app, pilot, "#upload-sandbox")
+        # where a finished upload leaves the step (the result, and the box it ticked, below it),
+        # whatever order a busy machine ran the focus move and the scroll to the result in
+        app.screen.query_one("UploadStep").scroll_to_widget(
+            app.screen.query_one("#uploaded"), animate=False, immediate=True)
         await snap("07-upload")
         await _keys(app, pilot, "ctrl+n")
         await snap("08-credentials")
@@ -203,11 +219,14 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
     return shots
 
 
-CONFIG_DIR = Path(tempfile.gettempdir()) / "launch-wizard-tour"  # the same path every run
+def config_dir(size: tuple[int, int]) -> Path:
+    """The same path every run, one per size so that tours at two sizes run side by side; as long
+    at every size (a path's length can move what follows it on the screen)."""
+    return Path(tempfile.gettempdir()) / f"launch-wiz-{size[0]:03d}x{size[1]:03d}"
 
 
 @contextlib.contextmanager
-def repeatable_sandbox() -> Iterator[Sandbox]:
+def repeatable_sandbox(size: tuple[int, int]) -> Iterator[Sandbox]:
     """A sandbox whose IDs are the same every run, in a config folder at a fixed path (paths show
     on the screens: the same path, the same layout). One tour at a time uses the folder."""
     import fcntl
@@ -216,10 +235,11 @@ def repeatable_sandbox() -> Iterator[Sandbox]:
     from wizard.sandbox import Sandbox
     from wizard.sandbox.state import SandboxState
 
-    with open(f"{CONFIG_DIR}.lock", "w") as lock:
+    folder = config_dir(size)
+    with open(f"{folder}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        shutil.rmtree(CONFIG_DIR, ignore_errors=True)
-        os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = str(CONFIG_DIR / "config")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ["LAUNCH_WIZARD_CONFIG_DIR"] = str(folder / "config")
         path = os.environ.get("PATH", "")
         # as installed: the shell finds launch-wizard by name (the Done step names it so)
         os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), path])
@@ -241,7 +261,7 @@ def main(argv: list[str]) -> int:
     def shoot(app, name: str) -> None:
         (out / f"{name}.svg").write_text(app.export_screenshot(title=f"launch-wizard · {name[3:]}"))
 
-    with repeatable_sandbox() as sandbox:
+    with repeatable_sandbox(size) as sandbox:
         shots = asyncio.run(tour(sandbox, size, shoot))
     print(f"{len(shots)} screenshots in {out}/")
     return 0

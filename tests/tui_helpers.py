@@ -5,7 +5,12 @@ from __future__ import annotations
 import html
 import re
 
-CELL_W, ROW_H, FIRST_Y = 12.2, 24.4, 20.0  # how Textual's SVG screenshots place characters
+from rich.cells import cell_len
+
+# A character run in Textual's SVG screenshot: where it starts (x), how wide it is drawn
+# (textLength, for its cells), the row it is clipped to, and its text.
+_RUN = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?textLength="([\d.]+)"[^>]*?'
+                  r'clip-path="url\(#terminal-[\w-]*?line-(\d+)\)"[^>]*>(.*?)</text>', re.DOTALL)
 
 
 async def settle(app, pilot, rounds: int = 2) -> None:
@@ -16,17 +21,18 @@ async def settle(app, pilot, rounds: int = 2) -> None:
 
 
 def screen_rows(app) -> list[str]:
-    """The terminal's rows right now, as text, each character in its column."""
-    svg = app.export_screenshot()
+    """The terminal's rows right now, as text, each character in its column (the column from the
+    run's own width per cell, the row from the line it is clipped to: no font metrics assumed)."""
     width, height = app.size
     grid = [[" "] * width for _ in range(height)]
-    body = svg[re.search(r'clip-path="url\(#terminal-[\w-]*clip-terminal\)"', svg).start():]
-    for match in re.finditer(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', body, re.DOTALL):
-        col = round(float(match.group(1)) / CELL_W)
-        row = round((float(match.group(2)) - FIRST_Y) / ROW_H)
-        text = html.unescape(re.sub(r"<[^>]+>", "", match.group(3))).replace("\xa0", " ")
+    for x, length, line, content in _RUN.findall(app.export_screenshot()):
+        text = html.unescape(re.sub(r"<[^>]+>", "", content)).replace("\xa0", " ").rstrip("\n")
+        cells = cell_len(text)
+        if not cells:
+            continue
+        col, row = round(float(x) * cells / float(length)), int(line)
         if 0 <= row < height:
-            for i, ch in enumerate(text.rstrip("\n")):
+            for i, ch in enumerate(text):
                 if 0 <= col + i < width:
                     grid[row][col + i] = ch
     return ["".join(r).rstrip() for r in grid]
@@ -71,6 +77,65 @@ async def next_step(app, pilot) -> None:
     await settle(app, pilot)
 
 
+def toasts(app) -> list[str]:
+    """What each notification (toast) now on screen shows, its title then its message."""
+    return [toast.render().plain for toast in app.screen.query("Toast")]
+
+
 def notifications(app) -> str:
-    """The messages of the notifications (toasts) now showing, one after the other."""
-    return " ".join(f"{n.title}: {n.message}" for n in app._notifications)
+    """What the notifications (toasts) now on screen show, one after the other."""
+    return " ".join(toasts(app))
+
+
+# --- seeded states: where a test about a later step starts ------------------------------------
+
+def _sandbox_state(sandbox, backend):
+    """The state the wizard in sandbox mode opens, with its secrets in `backend`."""
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.state import WizardState
+
+    return WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+
+
+async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "Publisher") -> None:
+    """What clicking through the JWT flow up to `step` ("keys" or "credentials") leaves (as
+    test_tui's `jwt_to_credentials` does, which its full-flow test keeps), made with the calls those steps
+    make: a wizard opened next starts at `step`. The key pair is the session's, copied where the
+    Key step writes."""
+    import shutil
+    from pathlib import Path
+
+    from wizard.core.console import Done
+    from wizard.core.profile import config_dir
+
+    state = _sandbox_state(sandbox, backend)
+    state.update(auth_type="jwt")
+    found = state.console.find_organization()
+    assert isinstance(found, Done)
+    state.update(org_id=found.value)
+    state.mark_done("organization")
+    state.update(role=role)
+    assert isinstance(await state.create_integration(role), Done)
+    state.mark_done("role")
+    if step == "keys":
+        return
+    assert step == "credentials" and keypair is not None
+    folder = config_dir() / "keys" / state.profile.name
+    folder.mkdir(parents=True)
+    key = Path(shutil.copy(keypair.key_path, folder))
+    key.chmod(0o600)
+    cert = Path(shutil.copy(keypair.cert_path, folder))
+    state.update(private_key_path=str(key), certificate_path=str(cert))
+    state.mark_done("keys")
+    assert isinstance(state.console.upload(state.profile.client_id, cert.read_text()), Done)
+    state.mark_done("upload")
+
+
+async def s2s_opens_at_credentials(sandbox, backend) -> None:
+    """What pressing Create on the organization step and going on leaves (as test_tui's
+    `s2s_to_test` does, which its controls test keeps), made with the call that step makes."""
+    from wizard.core.console import Done
+
+    state = _sandbox_state(sandbox, backend)
+    assert isinstance(await state.create_integration(), Done)
+    state.mark_done("organization")
