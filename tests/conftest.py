@@ -62,7 +62,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 def configure_s2s(sandbox, env: dict[str, str], name: str = "cli", run=None):
     """An S2S integration in `sandbox`, configured through the command line (`run`: run_cli, or
     run_main) with its secret in a plaintext file (no keyring needed): its credentials."""
-    made = SandboxConsole(sandbox.console_url).create_integration(name, "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create(name, "oauth-s2s").value
     configured = (run or run_cli)("configure", "--org-id", made.org_id, "--client-id", made.client_id,
                          "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
                          "--client-secret-stdin", "--insecure-storage",
@@ -233,8 +233,8 @@ def s2s_profile(sandbox, creds, **changes) -> Profile:
 def jwt_setup(sandbox, keypair, memory_store):
     """A JWT integration with the test certificate uploaded, and a profile with its secrets."""
     console = SandboxConsole(sandbox.console_url)
-    creds = console.create_integration("test", "jwt")
-    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    creds = console.create("test", "jwt").value
+    console.upload(creds.client_id, keypair.cert_path.read_text())
     profile = jwt_profile(sandbox, creds, keypair)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     memory_store.set(profile.name, "private_key", keypair.key_path.read_text())
@@ -243,7 +243,7 @@ def jwt_setup(sandbox, keypair, memory_store):
 
 @pytest.fixture
 def s2s_setup(sandbox, memory_store):
-    creds = SandboxConsole(sandbox.console_url).create_integration("test", "oauth-s2s")
+    creds = SandboxConsole(sandbox.console_url).create("test", "oauth-s2s").value
     profile = s2s_profile(sandbox, creds)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     return creds, profile, memory_store

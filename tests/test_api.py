@@ -19,7 +19,7 @@ BLOG = {"data": {"type": "properties",
 
 def ci_env(sandbox, tmp_path, **extra):
     """The CI path: an S2S credential from LAUNCH_WIZARD_* variables, no keyring."""
-    made = SandboxConsole(sandbox.console_url).create_integration("api", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("api", "oauth-s2s").value
     variables = {"LAUNCH_WIZARD_CONFIG_DIR": str(tmp_path / "cfg"),
                  "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent",
                  "LAUNCH_WIZARD_AUTH_TYPE": "oauth-s2s", "LAUNCH_WIZARD_ORG_ID": made.org_id,

@@ -113,8 +113,8 @@ def test_inspect_encrypted_key_and_expired_cert(env, tmp_path, keypair):
 
 def _configure_jwt(sandbox, keypair, env, *extra):
     console = SandboxConsole(sandbox.console_url)
-    creds = console.create_integration("cli", "jwt")
-    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    creds = console.create("cli", "jwt").value
+    console.upload(creds.client_id, keypair.cert_path.read_text())
     done = run_main("configure", "--auth", "jwt", "--org-id", creds.org_id, "--client-id",
                    creds.client_id, "--technical-account-id", creds.technical_account_id,
                    "--private-key", str(keypair.key_path), "--certificate", str(keypair.cert_path),
@@ -175,7 +175,7 @@ def test_no_keyring_exits_5_with_what_to_do_and_saves_nothing(sandbox, keypair, 
 
 
 def test_environment_only_ci_path(sandbox, env):
-    creds = SandboxConsole(sandbox.console_url).create_integration("ci", "oauth-s2s")
+    creds = SandboxConsole(sandbox.console_url).create("ci", "oauth-s2s").value
     ci = dict(env, LAUNCH_WIZARD_AUTH_TYPE="oauth-s2s", LAUNCH_WIZARD_ORG_ID=creds.org_id,
               LAUNCH_WIZARD_CLIENT_ID=creds.client_id, LAUNCH_WIZARD_CLIENT_SECRET=creds.client_secret,
               LAUNCH_WIZARD_IMS_URL=sandbox.ims_url, LAUNCH_WIZARD_REACTOR_URL=sandbox.reactor_url)
@@ -218,7 +218,7 @@ def test_what_the_last_test_saw_goes_when_the_credential_changes(sandbox, env, t
     assert run_main("test", env=env).returncode == 0
     assert json.loads(run_main("status", "--json", env=env).stdout)["last_test"]["properties"] == 3
     # the environment pointing at another credential: its test is not written into this profile
-    other = SandboxConsole(sandbox.console_url).create_integration("other", "oauth-s2s")
+    other = SandboxConsole(sandbox.console_url).create("other", "oauth-s2s").value
     run_main("configure", "--role", "Developer", env=env)  # a change that keeps it
     assert json.loads(run_main("status", "--json", env=env).stdout)["last_test"]["companies"] == 1
     elsewhere = dict(env, LAUNCH_WIZARD_CLIENT_ID=other.client_id,
@@ -252,7 +252,7 @@ def test_configure_refuses_a_key_that_does_not_match_the_certificate(env, keypai
 
 
 def test_profiles_are_separate(sandbox, env):
-    creds = SandboxConsole(sandbox.console_url).create_integration("p", "oauth-s2s")
+    creds = SandboxConsole(sandbox.console_url).create("p", "oauth-s2s").value
     common = ["--org-id", creds.org_id, "--client-id", creds.client_id, "--ims-url",
               sandbox.ims_url, "--reactor-url", sandbox.reactor_url, "--insecure-storage",
               "--client-secret-stdin"]

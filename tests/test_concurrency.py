@@ -265,7 +265,7 @@ def test_parallel_tokens_in_the_real_keyring(secret_service, sandbox, isolated_c
     from wizard.core.console import SandboxConsole
 
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(isolated_config), **secret_service.env)
-    made = SandboxConsole(sandbox.console_url).create_integration("parallel", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("parallel", "oauth-s2s").value
     profile = f"kr{os.getpid()}{int(time.time() * 1000) % 100000}"
     configured = run_cli("configure", "--profile", profile, "--org-id", made.org_id,
                          "--client-id", made.client_id, "--ims-url", sandbox.ims_url,

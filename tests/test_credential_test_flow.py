@@ -66,7 +66,7 @@ def test_a_jwt_credential_reports_each_signature_then_the_token(jwt_setup):
 
 
 def test_a_wrong_secret_fails_the_token_stage_and_raises_its_error(sandbox, memory_store):
-    creds = SandboxConsole(sandbox.console_url).create_integration("test", "oauth-s2s")
+    creds = SandboxConsole(sandbox.console_url).create("test", "oauth-s2s").value
     profile = s2s_profile(sandbox, creds)
     memory_store.set(profile.name, "client_secret", "not-" + creds.client_secret)
     with pytest.raises(IMSError) as raised:
@@ -78,7 +78,7 @@ def test_a_wrong_secret_fails_the_token_stage_and_raises_its_error(sandbox, memo
 
 
 def test_a_refused_properties_call_fails_its_own_stage_for_that_company(fresh_sandbox, memory_store):
-    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("test", "oauth-s2s")
+    creds = SandboxConsole(fresh_sandbox.console_url).create("test", "oauth-s2s").value
     profile = s2s_profile(fresh_sandbox, creds)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     passed = credential_test.check(profile, memory_store)
@@ -95,7 +95,7 @@ def test_a_refused_properties_call_fails_its_own_stage_for_that_company(fresh_sa
 
 
 def test_a_token_the_launch_api_refuses_leaves_the_cache(fresh_sandbox, memory_store):
-    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("test", "oauth-s2s")
+    creds = SandboxConsole(fresh_sandbox.console_url).create("test", "oauth-s2s").value
     profile = s2s_profile(fresh_sandbox, creds)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     httpx.post(f"{fresh_sandbox.console_url}/faults", json={
@@ -108,7 +108,7 @@ def test_a_token_the_launch_api_refuses_leaves_the_cache(fresh_sandbox, memory_s
 
 
 def test_a_trial_uses_the_secret_given_and_caches_nothing(sandbox, memory_store):
-    creds = SandboxConsole(sandbox.console_url).create_integration("test", "oauth-s2s")
+    creds = SandboxConsole(sandbox.console_url).create("test", "oauth-s2s").value
     profile = s2s_profile(sandbox, creds)
     memory_store.set(profile.name, "client_secret", "the-old-one-no-longer-works")
     passed, events = run(credential_test.trial, profile, memory_store,

@@ -16,8 +16,8 @@ WRONG_SECRET = "Sentinel-Wrong-Secret-91ab"
 def test_no_secret_leaves_through_output_files_or_errors(secret_service, sandbox, keypair, tmp_path):
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"), **secret_service.env)
     console = SandboxConsole(sandbox.console_url)
-    creds = console.create_integration("leaks", "jwt")
-    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    creds = console.create("leaks", "jwt").value
+    console.upload(creds.client_id, keypair.cert_path.read_text())
     locked = tmp_path / "locked.key"
     locked.write_bytes(keypair.key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

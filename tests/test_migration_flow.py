@@ -24,7 +24,7 @@ def test_the_migrated_profile_keeps_the_credential_and_takes_scopes(jwt_setup):
 
 def test_the_sandboxs_button_is_pressed_then_the_new_credential_works(sandbox, memory_store):
     console = SandboxConsole(sandbox.console_url)
-    creds = console.create_integration("to-migrate", "jwt")
+    creds = console.create("to-migrate", "jwt").value
     jwt = jwt_profile(sandbox, creds, technical_account_id="")
     memory_store.set(jwt.name, "client_secret", creds.client_secret)
     s2s = server_to_server(jwt)

@@ -87,7 +87,7 @@ def test_non_api_answers_from_ims(fresh_sandbox, memory_store, spec, match):
     from tests.conftest import s2s_profile
     from wizard.core.console import SandboxConsole
 
-    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    creds = SandboxConsole(fresh_sandbox.console_url).create("x", "oauth-s2s").value
     profile = s2s_profile(fresh_sandbox, creds)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     fault(fresh_sandbox, path="/ims/token/v3", **spec)
@@ -105,7 +105,7 @@ def test_ims_200_without_a_usable_token(fresh_sandbox, memory_store, body, match
     from tests.conftest import s2s_profile
     from wizard.core.console import SandboxConsole
 
-    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    creds = SandboxConsole(fresh_sandbox.console_url).create("x", "oauth-s2s").value
     profile = s2s_profile(fresh_sandbox, creds)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     fault(fresh_sandbox, path="/ims/token/v3", status=200, body=body)
@@ -117,7 +117,7 @@ def test_429_from_ims_says_when_to_retry(fresh_sandbox, memory_store):
     from tests.conftest import s2s_profile
     from wizard.core.console import SandboxConsole
 
-    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    creds = SandboxConsole(fresh_sandbox.console_url).create("x", "oauth-s2s").value
     profile = s2s_profile(fresh_sandbox, creds)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     fault(fresh_sandbox, path="/ims/token/v3", status=429, headers={"Retry-After": "7"})
@@ -194,7 +194,7 @@ def test_token_requests_are_not_retried_on_5xx(fresh_sandbox, memory_store):
     from tests.conftest import s2s_profile
     from wizard.core.console import SandboxConsole
 
-    creds = SandboxConsole(fresh_sandbox.console_url).create_integration("x", "oauth-s2s")
+    creds = SandboxConsole(fresh_sandbox.console_url).create("x", "oauth-s2s").value
     profile = s2s_profile(fresh_sandbox, creds)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     fault(fresh_sandbox, path="/ims/token/v3", status=503, body="<html>busy</html>")

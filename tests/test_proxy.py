@@ -94,7 +94,7 @@ def test_loopback_ignores_even_a_broken_proxy_setting(sandbox, env):
 
 def adobe_profile(sandbox, env) -> str:
     """A profile on Adobe's real hosts (the default URLs); its client secret."""
-    made = SandboxConsole(sandbox.console_url).create_integration("adobe", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("adobe", "oauth-s2s").value
     configured = run_main("configure", "--org-id", made.org_id, "--client-id", made.client_id,
                          "--client-secret-stdin", "--insecure-storage",
                          input=made.client_secret + "\n", env=env)

@@ -167,7 +167,7 @@ def json_documents(text: str) -> list:
 
 
 def test_import_the_console_download(fresh_sandbox, home, tmp_path, secret_service):
-    made = SandboxConsole(fresh_sandbox.console_url).create_integration("download", "oauth-s2s")
+    made = SandboxConsole(fresh_sandbox.console_url).create("download", "oauth-s2s").value
     (home / "Downloads" / "credential.json").write_text(json.dumps({  # as the console names them
         "ORG_ID": made.org_id, "CLIENT_ID": made.client_id, "CLIENT_SECRETS": [made.client_secret],
         "SCOPES": made.scopes, "TECHNICAL_ACCOUNT_ID": made.technical_account_id,
@@ -219,7 +219,7 @@ def test_what_can_this_credential_do(fresh_sandbox, home, tmp_path):
     assert 'Marketing site: ["Admin"]' in out
 
 def test_against_real_adobe(fresh_sandbox, home, tmp_path, secret_service):
-    made = SandboxConsole(fresh_sandbox.console_url).create_integration("prod", "oauth-s2s")
+    made = SandboxConsole(fresh_sandbox.console_url).create("prod", "oauth-s2s").value
     env = block_env(home, fresh_sandbox, made, keyring=secret_service.env)
     ran = run_block(block("Against real Adobe", fresh_sandbox), env, tmp_path)
     assert ran.returncode == 0, ran.stderr
@@ -231,7 +231,7 @@ def test_against_real_adobe(fresh_sandbox, home, tmp_path, secret_service):
 
 
 def test_the_ci_path(fresh_sandbox, home, tmp_path):
-    made = SandboxConsole(fresh_sandbox.console_url).create_integration("ci", "oauth-s2s")
+    made = SandboxConsole(fresh_sandbox.console_url).create("ci", "oauth-s2s").value
     env = block_env(home, fresh_sandbox, made)  # no keyring, as on a CI runner
     ran = run_block(block("Environment (the CI path)", fresh_sandbox), env, tmp_path)
     assert ran.returncode == 0, ran.stderr

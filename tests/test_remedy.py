@@ -62,7 +62,7 @@ def test_a_refused_scope_points_at_the_scopes_field_not_the_metascopes(sandbox):
     from wizard.core.errors import ScopeRefused
     from wizard.core.ims import client_credentials
 
-    made = SandboxConsole(sandbox.console_url).create_integration("scopes", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("scopes", "oauth-s2s").value
     with pytest.raises(ScopeRefused) as refused:
         client_credentials(sandbox.ims_url, made.client_id, made.client_secret, ["not_its_scope"])
     assert refused.value.subject == "scopes" and "metascope" not in refused.value.fix

@@ -480,8 +480,8 @@ def test_the_console_client_says_whether_there_was_something_to_delete(sandbox, 
     from wizard.core.errors import RefusedError
 
     console = SandboxConsole(sandbox.console_url)
-    made = console.create_integration("deletes", "jwt")
-    uploaded = console.upload_certificate(made.client_id, keypair.cert_path.read_text())
+    made = console.create("deletes", "jwt").value
+    uploaded = console.upload(made.client_id, keypair.cert_path.read_text()).value
     assert console.remove_certificate(made.client_id, uploaded.fingerprint_sha1) == Done(None)
     gone = console.remove_certificate(made.client_id, uploaded.fingerprint_sha1)
     assert isinstance(gone, PersonDoes)  # not the sandbox's to delete: a person deletes it where it is

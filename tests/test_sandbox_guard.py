@@ -67,7 +67,7 @@ def test_a_forged_create_integration_is_refused_and_creates_nothing(sb, headers,
 
 
 def test_the_read_of_a_secret_is_refused_to_a_foreign_origin_or_host(sb):
-    made = SandboxConsole(sb.console_url).create_integration("victim", "oauth-s2s")
+    made = SandboxConsole(sb.console_url).create("victim", "oauth-s2s").value
     path = f"/console/integrations/{made.client_id}"
     for headers, host in (({"Origin": "http://evil.example"}, "own"), ({}, f"evil.example:{sb.port}")):
         status, answer = raw(sb, "GET", path, headers, host=host)
@@ -90,7 +90,7 @@ def test_the_test_hooks_keep_to_the_same_rules(sb, headers):
 
 
 def test_other_console_writes_and_ims_refuse_a_foreign_origin(sb):
-    made = SandboxConsole(sb.console_url).create_integration("victim", "oauth-s2s")
+    made = SandboxConsole(sb.console_url).create("victim", "oauth-s2s").value
     evil = {"Origin": "http://evil.example"}
     status, answer = raw(sb, "POST", f"/console/integrations/{made.client_id}/secrets", evil)
     assert status == 403 and "secret" not in answer
@@ -123,7 +123,7 @@ def test_the_sandbox_s_own_names_are_answered(sb):
 
 
 def test_a_write_without_a_body_needs_no_type(sb):
-    made = SandboxConsole(sb.console_url).create_integration("bodiless", "jwt")
+    made = SandboxConsole(sb.console_url).create("bodiless", "jwt").value
     status, answer = raw(sb, "POST", f"/console/integrations/{made.client_id}/migrate")
     assert status == 200 and answer["client_id"] == made.client_id
     # IMS fields in the query string and no body, as Adobe's Postman sample sends them

@@ -46,8 +46,8 @@ def test_round_trip_in_the_real_keyring(real_keyring):
 def test_cli_keeps_secrets_in_the_keyring(secret_service, sandbox, keypair, tmp_path):
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"), **secret_service.env)
     console = SandboxConsole(sandbox.console_url)
-    creds = console.create_integration("keyring", "jwt")
-    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    creds = console.create("keyring", "jwt").value
+    console.upload(creds.client_id, keypair.cert_path.read_text())
     profile = f"kr{uuid.uuid4().hex[:6]}"
     done = run_cli("configure", "--profile", profile, "--auth", "jwt", "--org-id", creds.org_id,
                    "--client-id", creds.client_id, "--technical-account-id",

@@ -105,7 +105,7 @@ def test_a_command_on_another_profile_uses_the_environments_secret(sandbox, tmp_
     secret still apply over it (status says where the secret came from)."""
     from wizard.core.console import SandboxConsole
 
-    made = SandboxConsole(sandbox.console_url).create_integration("env", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("env", "oauth-s2s").value
     env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"), LAUNCH_WIZARD_PROFILE="ci",
                     LAUNCH_WIZARD_CACHE_DIR=str(tmp_path / "cache"),
                     PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",

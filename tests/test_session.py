@@ -74,7 +74,7 @@ def session_on(sandbox, made, store=None, **changes) -> Session:
 
 
 def test_a_token_from_an_exchange_then_from_the_cache(sandbox):
-    made = SandboxConsole(sandbox.console_url).create_integration("session", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("session", "oauth-s2s").value
     session = session_on(sandbox, made)
     first = session.access_token()
     assert first.source == "exchange" and first.cache is session.store
@@ -91,7 +91,7 @@ def test_a_token_nowhere_to_cache_is_said_as_a_note(sandbox, monkeypatch):
 
             raise SecretStoreError("no usable keyring was found", "start one")
 
-    made = SandboxConsole(sandbox.console_url).create_integration("note", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("note", "oauth-s2s").value
     monkeypatch.setenv("LAUNCH_WIZARD_NO_TOKEN_CACHE", "1")
     profiles = ProfileStore()
     events, on_event = listening()
@@ -105,8 +105,8 @@ def test_a_token_nowhere_to_cache_is_said_as_a_note(sandbox, monkeypatch):
 
 def test_a_metascope_learned_is_remembered_in_the_saved_profile(sandbox, keypair):
     console = SandboxConsole(sandbox.console_url)
-    made = console.create_integration("learn", "jwt", "Developer")
-    console.upload_certificate(made.client_id, keypair.cert_path.read_text())
+    made = console.create("learn", "jwt", "Developer").value
+    console.upload(made.client_id, keypair.cert_path.read_text())
     profiles = ProfileStore()
     profile = profiles.update("jwt", jwt_profile(sandbox, made, keypair, role="Developer",
                                                   private_key_path=str(keypair.key_path))
@@ -136,7 +136,7 @@ async def test_the_wizard_gets_its_token_with_the_stored_secret_never_the_enviro
                                                                                         monkeypatch):
     """The wizard works on the saved profile, with no LAUNCH_WIZARD_* field over it: a secret in
     the environment (another credential's) is not sent with it."""
-    made = SandboxConsole(sandbox.console_url).create_integration("wizard", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("wizard", "oauth-s2s").value
     ProfileStore().save(s2s_profile(sandbox, made).with_changes(name="default"))
     store = SecretStore(backend=MemoryBackend())
     store.set("default", "client_secret", made.client_secret)

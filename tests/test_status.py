@@ -171,8 +171,8 @@ def test_old_profile_files_still_load_and_a_bad_failure_record_is_refused(tmp_pa
 
 def test_migrate_forget_key_works_after_the_migration(sandbox, keypair, env, tmp_path):
     console = SandboxConsole(sandbox.console_url)
-    made = console.create_integration("to-migrate", "jwt")
-    console.upload_certificate(made.client_id, keypair.cert_path.read_text())
+    made = console.create("to-migrate", "jwt").value
+    console.upload(made.client_id, keypair.cert_path.read_text())
     configured = run_main(
         "configure", "--auth", "jwt", "--org-id", made.org_id, "--client-id", made.client_id,
         "--technical-account-id", made.technical_account_id, "--private-key",
@@ -204,7 +204,7 @@ def test_an_s2s_download_imported_into_a_jwt_profile_leaves_the_key_named(sandbo
     configured = run_main("configure", "--auth", "jwt", "--private-key", str(keypair.key_path),
                          "--insecure-storage", env=env)
     assert configured.returncode == 0, configured.stderr
-    made = SandboxConsole(sandbox.console_url).create_integration("imported", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("imported", "oauth-s2s").value
     download = {"ORG_ID": made.org_id, "CLIENT_ID": made.client_id,
                 "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes}
     imported = run_main("import", "-", input=json.dumps(download), env=env)
@@ -229,7 +229,7 @@ CALLS = 10
 
 
 def test_the_ci_path_makes_one_exchange_for_many_calls(sandbox, env, tmp_path):
-    made = SandboxConsole(sandbox.console_url).create_integration("ci-cache", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("ci-cache", "oauth-s2s").value
     ci = ci_env(sandbox, made, env)
     tokens = set()
     for _ in range(CALLS):
@@ -247,7 +247,7 @@ def test_the_ci_path_makes_one_exchange_for_many_calls(sandbox, env, tmp_path):
 
 
 def test_the_token_file_is_bound_to_the_hosts_and_the_client(sandbox, env):
-    made = SandboxConsole(sandbox.console_url).create_integration("ci-bound", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("ci-bound", "oauth-s2s").value
     ci = ci_env(sandbox, made, env)
     first = run_main("token", env=ci).stdout
     # the same server under another name is another host: its token is not reused
@@ -257,14 +257,14 @@ def test_the_token_file_is_bound_to_the_hosts_and_the_client(sandbox, env):
         other = run_main("token", "--json", env=dict(ci, **changed))
         assert json.loads(other.stdout)["source"] == "exchange", other.stderr
     assert issued(sandbox, made.client_id) == 3
-    second = SandboxConsole(sandbox.console_url).create_integration("ci-other", "oauth-s2s")
+    second = SandboxConsole(sandbox.console_url).create("ci-other", "oauth-s2s").value
     theirs = run_main("token", "--json", env=ci_env(sandbox, second, env))
     assert json.loads(theirs.stdout)["source"] == "exchange"
     assert json.loads(theirs.stdout)["access_token"] != first.strip()
 
 
 def test_the_token_file_can_be_turned_off(sandbox, env, tmp_path):
-    made = SandboxConsole(sandbox.console_url).create_integration("ci-off", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("ci-off", "oauth-s2s").value
     ci = ci_env(sandbox, made, env, LAUNCH_WIZARD_NO_TOKEN_CACHE="1")
     for _ in range(3):
         done = run_main("token", env=ci)

@@ -90,8 +90,8 @@ def test_corrupt_cache_entry_is_ignored(jwt_setup):
 
 def test_metascope_discovery_moves_on_only_on_invalid_scope(sandbox, keypair, memory_store):
     console = SandboxConsole(sandbox.console_url)
-    creds = console.create_integration("legacy", "jwt", "Extension Developer")
-    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    creds = console.create("legacy", "jwt", "Extension Developer").value
+    console.upload(creds.client_id, keypair.cert_path.read_text())
     profile = jwt_profile(sandbox, creds, keypair)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     memory_store.set(profile.name, "private_key", keypair.key_path.read_text())
@@ -110,9 +110,9 @@ def test_metascope_discovery_moves_on_only_on_invalid_scope(sandbox, keypair, me
 
 
 def test_discovery_that_finds_nothing_says_so(sandbox, keypair, memory_store, monkeypatch):
-    creds = SandboxConsole(sandbox.console_url).create_integration("x", "jwt")
+    creds = SandboxConsole(sandbox.console_url).create("x", "jwt").value
     sandbox.state.get(creds.client_id).metascopes = ["ent_something_else"]
-    SandboxConsole(sandbox.console_url).upload_certificate(creds.client_id,
+    SandboxConsole(sandbox.console_url).upload(creds.client_id,
                                                            keypair.cert_path.read_text())
     profile = jwt_profile(sandbox, creds, keypair)
     memory_store.set(profile.name, "client_secret", creds.client_secret)
@@ -207,8 +207,8 @@ def test_clock_skew_is_explained(fresh_sandbox, keypair,
                                                                  memory_store):
     sb = fresh_sandbox
     console = SandboxConsole(sb.console_url)
-    creds = console.create_integration("x", "jwt")
-    console.upload_certificate(creds.client_id, keypair.cert_path.read_text())
+    creds = console.create("x", "jwt").value
+    console.upload(creds.client_id, keypair.cert_path.read_text())
     profile = jwt_profile(sb, creds, keypair, metascopes=["ent_reactor_sdk"])
     memory_store.set(profile.name, "client_secret", creds.client_secret)
     memory_store.set(profile.name, "private_key", keypair.key_path.read_text())
@@ -228,7 +228,7 @@ def test_a_slow_keyring_is_asked_again_and_never_swapped_for_the_token_file(sand
     from tests.conftest import s2s_profile
     from wizard.core.secret_store import MemoryBackend, SecretStore
 
-    made = SandboxConsole(sandbox.console_url).create_integration("slow", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("slow", "oauth-s2s").value
     monkeypatch.setenv("LAUNCH_WIZARD_CLIENT_SECRET", made.client_secret)
     monkeypatch.setenv("LAUNCH_WIZARD_CACHE_DIR", str(tmp_path / "cache"))
     asked = []

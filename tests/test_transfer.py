@@ -60,7 +60,7 @@ def config_text(env) -> str:
 # --- import -------------------------------------------------------------------------------------
 
 def test_import_the_server_to_server_download_then_test(sandbox, env, tmp_path):
-    made = SandboxConsole(sandbox.console_url).create_integration("imp", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("imp", "oauth-s2s").value
     file = write(tmp_path / "cred.json", s2s_download(made))
     done = cli("import", str(file), env=env)
     assert "OAuth Server-to-Server credential (Developer Console download)" in done.stdout
@@ -73,8 +73,8 @@ def test_import_the_server_to_server_download_then_test(sandbox, env, tmp_path):
 def test_import_the_jwt_download_with_key_and_certificate(sandbox, env, tmp_path, keypair,
                                                          other_keypair):
     console = SandboxConsole(sandbox.console_url)
-    made = console.create_integration("imp-jwt", "jwt")
-    uploaded = console.upload_certificate(made.client_id, keypair.cert_path.read_text())
+    made = console.create("imp-jwt", "jwt").value
+    uploaded = console.upload(made.client_id, keypair.cert_path.read_text()).value
     download = {"CLIENT_SECRET": made.client_secret, "ORG_ID": made.org_id, "API_KEY": made.client_id,
                 "TECHNICAL_ACCOUNT_ID": made.technical_account_id,
                 "PUBLIC_KEYS_WITH_EXPIRY": {uploaded.fingerprint_sha1.upper(): "11/30/2027"}}
@@ -92,7 +92,7 @@ def test_import_the_jwt_download_with_key_and_certificate(sandbox, env, tmp_path
 
 def test_import_a_workspace_download_picks_server_to_server_or_the_named_one(sandbox, env, tmp_path):
     console = SandboxConsole(sandbox.console_url)
-    s2s, jwt = console.create_integration("ws", "oauth-s2s"), console.create_integration("ws", "jwt")
+    s2s, jwt = console.create("ws", "oauth-s2s").value, console.create("ws", "jwt").value
     project = {"project": {"org": {"ims_org_id": s2s.org_id}, "workspace": {"details": {
         "credentials": [
             {"name": "Legacy", "integration_type": "service",
@@ -114,7 +114,7 @@ def test_import_a_workspace_download_picks_server_to_server_or_the_named_one(san
 
 
 def test_import_an_aio_context_from_standard_input(sandbox, env):
-    made = SandboxConsole(sandbox.console_url).create_integration("aio", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("aio", "oauth-s2s").value
     context = {"client_id": made.client_id, "client_secrets": [made.client_secret],
                "ims_org_id": made.org_id, "technical_account_id": made.technical_account_id,
                "technical_account_email": made.technical_account_email, "scopes": made.scopes}
@@ -151,7 +151,7 @@ def test_a_web_app_credential_is_refused_and_the_working_profile_stays(s2s_profi
 def test_replacing_a_profiles_client_id_asks_and_a_pipe_needs_force(s2s_profile, sandbox, env,
                                                                     tmp_path):
     before = config_text(env)
-    other = SandboxConsole(sandbox.console_url).create_integration("other", "oauth-s2s")
+    other = SandboxConsole(sandbox.console_url).create("other", "oauth-s2s").value
     file = write(tmp_path / "other.json", s2s_download(other))
     asked = cli("import", str(file), env=env, code=2)
     assert f"holds client ID {s2s_profile.client_id}" in asked.stderr and "--force" in asked.stderr
@@ -160,7 +160,7 @@ def test_replacing_a_profiles_client_id_asks_and_a_pipe_needs_force(s2s_profile,
 
 
 def test_an_import_report_reads_well(sandbox, env, tmp_path, keypair):
-    made = SandboxConsole(sandbox.console_url).create_integration("words", "jwt")
+    made = SandboxConsole(sandbox.console_url).create("words", "jwt").value
     download = write(tmp_path / "jwt.json", {
         "CLIENT_SECRET": made.client_secret, "ORG_ID": made.org_id, "API_KEY": made.client_id,
         "TECHNICAL_ACCOUNT_ID": made.technical_account_id, "METASCOPES": "ent_reactor_sdk"})
@@ -187,7 +187,7 @@ def test_export_into_a_folder_that_does_not_exist_is_refused(s2s_profile, env, t
 
 @pytest.fixture
 def s2s_profile(sandbox, env, tmp_path):
-    made = SandboxConsole(sandbox.console_url).create_integration("exp", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("exp", "oauth-s2s").value
     cli("import", str(write(tmp_path / "c.json", s2s_download(made))), env=env)
     cli("configure", *urls(sandbox), env=env)
     return made
@@ -271,8 +271,8 @@ def test_postman_environment_runs_adobes_requests(env, tmp_path):
 @pytest.fixture
 def jwt_profile(sandbox, env, keypair):
     console = SandboxConsole(sandbox.console_url)
-    made = console.create_integration("life", "jwt")
-    console.upload_certificate(made.client_id, keypair.cert_path.read_text())
+    made = console.create("life", "jwt").value
+    console.upload(made.client_id, keypair.cert_path.read_text())
     cli("configure", "--auth", "jwt", "--org-id", made.org_id, "--client-id", made.client_id,
         "--technical-account-id", made.technical_account_id, "--private-key", str(keypair.key_path),
         "--certificate", str(keypair.cert_path), *urls(sandbox), "--client-secret-stdin",

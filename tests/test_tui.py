@@ -22,7 +22,7 @@ from tests.tui_helpers import (
     settle,
     type_into,
 )
-from wizard.core.console import SandboxConsole
+from wizard.core.console import Capability, SandboxConsole
 from wizard.core.profile import ProfileStore
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
@@ -147,7 +147,7 @@ async def test_s2s_flow_speaks_its_own_language(sandbox, backend):
         assert "2. Credentials step 2 of 4" in text and "private key" not in text.lower()
         assert "product profiles" in text and "Role" not in app.screen.query_one("#steps").render().plain
         assert "AdobeID" in app.screen.query_one("#scopes", Input).value
-        made = SandboxConsole(sandbox.console_url).integration(app.state.profile.client_id)
+        made = SandboxConsole(sandbox.console_url).look_up(app.state.profile.client_id).value
         assert made is not None  # the console page's technical account, filled by Create
         assert app.screen.query_one("#tech-id", Input).value == made.technical_account_id
         assert app.screen.query_one("#tech-email", Input).value == made.technical_account_email
@@ -854,7 +854,7 @@ async def test_theme_help_roles_and_palette_commands(sandbox, backend):
 async def test_role_lookup_needs_no_profile(backend):
     app = WizardApp(secrets=SecretStore(backend=backend))  # real-Adobe mode, nothing saved
     async with driving(app) as pilot:
-        assert app.state.console.automatic is False
+        assert not app.state.console.offers(Capability.CREATE_INTEGRATION)
         assert not app.screen.query_one("#create-integration").display  # no sandbox button
         await pilot.press("f2")
         await settle(app, pilot)
@@ -1028,7 +1028,7 @@ async def test_importing_the_console_download_fills_everything_and_goes_on(sandb
                                                                            tmp_path):
     import json
 
-    made = SandboxConsole(sandbox.console_url).create_integration("import", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("import", "oauth-s2s").value
     download = {"ORG_ID": made.org_id, "CLIENT_ID": made.client_id,
                 "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes,
                 "TECHNICAL_ACCOUNT_ID": made.technical_account_id,
@@ -1064,7 +1064,7 @@ async def test_the_wizard_reads_a_download_as_import_does(sandbox, backend, tmp_
     """A binary file is named as not text (not as a key to convert); a byte-order mark is fine."""
     import json
 
-    made = SandboxConsole(sandbox.console_url).create_integration("bom", "oauth-s2s")
+    made = SandboxConsole(sandbox.console_url).create("bom", "oauth-s2s").value
     download = {"ORG_ID": made.org_id, "CLIENT_ID": made.client_id,
                 "CLIENT_SECRETS": [made.client_secret], "SCOPES": made.scopes}
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00{")

@@ -135,8 +135,6 @@ class ConsoleRefused(RefusedError):
 class ManualConsole:
     """Real Adobe: the person follows the steps and types the values back."""
 
-    automatic = False  # describes the console; screens ask `offers` instead
-
     def offers(self, capability: Capability) -> bool:
         return False
 
@@ -172,10 +170,7 @@ class SandboxConsole:
     """The sandbox's console API: one click does what a person does in the web console.
 
     Each `Console` operation answers `Done`, but where the sandbox holds nothing to act on and a
-    person acts in the console that does. `create_integration`, `integration` and
-    `upload_certificate` are the API itself, as the sandbox's own tests set it up."""
-
-    automatic = True  # describes the console; screens ask `offers` instead
+    person acts in the console that does."""
 
     def __init__(self, console_url: str) -> None:
         self.console_url = console_url.rstrip("/")
@@ -189,13 +184,21 @@ class SandboxConsole:
 
     def create(self, name: str, auth_type: str, role: str = "",
                scopes: list[str] | None = None) -> Done[Credentials]:
-        return Done(self.create_integration(name, auth_type, role, scopes))
+        body: dict[str, Any] = {"name": name, "auth_type": auth_type,
+                                **({"role": role} if role else {}), **({"scopes": scopes} if scopes else {})}
+        return Done(_credentials(self._call("POST", "/integrations", body) or {}))
 
     def look_up(self, client_id: str) -> Done[Credentials | None]:
-        return Done(self.integration(client_id))
+        """The integration as the sandbox keeps it (secret included), or None if it has none."""
+        found = self._call("GET", f"/integrations/{client_id}")
+        return Done(_credentials(found) if found is not None else None)
 
     def upload(self, client_id: str, pem: str) -> Done[Uploaded]:
-        return Done(self.upload_certificate(client_id, pem))
+        made = self._call("POST", f"/integrations/{client_id}/certificates", {"certificate": pem})
+        if made is None:
+            raise ConsoleRefused(f"the sandbox has no integration with client ID {client_id}",
+                                 "create the integration again", status=404, subject=Subject.CLIENT_ID)
+        return Done(Uploaded(made["fingerprint_sha1"], made["not_after"]))
 
     def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> Answer[None]:
         """Done once deleted; a certificate the sandbox does not hold is deleted where it is."""
@@ -242,27 +245,9 @@ class SandboxConsole:
                                  "correct the request and try again", status=response.status_code)
         return answer
 
-    def create_integration(self, name: str, auth_type: str, role: str = "",
-                           scopes: list[str] | None = None) -> Credentials:
-        body: dict[str, Any] = {"name": name, "auth_type": auth_type,
-                                **({"role": role} if role else {}), **({"scopes": scopes} if scopes else {})}
-        return _credentials(self._call("POST", "/integrations", body) or {})
-
     def credential_page(self, client_id: str) -> str:
         """The credential page's URL, which holds its console IDs (the I/O Management API's)."""
         return str((self._call("GET", f"/integrations/{client_id}") or {}).get("credential_page", ""))
-
-    def integration(self, client_id: str) -> Credentials | None:
-        """The integration as the sandbox keeps it (secret included), or None if it has none."""
-        found = self._call("GET", f"/integrations/{client_id}")
-        return _credentials(found) if found is not None else None
-
-    def upload_certificate(self, client_id: str, pem: str) -> Uploaded:
-        made = self._call("POST", f"/integrations/{client_id}/certificates", {"certificate": pem})
-        if made is None:
-            raise ConsoleRefused(f"the sandbox has no integration with client ID {client_id}",
-                                 "create the integration again", status=404, subject=Subject.CLIENT_ID)
-        return Uploaded(made["fingerprint_sha1"], made["not_after"])
 
 
 def _credentials(made: dict[str, Any]) -> Credentials:
