@@ -61,7 +61,7 @@ class WizardApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS  # the footer and the help are built from it
 
-    opened: WizardScreen | CannotOpen  # the screen pushed once mounted: the wizard, or why not
+    opened: WizardScreen | CannotOpen  # the first screen: the wizard, or why it cannot open
 
     def __init__(self, profile: str | None = None, sandbox: Sandbox | bool = False,
                  secrets: SecretStore | None = None, profiles: ProfileStore | None = None) -> None:
@@ -77,9 +77,16 @@ class WizardApp(App[None]):
         self.theme = "textual-dark"
 
     # --- opening ----------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        """The wizard is the app's first screen: nothing blank is drawn under it first. Its
+        width class is set now, as Textual would at its first Resize: the first layout is then
+        the right one (a layout at the wrong width costs a second one, and left the step's
+        scrollbar drawn for the wrong height)."""
         self.opened = self._first_screen()
-        self.push_screen(self.opened)
+        width = self.size.width
+        self.opened.add_class(next(name for least, name in sorted(self.HORIZONTAL_BREAKPOINTS,
+                                                                  reverse=True) if width >= least))
+        return self.opened
 
     @on(WizardScreen.Shown)
     def _shown(self) -> None:

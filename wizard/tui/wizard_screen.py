@@ -59,7 +59,6 @@ class WizardScreen(Screen[None]):
         self.state = state
         self.banner = banner
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
-        self._begun = False
         state.on_memory_fallback = self._memory_fallback
 
     def compose(self) -> ComposeResult:
@@ -80,10 +79,10 @@ class WizardScreen(Screen[None]):
                     yield Button("Next", id="next", variant="primary")
         yield Footer(compact=True)
 
-    def on_resize(self) -> None:
-        if not self._begun:  # at its first size, when the layout (narrow or wide) is known
-            self._begun = True
-            self.call_later(self._begin)
+    async def on_mount(self) -> None:
+        """The first step filled in before anything is measured: a Label updated between a
+        layout and its own refresh would keep the size the layout gave its old text."""
+        await self._begin()
 
     async def _begin(self) -> None:
         state = self.state
