@@ -6,6 +6,7 @@ open state (`wizard.tui.wizard_screen`).
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -48,6 +49,7 @@ class CannotOpen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        gc.enable()  # off while starting (`wizard.cli`)
         exc = self.exc
         cause = exc.cause if isinstance(exc, WizardError) else str(exc)
         fix = exc.fix if isinstance(exc, WizardError) else ""
@@ -90,6 +92,7 @@ class WizardApp(App[None]):
 
     @on(WizardScreen.Shown)
     def _shown(self) -> None:
+        gc.enable()  # off while starting (`wizard.cli`)
         if self._own_sandbox is not None and isinstance(self.opened, WizardScreen):
             self.start_sandbox(self._own_sandbox, self.opened)
 
