@@ -10,6 +10,7 @@ the driver's write of that frame, is saved to FILE instead (the profiler's own c
 
 from __future__ import annotations
 
+import compileall
 import os
 import statistics
 import sys
@@ -73,6 +74,7 @@ def main(argv: list[str]) -> int:
         i = argv.index("--profile")
         profile = argv[i + 1]
         del argv[i:i + 2]
+    compileall.compile_dir(str(REPO / "wizard"), quiet=1)  # as `bench.run` does, and installs do
     root = Path(tempfile.mkdtemp(prefix="launch-wizard-cpu-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAUNCH_WIZARD_")}
     env.update(LAUNCH_WIZARD_CONFIG_DIR=str(root / "config"),
