@@ -1,7 +1,8 @@
 """WizardScreen: the wizard itself, over an open state: the step list, the current step,
 Next/Back, the one notice.
 
-The app pushes it once the state is open, so everything here has a state to work with. The
+The app opens with it as its first screen once the state is open, so everything here has a
+state to work with. The
 screen talks to a step through the `Step` API and hears from it through `Step` messages.
 """
 
