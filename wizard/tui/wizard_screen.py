@@ -2,8 +2,8 @@
 Next/Back, the one notice.
 
 The app opens with it as its first screen once the state is open, so everything here has a
-state to work with. The
-screen talks to a step through the `Step` API and hears from it through `Step` messages.
+state to work with. The screen talks to a step through the `Step` API and hears from it through
+`Step` messages.
 """
 
 from __future__ import annotations
