@@ -17,14 +17,17 @@ import struct
 import sys
 import termios
 import time
+from collections.abc import Callable
 
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[\]P_^][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
 TIMEOUT_S = 30.0
 
 
 def first_paint(cmd: list[str], marker: str, env: dict[str, str],
-                size: tuple[int, int] = (120, 40)) -> tuple[float, int]:
-    """Seconds from start until `marker` shows, and the program's peak memory (KiB)."""
+                size: tuple[int, int] = (120, 40),
+                on_shown: Callable[[int], object] | None = None) -> tuple[float, int]:
+    """Seconds from start until `marker` shows, and the program's peak memory (KiB); `on_shown` is
+    given the program's pid once the marker shows, before the program is ended."""
     columns, rows = size
     started = time.perf_counter()
     pid, fd = pty.fork()
@@ -48,6 +51,8 @@ def first_paint(cmd: list[str], marker: str, env: dict[str, str],
         seen = (seen + chunk)[-200_000:]
         if wanted in ANSI.sub(b"", seen):
             elapsed = time.perf_counter() - started
+            if on_shown is not None:
+                on_shown(pid)
             break
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:

@@ -4,7 +4,8 @@
 first frames only) sets everything up itself in a temporary folder: a private Secret Service,
 the sandbox in another process, a JWT integration, a profile, and Adobe's own Node client
 (@adobe/jwt-auth) from the npm registry. It prints one table: the median wall time (or peak
-memory) of ours and of the baseline, their ratio, the goal.
+memory) of ours and of the baseline, their ratio, the goal. `python -m bench.cpu_frame` measures
+the first frames' CPU time instead of wall time (steadier on a shared machine) and profiles them.
 """
 
 from __future__ import annotations

@@ -523,6 +523,11 @@ def _open_wizard(args: argparse.Namespace | SimpleNamespace, profile: str | None
         print("error: the wizard needs a terminal\n  fix: run it in a terminal, or use the "
               "headless commands (`launch-wizard --help`)", file=sys.stderr)
         return 2
+    import gc
+
+    # starting makes many objects and frees few: collecting meanwhile only slows the first frame
+    # (about a tenth of it), so the wizard collects again once that frame is out
+    gc.disable()
     from wizard.tui.app import run
 
     return run(profile=profile, sandbox=args.sandbox)

@@ -6,6 +6,7 @@ open state (`wizard.tui.wizard_screen`).
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -48,6 +49,7 @@ class CannotOpen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        gc.enable()  # off while starting (`wizard.cli`)
         exc = self.exc
         cause = exc.cause if isinstance(exc, WizardError) else str(exc)
         fix = exc.fix if isinstance(exc, WizardError) else ""
@@ -61,7 +63,7 @@ class WizardApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS  # the footer and the help are built from it
 
-    opened: WizardScreen | CannotOpen  # the screen pushed once mounted: the wizard, or why not
+    opened: WizardScreen | CannotOpen  # the first screen: the wizard, or why it cannot open
 
     def __init__(self, profile: str | None = None, sandbox: Sandbox | bool = False,
                  secrets: SecretStore | None = None, profiles: ProfileStore | None = None) -> None:
@@ -77,12 +79,20 @@ class WizardApp(App[None]):
         self.theme = "textual-dark"
 
     # --- opening ----------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        """The wizard is the app's first screen: nothing blank is drawn under it first. Its
+        width class is set now, as Textual would at its first Resize: the first layout is then
+        the right one (a layout at the wrong width costs a second one, and left the step's
+        scrollbar drawn for the wrong height)."""
         self.opened = self._first_screen()
-        self.push_screen(self.opened)
+        width = self.size.width
+        self.opened.add_class(next(name for least, name in sorted(self.HORIZONTAL_BREAKPOINTS,
+                                                                  reverse=True) if width >= least))
+        return self.opened
 
     @on(WizardScreen.Shown)
     def _shown(self) -> None:
+        gc.enable()  # off while starting (`wizard.cli`)
         if self._own_sandbox is not None and isinstance(self.opened, WizardScreen):
             self.start_sandbox(self._own_sandbox, self.opened)
 

@@ -1,8 +1,9 @@
 """WizardScreen: the wizard itself, over an open state: the step list, the current step,
 Next/Back, the one notice.
 
-The app pushes it once the state is open, so everything here has a state to work with. The
-screen talks to a step through the `Step` API and hears from it through `Step` messages.
+The app opens with it as its first screen once the state is open, so everything here has a
+state to work with. The screen talks to a step through the `Step` API and hears from it through
+`Step` messages.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ class WizardScreen(Screen[None]):
         self.state = state
         self.banner = banner
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
-        self._begun = False
         state.on_memory_fallback = self._memory_fallback
 
     def compose(self) -> ComposeResult:
@@ -80,10 +80,10 @@ class WizardScreen(Screen[None]):
                     yield Button("Next", id="next", variant="primary")
         yield Footer(compact=True)
 
-    def on_resize(self) -> None:
-        if not self._begun:  # at its first size, when the layout (narrow or wide) is known
-            self._begun = True
-            self.call_later(self._begin)
+    async def on_mount(self) -> None:
+        """The first step filled in before anything is measured: a Label updated between a
+        layout and its own refresh would keep the size the layout gave its old text."""
+        await self._begin()
 
     async def _begin(self) -> None:
         state = self.state
