@@ -254,7 +254,7 @@ async def test_an_unexpected_error_in_a_worker_is_shown_not_fatal(sandbox, backe
     def broken(self, *args, **kwargs):
         raise RuntimeError("boom [x]")
 
-    monkeypatch.setattr(SandboxConsole, "create_integration", broken)
+    monkeypatch.setattr(SandboxConsole, "create", broken)
     app = make_app(sandbox, backend)
     async with driving(app, unexpected=1) as pilot:
         await type_into(pilot, "#org-id", "ABC@AdobeOrg")
