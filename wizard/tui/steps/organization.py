@@ -174,6 +174,10 @@ class OrganizationStep(Step):
         state = self.state
         self._pending = None
         self.query_one("#import-confirm").display = False
+        created = self.query_one("#created", Static)
+        if created.has_class("-error"):  # a failed create is old news once the user imports
+            created.update("")
+            created.remove_class("-error")
 
         def parse() -> tuple[Imported, Profile]:
             content = text or read_text(path, "the JSON file the Developer Console downloaded")
@@ -249,10 +253,20 @@ class OrganizationStep(Step):
         self.post_message(self.Changed())
         self.post_message(self.Resume(summary))
 
+    def _clear_import_result(self) -> None:
+        """A newer action on this step: what the last import said (and asked) is old news."""
+        self._pending = None
+        if self.query("#import-panel"):
+            self.query_one("#import-result", Static).update("")
+            self.query_one("#import-result").remove_class("-error")
+            self.query_one("#import-confirm").display = False
+
     @on(Button.Pressed, "#create-integration")
     def _create(self, event: Button.Pressed) -> None:
         event.button.disabled = True
+        self._clear_import_result()
         self.query_one("#created", Static).update("Creating the integration…")
+        self.query_one("#created").remove_class("-error")
         self.create_integration()
 
     @work(exclusive=True, group="console", exit_on_error=False)
@@ -280,11 +294,11 @@ class OrganizationStep(Step):
                 return
             made = answer.value
         except WizardError as exc:
-            created.update(f"✗ {self.explain(exc)}")
-            self.bring_into_view(created)
+            self.show_failure(created, exc)
             return
         finally:
             self.query_one("#create-integration", Button).disabled = False
+        created.remove_class("-error")
         self.set_value("org-id", made.org_id)
         self.field_of("org-id").show_error(None)
         # the button was disabled while it worked, which sent the focus back to the top: go on

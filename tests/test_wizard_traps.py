@@ -1,0 +1,81 @@
+"""Traps a person met walking the wizard with the keyboard: each test walks into one the way
+they did and asserts what the screen then shows."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Checkbox
+
+from tests.test_tui import SMALL, driving, make_app, press
+from tests.tui_helpers import (
+    jwt_opens_at,
+    next_step,
+    region_text,
+    s2s_opens_at_credentials,
+    screen_text,
+    settle,
+    type_into,
+)
+from wizard.core.secret_store import MemoryBackend, SecretStore
+
+
+@pytest.fixture
+def backend():
+    return MemoryBackend(limit=1000)
+
+
+# --- a result belongs to the action that made it: a newer action or a fix clears it --------------
+
+async def test_creating_the_integration_clears_the_failed_import_above_it(sandbox, backend, tmp_path):
+    (tmp_path / "bad.json").write_text('{"API_KEY": "k", "ORG_ID": "A@AdobeOrg"}')
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        await type_into(pilot, "#import-path", str(tmp_path / "bad.json"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "API key credential cannot get an access token" in screen_text(app)
+        await press(app, pilot, "#create-integration")
+        assert "✓ Created" in region_text(app, "#main")
+        assert "API key credential" not in str(app.screen.query_one("#import-result").render())
+
+
+async def test_ticking_the_box_answers_the_reminder_to_tick_it(sandbox, backend, keypair):
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#generate-button")
+        await next_step(app, pilot)
+        assert app.current == "upload"
+        await next_step(app, pilot)  # not uploaded yet: refused, with a reminder
+        assert app.current == "upload"
+        assert "then tick 'I have uploaded it'" in screen_text(app)
+        app.screen.query_one("#uploaded", Checkbox).focus()
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.screen.query_one("#uploaded", Checkbox).value
+        assert "then tick" not in screen_text(app)
+
+
+async def test_a_recovered_secret_clears_the_fields_required_message(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await next_step(app, pilot)  # credentials accepted: the profile is whole
+        assert app.current == "test"
+    SecretStore("launch-wizard-sandbox", backend).delete("sandbox", "client_secret")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await settle(app, pilot, 3)
+        assert app.current == "credentials"
+        assert "Recover it from the sandbox" in region_text(app, "#notice")
+        await next_step(app, pilot)
+        assert "Client secret is required" in screen_text(app)
+        await press(app, pilot, "#notice-recover")
+        await settle(app, pilot, 3)
+        assert app.state.has_secret("client_secret")
+        if app.current != "credentials":
+            await pilot.press("ctrl+b")
+            await settle(app, pilot, 3)
+        assert app.current == "credentials"
+        assert "Client secret is required" not in screen_text(app)
