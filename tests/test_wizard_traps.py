@@ -79,3 +79,31 @@ async def test_a_recovered_secret_clears_the_fields_required_message(sandbox, ba
             await settle(app, pilot, 3)
         assert app.current == "credentials"
         assert "Client secret is required" not in screen_text(app)
+
+
+# --- nothing typed is dropped silently ------------------------------------------------------------
+
+async def test_next_imports_the_path_typed_in_the_import_field(sandbox, backend, tmp_path):
+    import json
+
+    from wizard.core.console import SandboxConsole
+
+    made = SandboxConsole(sandbox.console_url).create("typed", "oauth-s2s").value
+    (tmp_path / "cred.json").write_text(json.dumps({
+        "ORG_ID": made.org_id, "CLIENT_ID": made.client_id, "CLIENT_SECRETS": [made.client_secret],
+        "SCOPES": made.scopes, "TECHNICAL_ACCOUNT_ID": made.technical_account_id}))
+    (tmp_path / "bad.json").write_text('{"API_KEY": "k", "ORG_ID": "A@AdobeOrg"}')
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        await type_into(pilot, "#import-path", str(tmp_path / "bad.json"))
+        await next_step(app, pilot)  # Next with a path typed: imported, its failure shown
+        assert app.current == "organization"
+        assert "API key credential cannot get an access token" in screen_text(app)
+        app.screen.query_one("#import-path").value = ""
+        await type_into(pilot, "#import-path", str(tmp_path / "cred.json"))
+        await next_step(app, pilot)
+        await settle(app, pilot, 3)
+        assert app.state.profile.client_id == made.client_id
+        assert app.current == "test"
+        assert "✓ Imported from" in region_text(app, "#notice")

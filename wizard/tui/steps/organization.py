@@ -45,6 +45,7 @@ JWT_CONSOLE = (
 class OrganizationStep(Step):
     key = "organization"
     _pending: tuple[Imported, Profile] | None = None  # an import waiting for the user's yes
+    _tried_path = ""  # the import path last imported or tried: its result is on screen
     filling: Worker[None] | None = None  # the sandbox's organization being fetched: Next waits
 
     def compose(self) -> ComposeResult:
@@ -155,7 +156,18 @@ class OrganizationStep(Step):
     def _import_path(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         if path:
-            self.import_credential(path=path)
+            self._import_file(path)
+
+    def _import_file(self, path: str) -> Worker[None]:
+        self._tried_path = path
+        return self.import_credential(path=path)
+
+    def _untried_import_path(self) -> str:
+        """A path typed in the import field and not imported yet ("" if none)."""
+        if not self.query("#import-path"):
+            return ""
+        path = self.value("import-path").strip()
+        return path if path != self._tried_path else ""
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """A paste into the import box (TextArea loads with the panel, not with step 1)."""
@@ -313,6 +325,12 @@ class OrganizationStep(Step):
         self.post_message(self.Changed())
 
     async def accept(self) -> bool:
+        if path := self._untried_import_path():
+            # typed and never imported: Next imports it, as Enter there does (nothing typed is
+            # dropped); the import says what came of it, and moves on when it filled the profile
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await self._import_file(path).wait()
+            return False
         if self.filling is not None and self.filling.is_running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await self.filling.wait()
