@@ -107,3 +107,38 @@ async def test_next_imports_the_path_typed_in_the_import_field(sandbox, backend,
         assert app.state.profile.client_id == made.client_id
         assert app.current == "test"
         assert "✓ Imported from" in region_text(app, "#notice")
+
+
+# --- a fix line says how to reach its step ------------------------------------------------------
+
+async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbox, backend, keypair,
+                                                                          other_keypair):
+    from pathlib import Path
+
+    from wizard.tui.app import WizardApp
+    from wizard.tui.bindings import PALETTE
+    from wizard.tui.state import WizardState
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    # a key other than the uploaded certificate's: IMS refuses the signature (fixed at Upload)
+    await state.put_secret("private_key", Path(other_keypair.key_path).read_text())
+    state.mark_done("credentials")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "test"
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        text = screen_text(app)
+        assert "at step 4, Upload the certificate" in text
+        assert "goes back" not in text  # step 4 is two steps back from step 6
+        assert f'{PALETTE}, then "Step 4"; or ctrl+b 2 times' in text
+        assert WizardApp.COMMAND_PALETTE_BINDING == PALETTE
+        await pilot.press(PALETTE)
+        await settle(app, pilot)
+        for char in "Step 4":
+            await pilot.press("space" if char == " " else char)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "upload"

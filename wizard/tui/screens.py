@@ -13,11 +13,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from wizard.tui.bindings import PALETTE
 from wizard.tui.role_table import RoleTable
 
 # Keys that are Textual's own, not the app's bindings.
 OTHER_KEYS = (
-    ("ctrl+p", "command palette: every step, the test, copy, theme"),
+    (PALETTE, "command palette: every step, the test, copy, theme"),
     ("tab / shift+tab", "move between fields; enter presses the focused button"),
     ("escape", "close a dialog like this one"),
 )
