@@ -142,3 +142,31 @@ async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbo
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.current == "upload"
+
+
+# --- at 80x24 a toast never covers a field's error -------------------------------------------------
+
+async def test_a_toast_does_not_cover_the_error_of_the_field_it_was_about(sandbox, backend):
+    from textual import events
+
+    from tests.tui_helpers import toasts
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        entry = app.screen.query_one("#client-id")  # the top field: the toasts' corner
+        entry.focus()
+        entry.value = ""
+        entry.post_message(events.Paste("id with a \x01 in it\nsecond line\n"))
+        await settle(app, pilot)
+        assert any("only the first line of the paste was kept" in t for t in toasts(app))
+        await next_step(app, pilot)
+        field = app.screen.view("credentials").field_of("client-id")
+        assert field.invalid and app.current == "credentials"
+        error = field.query_one(".field-error")
+        assert error.region.height
+        for toast in app.screen.query("Toast"):
+            assert not toast.region.overlaps(error.region), toast.render().plain
+        shown = screen_text(app)
+        assert "client ID (API key) contains the control character" in shown
+        assert "fix: copy the value again from the Developer Console" in shown
