@@ -170,3 +170,32 @@ async def test_a_toast_does_not_cover_the_error_of_the_field_it_was_about(sandbo
         shown = screen_text(app)
         assert "client ID (API key) contains the control character" in shown
         assert "fix: copy the value again from the Developer Console" in shown
+
+
+# --- F2 at 80x24: the banner, the footer and Close stay on screen -----------------------------------
+
+@pytest.mark.parametrize("size", [SMALL, (120, 40)], ids=["80x24", "120x40"])
+async def test_the_role_lookup_fits_with_its_close_and_the_banner_in_view(sandbox, backend, size):
+    from tests.tui_helpers import screen_rows
+    from wizard.tui.screens import RolesScreen
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=size) as pilot:
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RolesScreen)
+        rows = screen_rows(app)
+        assert rows[0].lstrip().startswith("SANDBOX")  # the mode stays in view
+        assert "Quit" in rows[-1] and "Help" in rows[-1]  # and so do the keys
+        close = app.screen.query_one("#roles-close")
+        assert app.screen.region.contains_region(close.region)  # not below the fold
+        assert "Close" in rows[close.region.y]
+        assert "F2 / escape" in rows[close.region.y]  # the keys that close it, said
+        for _ in range(20):  # the keyboard reaches it
+            if app.focused is close:
+                break
+            await pilot.press("tab")
+        assert app.focused is close and app.screen.region.contains_region(close.region)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, RolesScreen)
