@@ -24,6 +24,10 @@ BINDINGS: list[BindingType] = [
             tooltip="clear the clipboard (after copying a token)"),
 ]
 
+# Textual's own key for the command palette (App.COMMAND_PALETTE_BINDING), where each step of the
+# flow has an entry, "Step 2: Role" and so on
+PALETTE = "ctrl+p"
+
 
 def key(binding_id: str) -> str:
     """The key of the binding `binding_id` as a sentence names it ("F5", "ctrl+n")."""

@@ -4,7 +4,7 @@ step (the engine's `fix` is written for the command line)."""
 from __future__ import annotations
 
 from wizard.core.errors import WizardError
-from wizard.tui.bindings import key
+from wizard.tui.bindings import PALETTE, key
 from wizard.tui.flow import FIXED_AT, title
 
 _ELSEWHERE = {
@@ -36,10 +36,19 @@ def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
         if step == current:
             return f"{what} here"
         number = steps.index(step) + 1
-        back = current in steps and steps.index(current) > number - 1
-        way = f"{key('back')} goes back" if back else key("next")
-        return f"{what} at step {number}, {title(step, auth_type)} ({way})"
+        return f"{what} at step {number}, {title(step, auth_type)} ({_way(steps, current, number)})"
     return _ELSEWHERE.get(exc.subject) or exc.fix
+
+
+def _way(steps: tuple[str, ...], current: str, number: int) -> str:
+    """The keys that lead from `current` to step `number`: back once, or the palette's entry
+    for that step (or back as many times) when it is further back."""
+    back = steps.index(current) + 1 - number if current in steps else 0
+    if back == 1:
+        return f"{key('back')} goes back"
+    if back > 1:
+        return f"{PALETTE}, then \"Step {number}\"; or {key('back')} {back} times"
+    return key("next")
 
 
 def explain(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,

@@ -8,16 +8,17 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from wizard.tui.bindings import PALETTE, key
 from wizard.tui.role_table import RoleTable
 
 # Keys that are Textual's own, not the app's bindings.
 OTHER_KEYS = (
-    ("ctrl+p", "command palette: every step, the test, copy, theme"),
+    (PALETTE, "command palette: every step, the test, copy, theme"),
     ("tab / shift+tab", "move between fields; enter presses the focused button"),
     ("escape", "close a dialog like this one"),
 )
@@ -68,10 +69,14 @@ class RolesScreen(Dialog):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f2", "dismiss", "Close", id="roles.close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="roles", classes="dialog"):
+        # the table scrolls; the title and Close stay on screen (at 80x24 the table is taller)
+        with Vertical(id="roles", classes="dialog"):
             yield Label(Content.from_markup("[b]Launch roles and permissions[/b] (Adobe's table)"))
-            yield RoleTable(credential=True)
-            yield Button("Close", id="roles-close")
+            with VerticalScroll(id="roles-body"):
+                yield RoleTable(credential=True)
+            with Horizontal(id="roles-buttons"):
+                yield Button("Close", id="roles-close", compact=True)
+                yield Static(f"or {key('roles')} / escape", classes="note")
 
 
 class ConfirmQuit(ModalScreen[bool]):

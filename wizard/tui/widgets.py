@@ -142,6 +142,8 @@ class Field(Vertical):
         self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
         self.set_class(bool(message), "-invalid")
         self.remove_class("-warned")
+        if message:  # newer than any toast, which (at 80 columns) may sit on top of it
+            self.app.clear_notifications()
 
     def show_warning(self, message: str) -> None:
         """Something that looks wrong but is accepted (in the error's place, which it clears)."""

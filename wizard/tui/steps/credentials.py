@@ -123,8 +123,11 @@ class CredentialsStep(Step):
     def _show_stored(self) -> None:
         state = self.state
         secret = self.query_one("#client-secret", Entry)
-        secret.placeholder = ("saved: leave empty to keep it" if state.has_secret("client_secret")
+        stored = state.has_secret("client_secret")
+        secret.placeholder = ("saved: leave empty to keep it" if stored
                               else "from the console's Credentials page")
+        if stored:  # recovered or saved since a Next said it was missing
+            self.field_of("client-secret").show_error(None)
         if state.has_secret("private_key") and self.pending_key is None:
             self._status(f"✓ a private key is saved in {state.storage_description()}; "
                          "paste or load another to replace it", scroll=False)

@@ -45,6 +45,7 @@ JWT_CONSOLE = (
 class OrganizationStep(Step):
     key = "organization"
     _pending: tuple[Imported, Profile] | None = None  # an import waiting for the user's yes
+    _tried_path = ""  # the import path last imported or tried: its result is on screen
     filling: Worker[None] | None = None  # the sandbox's organization being fetched: Next waits
 
     def compose(self) -> ComposeResult:
@@ -155,7 +156,18 @@ class OrganizationStep(Step):
     def _import_path(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         if path:
-            self.import_credential(path=path)
+            self._import_file(path)
+
+    def _import_file(self, path: str) -> Worker[None]:
+        self._tried_path = path
+        return self.import_credential(path=path)
+
+    def _untried_import_path(self) -> str:
+        """A path typed in the import field and not imported yet ("" if none)."""
+        if not self.query("#import-path"):
+            return ""
+        path = self.value("import-path").strip()
+        return path if path != self._tried_path else ""
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """A paste into the import box (TextArea loads with the panel, not with step 1)."""
@@ -174,6 +186,10 @@ class OrganizationStep(Step):
         state = self.state
         self._pending = None
         self.query_one("#import-confirm").display = False
+        created = self.query_one("#created", Static)
+        if created.has_class("-error"):  # a failed create is old news once the user imports
+            created.update("")
+            created.remove_class("-error")
 
         def parse() -> tuple[Imported, Profile]:
             content = text or read_text(path, "the JSON file the Developer Console downloaded")
@@ -249,10 +265,20 @@ class OrganizationStep(Step):
         self.post_message(self.Changed())
         self.post_message(self.Resume(summary))
 
+    def _clear_import_result(self) -> None:
+        """A newer action on this step: what the last import said (and asked) is old news."""
+        self._pending = None
+        if self.query("#import-panel"):
+            self.query_one("#import-result", Static).update("")
+            self.query_one("#import-result").remove_class("-error")
+            self.query_one("#import-confirm").display = False
+
     @on(Button.Pressed, "#create-integration")
     def _create(self, event: Button.Pressed) -> None:
         event.button.disabled = True
+        self._clear_import_result()
         self.query_one("#created", Static).update("Creating the integration…")
+        self.query_one("#created").remove_class("-error")
         self.create_integration()
 
     @work(exclusive=True, group="console", exit_on_error=False)
@@ -280,11 +306,11 @@ class OrganizationStep(Step):
                 return
             made = answer.value
         except WizardError as exc:
-            created.update(f"✗ {self.explain(exc)}")
-            self.bring_into_view(created)
+            self.show_failure(created, exc)
             return
         finally:
             self.query_one("#create-integration", Button).disabled = False
+        created.remove_class("-error")
         self.set_value("org-id", made.org_id)
         self.field_of("org-id").show_error(None)
         # the button was disabled while it worked, which sent the focus back to the top: go on
@@ -299,6 +325,12 @@ class OrganizationStep(Step):
         self.post_message(self.Changed())
 
     async def accept(self) -> bool:
+        if path := self._untried_import_path():
+            # typed and never imported: Next imports it, as Enter there does (nothing typed is
+            # dropped); the import says what came of it, and moves on when it filled the profile
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await self._import_file(path).wait()
+            return False
         if self.filling is not None and self.filling.is_running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await self.filling.wait()

@@ -16,9 +16,12 @@ from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain, TickBox
 
+TICK_FIRST = "✗ Upload the certificate, then tick 'I have uploaded it'."
+
 
 class UploadStep(Step):
     key = "upload"
+    _reminded = False  # the result line holds the refused Next's reminder to tick the box
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -65,6 +68,7 @@ class UploadStep(Step):
 
     @work(exclusive=True, group="console", exit_on_error=False)
     async def upload(self) -> None:
+        self._reminded = False  # this upload's result replaces the reminder
         state = self.state
         profile = state.profile
         result = self.query_one("#upload-result", Static)
@@ -94,6 +98,16 @@ class UploadStep(Step):
         if self.query_one("#uploaded", Checkbox).value:
             return True
         result = self.query_one("#upload-result", Static)
-        result.update("✗ Upload the certificate, then tick 'I have uploaded it'.")
+        result.update(TICK_FIRST)
         result.add_class("-error")
+        self._reminded = True
         return False
+
+    @on(Checkbox.Changed, "#uploaded")
+    def _ticked(self, event: Checkbox.Changed) -> None:
+        """Ticked: the reminder to tick is answered (an upload's own result stays)."""
+        if event.value and self._reminded:
+            self._reminded = False
+            result = self.query_one("#upload-result", Static)
+            result.update("")
+            result.remove_class("-error")

@@ -1,0 +1,201 @@
+"""Traps a person met walking the wizard with the keyboard: each test walks into one the way
+they did and asserts what the screen then shows."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Checkbox
+
+from tests.test_tui import SMALL, driving, make_app, press
+from tests.tui_helpers import (
+    jwt_opens_at,
+    next_step,
+    region_text,
+    s2s_opens_at_credentials,
+    screen_text,
+    settle,
+    type_into,
+)
+from wizard.core.secret_store import MemoryBackend, SecretStore
+
+
+@pytest.fixture
+def backend():
+    return MemoryBackend(limit=1000)
+
+
+# --- a result belongs to the action that made it: a newer action or a fix clears it --------------
+
+async def test_creating_the_integration_clears_the_failed_import_above_it(sandbox, backend, tmp_path):
+    (tmp_path / "bad.json").write_text('{"API_KEY": "k", "ORG_ID": "A@AdobeOrg"}')
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        await type_into(pilot, "#import-path", str(tmp_path / "bad.json"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "API key credential cannot get an access token" in screen_text(app)
+        await press(app, pilot, "#create-integration")
+        assert "✓ Created" in region_text(app, "#main")
+        assert "API key credential" not in str(app.screen.query_one("#import-result").render())
+
+
+async def test_ticking_the_box_answers_the_reminder_to_tick_it(sandbox, backend, keypair):
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#generate-button")
+        await next_step(app, pilot)
+        assert app.current == "upload"
+        await next_step(app, pilot)  # not uploaded yet: refused, with a reminder
+        assert app.current == "upload"
+        assert "then tick 'I have uploaded it'" in screen_text(app)
+        app.screen.query_one("#uploaded", Checkbox).focus()
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.screen.query_one("#uploaded", Checkbox).value
+        assert "then tick" not in screen_text(app)
+
+
+async def test_a_recovered_secret_clears_the_fields_required_message(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await next_step(app, pilot)  # credentials accepted: the profile is whole
+        assert app.current == "test"
+    SecretStore("launch-wizard-sandbox", backend).delete("sandbox", "client_secret")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await settle(app, pilot, 3)
+        assert app.current == "credentials"
+        assert "Recover it from the sandbox" in region_text(app, "#notice")
+        await next_step(app, pilot)
+        assert "Client secret is required" in screen_text(app)
+        await press(app, pilot, "#notice-recover")
+        await settle(app, pilot, 3)
+        assert app.state.has_secret("client_secret")
+        if app.current != "credentials":
+            await pilot.press("ctrl+b")
+            await settle(app, pilot, 3)
+        assert app.current == "credentials"
+        assert "Client secret is required" not in screen_text(app)
+
+
+# --- nothing typed is dropped silently ------------------------------------------------------------
+
+async def test_next_imports_the_path_typed_in_the_import_field(sandbox, backend, tmp_path):
+    import json
+
+    from wizard.core.console import SandboxConsole
+
+    made = SandboxConsole(sandbox.console_url).create("typed", "oauth-s2s").value
+    (tmp_path / "cred.json").write_text(json.dumps({
+        "ORG_ID": made.org_id, "CLIENT_ID": made.client_id, "CLIENT_SECRETS": [made.client_secret],
+        "SCOPES": made.scopes, "TECHNICAL_ACCOUNT_ID": made.technical_account_id}))
+    (tmp_path / "bad.json").write_text('{"API_KEY": "k", "ORG_ID": "A@AdobeOrg"}')
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        await type_into(pilot, "#import-path", str(tmp_path / "bad.json"))
+        await next_step(app, pilot)  # Next with a path typed: imported, its failure shown
+        assert app.current == "organization"
+        assert "API key credential cannot get an access token" in screen_text(app)
+        app.screen.query_one("#import-path").value = ""
+        await type_into(pilot, "#import-path", str(tmp_path / "cred.json"))
+        await next_step(app, pilot)
+        await settle(app, pilot, 3)
+        assert app.state.profile.client_id == made.client_id
+        assert app.current == "test"
+        assert "✓ Imported from" in region_text(app, "#notice")
+
+
+# --- a fix line says how to reach its step ------------------------------------------------------
+
+async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbox, backend, keypair,
+                                                                          other_keypair):
+    from pathlib import Path
+
+    from wizard.tui.app import WizardApp
+    from wizard.tui.bindings import PALETTE
+    from wizard.tui.state import WizardState
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    # a key other than the uploaded certificate's: IMS refuses the signature (fixed at Upload)
+    await state.put_secret("private_key", Path(other_keypair.key_path).read_text())
+    state.mark_done("credentials")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "test"
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        text = screen_text(app)
+        assert "at step 4, Upload the certificate" in text
+        assert "goes back" not in text  # step 4 is two steps back from step 6
+        assert f'{PALETTE}, then "Step 4"; or ctrl+b 2 times' in text
+        assert WizardApp.COMMAND_PALETTE_BINDING == PALETTE
+        await pilot.press(PALETTE)
+        await settle(app, pilot)
+        for char in "Step 4":
+            await pilot.press("space" if char == " " else char)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "upload"
+
+
+# --- at 80x24 a toast never covers a field's error -------------------------------------------------
+
+async def test_a_toast_does_not_cover_the_error_of_the_field_it_was_about(sandbox, backend):
+    from textual import events
+
+    from tests.tui_helpers import toasts
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        entry = app.screen.query_one("#client-id")  # the top field: the toasts' corner
+        entry.focus()
+        entry.value = ""
+        entry.post_message(events.Paste("id with a \x01 in it\nsecond line\n"))
+        await settle(app, pilot)
+        assert any("only the first line of the paste was kept" in t for t in toasts(app))
+        await next_step(app, pilot)
+        field = app.screen.view("credentials").field_of("client-id")
+        assert field.invalid and app.current == "credentials"
+        error = field.query_one(".field-error")
+        assert error.region.height
+        for toast in app.screen.query("Toast"):
+            assert not toast.region.overlaps(error.region), toast.render().plain
+        shown = screen_text(app)
+        assert "client ID (API key) contains the control character" in shown
+        assert "fix: copy the value again from the Developer Console" in shown
+
+
+# --- F2 at 80x24: the banner, the footer and Close stay on screen -----------------------------------
+
+@pytest.mark.parametrize("size", [SMALL, (120, 40)], ids=["80x24", "120x40"])
+async def test_the_role_lookup_fits_with_its_close_and_the_banner_in_view(sandbox, backend, size):
+    from tests.tui_helpers import screen_rows
+    from wizard.tui.screens import RolesScreen
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=size) as pilot:
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RolesScreen)
+        rows = screen_rows(app)
+        assert rows[0].lstrip().startswith("SANDBOX")  # the mode stays in view
+        assert "Quit" in rows[-1] and "Help" in rows[-1]  # and so do the keys
+        close = app.screen.query_one("#roles-close")
+        assert app.screen.region.contains_region(close.region)  # not below the fold
+        assert "Close" in rows[close.region.y]
+        assert "F2 / escape" in rows[close.region.y]  # the keys that close it, said
+        for _ in range(20):  # the keyboard reaches it
+            if app.focused is close:
+                break
+            await pilot.press("tab")
+        assert app.focused is close and app.screen.region.contains_region(close.region)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, RolesScreen)
