@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from secretstorage import Collection, Item
+    from secretstorage import Collection
+    from secretstorage.dhcrypto import Session
+
+T = TypeVar("T")
+IS_LOCKED = "org.freedesktop.Secret.Error.IsLocked"
 
 APPLICATION = "Python keyring library"  # what keyring's backend stamps on its items
 
@@ -43,6 +47,10 @@ class Unavailable(RuntimeError):
 
 
 class SecretServiceBackend:
+    """Few round trips to the service: a read is one search per entry, then one call for the
+    secrets of all the entries asked for; the collection is checked unlocked once, and an item
+    found locked since then is unlocked and asked again."""
+
     name = "SecretService"
 
     def __init__(self) -> None:
@@ -59,38 +67,95 @@ class SecretServiceBackend:
         self._checked_unlocked = False
 
     def _unlocked(self) -> Collection:
+        collection = self._collection
         if not self._checked_unlocked:
-            if self._collection.is_locked():
-                self._collection.unlock()  # may show the desktop's unlock prompt
-                if self._collection.is_locked():
+            if collection.is_locked():
+                collection.unlock()  # may show the desktop's unlock prompt
+                if collection.is_locked():
                     raise PermissionError("the keyring is locked (the unlock prompt was dismissed)")
             self._checked_unlocked = True
-        return self._collection
-
-    def _items(self, service: str, user: str) -> list[Item]:
-        collection = self._unlocked()
         if collection.session is None:  # one encryption session for every item, not one each
             from secretstorage.util import open_session
 
             collection.session = open_session(self._bus)
-        return list(collection.search_items({"username": user, "service": service}))
+        return collection
+
+    def _search(self, service: str, user: str) -> list[str]:
+        collection = self._unlocked()
+        return [item.item_path for item in collection.search_items({"username": user, "service": service})]
+
+    def _retrying_locked(self, call: Callable[[], T]) -> T:
+        """`call`, again after unlocking if the keyring was locked since it was checked."""
+        from jeepney.wrappers import DBusErrorResponse  # type: ignore[import-untyped]
+        from secretstorage.exceptions import LockedException
+
+        try:
+            return call()
+        except LockedException:
+            pass
+        except DBusErrorResponse as exc:
+            if exc.name != IS_LOCKED:
+                raise
+        self._checked_unlocked = False
+        self._collection.unlock()
+        return call()
 
     def get_password(self, service: str, user: str) -> str | None:
-        for item in self._items(service, user):
-            if item.is_locked():
-                item.unlock()
-            secret: bytes = item.get_secret()
-            return secret.decode("utf-8")
-        return None
+        return self.get_passwords(service, [user])[0]
+
+    def get_passwords(self, service: str, users: list[str]) -> list[str | None]:
+        """The values of several entries of `service`: one search each, one read for them all."""
+        found = {user: self._search(service, user) for user in users}
+        paths = [paths[0] for paths in found.values() if paths]
+        secrets = self._retrying_locked(lambda: self._secrets(paths)) if paths else {}
+        return [secrets[found[user][0]] if found[user] else None for user in users]
+
+    def _secrets(self, paths: list[str]) -> dict[str, str]:
+        from secretstorage.defines import SS_PATH, SS_PREFIX
+        from secretstorage.util import DBusAddressWrapper
+
+        session = self._unlocked().session
+        assert session is not None
+        service = DBusAddressWrapper(SS_PATH, SS_PREFIX + "Service", self._bus)
+        (secrets,) = service.call("GetSecrets", "aoo", paths, session.object_path)
+        if len(secrets) < len(set(paths)):  # the service leaves out the secrets of locked items
+            from secretstorage.exceptions import LockedException
+
+            raise LockedException("an item is locked")
+        return {path: _decrypted(session, secret).decode("utf-8") for path, secret in secrets.items()}
 
     def set_password(self, service: str, user: str, value: str) -> None:
-        self._items(service, user)  # opens the shared session
-        self._unlocked().create_item(
+        collection = self._unlocked()
+        self._retrying_locked(lambda: collection.create_item(
             f"Password for '{user}' on '{service}'",
             {"username": user, "service": service, "application": APPLICATION},
-            value.encode("utf-8"), replace=True)
+            value.encode("utf-8"), replace=True))
 
     def delete_password(self, service: str, user: str) -> None:
-        for item in self._items(service, user):
-            item.delete()
+        from secretstorage.defines import SS_PREFIX
+        from secretstorage.util import DBusAddressWrapper
+
+        paths = self._search(service, user)
+        if not paths:
             return
+        item = DBusAddressWrapper(paths[0], SS_PREFIX + "Item", self._bus)
+        (prompt,) = self._retrying_locked(lambda: item.call("Delete", ""))
+        if prompt != "/":
+            from secretstorage.util import exec_prompt
+
+            dismissed, _ = exec_prompt(self._bus, prompt)
+            if dismissed:
+                raise PermissionError("deleting the entry was refused (the prompt was dismissed)")
+
+
+def _decrypted(session: Session, secret: tuple[str, bytes, bytes, str]) -> bytes:
+    """A secret as the service sent it in `session` (as secretstorage's Item.get_secret reads it)."""
+    _, iv, value, _ = secret
+    if not session.encrypted:
+        return bytes(value)
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    assert session.aes_key is not None
+    decryptor = Cipher(algorithms.AES(session.aes_key), modes.CBC(bytes(iv))).decryptor()
+    padded = decryptor.update(bytes(value)) + decryptor.finalize()
+    return padded[:-padded[-1]]
