@@ -125,11 +125,23 @@ class SecretServiceBackend:
         return {path: _decrypted(session, secret).decode("utf-8") for path, secret in secrets.items()}
 
     def set_password(self, service: str, user: str, value: str) -> None:
+        from secretstorage.defines import SS_PREFIX
+        from secretstorage.util import DBusAddressWrapper, format_secret
+
         collection = self._unlocked()
-        self._retrying_locked(lambda: collection.create_item(
-            f"Password for '{user}' on '{service}'",
-            {"username": user, "service": service, "application": APPLICATION},
-            value.encode("utf-8"), replace=True))
+        session = collection.session
+        assert session is not None
+        properties = {
+            SS_PREFIX + "Item.Label": ("s", f"Password for '{user}' on '{service}'"),
+            SS_PREFIX + "Item.Attributes": ("a{ss}", {"username": user, "service": service,
+                                                      "application": APPLICATION}),
+        }
+        target = DBusAddressWrapper(collection.collection_path, SS_PREFIX + "Collection", self._bus)
+        item, prompt = self._retrying_locked(lambda: target.call(
+            "CreateItem", "a{sv}(oayays)b", properties,
+            format_secret(session, value.encode("utf-8"), "text/plain"), True))
+        if len(item) <= 1:  # "/": the service asks the person first
+            self._prompt(prompt, "saving")
 
     def delete_password(self, service: str, user: str) -> None:
         from secretstorage.defines import SS_PREFIX
@@ -141,11 +153,14 @@ class SecretServiceBackend:
         item = DBusAddressWrapper(paths[0], SS_PREFIX + "Item", self._bus)
         (prompt,) = self._retrying_locked(lambda: item.call("Delete", ""))
         if prompt != "/":
-            from secretstorage.util import exec_prompt
+            self._prompt(prompt, "deleting")
 
-            dismissed, _ = exec_prompt(self._bus, prompt)
-            if dismissed:
-                raise PermissionError("deleting the entry was refused (the prompt was dismissed)")
+    def _prompt(self, prompt: str, what: str) -> None:
+        from secretstorage.util import exec_prompt
+
+        dismissed, _ = exec_prompt(self._bus, prompt)
+        if dismissed:
+            raise PermissionError(f"{what} the entry was refused (the prompt was dismissed)")
 
 
 def _decrypted(session: Session, secret: tuple[str, bytes, bytes, str]) -> bytes:

@@ -251,19 +251,24 @@ class SecretStore:
         values: list[str | None] = self._timed(lambda: many(self.service, users), what)
         return values
 
-    def _set(self, user: str, value: str) -> None:
-        backend = self.backend
-        self._timed(lambda: backend.set_password(self.service, user, value), f"saving {user}")
-
     def _delete(self, user: str, what: str = "") -> None:
         backend = self.backend
         self._timed(lambda: backend.delete_password(self.service, user), what or f"deleting {user}")
 
-    def _write(self, user: str, value: str) -> None:
-        self._set(user, value)
-        if self._get(user, f"reading back {user}") != value:
-            raise SecretStoreError(f"the keyring did not keep {user} (read back differs)",
-                                   NO_KEYRING_FIX)
+    def _write(self, values: dict[str, str]) -> None:
+        """Each entry set, then all read back (under one timeout each, not one per entry)."""
+        backend = self.backend
+
+        def save() -> None:
+            for user, value in values.items():
+                backend.set_password(self.service, user, value)
+
+        self._timed(save, f"saving {', '.join(values)}")
+        kept = self._get_many(list(values), f"reading back {', '.join(values)}")
+        for (user, value), read in zip(values.items(), kept, strict=True):
+            if read != value:
+                raise SecretStoreError(f"the keyring did not keep {user} (read back differs)",
+                                       NO_KEYRING_FIX)
 
     def get(self, profile: str, kind: str) -> str | None:
         user = f"{profile}:{kind}"
@@ -306,18 +311,17 @@ class SecretStore:
         encoded = _encode(value)
         old_head = self._get(user)  # its chunks go after
         if len(_SINGLE) + len(encoded) <= CHUNK_SIZE:
-            self._write(user, _SINGLE + encoded)
+            self._write({user: _SINGLE + encoded})
             self._drop_chunks(user, old_head)
             return
         generation = _random.token_hex(4)
         chunks = [encoded[i:i + CHUNK_SIZE] for i in range(0, len(encoded), CHUNK_SIZE)]
         try:
-            for i, chunk in enumerate(chunks):
-                self._write(f"{user}#{generation}.{i}", chunk)
+            self._write({f"{user}#{generation}.{i}": chunk for i, chunk in enumerate(chunks)})
         except SecretStoreError:
             self._drop_chunks(user, f"{_CHUNKED}{generation}:{len(chunks)}:-")
             raise
-        self._write(user, f"{_CHUNKED}{generation}:{len(chunks)}:{_digest(value)}")
+        self._write({user: f"{_CHUNKED}{generation}:{len(chunks)}:{_digest(value)}"})
         self._drop_chunks(user, old_head)
 
     @property
@@ -350,9 +354,16 @@ class SecretStore:
         if not head or not head.startswith(_CHUNKED):
             return
         generation, count, _ = head[len(_CHUNKED):].split(":")
-        for i in range(int(count)):
-            with contextlib.suppress(SecretStoreError):
-                self._delete(f"{user}#{generation}.{i}", "tidying")
+        users = [f"{user}#{generation}.{i}" for i in range(int(count))]
+
+        def drop(backend: Backend) -> None:
+            for chunk in users:
+                with contextlib.suppress(Exception):  # the others still go
+                    backend.delete_password(self.service, chunk)
+
+        with contextlib.suppress(SecretStoreError):
+            backend = self.backend
+            self._timed(lambda: drop(backend), "tidying")
 
     def delete(self, profile: str, kind: str) -> None:
         user = f"{profile}:{kind}"
