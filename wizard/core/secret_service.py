@@ -81,8 +81,14 @@ class SecretServiceBackend:
         return collection
 
     def _search(self, service: str, user: str) -> list[str]:
+        """The paths of the entry's items (secretstorage's search would also ask each its label)."""
+        from secretstorage.defines import SS_PREFIX
+        from secretstorage.util import DBusAddressWrapper
+
         collection = self._unlocked()
-        return [item.item_path for item in collection.search_items({"username": user, "service": service})]
+        target = DBusAddressWrapper(collection.collection_path, SS_PREFIX + "Collection", self._bus)
+        (paths,) = target.call("SearchItems", "a{ss}", {"username": user, "service": service})
+        return list(paths)
 
     def _retrying_locked(self, call: Callable[[], T]) -> T:
         """`call`, again after unlocking if the keyring was locked since it was checked."""
