@@ -287,6 +287,12 @@ class SecretStore:
         raise SecretStoreError(f"the stored {kind} of profile {profile!r} is damaged ({problem})",
                                "enter it again (the wizard or `launch-wizard configure`)")
 
+    def version(self, profile: str, kind: str) -> str | None:
+        """A mark of what the entry holds, other after each write (a digest of its head, which
+        holds the value or its chunks' generation): one read, whatever the value's size."""
+        head = self._get(f"{profile}:{kind}")
+        return None if head is None else _digest(head)
+
     def _value(self, user: str, head: str) -> str:
         if head.startswith(_SINGLE):
             return base64.b64decode(head[len(_SINGLE):], validate=True).decode()
