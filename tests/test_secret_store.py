@@ -116,6 +116,16 @@ def test_read_back_catches_each_chunk_not_kept():
     assert store.get("p", "private_key") == "short"  # the head was never switched
 
 
+def test_a_damaged_head_is_written_over_and_deleted(memory_store):
+    for damaged in ("v1chunks:nonsense", "v1chunks:ab:many:x"):
+        memory_store.backend.values[(memory_store.service, "p:token")] = damaged
+        memory_store.set("p", "token", PEM)
+        assert memory_store.get("p", "token") == PEM
+        memory_store.backend.values[(memory_store.service, "p:token")] = damaged
+        memory_store.delete("p", "token")
+        assert memory_store.version("p", "token") is None
+
+
 def test_the_version_changes_with_every_write_and_tells_nothing(memory_store):
     assert memory_store.version("p", "token") is None
     memory_store.set("p", "token", "short")

@@ -359,8 +359,11 @@ class SecretStore:
         """Best effort: leftover chunks are harmless, a failure here must not fail the write."""
         if not head or not head.startswith(_CHUNKED):
             return
-        generation, count, _ = head[len(_CHUNKED):].split(":")
-        users = [f"{user}#{generation}.{i}" for i in range(int(count))]
+        try:
+            generation, count, _ = head[len(_CHUNKED):].split(":")
+            users = [f"{user}#{generation}.{i}" for i in range(int(count))]
+        except ValueError:
+            return  # a damaged head names no chunks
 
         def drop(backend: Backend) -> None:
             for chunk in users:
