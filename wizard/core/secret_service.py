@@ -14,9 +14,10 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from jeepney import Message  # type: ignore[import-untyped]
     from secretstorage import Collection
     from secretstorage.dhcrypto import Session
 
@@ -81,18 +82,43 @@ class SecretServiceBackend:
         return collection
 
     def _search(self, service: str, user: str) -> list[str]:
-        """The paths of the entry's items (secretstorage's search would also ask each its label)."""
+        return self._search_all(service, [user])[0]
+
+    def _search_all(self, service: str, users: list[str]) -> list[list[str]]:
+        """The paths of each entry's items, all asked at once (secretstorage's search would also
+        ask each item its label: one more round trip each)."""
+        from jeepney import new_method_call
         from secretstorage.defines import SS_PREFIX
         from secretstorage.util import DBusAddressWrapper
 
         collection = self._unlocked()
         target = DBusAddressWrapper(collection.collection_path, SS_PREFIX + "Collection", self._bus)
-        (paths,) = target.call("SearchItems", "a{ss}", {"username": user, "service": service})
-        return list(paths)
+        return [list(paths) for (paths,) in self._pipelined([
+            new_method_call(target, "SearchItems", "a{ss}", ({"username": user, "service": service},))
+            for user in users])]
+
+    def _pipelined(self, calls: list[Message]) -> list[tuple[Any, ...]]:
+        """The answers to `calls`, all sent before the first answer is read: one wait for all."""
+        from jeepney import HeaderFields, MessageType
+        from jeepney.wrappers import DBusErrorResponse  # type: ignore[import-untyped]
+
+        serials = []
+        for call in calls:
+            serials.append(next(self._bus.outgoing_serial))
+            self._bus.send(call, serial=serials[-1])
+        replies: dict[int, Message] = {}
+        while len(replies) < len(serials):
+            reply = self._bus.receive()
+            if (serial := reply.header.fields.get(HeaderFields.reply_serial)) in serials:
+                replies[serial] = reply  # anything else is a signal no one here listens to
+        for reply in replies.values():
+            if reply.header.message_type == MessageType.error:
+                raise DBusErrorResponse(reply)
+        return [replies[serial].body for serial in serials]
 
     def _retrying_locked(self, call: Callable[[], T]) -> T:
         """`call`, again after unlocking if the keyring was locked since it was checked."""
-        from jeepney.wrappers import DBusErrorResponse  # type: ignore[import-untyped]
+        from jeepney.wrappers import DBusErrorResponse
         from secretstorage.exceptions import LockedException
 
         try:
@@ -111,7 +137,7 @@ class SecretServiceBackend:
 
     def get_passwords(self, service: str, users: list[str]) -> list[str | None]:
         """The values of several entries of `service`: one search each, one read for them all."""
-        found = {user: self._search(service, user) for user in users}
+        found = dict(zip(users, self._search_all(service, users), strict=True))
         paths = [paths[0] for paths in found.values() if paths]
         secrets = self._retrying_locked(lambda: self._secrets(paths)) if paths else {}
         return [secrets[found[user][0]] if found[user] else None for user in users]
@@ -150,16 +176,21 @@ class SecretServiceBackend:
             self._prompt(prompt, "saving")
 
     def delete_password(self, service: str, user: str) -> None:
+        self.delete_passwords(service, [user])
+
+    def delete_passwords(self, service: str, users: list[str]) -> None:
+        """Several entries of `service` deleted: one search each, one delete each, all at once."""
+        from jeepney import new_method_call
         from secretstorage.defines import SS_PREFIX
         from secretstorage.util import DBusAddressWrapper
 
-        paths = self._search(service, user)
-        if not paths:
-            return
-        item = DBusAddressWrapper(paths[0], SS_PREFIX + "Item", self._bus)
-        (prompt,) = self._retrying_locked(lambda: item.call("Delete", ""))
-        if prompt != "/":
-            self._prompt(prompt, "deleting")
+        items = [DBusAddressWrapper(paths[0], SS_PREFIX + "Item", self._bus)
+                 for paths in self._search_all(service, users) if paths]
+        prompts = self._retrying_locked(
+            lambda: self._pipelined([new_method_call(item, "Delete") for item in items]))
+        for (prompt,) in prompts:
+            if prompt != "/":
+                self._prompt(prompt, "deleting")
 
     def _prompt(self, prompt: str, what: str) -> None:
         from secretstorage.util import exec_prompt

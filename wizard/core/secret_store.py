@@ -366,6 +366,10 @@ class SecretStore:
             return  # a damaged head names no chunks
 
         def drop(backend: Backend) -> None:
+            many = getattr(backend, "delete_passwords", None)
+            if many is not None:
+                many(self.service, users)
+                return
             for chunk in users:
                 with contextlib.suppress(Exception):  # the others still go
                     backend.delete_password(self.service, chunk)
