@@ -164,7 +164,7 @@ def _run(profile: Profile, report: Report,
 
 def forgotten_by_sandbox(profile: Profile, error: WizardError) -> IMSError | None:
     """A client ID refused that this machine's sandbox made (the profile's secrets are the
-    sandbox's) and, asked, no longer knows: it was restarted without its state. IMS's refusal
+    sandbox's) and, asked, no longer knows: restarted without its state, mostly. IMS's refusal
     alone cannot tell that from a client ID mistyped."""
     from wizard.core.console import SandboxConsole, console_for
     from wizard.core.secret_store import SANDBOX_SERVICE
@@ -182,7 +182,8 @@ def forgotten_by_sandbox(profile: Profile, error: WizardError) -> IMSError | Non
         return None  # the refusal stays the news
     base = profile.ims_url.rstrip("/")
     return IMSError(f"the sandbox at {base} no longer knows this integration (client ID "
-                    f"{profile.client_id}): it was restarted without its state",
+                    f"{profile.client_id}, refused as {error.code}): the sandbox was restarted "
+                    "without its state, or the integration was deleted",
                     f"create the integration again (`launch-wizard configure --profile "
                     f"{profile.name} --sandbox {base}`, or the wizard), or start the sandbox "
                     "with `launch-wizard sandbox --state FILE`, which keeps its integrations "
