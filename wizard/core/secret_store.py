@@ -179,6 +179,15 @@ def _with_timeout(fn: Callable[[], T], timeout: float, what: str) -> T:
     return value
 
 
+def _read_all(backend: Backend, service: str, users: list[str]) -> list[str | None]:
+    """Several entries' values: at once where the backend can (the Secret Service's)."""
+    many = getattr(backend, "get_passwords", None)
+    if many is None:
+        return [backend.get_password(service, user) for user in users]
+    values: list[str | None] = many(service, users)
+    return values
+
+
 def _encode(value: str) -> str:
     return base64.b64encode(value.encode()).decode()
 
@@ -243,28 +252,24 @@ class SecretStore:
         return self._timed(lambda: backend.get_password(self.service, user), what or f"reading {user}")
 
     def _get_many(self, users: list[str], what: str) -> list[str | None]:
-        """Several entries under one timeout; at once where the backend can (Secret Service)."""
+        """Several entries under one timeout."""
         backend = self.backend
-        many = getattr(backend, "get_passwords", None)
-        if many is None:
-            return self._timed(lambda: [backend.get_password(self.service, u) for u in users], what)
-        values: list[str | None] = self._timed(lambda: many(self.service, users), what)
-        return values
+        return self._timed(lambda: _read_all(backend, self.service, users), what)
 
     def _delete(self, user: str, what: str = "") -> None:
         backend = self.backend
         self._timed(lambda: backend.delete_password(self.service, user), what or f"deleting {user}")
 
     def _write(self, values: dict[str, str]) -> None:
-        """Each entry set, then all read back (under one timeout each, not one per entry)."""
+        """Each entry set, then all read back, under one timeout (not one per call)."""
         backend = self.backend
 
-        def save() -> None:
+        def save() -> list[str | None]:
             for user, value in values.items():
                 backend.set_password(self.service, user, value)
+            return _read_all(backend, self.service, list(values))
 
-        self._timed(save, f"saving {', '.join(values)}")
-        kept = self._get_many(list(values), f"reading back {', '.join(values)}")
+        kept = self._timed(save, f"saving {', '.join(values)}")
         for (user, value), read in zip(values.items(), kept, strict=True):
             if read != value:
                 raise SecretStoreError(f"the keyring did not keep {user} (read back differs)",
