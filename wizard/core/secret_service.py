@@ -48,9 +48,9 @@ class Unavailable(RuntimeError):
 
 
 class SecretServiceBackend:
-    """Few round trips to the service: a read is one search per entry, then one call for the
-    secrets of all the entries asked for; the collection is checked unlocked once, and an item
-    found locked since then is unlocked and asked again."""
+    """Few waits on the service: the searches for several entries are sent together, then one
+    call reads all their secrets; the collection is checked unlocked once, and an item found
+    locked since then is unlocked and asked again."""
 
     name = "SecretService"
 
