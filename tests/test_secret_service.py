@@ -86,6 +86,11 @@ def test_native_backend_and_keyring_read_each_other(secret_service, monkeypatch)
     assert theirs.get_password("launch-wizard-test", user) == "from us"
     theirs.set_password("launch-wizard-test", user, "from keyring")
     assert ours.get_password("launch-wizard-test", user) == "from keyring"
+    ours.set_password("launch-wizard-test", user + "b", "second")
+    assert ours.get_passwords("launch-wizard-test", [user, user + "x", user + "b"]) == [
+        "from keyring", None, "second"]  # in the order asked, None for a missing one
+    ours.delete_passwords("launch-wizard-test", [user + "x", user + "b"])
+    assert theirs.get_password("launch-wizard-test", user + "b") is None
     ours.delete_password("launch-wizard-test", user)
     assert theirs.get_password("launch-wizard-test", user) is None
     store = SecretStore("launch-wizard-test", ours)

@@ -102,6 +102,43 @@ def test_read_back_catches_a_backend_that_keeps_nothing():
         SecretStore(backend=Forgetful()).set("p", "client_secret", "x")
 
 
+class LosesChunks(MemoryBackend):
+    def set_password(self, service, user, value):
+        if "#" not in user:
+            super().set_password(service, user, value)
+
+
+def test_read_back_catches_each_chunk_not_kept():
+    store = SecretStore(backend=LosesChunks())
+    store.set("p", "private_key", "short")
+    with pytest.raises(SecretStoreError, match=r"did not keep p:private_key#\w+\.0 "):
+        store.set("p", "private_key", PEM)
+    assert store.get("p", "private_key") == "short"  # the head was never switched
+
+
+def test_a_damaged_head_is_written_over_and_deleted(memory_store):
+    for damaged in ("v1chunks:nonsense", "v1chunks:ab:many:x"):
+        memory_store.backend.values[(memory_store.service, "p:token")] = damaged
+        memory_store.set("p", "token", PEM)
+        assert memory_store.get("p", "token") == PEM
+        memory_store.backend.values[(memory_store.service, "p:token")] = damaged
+        memory_store.delete("p", "token")
+        assert memory_store.version("p", "token") is None
+
+
+def test_the_version_changes_with_every_write_and_tells_nothing(memory_store):
+    assert memory_store.version("p", "token") is None
+    memory_store.set("p", "token", "short")
+    short = memory_store.version("p", "token")
+    assert short is not None and "short" not in short
+    memory_store.set("p", "token", PEM)
+    first = memory_store.version("p", "token")
+    memory_store.set("p", "token", PEM)  # the same value again, in a new chunk set
+    assert len({short, first, memory_store.version("p", "token")}) == 3
+    memory_store.delete("p", "token")
+    assert memory_store.version("p", "token") is None
+
+
 class Hangs(MemoryBackend):
     def __init__(self):
         super().__init__()

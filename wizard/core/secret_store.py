@@ -179,6 +179,15 @@ def _with_timeout(fn: Callable[[], T], timeout: float, what: str) -> T:
     return value
 
 
+def _read_all(backend: Backend, service: str, users: list[str]) -> list[str | None]:
+    """Several entries' values: at once where the backend can (the Secret Service's)."""
+    many = getattr(backend, "get_passwords", None)
+    if many is None:
+        return [backend.get_password(service, user) for user in users]
+    values: list[str | None] = many(service, users)
+    return values
+
+
 def _encode(value: str) -> str:
     return base64.b64encode(value.encode()).decode()
 
@@ -242,19 +251,29 @@ class SecretStore:
         backend = self.backend
         return self._timed(lambda: backend.get_password(self.service, user), what or f"reading {user}")
 
-    def _set(self, user: str, value: str) -> None:
+    def _get_many(self, users: list[str], what: str) -> list[str | None]:
+        """Several entries under one timeout."""
         backend = self.backend
-        self._timed(lambda: backend.set_password(self.service, user, value), f"saving {user}")
+        return self._timed(lambda: _read_all(backend, self.service, users), what)
 
     def _delete(self, user: str, what: str = "") -> None:
         backend = self.backend
         self._timed(lambda: backend.delete_password(self.service, user), what or f"deleting {user}")
 
-    def _write(self, user: str, value: str) -> None:
-        self._set(user, value)
-        if self._get(user, f"reading back {user}") != value:
-            raise SecretStoreError(f"the keyring did not keep {user} (read back differs)",
-                                   NO_KEYRING_FIX)
+    def _write(self, values: dict[str, str]) -> None:
+        """Each entry set, then all read back, under one timeout (not one per call)."""
+        backend = self.backend
+
+        def save() -> list[str | None]:
+            for user, value in values.items():
+                backend.set_password(self.service, user, value)
+            return _read_all(backend, self.service, list(values))
+
+        kept = self._timed(save, f"saving {', '.join(values)}")
+        for (user, value), read in zip(values.items(), kept, strict=True):
+            if read != value:
+                raise SecretStoreError(f"the keyring did not keep {user} (read back differs)",
+                                       NO_KEYRING_FIX)
 
     def get(self, profile: str, kind: str) -> str | None:
         user = f"{profile}:{kind}"
@@ -273,18 +292,22 @@ class SecretStore:
         raise SecretStoreError(f"the stored {kind} of profile {profile!r} is damaged ({problem})",
                                "enter it again (the wizard or `launch-wizard configure`)")
 
+    def version(self, profile: str, kind: str) -> str | None:
+        """A mark of what the entry holds, other after each write (a digest of its head, which
+        holds the value or its chunks' generation): one read, whatever the value's size."""
+        head = self._get(f"{profile}:{kind}")
+        return None if head is None else _digest(head)
+
     def _value(self, user: str, head: str) -> str:
         if head.startswith(_SINGLE):
             return base64.b64decode(head[len(_SINGLE):], validate=True).decode()
         if head.startswith(_CHUNKED):
             generation, count, digest = head[len(_CHUNKED):].split(":")
-            parts = []
-            for i in range(int(count)):
-                part = self._get(f"{user}#{generation}.{i}", f"reading {user}")
-                if part is None:
-                    raise ValueError("a chunk is missing")
-                parts.append(part)
-            value = base64.b64decode("".join(parts), validate=True).decode()
+            parts = self._get_many([f"{user}#{generation}.{i}" for i in range(int(count))],
+                                   f"reading {user}")
+            if None in parts:
+                raise ValueError("a chunk is missing")
+            value = base64.b64decode("".join(p for p in parts if p), validate=True).decode()
             if _digest(value) != digest:
                 raise ValueError("checksum differs")
             return value
@@ -299,18 +322,17 @@ class SecretStore:
         encoded = _encode(value)
         old_head = self._get(user)  # its chunks go after
         if len(_SINGLE) + len(encoded) <= CHUNK_SIZE:
-            self._write(user, _SINGLE + encoded)
+            self._write({user: _SINGLE + encoded})
             self._drop_chunks(user, old_head)
             return
         generation = _random.token_hex(4)
         chunks = [encoded[i:i + CHUNK_SIZE] for i in range(0, len(encoded), CHUNK_SIZE)]
         try:
-            for i, chunk in enumerate(chunks):
-                self._write(f"{user}#{generation}.{i}", chunk)
+            self._write({f"{user}#{generation}.{i}": chunk for i, chunk in enumerate(chunks)})
         except SecretStoreError:
             self._drop_chunks(user, f"{_CHUNKED}{generation}:{len(chunks)}:-")
             raise
-        self._write(user, f"{_CHUNKED}{generation}:{len(chunks)}:{_digest(value)}")
+        self._write({user: f"{_CHUNKED}{generation}:{len(chunks)}:{_digest(value)}"})
         self._drop_chunks(user, old_head)
 
     @property
@@ -342,10 +364,24 @@ class SecretStore:
         """Best effort: leftover chunks are harmless, a failure here must not fail the write."""
         if not head or not head.startswith(_CHUNKED):
             return
-        generation, count, _ = head[len(_CHUNKED):].split(":")
-        for i in range(int(count)):
-            with contextlib.suppress(SecretStoreError):
-                self._delete(f"{user}#{generation}.{i}", "tidying")
+        try:
+            generation, count, _ = head[len(_CHUNKED):].split(":")
+            users = [f"{user}#{generation}.{i}" for i in range(int(count))]
+        except ValueError:
+            return  # a damaged head names no chunks
+
+        def drop(backend: Backend) -> None:
+            many = getattr(backend, "delete_passwords", None)
+            if many is not None:
+                many(self.service, users)
+                return
+            for chunk in users:
+                with contextlib.suppress(Exception):  # the others still go
+                    backend.delete_password(self.service, chunk)
+
+        with contextlib.suppress(SecretStoreError):
+            backend = self.backend
+            self._timed(lambda: drop(backend), "tidying")
 
     def delete(self, profile: str, kind: str) -> None:
         user = f"{profile}:{kind}"

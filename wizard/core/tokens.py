@@ -220,6 +220,7 @@ class TokenCache:
     why: str = ""
     token_file: bool = False  # the store is the token file
     slow: bool = False  # the keyring did not answer in time: worth asking again
+    version: str | None = None  # for a refresh, the entry's version instead of its token
 
     def describe(self) -> str:
         """Where the token is cached, in words (when it is cached somewhere)."""
@@ -230,9 +231,17 @@ class TokenCache:
         return self.store.describe()
 
 
-def token_cache(profile: Profile, store: SecretStore) -> TokenCache:
+def token_cache(profile: Profile, store: SecretStore, *, refresh: bool = False) -> TokenCache:
+    """What the cache holds; for a refresh, which never takes the token cached before it, only
+    the entry's version (one read), to tell later whether a parallel caller has cached one."""
+    def look(cache: SecretStore, is_file: bool = False) -> TokenCache:
+        if refresh:
+            return TokenCache(cache, None, token_file=is_file,
+                              version=cache.version(profile.name, "token"))
+        return TokenCache(cache, cached(profile, cache), token_file=is_file)
+
     try:
-        return TokenCache(store, cached(profile, store))
+        return look(store)
     except KeyringTimeout as exc:  # slow is not missing: no token goes to a file for that
         return TokenCache(None, None, exc.cause, slow=True)
     except SecretStoreError as exc:
@@ -241,7 +250,7 @@ def token_cache(profile: Profile, store: SecretStore) -> TokenCache:
     if file is None:
         return TokenCache(None, None, f"{why}; {NO_TOKEN_CACHE} is set")
     try:
-        return TokenCache(file, cached(profile, file), token_file=True)
+        return look(file, is_file=True)
     except SecretStoreError as exc:  # a damaged token file costs an exchange, not the call
         return TokenCache(None, None, f"{why}; the token file cannot be used: {exc.cause}")
 
@@ -258,23 +267,33 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
     the environment) the token file is the cache; without that, nothing is cached or locked, and
     one note says so. A credential IMS refuses loses its cached token at once. The secrets for an
     exchange come from `secrets` (by default, as a command finds them: `source`)."""
-    cache = token_cache(profile, store)
+    cache = token_cache(profile, store, refresh=refresh)
     if cache.store is None and not cache.slow:
         result = exchange(profile, store, on_signed, secrets=secrets)
         result.notes.insert(0, f"note: the token is not cached ({cache.why})")
         return result
-    if cache.token and not refresh:
+    if cache.token:
         return TokenResult(cache.token, "cache", profile, cache=cache.store)
     with _exchanging(profile, store):
-        seen = cache.token.access_token if cache.token else None
         if cache.slow:  # by now the keyring may answer, and hold what another caller got
             cache = token_cache(profile, store)
-        found = cached(profile, cache.store) if cache.store is not None else None
-        # another caller got one while this one waited: as new as a refresh asks for
-        if found and (not refresh or found.access_token != seen):
+            found = cache.token
+        else:
+            found = _cached_since(profile, cache, refresh)
+        if found:  # another caller got one while this one waited: as new as a refresh asks for
             return TokenResult(found, "cache", profile, cache=cache.store)
         result = _exchange_into(profile, store, cache, on_signed, secrets)
     return result
+
+
+def _cached_since(profile: Profile, cache: TokenCache, refresh: bool) -> Token | None:
+    """A token cached by another caller since `cache` was looked at (for a refresh: only if the
+    entry was written since, so not the one cached before)."""
+    if cache.store is None:
+        return None
+    if refresh and cache.store.version(profile.name, "token") == cache.version:
+        return None
+    return cached(profile, cache.store)
 
 
 def _exchange_into(profile: Profile, store: SecretStore, cache: TokenCache,

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from wizard.core.errors import WizardError
+from wizard.core.errors import IMSError, WizardError
 from wizard.core.tokens import TokenResult, drop_refused, exchange, get_token
+from wizard.core.vocabulary import Subject
 
 if TYPE_CHECKING:
     from wizard.core.ims import Token
@@ -153,6 +154,38 @@ def _run(profile: Profile, report: Report,
     except WizardError as exc:
         if result is not None:
             drop_refused(result.profile, result, exc)
-        progress.failed(exc)
-        raise
+        error = forgotten_by_sandbox(profile, exc) or exc
+        progress.failed(error)
+        if error is exc:
+            raise
+        raise error from None
     return Passed(result.profile, result.token, survey)
+
+
+def forgotten_by_sandbox(profile: Profile, error: WizardError) -> IMSError | None:
+    """A client ID refused that this machine's sandbox made (the profile's secrets are the
+    sandbox's) and, asked, no longer knows: restarted without its state, mostly. IMS's refusal
+    alone cannot tell that from a client ID mistyped."""
+    from wizard.core.console import SandboxConsole, console_for
+    from wizard.core.secret_store import SANDBOX_SERVICE
+
+    if not (isinstance(error, IMSError) and error.subject == Subject.CLIENT_ID
+            and profile.keyring_service == SANDBOX_SERVICE):
+        return None
+    console = console_for(profile)
+    if not isinstance(console, SandboxConsole):
+        return None
+    try:
+        if console.look_up(profile.client_id).value is not None:
+            return None
+    except WizardError:
+        return None  # the refusal stays the news
+    base = profile.ims_url.rstrip("/")
+    return IMSError(f"the sandbox at {base} no longer knows this integration (client ID "
+                    f"{profile.client_id}, refused as {error.code}): the sandbox was restarted "
+                    "without its state, or the integration was deleted",
+                    f"create the integration again (`launch-wizard configure --profile "
+                    f"{profile.name} --sandbox {base}`, or the wizard), or start the sandbox "
+                    "with `launch-wizard sandbox --state FILE`, which keeps its integrations "
+                    "across restarts",
+                    code=error.code, status=error.status, subject=error.subject)
