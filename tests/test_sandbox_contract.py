@@ -3,6 +3,7 @@
 import asyncio
 import datetime as dt
 import hashlib
+import socket
 import time
 
 import httpx
@@ -415,6 +416,18 @@ def test_state_file_keeps_integrations_across_restarts(tmp_path, keypair):
 def test_binds_loopback_only():
     with pytest.raises(ValueError, match="this machine only"):
         Sandbox(host="0.0.0.0")
+
+
+def test_connections_answer_without_waiting_for_an_ack(sandbox):
+    """Nagle's algorithm is off on every connection (asyncio turns it off only on sockets made as
+    TCP ones): else each answer after the first on a kept-alive connection waits ~40 ms."""
+    with httpx.Client() as client:
+        for _ in range(2):
+            client.get(f"{sandbox.console_url}/integrations")
+        served = [c.transport.get_extra_info("socket")
+                  for c in sandbox._server.server_state.connections]
+        assert served
+        assert all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in served)
 
 
 def test_load_200_concurrent_exchanges(sandbox, integ, keypair):
