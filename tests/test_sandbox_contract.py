@@ -274,6 +274,17 @@ def test_token_stops_working_when_the_clock_passes_its_expiry(fresh_sandbox):
     assert r.status_code == 401 and r.json()["error_code"] == "401013"
 
 
+def test_a_token_works_only_at_its_own_sandbox_even_one_with_the_same_signing_key(fresh_sandbox):
+    """Fresh sandboxes share their signing key (tests/conftest.py): a token from one is still
+    refused by another, which holds no integration of that client ID."""
+    integ, token = s2s_token(fresh_sandbox)
+    headers = reactor_headers(integ, token)
+    assert sandbox_http.get(f"{fresh_sandbox.reactor_url}/companies", headers=headers).status_code == 200
+    with Sandbox() as other:
+        other.state._signing_key = fresh_sandbox.state.signing_key
+        assert sandbox_http.get(f"{other.reactor_url}/companies", headers=headers).status_code == 401
+
+
 def test_deleting_the_integration_revokes_its_tokens(sandbox):
     integ, token = s2s_token(sandbox)
     assert sandbox_http.delete(f"{sandbox.console_url}/integrations/{integ['client_id']}").status_code == 204
