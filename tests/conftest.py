@@ -185,12 +185,26 @@ def _stopping():
         thread.join()
 
 
+@pytest.fixture(scope="session")
+def _signing_key():
+    """The key that signs the access tokens of every fresh sandbox in this worker: a new 2048-bit
+    RSA key costs ~50 ms of CPU. A token still works only at the sandbox that holds its
+    integration (the one test that checks this is in test_sandbox_contract)."""
+    from wizard.sandbox.state import SandboxState
+
+    return SandboxState().signing_key
+
+
 @pytest.fixture
-def fresh_sandbox(_stopping):
+def fresh_sandbox(_stopping, _signing_key):
     """A sandbox of its own, for tests that move its clock or add faults."""
     import threading
 
-    sb = Sandbox().start()
+    from wizard.sandbox.state import SandboxState
+
+    state = SandboxState()
+    state._signing_key = _signing_key
+    sb = Sandbox(state=state).start()
     yield sb
     stop = threading.Thread(target=sb.stop, name="sandbox-stop")
     stop.start()

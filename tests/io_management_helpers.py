@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tests import sandbox_http
 from wizard.sandbox.io_management import IO_MANAGEMENT_SCOPES
 from wizard.sandbox.state import S2S_SCOPES
 
@@ -29,9 +30,9 @@ class Made:
 
 
 def integration(sandbox, *, scopes: list[str] | None = None, name: str = "rotating") -> Made:
-    made = httpx.post(f"{sandbox.console_url}/integrations", json={
+    made = sandbox_http.post(f"{sandbox.console_url}/integrations", json={
         "name": name, "auth_type": "oauth-s2s", "scopes": scopes or SCOPES}).json()
-    page = httpx.get(f"{sandbox.console_url}/integrations/{made['client_id']}").json()
+    page = sandbox_http.get(f"{sandbox.console_url}/integrations/{made['client_id']}").json()
     return Made(made["org_id"], made["client_id"], made["client_secret"], page["credential_page"])
 
 
@@ -41,7 +42,7 @@ def secrets_url(sandbox, made: Made) -> str:
 
 
 def token(sandbox, made: Made, secret: str | None = None, scopes: list[str] | None = None) -> httpx.Response:
-    return httpx.post(f"{sandbox.ims_url}/ims/token/v3", data={
+    return sandbox_http.post(f"{sandbox.ims_url}/ims/token/v3", data={
         "grant_type": "client_credentials", "client_id": made.client_id,
         "client_secret": secret or made.client_secret, "scope": ",".join(scopes or SCOPES)})
 
@@ -58,11 +59,11 @@ def works(sandbox, made: Made, secret: str) -> bool:
 
 def held(sandbox, made: Made, secret: str | None = None) -> list[dict]:
     """The credential's secrets as the sandbox lists them (asked with `secret`, else the first)."""
-    listed = httpx.get(secrets_url(sandbox, made), headers=headers(sandbox, made, secret))
+    listed = sandbox_http.get(secrets_url(sandbox, made), headers=headers(sandbox, made, secret))
     return listed.json()["client_secrets"]
 
 
 def fault(sandbox, path: str, status: int, times: int = 1, body: object = None) -> None:
-    made = httpx.post(f"{sandbox.console_url}/faults", json={
+    made = sandbox_http.post(f"{sandbox.console_url}/faults", json={
         "path": path, "status": status, "times": times, "body": body})
     assert made.status_code == 201, made.text

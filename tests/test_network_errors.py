@@ -3,9 +3,9 @@
 import contextlib
 import socket
 
-import httpx
 import pytest
 
+from tests import sandbox_http
 from wizard.core import http, tokens
 from wizard.core.errors import IMSError, NetworkError, ReactorError
 from wizard.core.reactor import Reactor, reactor_error
@@ -28,7 +28,7 @@ def closed_port() -> int:
 
 
 def fault(sb, **spec):
-    assert httpx.post(f"{sb.console_url}/faults", json=spec).status_code == 201
+    assert sandbox_http.post(f"{sb.console_url}/faults", json=spec).status_code == 201
 
 
 def test_connection_refused(s2s_setup):

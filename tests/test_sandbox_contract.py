@@ -3,6 +3,7 @@
 import asyncio
 import datetime as dt
 import hashlib
+import socket
 import time
 
 import httpx
@@ -13,6 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from tests import sandbox_http
 from wizard.sandbox import Sandbox
 from wizard.sandbox.ims import NO_BINDING, NOT_SUBSET, UNDECODABLE
 
@@ -22,13 +24,13 @@ PROD = "https://ims-na1.adobelogin.com"
 def create(sb, **spec):
     spec.setdefault("name", "contract")
     spec.setdefault("auth_type", "jwt")
-    r = httpx.post(f"{sb.console_url}/integrations", json=spec)
+    r = sandbox_http.post(f"{sb.console_url}/integrations", json=spec)
     assert r.status_code == 201, r.text
     return r.json()
 
 
 def upload(sb, client_id, cert_pem):
-    return httpx.post(f"{sb.console_url}/integrations/{client_id}/certificates",
+    return sandbox_http.post(f"{sb.console_url}/integrations/{client_id}/certificates",
                       json={"certificate": cert_pem})
 
 
@@ -46,8 +48,8 @@ def exchange(sb, integ, token, secret=None, path="/ims/exchange/jwt", multipart=
               "jwt_token": token}
     url = f"{sb.ims_url}{path}"
     if multipart:
-        return httpx.post(url, files={k: (None, v) for k, v in fields.items()})
-    return httpx.post(url, data=fields)
+        return sandbox_http.post(url, files={k: (None, v) for k, v in fields.items()})
+    return sandbox_http.post(url, data=fields)
 
 
 @pytest.fixture
@@ -157,23 +159,23 @@ def test_signature_must_match_an_uploaded_valid_certificate(fresh_sandbox, keypa
     assert upload(sb, integ["client_id"], keypair.cert_path.read_text()).status_code == 201
     assert upload(sb, integ["client_id"], other_keypair.cert_path.read_text()).status_code == 201
     assert exchange(sb, integ, token).status_code == 200
-    listed = httpx.get(f"{sb.console_url}/integrations/{integ['client_id']}/certificates").json()
+    listed = sandbox_http.get(f"{sb.console_url}/integrations/{integ['client_id']}/certificates").json()
     assert len(listed["certificates"]) == 2
     # rotation: remove one certificate and its key stops working
     fp = hashlib.sha1(other_keypair.cert.public_bytes(serialization.Encoding.DER)).hexdigest()
-    r = httpx.delete(f"{sb.console_url}/integrations/{integ['client_id']}/certificates/{fp}")
+    r = sandbox_http.delete(f"{sb.console_url}/integrations/{integ['client_id']}/certificates/{fp}")
     assert r.status_code == 204
     assert_ims_error(exchange(sb, integ, token), 400, "invalid_token", NO_BINDING)
     # a certificate past its expiry no longer binds (the clock moves 366 days on)
     token = sign(keypair, claims_for(sb, integ, exp=int(time.time()) + 366 * 86400 + 300))
-    httpx.post(f"{sb.console_url}/clock", json={"offset_s": 366 * 86400})
+    sandbox_http.post(f"{sb.console_url}/clock", json={"offset_s": 366 * 86400})
     assert_ims_error(exchange(sb, integ, token), 400, "invalid_token", NO_BINDING)
 
 
 def test_client_credentials_all_versions(sandbox):
     integ = create(sandbox, auth_type="oauth-s2s")
     for version in ("v2", "v3", "v4"):
-        r = httpx.post(f"{sandbox.ims_url}/ims/token/{version}", data={
+        r = sandbox_http.post(f"{sandbox.ims_url}/ims/token/{version}", data={
             "grant_type": "client_credentials", "client_id": integ["client_id"],
             "client_secret": integ["client_secret"], "scope": "openid,AdobeID"})
         assert r.status_code == 200, r.text
@@ -187,21 +189,21 @@ def test_client_credentials_errors(sandbox):
     url = f"{sandbox.ims_url}/ims/token/v3"
     base = {"grant_type": "client_credentials", "client_id": integ["client_id"],
             "client_secret": integ["client_secret"]}
-    assert_ims_error(httpx.post(url, data=dict(base, grant_type="password")), 400,
+    assert_ims_error(sandbox_http.post(url, data=dict(base, grant_type="password")), 400,
                      "unsupported_grant_type")
-    assert_ims_error(httpx.post(url, data=dict(base, client_secret="x")), 401, "invalid_client",
+    assert_ims_error(sandbox_http.post(url, data=dict(base, client_secret="x")), 401, "invalid_client",
                      "invalid client_secret parameter")
-    assert_ims_error(httpx.post(url, data=dict(base, client_id="nope")), 400, "invalid_client")
-    assert_ims_error(httpx.post(url, data=dict(base, scope="openid,write_everything")), 400,
+    assert_ims_error(sandbox_http.post(url, data=dict(base, client_id="nope")), 400, "invalid_client")
+    assert_ims_error(sandbox_http.post(url, data=dict(base, scope="openid,write_everything")), 400,
                      "invalid_scope")
-    assert_ims_error(httpx.post(url, data=dict(base, client_id=jwt_integ["client_id"],
+    assert_ims_error(sandbox_http.post(url, data=dict(base, client_id=jwt_integ["client_id"],
                                                client_secret=jwt_integ["client_secret"])),
                      400, "unauthorized_client")
 
 
 def s2s_token(sb, **spec):
     integ = create(sb, auth_type="oauth-s2s", **spec)
-    r = httpx.post(f"{sb.ims_url}/ims/token/v3", data={
+    r = sandbox_http.post(f"{sb.ims_url}/ims/token/v3", data={
         "grant_type": "client_credentials", "client_id": integ["client_id"],
         "client_secret": integ["client_secret"]})
     return integ, r.json()["access_token"]
@@ -215,7 +217,7 @@ def reactor_headers(integ, token):
 
 def test_companies_and_profile_shapes(sandbox):
     integ, token = s2s_token(sandbox, role="Approver")
-    r = httpx.get(f"{sandbox.reactor_url}/companies", headers=reactor_headers(integ, token))
+    r = sandbox_http.get(f"{sandbox.reactor_url}/companies", headers=reactor_headers(integ, token))
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.api+json")
     company = r.json()["data"][0]
@@ -224,7 +226,7 @@ def test_companies_and_profile_shapes(sandbox):
     assert {"name", "created_at", "updated_at"} <= set(company["attributes"])
     assert company["meta"]["rights"] == ["develop", "approve"]
     assert r.json()["meta"]["pagination"]["total_count"] == 1
-    r = httpx.get(f"{sandbox.reactor_url}/profile", headers=reactor_headers(integ, token))
+    r = sandbox_http.get(f"{sandbox.reactor_url}/profile", headers=reactor_headers(integ, token))
     assert r.json()["data"]["type"] == "users"
     assert integ["org_id"] in r.json()["data"]["attributes"]["organizations"]
 
@@ -241,7 +243,7 @@ def test_companies_and_profile_shapes(sandbox):
 def test_reactor_gateway_checks(sandbox, change, status, key, value):
     integ, token = s2s_token(sandbox)
     headers = {k: v for k, v in {**reactor_headers(integ, token), **change}.items() if v}
-    r = httpx.get(f"{sandbox.reactor_url}/companies", headers=headers)
+    r = sandbox_http.get(f"{sandbox.reactor_url}/companies", headers=headers)
     assert r.status_code == status
     body = r.json()
     assert (body[key] if key == "error_code" else body["errors"][0][key]) == value
@@ -250,34 +252,45 @@ def test_reactor_gateway_checks(sandbox, change, status, key, value):
 
 
 def test_unknown_reactor_path_is_jsonapi_404(sandbox):
-    r = httpx.get(f"{sandbox.reactor_url}/rules/RL123")
+    r = sandbox_http.get(f"{sandbox.reactor_url}/rules/RL123")
     assert r.status_code == 404 and r.json()["errors"][0]["code"] == "not-found"
 
 
 def test_token_stops_working_when_the_clock_passes_its_expiry(fresh_sandbox):
     integ, token = s2s_token(fresh_sandbox)
     url, headers = f"{fresh_sandbox.reactor_url}/companies", reactor_headers(integ, token)
-    assert httpx.get(url, headers=headers).status_code == 200
+    assert sandbox_http.get(url, headers=headers).status_code == 200
     claims = jwt.decode(token, options={"verify_signature": False})
     expires_at = (int(claims["created_at"]) + int(claims["expires_in"])) / 1000
     assert expires_at - time.time() > 86000  # a day, as Adobe's
 
     def clock_at(moment: float) -> None:  # the offset that puts the sandbox's clock there now
-        httpx.post(f"{fresh_sandbox.console_url}/clock", json={"offset_s": moment - time.time()})
+        sandbox_http.post(f"{fresh_sandbox.console_url}/clock", json={"offset_s": moment - time.time()})
 
     clock_at(expires_at - 30)  # the margin is the time to the next request, not the whole test's
-    assert httpx.get(url, headers=headers).status_code == 200
+    assert sandbox_http.get(url, headers=headers).status_code == 200
     clock_at(expires_at)
-    r = httpx.get(url, headers=headers)
+    r = sandbox_http.get(url, headers=headers)
     assert r.status_code == 401 and r.json()["error_code"] == "401013"
+
+
+def test_a_token_works_only_at_its_own_sandbox_even_one_with_the_same_signing_key(fresh_sandbox):
+    """Fresh sandboxes share their signing key (tests/conftest.py): a token from one is still
+    refused by another, which holds no integration of that client ID."""
+    integ, token = s2s_token(fresh_sandbox)
+    headers = reactor_headers(integ, token)
+    assert sandbox_http.get(f"{fresh_sandbox.reactor_url}/companies", headers=headers).status_code == 200
+    with Sandbox() as other:
+        other.state._signing_key = fresh_sandbox.state.signing_key
+        assert sandbox_http.get(f"{other.reactor_url}/companies", headers=headers).status_code == 401
 
 
 def test_deleting_the_integration_revokes_its_tokens(sandbox):
     integ, token = s2s_token(sandbox)
-    assert httpx.delete(f"{sandbox.console_url}/integrations/{integ['client_id']}").status_code == 204
-    r = httpx.get(f"{sandbox.reactor_url}/companies", headers=reactor_headers(integ, token))
+    assert sandbox_http.delete(f"{sandbox.console_url}/integrations/{integ['client_id']}").status_code == 204
+    r = sandbox_http.get(f"{sandbox.reactor_url}/companies", headers=reactor_headers(integ, token))
     assert r.status_code == 401
-    assert httpx.get(f"{sandbox.console_url}/integrations/{integ['client_id']}").status_code == 404
+    assert sandbox_http.get(f"{sandbox.console_url}/integrations/{integ['client_id']}").status_code == 404
 
 
 def test_created_integrations_look_like_adobes(sandbox):
@@ -302,9 +315,9 @@ def test_created_integrations_look_like_adobes(sandbox):
     ([1, 2], "must be a JSON object"),
 ])
 def test_console_refuses_bad_integrations(sandbox, body, message):
-    r = httpx.post(f"{sandbox.console_url}/integrations", json=body)
+    r = sandbox_http.post(f"{sandbox.console_url}/integrations", json=body)
     assert r.status_code == 400 and message in r.json()["message"]
-    r = httpx.post(f"{sandbox.console_url}/integrations", content=b"{not json",
+    r = sandbox_http.post(f"{sandbox.console_url}/integrations", content=b"{not json",
                    headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and "must be JSON" in r.json()["message"]
 
@@ -337,7 +350,7 @@ def test_console_refuses_bad_certificates(sandbox, keypair, make, message):
 def test_console_unknown_integration_is_404(sandbox, keypair):
     assert upload(sandbox, "nope", keypair.cert_path.read_text()).status_code == 404
     made = create(sandbox)
-    r = httpx.delete(f"{sandbox.console_url}/integrations/{made['client_id']}/certificates/abc")
+    r = sandbox_http.delete(f"{sandbox.console_url}/integrations/{made['client_id']}/certificates/abc")
     assert r.status_code == 404
     assert upload(sandbox, made["client_id"], keypair.cert_path.read_text()).status_code == 201
     assert upload(sandbox, made["client_id"], keypair.cert_path.read_text()).status_code == 200
@@ -357,22 +370,22 @@ def test_faults_fail_then_recover(fresh_sandbox, monkeypatch):
     monkeypatch.setattr(server, "asyncio", SimpleNamespace(sleep=sleep))
     sb = fresh_sandbox
     url = f"{sb.reactor_url}/companies"
-    assert httpx.post(f"{sb.console_url}/faults", json={
+    assert sandbox_http.post(f"{sb.console_url}/faults", json={
         "path": "/reactor/companies", "status": 503, "body": "<html>down</html>", "times": 2,
     }).status_code == 201
     for _ in range(2):
-        r = httpx.get(url)
+        r = sandbox_http.get(url)
         assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
-    assert httpx.get(url).status_code == 401  # back to the real handler
-    httpx.post(f"{sb.console_url}/faults", json={"path": "/ims/token/v3", "status": 429})
-    r = httpx.post(f"{sb.ims_url}/ims/token/v3")
+    assert sandbox_http.get(url).status_code == 401  # back to the real handler
+    sandbox_http.post(f"{sb.console_url}/faults", json={"path": "/ims/token/v3", "status": 429})
+    r = sandbox_http.post(f"{sb.ims_url}/ims/token/v3")
     assert r.status_code == 429 and r.headers["retry-after"] == "1"
-    httpx.post(f"{sb.console_url}/faults", json={"path": "/ims/token/v3", "status": 200,
+    sandbox_http.post(f"{sb.console_url}/faults", json={"path": "/ims/token/v3", "status": 200,
                                                   "body": '{"access_tok', "content_type": "application/json"})
-    assert httpx.post(f"{sb.ims_url}/ims/token/v3").text == '{"access_tok'
-    httpx.post(f"{sb.console_url}/faults", json={"path": "/reactor/companies", "delay_s": 0.3})
+    assert sandbox_http.post(f"{sb.ims_url}/ims/token/v3").text == '{"access_tok'
+    sandbox_http.post(f"{sb.console_url}/faults", json={"path": "/reactor/companies", "delay_s": 0.3})
     assert slept == []
-    assert httpx.get(url).status_code == 401
+    assert sandbox_http.get(url).status_code == 401
     assert slept == [0.3]  # waited out before the answer
 
 
@@ -388,12 +401,12 @@ def test_faults_fail_then_recover(fresh_sandbox, monkeypatch):
     ({"path": "/x", "delay_s": False}, "'delay_s'"),
 ])
 def test_fault_hook_bad_inputs(sandbox, body, message):
-    r = httpx.post(f"{sandbox.console_url}/faults", json=body)
+    r = sandbox_http.post(f"{sandbox.console_url}/faults", json=body)
     assert r.status_code == 400 and message in r.json()["message"]
 
 
 def test_clock_bad_input(sandbox):
-    r = httpx.post(f"{sandbox.console_url}/clock", json={"offset_s": "soon"})
+    r = sandbox_http.post(f"{sandbox.console_url}/clock", json={"offset_s": "soon"})
     assert r.status_code == 400
 
 
@@ -404,7 +417,7 @@ def test_state_file_keeps_integrations_across_restarts(tmp_path, keypair):
         upload(sb, made["client_id"], keypair.cert_path.read_text())
     assert oct(state.stat().st_mode)[-3:] == "600"
     with Sandbox(state_file=state) as sb:
-        r = httpx.get(f"{sb.console_url}/integrations/{made['client_id']}")
+        r = sandbox_http.get(f"{sb.console_url}/integrations/{made['client_id']}")
         assert r.status_code == 200 and len(r.json()["certificates"]) == 1
         assert exchange(sb, made, sign(keypair, claims_for(sb, made))).status_code == 200
     state.write_text("{broken")
@@ -417,15 +430,31 @@ def test_binds_loopback_only():
         Sandbox(host="0.0.0.0")
 
 
+def test_connections_answer_without_waiting_for_an_ack(sandbox):
+    """Nagle's algorithm is off on every connection (asyncio turns it off only on sockets made as
+    TCP ones): else each answer after the first on a kept-alive connection waits ~40 ms."""
+    with httpx.Client() as client:
+        for _ in range(2):
+            client.get(f"{sandbox.console_url}/integrations")
+        served = [c.transport.get_extra_info("socket")
+                  for c in sandbox._server.server_state.connections]
+        assert served
+        assert all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in served)
+
+
 def test_load_200_concurrent_exchanges(sandbox, integ, keypair):
     tokens = [sign(keypair, claims_for(sandbox, integ, jti=str(i))) for i in range(200)]
 
-    async def run():
-        limits = httpx.Limits(max_connections=200)
-        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-            return await asyncio.gather(*(client.post(f"{sandbox.ims_url}/ims/exchange/jwt", data={
+    async def exchange(token: str) -> httpx.Response:
+        # a client each: one pool of 200 connections costs its owner seconds of CPU (httpcore
+        # scans the whole pool for each request); plain http, so no TLS context either
+        async with httpx.AsyncClient(timeout=60, verify=False) as client:
+            return await client.post(f"{sandbox.ims_url}/ims/exchange/jwt", data={
                 "client_id": integ["client_id"], "client_secret": integ["client_secret"],
-                "jwt_token": t}) for t in tokens))
+                "jwt_token": token})
+
+    async def run():
+        return await asyncio.gather(*(exchange(t) for t in tokens))
 
     responses = asyncio.run(asyncio.wait_for(run(), 60))  # all answered, none left hanging
     assert [r.status_code for r in responses] == [200] * 200
@@ -435,8 +464,8 @@ def _client_credentials(sb, integ, secret, where="form"):
     params = {"grant_type": "client_credentials", "client_id": integ["client_id"],
               "client_secret": secret}
     if where == "query":  # as Adobe's Postman sample sends them
-        return httpx.post(f"{sb.ims_url}/ims/token/v2", params=params)
-    return httpx.post(f"{sb.ims_url}/ims/token/v3", data=params)
+        return sandbox_http.post(f"{sb.ims_url}/ims/token/v2", params=params)
+    return sandbox_http.post(f"{sb.ims_url}/ims/token/v3", data=params)
 
 
 def test_token_parameters_in_the_query_string_work_too(sandbox):
@@ -447,32 +476,32 @@ def test_token_parameters_in_the_query_string_work_too(sandbox):
 
 def test_the_migration_button_adds_server_to_server_and_both_work(sandbox, keypair, integ):
     assert _client_credentials(sandbox, integ, integ["client_secret"]).status_code == 400
-    r = httpx.post(f"{sandbox.console_url}/integrations/{integ['client_id']}/migrate")
+    r = sandbox_http.post(f"{sandbox.console_url}/integrations/{integ['client_id']}/migrate")
     assert r.status_code == 200 and r.json()["migrated"] is True
     assert _client_credentials(sandbox, integ, integ["client_secret"]).status_code == 200
     jwt_answer = exchange(sandbox, integ, sign(keypair, claims_for(sandbox, integ)))
     assert jwt_answer.status_code == 200  # JWT still works until it is deleted
     s2s = create(sandbox, auth_type="oauth-s2s")
-    refused = httpx.post(f"{sandbox.console_url}/integrations/{s2s['client_id']}/migrate")
+    refused = sandbox_http.post(f"{sandbox.console_url}/integrations/{s2s['client_id']}/migrate")
     assert refused.status_code == 400 and "only a JWT" in refused.json()["message"]
 
 
 def test_several_client_secrets_while_one_is_rotated(sandbox):
     integ = create(sandbox, auth_type="oauth-s2s")
     base = f"{sandbox.console_url}/integrations/{integ['client_id']}"
-    added = httpx.post(f"{base}/secrets")
+    added = sandbox_http.post(f"{base}/secrets")
     assert added.status_code == 201
     new = added.json()["secret"]
     for secret in (integ["client_secret"], new):
         assert _client_credentials(sandbox, integ, secret).status_code == 200
-    held = httpx.get(base).json()["client_secrets"]
+    held = sandbox_http.get(base).json()["client_secrets"]
     old_id = next(s["id"] for s in held if s["secret"] == integ["client_secret"])
-    assert httpx.delete(f"{base}/secrets/{old_id}").status_code == 204
+    assert sandbox_http.delete(f"{base}/secrets/{old_id}").status_code == 204
     assert _client_credentials(sandbox, integ, integ["client_secret"]).status_code == 401
     assert _client_credentials(sandbox, integ, new).status_code == 200
-    last = httpx.delete(f"{base}/secrets/{added.json()['id']}")
+    last = sandbox_http.delete(f"{base}/secrets/{added.json()['id']}")
     assert last.status_code == 400 and "at least one client secret" in last.json()["message"]
-    assert httpx.delete(f"{base}/secrets/nope").status_code == 404
+    assert sandbox_http.delete(f"{base}/secrets/nope").status_code == 404
 
 
 def test_the_console_client_says_whether_there_was_something_to_delete(sandbox, keypair):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import httpx
 import pytest
 
+from tests import sandbox_http
 from tests.test_sandbox_contract import reactor_headers, s2s_token
 from wizard.sandbox import Sandbox
 from wizard.sandbox.state import SEED_PROPERTIES
@@ -22,7 +22,7 @@ def _api(sandbox):
     """(sandbox, headers, company ID) for an S2S integration with every right."""
     integ, token = s2s_token(sandbox)
     headers = reactor_headers(integ, token)
-    company = httpx.get(f"{sandbox.reactor_url}/companies", headers=headers).json()["data"][0]
+    company = sandbox_http.get(f"{sandbox.reactor_url}/companies", headers=headers).json()["data"][0]
     return sandbox, headers, company["id"]
 
 
@@ -33,7 +33,7 @@ def api(fresh_sandbox):
 
 def properties(api, **params):
     sb, headers, company = api
-    r = httpx.get(f"{sb.reactor_url}/companies/{company}/properties", headers=headers, params=params)
+    r = sandbox_http.get(f"{sb.reactor_url}/companies/{company}/properties", headers=headers, params=params)
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -47,14 +47,14 @@ def make(api, name, platform="web", **attributes):
     domains = ["example.org"] if platform == "web" else []
     body = {"data": {"type": "properties", "attributes": {
         "name": name, "platform": platform, "domains": domains, **attributes}}}
-    r = httpx.post(f"{sb.reactor_url}/companies/{company}/properties", headers=headers,
+    r = sandbox_http.post(f"{sb.reactor_url}/companies/{company}/properties", headers=headers,
                    content=json.dumps(body))
     assert r.status_code == 201, r.text
     return r.json()["data"]
 
 
 def clock(sb, offset_s):
-    assert httpx.post(f"{sb.console_url}/clock", json={"offset_s": offset_s}).status_code == 200
+    assert sandbox_http.post(f"{sb.console_url}/clock", json={"offset_s": offset_s}).status_code == 200
 
 
 # --- the headers Adobe's Reactor Postman collection and uploader send -----------------------------
@@ -63,11 +63,11 @@ def test_a_missing_org_header_is_accepted_as_adobe_does_a_wrong_one_is_not(api):
     sb, headers, company = api
     adobe = {k: v for k, v in headers.items() if k != "x-gw-ims-org-id"}
     for path in ("/companies", f"/companies/{company}", f"/companies/{company}/properties"):
-        assert httpx.get(sb.reactor_url + path, headers=adobe).status_code == 200, path
+        assert sandbox_http.get(sb.reactor_url + path, headers=adobe).status_code == 200, path
     uploader = {**adobe, "x-api-key": "Activation-DTM"}
-    assert httpx.get(f"{sb.reactor_url}/companies", headers=uploader).status_code == 200
+    assert sandbox_http.get(f"{sb.reactor_url}/companies", headers=uploader).status_code == 200
     for wrong in ("0000@AdobeOrg", ""):
-        r = httpx.get(f"{sb.reactor_url}/companies", headers={**adobe, "x-gw-ims-org-id": wrong})
+        r = sandbox_http.get(f"{sb.reactor_url}/companies", headers={**adobe, "x-gw-ims-org-id": wrong})
         assert r.status_code == 403 and r.json()["errors"][0]["code"] == "invalid-org", wrong
 
 
@@ -75,16 +75,16 @@ def test_a_missing_org_header_is_accepted_as_adobe_does_a_wrong_one_is_not(api):
 
 def test_one_company_is_the_list_item(api):
     sb, headers, company = api
-    listed = httpx.get(f"{sb.reactor_url}/companies", headers=headers).json()["data"][0]
-    r = httpx.get(f"{sb.reactor_url}/companies/{company}", headers=headers)
+    listed = sandbox_http.get(f"{sb.reactor_url}/companies", headers=headers).json()["data"][0]
+    r = sandbox_http.get(f"{sb.reactor_url}/companies/{company}", headers=headers)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.api+json")
     assert r.json() == {"data": listed}
-    assert httpx.get(listed["links"]["self"], headers=headers).json() == {"data": listed}
+    assert sandbox_http.get(listed["links"]["self"], headers=headers).json() == {"data": listed}
 
 
 def test_an_unknown_company_is_a_json_api_404(api):
     sb, headers, _ = api
-    r = httpx.get(f"{sb.reactor_url}/companies/CO0123456789abcdef", headers=headers)
+    r = sandbox_http.get(f"{sb.reactor_url}/companies/CO0123456789abcdef", headers=headers)
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/vnd.api+json")
     error = r.json()["errors"][0]
     assert error["status"] == "404" and error["code"] == "not-found"
@@ -94,20 +94,20 @@ def test_an_unknown_company_is_a_json_api_404(api):
 def test_another_organizations_company_is_403_to_this_token(api):
     sb, _, company = api
     # a second organization in the same sandbox (Adobe's console shows one at a time)
-    made = httpx.post(f"{sb.console_url}/integrations",
+    made = sandbox_http.post(f"{sb.console_url}/integrations",
                       json={"name": "elsewhere", "auth_type": "oauth-s2s"}).json()
     sb.state.get(made["client_id"]).org_id = "0123456789ABCDEF01234567@AdobeOrg"
-    token = httpx.post(f"{sb.ims_url}/ims/token/v3", data={
+    token = sandbox_http.post(f"{sb.ims_url}/ims/token/v3", data={
         "grant_type": "client_credentials", "client_id": made["client_id"],
         "client_secret": made["client_secret"]}).json()["access_token"]
     theirs = {**reactor_headers(made, token), "x-gw-ims-org-id": "0123456789ABCDEF01234567@AdobeOrg"}
-    own = httpx.get(f"{sb.reactor_url}/companies", headers=theirs).json()["data"][0]["id"]
+    own = sandbox_http.get(f"{sb.reactor_url}/companies", headers=theirs).json()["data"][0]["id"]
     assert own != company
     for path in (f"/companies/{company}", f"/companies/{company}/properties"):
-        r = httpx.get(sb.reactor_url + path, headers=theirs)
+        r = sandbox_http.get(sb.reactor_url + path, headers=theirs)
         assert r.status_code == 403, (path, r.text)
         assert r.json()["errors"][0]["code"] == "not-authorized"
-    assert httpx.get(f"{sb.reactor_url}/companies/{own}", headers=theirs).status_code == 200
+    assert sandbox_http.get(f"{sb.reactor_url}/companies/{own}", headers=theirs).status_code == 200
 
 
 # --- filter[...] on the properties list ------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_filters_combine_with_each_other_and_with_pages(catalog):
 
 def test_the_last_filter_on_an_attribute_wins(catalog):
     sb, headers, company = catalog
-    r = httpx.get(f"{sb.reactor_url}/companies/{company}/properties?filter[name]=EQ%20Blog"
+    r = sandbox_http.get(f"{sb.reactor_url}/companies/{company}/properties?filter[name]=EQ%20Blog"
                   "&filter[name]=EQ%20Kiosk", headers=headers)
     assert [p["attributes"]["name"] for p in r.json()["data"]] == ["Kiosk"]
 
@@ -194,7 +194,7 @@ def test_a_malformed_filter_is_ignored_and_everything_comes_back(catalog, query)
 def patch(api, made, **attributes):
     sb, headers, _ = api
     body = {"data": {"id": made["id"], "type": "properties", "attributes": attributes}}
-    r = httpx.patch(f"{sb.reactor_url}/properties/{made['id']}", headers=headers,
+    r = sandbox_http.patch(f"{sb.reactor_url}/properties/{made['id']}", headers=headers,
                     content=json.dumps(body))
     assert r.status_code == 200, r.text
     return r.json()["data"]["attributes"]

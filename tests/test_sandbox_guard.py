@@ -5,9 +5,9 @@ import contextlib
 import json
 import socket
 
-import httpx
 import pytest
 
+from tests import sandbox_http
 from wizard.core.console import SandboxConsole
 from wizard.sandbox import Sandbox
 from wizard.sandbox.guard import MAX_BODY
@@ -127,7 +127,7 @@ def test_a_write_without_a_body_needs_no_type(sb):
     status, answer = raw(sb, "POST", f"/console/integrations/{made.client_id}/migrate")
     assert status == 200 and answer["client_id"] == made.client_id
     # IMS fields in the query string and no body, as Adobe's Postman sample sends them
-    token = httpx.post(f"{sb.ims_url}/ims/token/v3", params={
+    token = sandbox_http.post(f"{sb.ims_url}/ims/token/v3", params={
         "grant_type": "client_credentials", "client_id": made.client_id,
         "client_secret": made.client_secret})
     assert token.status_code == 200 and token.json()["access_token"]
@@ -139,7 +139,7 @@ def test_an_ipv6_sandbox_answers_its_own_address_only():
     except OSError:
         pytest.skip("no IPv6 loopback here")
     with sandbox as sb6:
-        assert httpx.get(f"{sb6.console_url}/organization").status_code == 200
+        assert sandbox_http.get(f"{sb6.console_url}/organization").status_code == 200
         with socket.create_connection(("::1", sb6.port), timeout=10) as conn:
             conn.sendall(f"GET /console/organization HTTP/1.1\r\nHost: 127.0.0.1:{sb6.port}\r\n"
                          "Connection: close\r\n\r\n".encode())

@@ -3,9 +3,9 @@ created, read, changed and deleted, with JSON:API errors that point at what is w
 
 import json
 
-import httpx
 import pytest
 
+from tests import sandbox_http
 from tests.test_sandbox_contract import create, reactor_headers, s2s_token
 from wizard.sandbox import Sandbox
 from wizard.sandbox.state import SEED_PROPERTIES
@@ -22,18 +22,18 @@ def api(fresh_sandbox):
     """(base URL, headers, company ID) for an S2S integration with every right, in its own sandbox."""
     integ, token = s2s_token(fresh_sandbox)
     headers = reactor_headers(integ, token)
-    company = httpx.get(f"{fresh_sandbox.reactor_url}/companies", headers=headers).json()["data"][0]
+    company = sandbox_http.get(f"{fresh_sandbox.reactor_url}/companies", headers=headers).json()["data"][0]
     return fresh_sandbox.reactor_url, headers, company
 
 
 def listing(api, query=""):
     base, headers, company = api
-    return httpx.get(f"{base}/companies/{company['id']}/properties{query}", headers=headers)
+    return sandbox_http.get(f"{base}/companies/{company['id']}/properties{query}", headers=headers)
 
 
 def post(api, body, **headers):
     base, sent, company = api
-    return httpx.post(f"{base}/companies/{company['id']}/properties", content=body,
+    return sandbox_http.post(f"{base}/companies/{company['id']}/properties", content=body,
                       headers={**sent, **headers})
 
 
@@ -48,7 +48,7 @@ def test_companies_carry_token_platform_rights_and_a_link_to_properties(api):
     assert company["attributes"]["token"]
     assert set(company["meta"]["platform_rights"]) == {"web", "mobile"}
     assert company["links"]["properties"] == f"{base}/companies/{company['id']}/properties"
-    assert httpx.get(company["links"]["properties"], headers=headers).status_code == 200
+    assert sandbox_http.get(company["links"]["properties"], headers=headers).status_code == 200
 
 
 def test_a_new_sandbox_has_a_few_properties_shaped_as_adobes(api):
@@ -101,16 +101,16 @@ def test_create_then_read_change_and_delete(api):
     assert created["attributes"]["name"] == "Blog" and created["attributes"]["enabled"] is True
     assert listing(api).json()["data"][-1]["id"] == created["id"]  # newest last
     url = f"{base}/properties/{created['id']}"
-    assert httpx.get(url, headers=headers).json()["data"] == created
-    changed = httpx.patch(url, headers=headers, content=document(
+    assert sandbox_http.get(url, headers=headers).json()["data"] == created
+    changed = sandbox_http.patch(url, headers=headers, content=document(
         {"name": "Blog (new)", "development": True}, id=created["id"]))
     assert changed.status_code == 200, changed.text
     attributes = changed.json()["data"]["attributes"]
     assert attributes["name"] == "Blog (new)" and attributes["development"] is True
     assert attributes["domains"] == WEB["domains"]  # what a PATCH leaves out stays
-    deleted = httpx.delete(url, headers=headers)
+    deleted = sandbox_http.delete(url, headers=headers)
     assert deleted.status_code == 204 and deleted.content == b""
-    assert error(httpx.get(url, headers=headers), 404)["code"] == "not-found"
+    assert error(sandbox_http.get(url, headers=headers), 404)["code"] == "not-found"
     assert len(listing(api).json()["data"]) == 3
 
 
@@ -145,11 +145,11 @@ def test_patch_must_name_the_property_it_changes(api):
     base, headers, _ = api
     target = listing(api).json()["data"][0]
     url = f"{base}/properties/{target['id']}"
-    mismatch = httpx.patch(url, headers=headers, content=document({"name": "Y"}, id="PR0"))
+    mismatch = sandbox_http.patch(url, headers=headers, content=document({"name": "Y"}, id="PR0"))
     assert error(mismatch, 409)["source"] == {"pointer": "/data/id"}
-    blank = httpx.patch(url, headers=headers, content=document({"name": ""}, id=target["id"]))
+    blank = sandbox_http.patch(url, headers=headers, content=document({"name": ""}, id=target["id"]))
     assert error(blank, 422)["source"] == {"pointer": "/data/attributes/name"}
-    assert httpx.get(url, headers=headers).json()["data"]["attributes"]["name"] == "Marketing site"
+    assert sandbox_http.get(url, headers=headers).json()["data"]["attributes"]["name"] == "Marketing site"
 
 
 def test_writing_needs_manage_properties_and_seeing_needs_a_product_profile(fresh_sandbox, api):
@@ -157,23 +157,23 @@ def test_writing_needs_manage_properties_and_seeing_needs_a_product_profile(fres
     developer, token = s2s_token(fresh_sandbox, role="Developer")
     headers = reactor_headers(developer, token)
     company = api[2]["id"]
-    listed = httpx.get(f"{base}/companies/{company}/properties", headers=headers).json()["data"]
+    listed = sandbox_http.get(f"{base}/companies/{company}/properties", headers=headers).json()["data"]
     assert len(listed) == 3 and listed[0]["meta"]["rights"] == ["develop"]
-    refused = httpx.post(f"{base}/companies/{company}/properties", headers=headers,
+    refused = sandbox_http.post(f"{base}/companies/{company}/properties", headers=headers,
                          content=document(WEB))
     assert error(refused, 403)["code"] == "not-authorized"
     target = f"{base}/properties/{listed[0]['id']}"
-    assert error(httpx.delete(target, headers=headers), 403)["code"] == "not-authorized"
+    assert error(sandbox_http.delete(target, headers=headers), 403)["code"] == "not-authorized"
     # rights only on the company (no property in its product profile): it sees none
     none, token = s2s_token(fresh_sandbox, rights=["develop_extensions"])
     headers = reactor_headers(none, token)
-    assert httpx.get(f"{base}/companies/{company}/properties", headers=headers).json()["data"] == []
-    assert error(httpx.get(target, headers=headers), 404)["code"] == "not-found"
+    assert sandbox_http.get(f"{base}/companies/{company}/properties", headers=headers).json()["data"] == []
+    assert error(sandbox_http.get(target, headers=headers), 404)["code"] == "not-found"
 
 
 def test_another_company_is_not_found(api):
     base, headers, _ = api
-    r = httpx.get(f"{base}/companies/CO0000/properties", headers=headers)
+    r = sandbox_http.get(f"{base}/companies/CO0000/properties", headers=headers)
     assert error(r, 404)["code"] == "not-found"
 
 
@@ -188,7 +188,7 @@ def test_s2s_tokens_may_send_activation_dtm_as_the_api_key_and_jwt_tokens_may_no
     upload(fresh_sandbox, made["client_id"], keypair.cert_path.read_text())
     token = exchange(fresh_sandbox, made, sign(keypair, claims_for(fresh_sandbox, made))).json()
     jwt_headers = {**reactor_headers(made, token["access_token"]), "x-api-key": "Activation-DTM"}
-    r = httpx.get(f"{base}/companies", headers=jwt_headers)
+    r = sandbox_http.get(f"{base}/companies", headers=jwt_headers)
     assert r.status_code == 403 and r.json()["error_code"] == "403003"
 
 
@@ -197,18 +197,18 @@ def test_properties_are_kept_in_the_state_file_and_seeded_once(tmp_path):
     with Sandbox(state_file=state) as sb:
         integ, token = s2s_token(sb)
         headers = reactor_headers(integ, token)
-        company = httpx.get(f"{sb.reactor_url}/companies", headers=headers).json()["data"][0]["id"]
+        company = sandbox_http.get(f"{sb.reactor_url}/companies", headers=headers).json()["data"][0]["id"]
         url = f"{sb.reactor_url}/companies/{company}/properties"
-        assert httpx.post(url, headers=headers, content=document(WEB)).status_code == 201
-        first = httpx.get(url, headers=headers).json()["data"][0]
-        assert httpx.delete(f"{sb.reactor_url}/properties/{first['id']}",
+        assert sandbox_http.post(url, headers=headers, content=document(WEB)).status_code == 201
+        first = sandbox_http.get(url, headers=headers).json()["data"][0]
+        assert sandbox_http.delete(f"{sb.reactor_url}/properties/{first['id']}",
                             headers=headers).status_code == 204
     with Sandbox(state_file=state) as sb:
-        r = httpx.post(f"{sb.ims_url}/ims/token/v3", data={
+        r = sandbox_http.post(f"{sb.ims_url}/ims/token/v3", data={
             "grant_type": "client_credentials", "client_id": integ["client_id"],
             "client_secret": integ["client_secret"]})
         headers = reactor_headers(integ, r.json()["access_token"])
         names = [p["attributes"]["name"]
-                 for p in httpx.get(f"{sb.reactor_url}/companies/{company}/properties",
+                 for p in sandbox_http.get(f"{sb.reactor_url}/companies/{company}/properties",
                                     headers=headers).json()["data"]]
     assert names == ["Support portal", "Mobile app", "Blog"]  # the deleted seed is not back

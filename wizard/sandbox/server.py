@@ -77,7 +77,9 @@ def _bind(host: str, port: int) -> socket.socket:
                          f"not {host!r}")
     host = "127.0.0.1" if host == "localhost" else host
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # made as TCP, so that asyncio turns Nagle's algorithm off on each connection: else every
+    # answer after the first on a kept-alive connection waits ~40 ms for a delayed ACK
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
