@@ -166,20 +166,18 @@ def forgotten_by_sandbox(profile: Profile, error: WizardError) -> IMSError | Non
     """A client ID refused that this machine's sandbox made (the profile's secrets are the
     sandbox's) and, asked, no longer knows: restarted without its state, mostly. IMS's refusal
     alone cannot tell that from a client ID mistyped."""
-    from wizard.core.console import SandboxConsole, console_for
+    from wizard.core.console import Done, console_for
     from wizard.core.secret_store import SANDBOX_SERVICE
 
     if not (isinstance(error, IMSError) and error.subject == Subject.CLIENT_ID
             and profile.keyring_service == SANDBOX_SERVICE):
         return None
-    console = console_for(profile)
-    if not isinstance(console, SandboxConsole):
-        return None
     try:
-        if console.look_up(profile.client_id).value is not None:
-            return None
+        found = console_for(profile).look_up(profile.client_id)
     except WizardError:
         return None  # the refusal stays the news
+    if not (isinstance(found, Done) and found.value is None):  # known, or a person would look
+        return None
     base = profile.ims_url.rstrip("/")
     return IMSError(f"the sandbox at {base} no longer knows this integration (client ID "
                     f"{profile.client_id}, refused as {error.code}): the sandbox was restarted "
