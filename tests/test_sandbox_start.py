@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import httpx
+import pytest
 from textual.widgets import Static
 
 from tests.tui_helpers import settle
@@ -56,3 +58,50 @@ async def test_a_sandbox_that_cannot_start_says_so_and_refuses_what_needs_it(mon
         assert shown(app, "#created").startswith("✗ ")  # refused at once: nothing serves the port
         assert not app.state.profile.client_id
         assert not app.unexpected, app.unexpected
+
+
+class _FailsToServe:
+    """A server whose first imports met another thread's: it ends before it serves."""
+
+    started = False
+
+    def run(self, sockets):
+        raise ImportError("cannot import name 'x' from partially initialized module 'h11'")
+
+
+def test_a_server_that_ends_before_it_serves_is_started_once_more(monkeypatch):
+    made = Sandbox._make_server
+    servers = iter([_FailsToServe()])
+    monkeypatch.setattr(Sandbox, "_make_server", lambda self: next(servers, None) or made(self))
+    with Sandbox() as sb:
+        assert httpx.get(f"{sb.console_url}/organization").status_code == 200
+
+
+def test_a_server_that_ends_twice_says_why(monkeypatch):
+    monkeypatch.setattr(Sandbox, "_make_server", lambda self: _FailsToServe())
+    sb = Sandbox()
+    with pytest.raises(RuntimeError, match=r"did not start \(ImportError: cannot import name 'x'"):
+        sb.start()
+    sb.close()
+
+
+async def test_a_resumed_profile_is_checked_once_the_sandbox_serves(monkeypatch):
+    """Nothing starts beside the sandbox's own start: the resume check waits for it to serve."""
+    from wizard.core.profile import ProfileStore
+    from wizard.tui.wizard_screen import WizardScreen
+
+    ProfileStore().update("sandbox", {"auth_type": "oauth-s2s", "keyring_service": SANDBOX_SERVICE},
+                          records={"steps_done": ["organization", "credentials"]})
+    serving = threading.Event()
+    start = Sandbox.start
+    monkeypatch.setattr(Sandbox, "start", lambda self: serving.wait(30) and start(self))
+    checked: list[str] = []
+    monkeypatch.setattr(WizardScreen, "check_resume", lambda self: checked.append(self.banner))
+    app = own_sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.current == "test" and shown(app, "#banner") == SANDBOX_STARTING
+        assert checked == []  # still starting: not asked yet
+        serving.set()
+        await settle(app, pilot)
+        assert checked == [SANDBOX_STARTING] and shown(app, "#banner") == SANDBOX_BANNER

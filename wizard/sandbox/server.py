@@ -90,6 +90,14 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _NotServing(Exception):
+    """The server's thread ended before it served; `listening`: after it had taken the port."""
+
+    def __init__(self, cause: str, listening: bool) -> None:
+        super().__init__(cause)
+        self.listening = listening
+
+
 class Sandbox:
     """`with Sandbox() as sb:` serves on a free loopback port until the block ends."""
 
@@ -160,18 +168,43 @@ class Sandbox:
 
     def start(self) -> Self:
         """Serve in a background thread; returns once it serves. Until then the port already
-        listens: a request made meanwhile waits in its queue."""
+        listens: a request made meanwhile waits in its queue.
+
+        A server that fails before it listens is started once more: its first imports may meet
+        another thread's (a program starting its sandbox after its first frame), and Python
+        then hands one of them a module still being initialised."""
+        try:
+            return self._start_once()
+        except _NotServing as first:
+            if self._sock.fileno() == -1 or first.listening:
+                raise RuntimeError(f"the sandbox server did not start ({first})") from None
+        try:
+            return self._start_once()
+        except _NotServing as second:
+            raise RuntimeError(f"the sandbox server did not start ({second})") from None
+
+    def _start_once(self) -> Self:
         server = self._make_server()
+        failed: list[BaseException] = []
+
+        def serve() -> None:
+            try:
+                server.run(sockets=[self._sock])
+            except Exception as exc:  # noqa: BLE001 - `start` says it, in its own thread
+                failed.append(exc)
+
         with self._lock:
             if self._sock.fileno() == -1:
                 raise RuntimeError("the sandbox was stopped before it started")
-            self._thread = threading.Thread(target=server.run, kwargs={"sockets": [self._sock]},
-                                            daemon=True, name="sandbox")
+            self._thread = threading.Thread(target=serve, daemon=True, name="sandbox")
             self._thread.start()
         deadline = time.monotonic() + 15
         while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
+            if not self._thread.is_alive():
+                cause = f"{type(failed[0]).__name__}: {failed[0]}" if failed else "it stopped"
+                raise _NotServing(cause, listening=bool(getattr(server, "servers", None)))
+            if time.monotonic() > deadline:
+                raise RuntimeError("the sandbox server did not start within 15 s")
             time.sleep(0.005)
         return self
 

@@ -60,6 +60,7 @@ class WizardScreen(Screen[None]):
         self.state = state
         self.banner = banner
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
+        self._resume_check_waits = False  # for the sandbox to serve
         state.on_memory_fallback = self._memory_fallback
 
     def compose(self) -> ComposeResult:
@@ -90,7 +91,10 @@ class WizardScreen(Screen[None]):
         await self.show_step(state.progress.next_step())
         self.warn_endpoints()
         if {StepId.CREDENTIALS, StepId.TEST} & set(state.progress.done):
-            self.check_resume()
+            # what the sandbox made is asked about once it serves: nothing else starts beside it
+            self._resume_check_waits = self.banner == SANDBOX_STARTING
+            if not self._resume_check_waits:
+                self.check_resume()
         # told once the frame with all this is out (a node of ours listens: the screen itself
         # already does, for its tooltips)
         self.screen_layout_refresh_signal.subscribe(self.query_one(StepList), self._drawn)
@@ -102,6 +106,9 @@ class WizardScreen(Screen[None]):
     # --- the sandbox, started after the first frame --------------------------------------
     def sandbox_started(self) -> None:
         self.query_one("#banner", Static).update(SANDBOX_BANNER)
+        if self._resume_check_waits:
+            self._resume_check_waits = False
+            self.check_resume()
 
     def sandbox_failed(self, reason: str) -> None:
         self.query_one("#banner", Static).update("SANDBOX · the simulated Adobe did not start")
