@@ -173,15 +173,13 @@ class Sandbox:
         A server that fails before it listens is started once more: its first imports may meet
         another thread's (a program starting its sandbox after its first frame), and Python
         then hands one of them a module still being initialised."""
-        try:
-            return self._start_once()
-        except _NotServing as first:
-            if self._sock.fileno() == -1 or first.listening:
-                raise RuntimeError(f"the sandbox server did not start ({first})") from None
-        try:
-            return self._start_once()
-        except _NotServing as second:
-            raise RuntimeError(f"the sandbox server did not start ({second})") from None
+        for attempt in (1, 2):
+            try:
+                return self._start_once()
+            except _NotServing as ended:
+                if attempt == 2 or ended.listening or self._sock.fileno() == -1:
+                    raise RuntimeError(f"the sandbox server did not start ({ended})") from None
+        raise AssertionError("unreachable")  # the second attempt returns or raises
 
     def _start_once(self) -> Self:
         server = self._make_server()

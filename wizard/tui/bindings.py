@@ -3,6 +3,7 @@ that names a key takes its name from here."""
 
 from __future__ import annotations
 
+from textual.app import App
 from textual.binding import Binding, BindingType
 
 # The one list of keys: the footer shows them and the help screen is built from them.
@@ -24,9 +25,9 @@ BINDINGS: list[BindingType] = [
             tooltip="clear the clipboard (after copying a token)"),
 ]
 
-# Textual's own key for the command palette (App.COMMAND_PALETTE_BINDING), where each step of the
-# flow has an entry, "Step 2: Role" and so on
-PALETTE = "ctrl+p"
+# Textual's own key for the command palette, where each step of the flow has an entry, "Step 2:
+# Role" and so on
+PALETTE = App.COMMAND_PALETTE_BINDING
 
 
 def key(binding_id: str) -> str:
