@@ -18,8 +18,9 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/launch-wizard demo
 
-# Lint and types first (quick), then every test, one worker process per CPU (PYTEST_WORKERS=0:
-# all in one process). A worker that finishes its share takes tests from the others.
+# Lint and types first (quick), then every test: one worker process per CPU and one more
+# (tests/conftest.py says why; PYTEST_WORKERS=0: all in one process). A worker that finishes its
+# share takes tests from the others.
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests import pilot_pace
 from tests.secret_service import PrivateSecretService, SecretServiceUnavailable
 from wizard.core.console import SandboxConsole
 from wizard.core.keys import generate_pair
@@ -30,6 +31,8 @@ settings.register_profile("dev", max_examples=100)
 settings.register_profile("ci", max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+pilot_pace.apply()
+
 
 # Modules whose tests drive the whole app or real processes for many seconds each (and the
 # property search, 2,000 examples per parser in CI): run first, so that with several workers none
@@ -44,6 +47,12 @@ def pytest_collection_modifyitems(items):
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: each module keeps its order
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than CPUs. A worker spends about a third of its time waiting
+    (on tmux, on the wizard's real processes, on Pilot's pauses), and the spare one runs then."""
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_addoption(parser):

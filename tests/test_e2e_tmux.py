@@ -55,7 +55,8 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
-    def keys(self, *keys: str, pause: float = 0.3) -> None:
+    def keys(self, *keys: str, pause: float = 0.1) -> None:
+        """Each key on its own, as typed quickly (every key's effect is waited for by text)."""
         for key in keys:
             self.tmux("send-keys", "-t", "w", key)
             time.sleep(pause)

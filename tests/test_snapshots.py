@@ -63,8 +63,8 @@ def toured(request, tmp_path_factory) -> Tour:
 def _take(size: tuple[int, int]) -> Tour:
     seen = Tour(size)
 
-    def shoot(app, name: str) -> None:
-        seen.shots[name] = normalise(app.export_screenshot(title=name))
+    def shoot(name: str, svg: str) -> None:
+        seen.shots[name] = normalise(svg)
         seen.order.append(name)
 
     with pytest.MonkeyPatch.context() as patch:

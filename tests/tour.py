@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
-from tests.tui_helpers import screen_rows, settle
+from tests.tui_helpers import settle
 from wizard.core.ims import Token
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
@@ -73,17 +73,19 @@ def _steady(app) -> None:
         button.remove_class("-active")
 
 
-async def _still(app, pilot, rounds: int = 20) -> None:
-    """Until two looks in a row see the same screen, scroll bars included: on a busy machine a
-    layout (a long token wrapped, a scroll asked for after a refresh) can land a frame late."""
+async def _still(app, pilot, title: str, rounds: int = 20) -> str:
+    """The screen as an SVG once two looks in a row see the same (scroll bars included): on a busy
+    machine a layout (a long token wrapped, a scroll asked for after a refresh) can land a frame
+    late."""
     before = None
     for _ in range(rounds):
-        now = screen_rows(app)
+        now = app.export_screenshot(title=title)
         if now == before:
-            return
+            return now
         before = now
         await pilot.pause(0.05)
         await settle(app, pilot)
+    return app.export_screenshot(title=title)
 
 
 async def _until(app, pilot, selector: str, text: str, rounds: int = 100) -> None:
@@ -104,9 +106,10 @@ class _Broken(MemoryBackend):
         raise RuntimeError("the keyring is locked")
 
 
-async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str], None]) -> list[str]:
+async def tour(sandbox, size: tuple[int, int], shoot: Callable[[str, str], None],
+               title: Callable[[str], str] = str) -> list[str]:
     """Drive the JWT flow (and its failures), the S2S flow and a keyring problem through every
-    screen; shoot at each stop."""
+    screen; at each stop, hand `shoot` the screen's name and its SVG (titled `title(name)`)."""
     shots: list[str] = []
 
     async def visit(app: WizardApp, script) -> None:
@@ -116,8 +119,7 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[WizardApp, str],
             async def snap(name: str) -> None:
                 _steady(app)
                 await settle(app, pilot)
-                await _still(app, pilot)
-                shoot(app, name)
+                shoot(name, await _still(app, pilot, title(name)))
                 shots.append(name)
 
             await settle(app, pilot)
@@ -258,11 +260,11 @@ def main(argv: list[str]) -> int:
         width, height = argv[argv.index("--size") + 1].split("x")
         size = (int(width), int(height))
 
-    def shoot(app, name: str) -> None:
-        (out / f"{name}.svg").write_text(app.export_screenshot(title=f"launch-wizard · {name[3:]}"))
+    def shoot(name: str, svg: str) -> None:
+        (out / f"{name}.svg").write_text(svg)
 
     with repeatable_sandbox(size) as sandbox:
-        shots = asyncio.run(tour(sandbox, size, shoot))
+        shots = asyncio.run(tour(sandbox, size, shoot, lambda name: f"launch-wizard · {name[3:]}"))
     print(f"{len(shots)} screenshots in {out}/")
     return 0
 
