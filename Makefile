@@ -20,12 +20,13 @@ demo: $(STAMP)
 
 # Lint and types first (quick), then every test: one worker process per CPU and one more
 # (tests/conftest.py says why; PYTEST_WORKERS=0: all in one process). A worker that finishes its
-# share takes tests from the others.
+# share takes tests from the others. Byte-code is cached even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE): each worker and each command a test runs would compile it again.
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Whole-process benchmarks against baselines measured in the same run (not part of `make test`).
 bench: $(STAMP)

@@ -49,6 +49,7 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)  # stable: each module keeps its order
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: without it, not called
 def pytest_xdist_auto_num_workers(config):
     """`-n auto`: one worker more than CPUs. A worker spends about a third of its time waiting
     (on tmux, on the wizard's real processes, on Pilot's pauses), and the spare one runs then."""
