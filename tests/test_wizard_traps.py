@@ -109,6 +109,79 @@ async def test_next_imports_the_path_typed_in_the_import_field(sandbox, backend,
         assert "✓ Imported from" in region_text(app, "#notice")
 
 
+def _download(sandbox, name: str) -> tuple[object, str]:
+    """An integration made in the sandbox, and the JSON the console would download for it."""
+    import json
+
+    from wizard.core.console import SandboxConsole
+
+    made = SandboxConsole(sandbox.console_url).create(name, "oauth-s2s").value
+    return made, json.dumps({
+        "ORG_ID": made.org_id, "CLIENT_ID": made.client_id, "CLIENT_SECRETS": [made.client_secret],
+        "SCOPES": made.scopes, "TECHNICAL_ACCOUNT_ID": made.technical_account_id})
+
+
+async def test_typing_into_the_import_box_keeps_the_text_and_next_imports_it(sandbox, backend):
+    from wizard.tui.paste_area import PasteArea
+
+    made, download = _download(sandbox, "typed-box")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        box = app.screen.query_one("#import-text", PasteArea)
+        box.focus()
+        for char in download[:3]:  # typed, key by key: no key is a paste of its own
+            await pilot.press(char)
+        await settle(app, pilot)
+        assert box.text == download[:3]
+        assert "not JSON" not in screen_text(app)
+        assert "Next (ctrl+n) imports what you typed" in screen_text(app)
+        box.insert(download[3:])  # the rest, typed as well
+        await settle(app, pilot)
+        assert box.text == download and app.state.profile.client_id != made.client_id
+        await next_step(app, pilot)
+        await settle(app, pilot, 3)
+        assert app.state.profile.client_id == made.client_id
+        assert app.current == "test"
+        assert "✓ Imported from" in region_text(app, "#notice")
+        assert made.client_secret not in screen_text(app)
+        assert box.text == ""  # the secret left the screen with the import
+
+
+async def test_typed_text_that_is_not_a_download_stays_for_the_user_to_correct(sandbox, backend):
+    from wizard.tui.paste_area import PasteArea
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        box = app.screen.query_one("#import-text", PasteArea)
+        box.focus()
+        box.insert('{"CLIENT_ID": ')
+        await settle(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "organization"
+        assert "not JSON" in screen_text(app)
+        assert box.text == '{"CLIENT_ID": '  # nothing typed is lost
+
+
+async def test_a_paste_into_the_import_box_imports_at_once_and_leaves_the_box(sandbox, backend):
+    from textual import events
+
+    from wizard.tui.paste_area import PasteArea
+
+    made, download = _download(sandbox, "pasted-box")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        box = app.screen.query_one("#import-text", PasteArea)
+        box.focus()
+        box.post_message(events.Paste(download))
+        await settle(app, pilot, 3)
+        assert box.text == ""
+        assert app.state.profile.client_id == made.client_id, screen_text(app)
+        assert app.current == "test"
+
+
 # --- a fix line says how to reach its step ------------------------------------------------------
 
 async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbox, backend, keypair,
