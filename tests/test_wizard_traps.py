@@ -217,6 +217,54 @@ async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbo
         assert app.current == "upload"
 
 
+async def test_a_fix_steps_ahead_names_the_way_there_as_one_behind_does(sandbox, backend, keypair,
+                                                                        other_keypair):
+    from pathlib import Path
+
+    from wizard.tui.bindings import PALETTE, key
+    from wizard.tui.state import WizardState
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    await state.put_secret("private_key", Path(other_keypair.key_path).read_text())
+    state.mark_done("credentials")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press(PALETTE)
+        await settle(app, pilot)
+        for char in "Step 1":
+            await pilot.press("space" if char == " " else char)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "organization"
+        await pilot.press(key("copy-token").lower())  # a token from step 1: IMS refuses the key
+        await settle(app, pilot, 4)
+        text = screen_text(app)
+        assert "at step 4, Upload the certificate" in text
+        assert f'{PALETTE}, then "Step 4"; or {key("next")} 3 times' in text
+        assert f"({key('next')})" not in text
+        await pilot.press(PALETTE)
+        await settle(app, pilot)
+        for char in "Step 4":
+            await pilot.press("space" if char == " " else char)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "upload"
+
+
+def test_a_fix_one_step_ahead_says_next_goes_there():
+    from wizard.core.ims import ims_error
+    from wizard.tui import remedy
+    from wizard.tui.bindings import key
+    from wizard.tui.flow import S2S_FLOW
+
+    error = ims_error(401, {"error": "invalid_client", "error_description": "invalid client_secret"})
+    assert remedy.fix(error, S2S_FLOW, "oauth-s2s", "organization") == (
+        f"enter the client secret again at step 2, Credentials ({key('next')} goes on)")
+
+
 # --- at 80x24 a toast never covers a field's error -------------------------------------------------
 
 async def test_a_toast_does_not_cover_the_error_of_the_field_it_was_about(sandbox, backend):
