@@ -293,6 +293,28 @@ async def test_a_toast_does_not_cover_the_error_of_the_field_it_was_about(sandbo
         assert "fix: copy the value again from the Developer Console" in shown
 
 
+async def test_a_field_error_keeps_the_toasts_that_do_not_cover_it(sandbox, backend, monkeypatch):
+    from tests.tui_helpers import toasts
+    from wizard.tui import clipboard
+
+    monkeypatch.setattr(clipboard, "deliver", lambda text: clipboard.Delivery())
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot, 3)
+        assert any(t.startswith("Copied") for t in toasts(app))
+        await type_into(pilot, "#tech-id", "not-an-account")
+        await next_step(app, pilot)
+        field = app.screen.view("credentials").field_of("tech-id")
+        assert field.invalid and app.current == "credentials"
+        error = field.query_one(".field-error")
+        assert error.region.height
+        assert any(t.startswith("Copied") for t in toasts(app))  # beside the error, not on it
+        for toast in app.screen.query("Toast"):
+            assert not toast.region.overlaps(error.region), toast.render().plain
+
+
 # --- F2 at 80x24: the banner, the footer and Close stay on screen -----------------------------------
 
 @pytest.mark.parametrize("size", [SMALL, (120, 40)], ids=["80x24", "120x40"])
