@@ -342,3 +342,32 @@ async def test_the_role_lookup_fits_with_its_close_and_the_banner_in_view(sandbo
         await pilot.press("enter")
         await settle(app, pilot)
         assert not isinstance(app.screen, RolesScreen)
+
+
+# --- no keyring: the question comes when a secret would be saved, once ------------------------------
+
+async def test_without_a_keyring_the_store_question_comes_with_the_first_save(isolated_config):
+    from textual.widgets import Input
+
+    from tests.test_tui import Broken
+    from wizard.tui.app import WizardApp
+
+    app = WizardApp(secrets=SecretStore(backend=Broken()))
+    async with driving(app, size=SMALL) as pilot:
+        await type_into(pilot, "#org-id", "ABC@AdobeOrg")
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        assert not app.screen.query("#notice-plaintext")  # nothing to save yet: nothing asked
+        text = screen_text(app)
+        assert "No usable keyring" in text and "RuntimeError: locked" in text
+        assert "Next asks where" in text
+        await type_into(pilot, "#client-id", "abc")
+        await type_into(pilot, "#client-secret", "s3cret")
+        await next_step(app, pilot)  # a secret to save: now the question
+        assert app.current == "credentials"
+        assert app.screen.query_one("#client-secret", Input).value == "s3cret"
+        await press(app, pilot, "#notice-plaintext")
+        assert "press Next again" in region_text(app, "#notice")  # true: Next was refused
+        await next_step(app, pilot)
+        assert app.current == "test"
+    assert oct((isolated_config / "secrets.json").stat().st_mode)[-3:] == "600"

@@ -102,7 +102,9 @@ class CredentialsStep(Step):
         try:
             await self.state.ensure_store()
         except SecretStoreError as exc:
-            self.post_message(self.Problem(exc))
+            # nothing is saved yet: where secrets go is asked when one would be (Next), once
+            self.field_of("client-secret").show_warning(
+                f"No usable keyring: {exc.cause}. Next asks where this session's secrets go.")
             return
         # after the focus the app set when showing the step (Textual sets focus later, in order);
         # in one go with the placeholder, so that no frame shows "saved" with the focus still here
@@ -254,7 +256,11 @@ class CredentialsStep(Step):
     # --- Next -----------------------------------------------------------------------------------
     async def accept(self) -> bool:
         state, profile = self.state, self.state.profile
-        await state.ensure_store()  # a SecretStoreError goes to the app, which offers the ways out
+        try:
+            await state.ensure_store()  # a SecretStoreError goes to the app: it asks, with the ways out
+        finally:
+            if (secret_field := self.field_of("client-secret")).has_class("-warned"):
+                secret_field.show_warning("")  # the keyring's absence: asked now, or answered
         ok = self._save_fields()
         secret = self.value("client-secret")
         ok = self._client_secret_given(secret) and ok
