@@ -371,3 +371,31 @@ async def test_without_a_keyring_the_store_question_comes_with_the_first_save(is
         await next_step(app, pilot)
         assert app.current == "test"
     assert oct((isolated_config / "secrets.json").stat().st_mode)[-3:] == "600"
+
+
+async def test_a_key_typed_into_the_private_key_box_stays_and_next_checks_it(sandbox, backend,
+                                                                            keypair):
+    from pathlib import Path
+
+    from textual import events
+
+    from wizard.tui.paste_area import PasteArea
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "credentials"
+        box = app.screen.query_one("#key-text", PasteArea)
+        box.focus()
+        await pilot.press("x")  # a stray key: not a paste of a key
+        await settle(app, pilot)
+        assert box.text == "x"
+        assert "not a PEM" not in screen_text(app)
+        await next_step(app, pilot)  # Next checks what was typed: refused, and it stays
+        assert app.current == "credentials"
+        assert box.text == "x"
+        box.load_text("")
+        box.post_message(events.Paste(Path(keypair.key_path).read_text()))
+        await settle(app, pilot, 3)
+        assert box.text == ""  # a pasted key leaves the screen at once
+        assert "✓ RSA" in screen_text(app)

@@ -176,12 +176,18 @@ class CredentialsStep(Step):
         if self.pending_key is not None:
             self.validate_key(self.pending_key, event.value)
 
-    @on(TextArea.Changed, "#key-text")
-    def _pasted(self, event: TextArea.Changed) -> None:
-        text = event.text_area.text
+    @on(PasteArea.Arrived, "#key-text")
+    def _pasted(self, event: PasteArea.Arrived) -> None:
+        text = event.area.text
         if text.strip():
-            event.text_area.load_text("")  # a key never stays on the screen, whole or in part
+            event.area.load_text("")  # a key never stays on the screen, whole or in part
             self.take_key(text)
+
+    @on(TextArea.Changed, "#key-text")
+    def _typed(self, event: TextArea.Changed) -> None:
+        """Typed, a key at a time: kept in the box until Next checks it (a key is pasted whole)."""
+        if event.text_area.text.strip():
+            self.mark_dirty("key-text", True)
 
     @on(Button.Pressed, "#use-generated")
     def _use_generated(self) -> None:
@@ -297,6 +303,14 @@ class CredentialsStep(Step):
         if self.reading is not None and self.reading.is_running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await self.reading.wait()
+        box = self.query_one("#key-text", PasteArea)
+        typed = box.text
+        if typed.strip():  # typed into the box: newer than a key taken before it
+            self.key_error = await self._check(typed, passphrase)
+            if self.key_error is None:  # it leaves the screen once it is a key (else it stays)
+                box.load_text("")
+                self.pending_key = typed
+            return self.key_error is None
         if self.pending_key is not None:
             self.key_error = await self._check(self.pending_key, passphrase)
             return self.key_error is None
