@@ -145,7 +145,7 @@ class Field(Vertical):
         if message:  # newer than a toast that (at 80 columns) would sit on top of it
             self.call_after_refresh(self._uncover)
 
-    def _uncover(self) -> None:
+    def _uncover(self, tries: int = 3) -> None:
         """Dismiss the toasts that cover the error once it is laid out; the others stay."""
         from textual.widgets._toast import Toast  # not exported: the ToastRack makes them
 
@@ -153,6 +153,9 @@ class Field(Vertical):
         if not self.is_attached or not errors:  # gone with its step before the screen was drawn
             return
         error = errors.first().region
+        if not error.height and tries > 1:  # not laid out yet (a step hidden stays so: give up)
+            self.call_after_refresh(self._uncover, tries - 1)
+            return
         for toast in self.screen.query(Toast):
             if toast.region.overlaps(error):
                 toast._expire()  # what a click on the toast does
