@@ -33,6 +33,8 @@ async def test_a_profile_filled_on_the_command_line_opens_at_its_test(sandbox, b
         notice = region_text(app, "#notice")
         assert "no record of the wizard's steps" in notice
         assert "step 3, Test" in notice
+    again = _state(sandbox, backend)  # that start is its record now: said once
+    assert again.progress.next_step() == "test" and not again.opened_why
 
 
 async def test_a_profile_tested_on_the_command_line_opens_at_done(sandbox, backend):

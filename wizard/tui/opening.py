@@ -5,8 +5,10 @@ Plain data and functions (no Textual), as flow.py."""
 
 from __future__ import annotations
 
+import contextlib
 from itertools import takewhile
 
+from wizard.core.errors import WizardError
 from wizard.core.profile import Profile, ProfileStore
 from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, title
 
@@ -23,13 +25,16 @@ def filled_steps(profile: Profile) -> list[StepId]:
 
 
 def opening(profiles: ProfileStore, profile: Profile) -> tuple[Progress, str]:
-    """The progress the wizard opens saved `profile` with, and why when no record says ("")."""
+    """The progress the wizard opens saved `profile` with, and why when no record says ("");
+    what its fields fill is saved as its record from then on."""
     recorded = profiles.record(profile.name, PROGRESS_KEY, lambda saved: saved is not None)
     if recorded or not profiles.exists(profile.name):
         return Progress.load(profiles, profile), ""
     progress = Progress.of(profile.auth_type, filled_steps(profile))
     if not progress.done:
         return progress, ""  # step 1, as for a new profile: nothing to explain
+    with contextlib.suppress(WizardError):  # a file that cannot be written now still opens
+        profiles.update(profile.name, {}, records={PROGRESS_KEY: progress.saved()})
     step = progress.next_step()
     because = {StepId.DONE: "every field is filled and its last test passed",
                StepId.TEST: "every field is filled, and no test has passed yet"}.get(

@@ -108,8 +108,6 @@ class WizardState:
             profile = profile.with_changes(keyring_service=secrets.service)
         session.profile, session.store = profile, store
         progress, opened_why = opening(profiles, saved)
-        if opened_why:  # what its fields fill is the wizard's record from now on
-            profiles.update(name, {}, records={PROGRESS_KEY: progress.saved()})
         return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
                    _done=progress.done, opened_why=opened_why)
 
