@@ -21,6 +21,7 @@ from wizard.core.ims import Token
 from wizard.core.interop import FORMAT
 from wizard.core.profile import IMS_PRODUCTION, REACTOR_PRODUCTION, Profile, ProfileStore
 from wizard.core.tokens import cached, remember
+from wizard.tui.flow import PROGRESS_KEY
 
 
 class Capture:
@@ -288,6 +289,7 @@ async def test_the_wizard_asks_before_a_file_chooses_where_the_secret_goes(tmp_p
 
     profiles = ProfileStore()
     profiles.save(Profile(name="work", org_id="ORG@AdobeOrg", client_id="client"))
+    profiles.update("work", {}, records={PROGRESS_KEY: []})  # the wizard's record: at step 1
     store = SecretStore(backend=MemoryBackend())
     store.set("work", "client_secret", "work-secret")
     made = Profile(org_id="ORG@AdobeOrg", client_id="client")
@@ -349,6 +351,7 @@ async def test_the_wizard_asks_before_an_import_replaces_the_client_id(tmp_path)
 
     profiles = ProfileStore()
     profiles.save(Profile(name="work", org_id="ORG@AdobeOrg", client_id="client"))
+    profiles.update("work", {}, records={PROGRESS_KEY: []})  # the wizard's record: at step 1
     other = {"ORG_ID": "ORG@AdobeOrg", "CLIENT_ID": "another-client", "CLIENT_SECRETS": ["s-2"]}
     (tmp_path / "other.json").write_text(json.dumps(other))
     app = WizardApp(profile="work", secrets=SecretStore(backend=MemoryBackend()))

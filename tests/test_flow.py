@@ -117,4 +117,6 @@ def test_sentences_name_the_keys_the_bindings_bind(monkeypatch):
     monkeypatch.setattr(bindings, "BINDINGS", moved)
     error = ims_error(401, {"error": "invalid_client", "error_description": "invalid client_secret"})
     assert remedy.fix(error, JWT_FLOW, "jwt", "test").endswith("(alt+left goes back)")
-    assert remedy.fix(error, JWT_FLOW, "jwt", "organization").endswith("(alt+right)")
+    assert remedy.fix(error, JWT_FLOW, "jwt", "organization").endswith(
+        f'({bindings.PALETTE}, then "Step 5"; or alt+right 4 times)')
+    assert remedy.fix(error, JWT_FLOW, "jwt", "upload").endswith("(alt+right goes on)")

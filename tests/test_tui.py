@@ -566,9 +566,10 @@ async def test_no_keyring_plaintext_choice_writes_a_0600_file(isolated_config):
     async with driving(app) as pilot:
         await type_into(pilot, "#org-id", "ABC@AdobeOrg")
         await next_step(app, pilot)
-        await press(app, pilot, "#notice-plaintext")
         await type_into(pilot, "#client-id", "abc")
         await type_into(pilot, "#client-secret", "s3cret")
+        await next_step(app, pilot)  # a secret to save: where it goes is asked now
+        await press(app, pilot, "#notice-plaintext")
         await next_step(app, pilot)
         assert app.current == "test"
     secrets = isolated_config / "secrets.json"

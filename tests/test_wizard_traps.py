@@ -109,6 +109,79 @@ async def test_next_imports_the_path_typed_in_the_import_field(sandbox, backend,
         assert "✓ Imported from" in region_text(app, "#notice")
 
 
+def _download(sandbox, name: str) -> tuple[object, str]:
+    """An integration made in the sandbox, and the JSON the console would download for it."""
+    import json
+
+    from wizard.core.console import SandboxConsole
+
+    made = SandboxConsole(sandbox.console_url).create(name, "oauth-s2s").value
+    return made, json.dumps({
+        "ORG_ID": made.org_id, "CLIENT_ID": made.client_id, "CLIENT_SECRETS": [made.client_secret],
+        "SCOPES": made.scopes, "TECHNICAL_ACCOUNT_ID": made.technical_account_id})
+
+
+async def test_typing_into_the_import_box_keeps_the_text_and_next_imports_it(sandbox, backend):
+    from wizard.tui.paste_area import PasteArea
+
+    made, download = _download(sandbox, "typed-box")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        box = app.screen.query_one("#import-text", PasteArea)
+        box.focus()
+        for char in download[:3]:  # typed, key by key: no key is a paste of its own
+            await pilot.press(char)
+        await settle(app, pilot)
+        assert box.text == download[:3]
+        assert "not JSON" not in screen_text(app)
+        assert "Next (ctrl+n) imports what you typed" in screen_text(app)
+        box.insert(download[3:])  # the rest, typed as well
+        await settle(app, pilot)
+        assert box.text == download and app.state.profile.client_id != made.client_id
+        await next_step(app, pilot)
+        await settle(app, pilot, 3)
+        assert app.state.profile.client_id == made.client_id
+        assert app.current == "test"
+        assert "✓ Imported from" in region_text(app, "#notice")
+        assert made.client_secret not in screen_text(app)
+        assert box.text == ""  # the secret left the screen with the import
+
+
+async def test_typed_text_that_is_not_a_download_stays_for_the_user_to_correct(sandbox, backend):
+    from wizard.tui.paste_area import PasteArea
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        box = app.screen.query_one("#import-text", PasteArea)
+        box.focus()
+        box.insert('{"CLIENT_ID": ')
+        await settle(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "organization"
+        assert "not JSON" in screen_text(app)
+        assert box.text == '{"CLIENT_ID": '  # nothing typed is lost
+
+
+async def test_a_paste_into_the_import_box_imports_at_once_and_leaves_the_box(sandbox, backend):
+    from textual import events
+
+    from wizard.tui.paste_area import PasteArea
+
+    made, download = _download(sandbox, "pasted-box")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#import-open")
+        box = app.screen.query_one("#import-text", PasteArea)
+        box.focus()
+        box.post_message(events.Paste(download))
+        await settle(app, pilot, 3)
+        assert box.text == ""
+        assert app.state.profile.client_id == made.client_id, screen_text(app)
+        assert app.current == "test"
+
+
 # --- a fix line says how to reach its step ------------------------------------------------------
 
 async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbox, backend, keypair,
@@ -144,6 +217,54 @@ async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbo
         assert app.current == "upload"
 
 
+async def test_a_fix_steps_ahead_names_the_way_there_as_one_behind_does(sandbox, backend, keypair,
+                                                                        other_keypair):
+    from pathlib import Path
+
+    from wizard.tui.bindings import PALETTE, key
+    from wizard.tui.state import WizardState
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    await state.put_secret("private_key", Path(other_keypair.key_path).read_text())
+    state.mark_done("credentials")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press(PALETTE)
+        await settle(app, pilot)
+        for char in "Step 1":
+            await pilot.press("space" if char == " " else char)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "organization"
+        await pilot.press(key("copy-token").lower())  # a token from step 1: IMS refuses the key
+        await settle(app, pilot, 4)
+        text = screen_text(app)
+        assert "at step 4, Upload the certificate" in text
+        assert f'{PALETTE}, then "Step 4"; or {key("next")} 3 times' in text
+        assert f"({key('next')})" not in text
+        await pilot.press(PALETTE)
+        await settle(app, pilot)
+        for char in "Step 4":
+            await pilot.press("space" if char == " " else char)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "upload"
+
+
+def test_a_fix_one_step_ahead_says_next_goes_there():
+    from wizard.core.ims import ims_error
+    from wizard.tui import remedy
+    from wizard.tui.bindings import key
+    from wizard.tui.flow import S2S_FLOW
+
+    error = ims_error(401, {"error": "invalid_client", "error_description": "invalid client_secret"})
+    assert remedy.fix(error, S2S_FLOW, "oauth-s2s", "organization") == (
+        f"enter the client secret again at step 2, Credentials ({key('next')} goes on)")
+
+
 # --- at 80x24 a toast never covers a field's error -------------------------------------------------
 
 async def test_a_toast_does_not_cover_the_error_of_the_field_it_was_about(sandbox, backend):
@@ -170,6 +291,28 @@ async def test_a_toast_does_not_cover_the_error_of_the_field_it_was_about(sandbo
         shown = screen_text(app)
         assert "client ID (API key) contains the control character" in shown
         assert "fix: copy the value again from the Developer Console" in shown
+
+
+async def test_a_field_error_keeps_the_toasts_that_do_not_cover_it(sandbox, backend, monkeypatch):
+    from tests.tui_helpers import toasts
+    from wizard.tui import clipboard
+
+    monkeypatch.setattr(clipboard, "deliver", lambda text: clipboard.Delivery())
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot, 3)
+        assert any(t.startswith("Copied") for t in toasts(app))
+        await type_into(pilot, "#tech-id", "not-an-account")
+        await next_step(app, pilot)
+        field = app.screen.view("credentials").field_of("tech-id")
+        assert field.invalid and app.current == "credentials"
+        error = field.query_one(".field-error")
+        assert error.region.height
+        assert any(t.startswith("Copied") for t in toasts(app))  # beside the error, not on it
+        for toast in app.screen.query("Toast"):
+            assert not toast.region.overlaps(error.region), toast.render().plain
 
 
 # --- F2 at 80x24: the banner, the footer and Close stay on screen -----------------------------------
@@ -199,3 +342,60 @@ async def test_the_role_lookup_fits_with_its_close_and_the_banner_in_view(sandbo
         await pilot.press("enter")
         await settle(app, pilot)
         assert not isinstance(app.screen, RolesScreen)
+
+
+# --- no keyring: the question comes when a secret would be saved, once ------------------------------
+
+async def test_without_a_keyring_the_store_question_comes_with_the_first_save(isolated_config):
+    from textual.widgets import Input
+
+    from tests.test_tui import Broken
+    from wizard.tui.app import WizardApp
+
+    app = WizardApp(secrets=SecretStore(backend=Broken()))
+    async with driving(app, size=SMALL) as pilot:
+        await type_into(pilot, "#org-id", "ABC@AdobeOrg")
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        assert not app.screen.query("#notice-plaintext")  # nothing to save yet: nothing asked
+        text = screen_text(app)
+        assert "No usable keyring" in text and "RuntimeError: locked" in text
+        assert "Next asks where" in text
+        await type_into(pilot, "#client-id", "abc")
+        await type_into(pilot, "#client-secret", "s3cret")
+        await next_step(app, pilot)  # a secret to save: now the question
+        assert app.current == "credentials"
+        assert app.screen.query_one("#client-secret", Input).value == "s3cret"
+        await press(app, pilot, "#notice-plaintext")
+        assert "press Next again" in region_text(app, "#notice")  # true: Next was refused
+        await next_step(app, pilot)
+        assert app.current == "test"
+    assert oct((isolated_config / "secrets.json").stat().st_mode)[-3:] == "600"
+
+
+async def test_a_key_typed_into_the_private_key_box_stays_and_next_checks_it(sandbox, backend,
+                                                                            keypair):
+    from pathlib import Path
+
+    from textual import events
+
+    from wizard.tui.paste_area import PasteArea
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "credentials"
+        box = app.screen.query_one("#key-text", PasteArea)
+        box.focus()
+        await pilot.press("x")  # a stray key: not a paste of a key
+        await settle(app, pilot)
+        assert box.text == "x"
+        assert "not a PEM" not in screen_text(app)
+        await next_step(app, pilot)  # Next checks what was typed: refused, and it stays
+        assert app.current == "credentials"
+        assert box.text == "x"
+        box.load_text("")
+        box.post_message(events.Paste(Path(keypair.key_path).read_text()))
+        await settle(app, pilot, 3)
+        assert box.text == ""  # a pasted key leaves the screen at once
+        assert "✓ RSA" in screen_text(app)

@@ -41,14 +41,14 @@ def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
 
 
 def _way(steps: tuple[str, ...], current: str, number: int) -> str:
-    """The keys that lead from `current` to step `number`: back once, or the palette's entry
-    for that step (or back as many times) when it is further back."""
-    back = steps.index(current) + 1 - number if current in steps else 0
-    if back == 1:
-        return f"{key('back')} goes back"
-    if back > 1:
-        return f"{PALETTE}, then \"Step {number}\"; or {key('back')} {back} times"
-    return key("next")
+    """The keys that lead from `current` to step `number`: back or on once, or the palette's
+    entry for that step (or back or on as many times) when it is further away."""
+    moves = steps.index(current) + 1 - number if current in steps else 0
+    way, times = ("back", moves) if moves > 0 else ("next", -moves)
+    if times == 1:
+        return f"{key(way)} {'goes back' if way == 'back' else 'goes on'}"
+    entry = f"{PALETTE}, then \"Step {number}\""
+    return f"{entry}; or {key(way)} {times} times" if times else entry
 
 
 def explain(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,

@@ -29,6 +29,7 @@ from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore
 from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import Session
 from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, stale_after
+from wizard.tui.opening import opening
 
 if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, not at start
     from wizard.core.console import Answer, Console, Credentials
@@ -78,6 +79,7 @@ class WizardState:
     _store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # the profile as saved when last read or written: `update` saves only what differs from it
     _saved: Profile | None = None
+    opened_why: str = ""  # why it opens where it does, when no progress record says
     _done: tuple[StepId, ...] = ()  # the steps done, as saved beside the profile (the progress record)
 
     @classmethod
@@ -105,8 +107,9 @@ class WizardState:
         if secrets is not None and secrets.service != profile.keyring_service:
             profile = profile.with_changes(keyring_service=secrets.service)
         session.profile, session.store = profile, store
+        progress, opened_why = opening(profiles, saved)
         return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
-                   _done=Progress.load(profiles, saved).done)
+                   _done=progress.done, opened_why=opened_why)
 
     # --- the session it is built on ---------------------------------------------------------
     @property

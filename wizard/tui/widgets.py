@@ -142,8 +142,23 @@ class Field(Vertical):
         self.query_one(".field-error", Static).update(f"✗ {message}" if message else "")
         self.set_class(bool(message), "-invalid")
         self.remove_class("-warned")
-        if message:  # newer than any toast, which (at 80 columns) may sit on top of it
-            self.app.clear_notifications()
+        if message:  # newer than a toast that (at 80 columns) would sit on top of it
+            self.call_after_refresh(self._uncover)
+
+    def _uncover(self, tries: int = 3) -> None:
+        """Dismiss the toasts that cover the error once it is laid out; the others stay."""
+        from textual.widgets._toast import Toast  # not exported: the ToastRack makes them
+
+        errors = self.query(".field-error")
+        if not self.is_attached or not errors:  # gone with its step before the screen was drawn
+            return
+        error = errors.first().region
+        if not error.height and tries > 1:  # not laid out yet (a step hidden stays so: give up)
+            self.call_after_refresh(self._uncover, tries - 1)
+            return
+        for toast in self.screen.query(Toast):
+            if toast.region.overlaps(error):
+                toast._expire()  # what a click on the toast does
 
     def show_warning(self, message: str) -> None:
         """Something that looks wrong but is accepted (in the error's place, which it clears)."""

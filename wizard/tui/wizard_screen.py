@@ -89,6 +89,8 @@ class WizardScreen(Screen[None]):
     async def _begin(self) -> None:
         state = self.state
         await self.show_step(state.progress.next_step())
+        if state.opened_why:
+            self.show_notice(NoticeKind.RESUME, state.opened_why, info=True)
         self.warn_endpoints()
         if {StepId.CREDENTIALS, StepId.TEST} & set(state.progress.done):
             # what the sandbox made is asked about once it serves: nothing else starts beside it

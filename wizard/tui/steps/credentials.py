@@ -102,7 +102,9 @@ class CredentialsStep(Step):
         try:
             await self.state.ensure_store()
         except SecretStoreError as exc:
-            self.post_message(self.Problem(exc))
+            # nothing is saved yet: where secrets go is asked when one would be (Next), once
+            self.field_of("client-secret").show_warning(
+                f"No usable keyring: {exc.cause}. Next asks where this session's secrets go.")
             return
         # after the focus the app set when showing the step (Textual sets focus later, in order);
         # in one go with the placeholder, so that no frame shows "saved" with the focus still here
@@ -174,12 +176,18 @@ class CredentialsStep(Step):
         if self.pending_key is not None:
             self.validate_key(self.pending_key, event.value)
 
-    @on(TextArea.Changed, "#key-text")
-    def _pasted(self, event: TextArea.Changed) -> None:
-        text = event.text_area.text
+    @on(PasteArea.Arrived, "#key-text")
+    def _pasted(self, event: PasteArea.Arrived) -> None:
+        text = event.area.text
         if text.strip():
-            event.text_area.load_text("")  # a key never stays on the screen, whole or in part
+            event.area.load_text("")  # a key never stays on the screen, whole or in part
             self.take_key(text)
+
+    @on(TextArea.Changed, "#key-text")
+    def _typed(self, event: TextArea.Changed) -> None:
+        """Typed, a key at a time: kept in the box until Next checks it (a key is pasted whole)."""
+        if event.text_area.text.strip():
+            self.mark_dirty("key-text", True)
 
     @on(Button.Pressed, "#use-generated")
     def _use_generated(self) -> None:
@@ -254,7 +262,11 @@ class CredentialsStep(Step):
     # --- Next -----------------------------------------------------------------------------------
     async def accept(self) -> bool:
         state, profile = self.state, self.state.profile
-        await state.ensure_store()  # a SecretStoreError goes to the app, which offers the ways out
+        try:
+            await state.ensure_store()  # a SecretStoreError goes to the app: it asks, with the ways out
+        finally:
+            if (secret_field := self.field_of("client-secret")).has_class("-warned"):
+                secret_field.show_warning("")  # the keyring's absence: asked now, or answered
         ok = self._save_fields()
         secret = self.value("client-secret")
         ok = self._client_secret_given(secret) and ok
@@ -291,6 +303,14 @@ class CredentialsStep(Step):
         if self.reading is not None and self.reading.is_running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await self.reading.wait()
+        box = self.query_one("#key-text", PasteArea)
+        typed = box.text
+        if typed.strip():  # typed into the box: newer than a key taken before it
+            self.key_error = await self._check(typed, passphrase)
+            if self.key_error is None:  # it leaves the screen once it is a key (else it stays)
+                box.load_text("")
+                self.pending_key = typed
+            return self.key_error is None
         if self.pending_key is not None:
             self.key_error = await self._check(self.pending_key, passphrase)
             return self.key_error is None

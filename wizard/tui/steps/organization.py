@@ -21,6 +21,7 @@ from wizard.core.console import CREATE_STEPS, Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.core.profile import Profile
 from wizard.core.vocabulary import AuthType
+from wizard.tui.bindings import key
 from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
     from wizard.core.interop import Imported
+    from wizard.tui.paste_area import PasteArea
 
 JWT_NOTE = ("Adobe stopped issuing JWT credentials in June 2024 and ended them in 2025; "
             "the sandbox still teaches this flow, and integrations that still have JWT can use it.")
@@ -45,6 +47,7 @@ JWT_CONSOLE = (
 class OrganizationStep(Step):
     key = "organization"
     _pending: tuple[Imported, Profile] | None = None  # an import waiting for the user's yes
+    _hinted = False  # the import result says how typed content is imported
     _tried_path = ""  # the import path last imported or tried: its result is on screen
     filling: Worker[None] | None = None  # the sandbox's organization being fetched: Next waits
 
@@ -169,18 +172,41 @@ class OrganizationStep(Step):
         path = self.value("import-path").strip()
         return path if path != self._tried_path else ""
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        """A paste into the import box (TextArea loads with the panel, not with step 1)."""
-        if event.text_area.id != "import-text":
+    def on_paste_area_arrived(self, event: PasteArea.Arrived) -> None:
+        """A paste into the import box (PasteArea loads with the panel, not with step 1)."""
+        if event.area.id != "import-text":
             return
-        text = event.text_area.text
+        text = event.area.text
         if text.strip():
-            event.text_area.load_text("")  # it holds a secret: off the screen at once
+            self._hinted = False  # no longer typed: the import says what comes of it
+            self.query_one("#import-result", Static).update("")
+            event.area.load_text("")  # it holds a secret: off the screen at once
             self.import_credential(text=text)
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Typed into the import box: kept there, and imported when the user says (Next)."""
+        if event.text_area.id != "import-text":
+            return
+        typed = bool(event.text_area.text.strip())
+        if typed or self._hinted:
+            result = self.query_one("#import-result", Static)
+            result.remove_class("-error")
+            result.update(f"Next ({key('next')}) imports what you typed here." if typed else "")
+        self._hinted = typed
+
+    def _typed_import_text(self) -> str:
+        """What is typed in the import box and not imported yet ("" if nothing)."""
+        from wizard.tui.paste_area import PasteArea
+
+        boxes = self.query("#import-text").results(PasteArea)
+        text = next(boxes, None)
+        return text.text if text is not None and text.text.strip() else ""
+
     @work(exclusive=True, group="import", exit_on_error=False)
-    async def import_credential(self, path: str = "", text: str = "") -> None:
+    async def import_credential(self, path: str = "", text: str = "",
+                                typed: bool = False) -> None:
         from wizard.core.interop import profile_from, read_credentials, read_text
+        from wizard.tui.paste_area import PasteArea
 
         result = self.query_one("#import-result", Static)
         state = self.state
@@ -199,8 +225,11 @@ class OrganizationStep(Step):
         try:
             imported, profile = await asyncio.to_thread(parse)
         except WizardError as exc:
-            self.show_failure(result, exc)
+            self.show_failure(result, exc)  # what was typed stays, for the user to correct
             return
+        if typed:
+            self._hinted = False  # the box's emptying is no news: what the import says stays
+            self.query_one("#import-text", PasteArea).load_text("")  # a secret: off the screen
         question = self._re_aims(profile)
         if question:  # the file would choose where the secret and tokens go: the user decides
             self._pending = (imported, profile)
@@ -330,6 +359,10 @@ class OrganizationStep(Step):
             # dropped); the import says what came of it, and moves on when it filled the profile
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await self._import_file(path).wait()
+            return False
+        if text := self._typed_import_text():  # typed, not pasted: Next is the user's say-so
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await self.import_credential(text=text, typed=True).wait()
             return False
         if self.filling is not None and self.filling.is_running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
