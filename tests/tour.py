@@ -204,6 +204,8 @@ async def tour(sandbox, size: tuple[int, int], shoot: Callable[[str, str], None]
     async def no_keyring(app, pilot, snap) -> None:
         app.screen.query_one("#org-id", Input).value = "0123456789ABCDEF01234567@AdobeOrg"
         await _keys(app, pilot, "ctrl+n")
+        app.screen.query_one("#client-secret", Input).value = "typed-secret"
+        await _keys(app, pilot, "ctrl+n")  # a secret to save: where it goes is asked now
         await snap("21-no-keyring")
 
     async def importing(app, pilot, snap) -> None:
