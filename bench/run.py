@@ -5,7 +5,8 @@ first frames only) sets everything up itself in a temporary folder: a private Se
 the sandbox in another process, a JWT integration, a profile, and Adobe's own Node client
 (@adobe/jwt-auth) from the npm registry. It prints one table: the median wall time (or peak
 memory) of ours and of the baseline, their ratio, the goal. `python -m bench.cpu_frame` measures
-the first frames' CPU time instead of wall time (steadier on a shared machine) and profiles them.
+the first frames' CPU time instead of wall time (steadier on a shared machine) and profiles them;
+`python -m bench.instructions` counts their instructions under valgrind (the same run after run).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ through a link, in folders only its owner can enter; a temp file never outlives 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import stat
 import subprocess
@@ -172,7 +173,7 @@ def test_a_planted_temp_name_is_drawn_again(tmp_path, monkeypatch):
     fail, and the planted file is not written into."""
     path = tmp_path / "config.toml"
     names = iter(["planted", "planted", "fresh"])
-    monkeypatch.setattr(files.secrets, "token_hex", lambda n: next(names))
+    monkeypatch.setattr(secrets, "token_hex", lambda n: next(names))
     planted = tmp_path / f".config.toml.{os.getpid()}.planted.tmp"
     planted.symlink_to(tmp_path / "victim")
     write_atomically(path, b"mine")

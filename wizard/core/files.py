@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import glob
-import json
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import IO, Any
@@ -114,6 +111,8 @@ class NestedTooDeep(ValueError):
 def parse_json(text: str | bytes) -> Any:
     """`json.loads` of outside text, where nesting too deep to parse is a ValueError
     (NestedTooDeep) like any other bad JSON, never a RecursionError."""
+    import json  # json, secrets and glob load where used: the wizard's first frame needs none
+
     try:
         return json.loads(text)
     except RecursionError:
@@ -200,6 +199,8 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
 
 def _temp_beside(path: Path, mode: int) -> tuple[int, Path]:
     """A new temp file next to `path` (`.NAME.PID.RANDOM.tmp`); a name taken is drawn again."""
+    import secrets
+
     for _ in range(16):
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
         try:
@@ -225,6 +226,8 @@ def _drop_orphans(path: Path) -> None:
     """Remove our own temp files left by writers that were killed mid-write (their process is
     gone). Anything else, a stranger's file, a folder, a name not ours, is left alone, and
     nothing here can fail the write that already succeeded."""
+    import glob
+
     try:
         found = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
     except OSError:

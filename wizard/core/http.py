@@ -14,7 +14,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -68,6 +67,8 @@ PROXY_FIX = ("give {name} as http://HOST:PORT (or https://), or unset it; NO_PRO
 def check_proxies(environ: Mapping[str, str]) -> None:
     """A ConfigError naming the first proxy variable httpx could not use; its value is never
     shown (a proxy URL may hold a password)."""
+    from importlib.util import find_spec
+
     _quiet_httpx()
     schemes = {"http", "https"} | ({"socks5", "socks5h"} if find_spec("socksio") else set())
     for name in (n for base in PROXY_VARIABLES for n in (base, base.lower())):

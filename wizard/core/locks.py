@@ -11,7 +11,6 @@ take it also wait for each other. Closing the file releases it, even when the pr
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 import time
@@ -34,6 +33,8 @@ class LockTimeout(LockError):
 def lock_file(folder: Path, *key: str) -> Path:
     """The lock file for `key` (e.g. a keyring service and a profile) in `folder`: a name safe on
     every file system, whatever characters the key holds."""
+    import hashlib  # loaded where used: the wizard's first frame takes no lock
+
     digest = hashlib.sha256("\0".join(key).encode()).hexdigest()[:24]
     return folder / f"{digest}.lock"
 

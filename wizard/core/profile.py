@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from copy import copy
@@ -630,6 +629,10 @@ class ProfileStore:
 
     def _read(self) -> dict[str, dict[str, Any]]:
         data = read_limited(self.path, expected="a profile file", if_missing=b"")
+        if not data:  # no profile yet (a new user's first frame does without tomllib)
+            return {}
+        import tomllib
+
         try:
             document = tomllib.loads(data.decode("utf-8"))
         except UnicodeDecodeError:

@@ -14,9 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import hashlib
-import json
-import secrets as _random
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -96,6 +93,8 @@ class FileBackend:
         return data
 
     def _save(self, data: dict[str, dict[str, str]]) -> None:
+        import json  # hashlib, json and secrets load where used: the first frame needs none
+
         write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode(), 0o600)
 
     def get_password(self, service: str, user: str) -> str | None:
@@ -193,6 +192,8 @@ def _encode(value: str) -> str:
 
 
 def _digest(value: str) -> str:
+    import hashlib
+
     return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
@@ -325,7 +326,9 @@ class SecretStore:
             self._write({user: _SINGLE + encoded})
             self._drop_chunks(user, old_head)
             return
-        generation = _random.token_hex(4)
+        import secrets
+
+        generation = secrets.token_hex(4)
         chunks = [encoded[i:i + CHUNK_SIZE] for i in range(0, len(encoded), CHUNK_SIZE)]
         try:
             self._write({f"{user}#{generation}.{i}": chunk for i, chunk in enumerate(chunks)})

@@ -23,10 +23,10 @@ from wizard.core.profile import (
     apply_environment,
     endpoint_warnings,
 )
-from wizard.core.secret_source import SecretSource
 from wizard.core.secret_store import SecretStore, store_for
 
 if TYPE_CHECKING:
+    from wizard.core.secret_source import SecretSource
     from wizard.core.tokens import TokenResult
 
 
@@ -110,6 +110,8 @@ class Session:
     def secrets(self, given: Mapping[str, str] | None = None) -> SecretSource:
         """Where this session finds a secret: `given` ones first, then its environment's, then its
         store's, then the key file."""
+        from wizard.core.secret_source import SecretSource  # not needed for the wizard's first frame
+
         return SecretSource(self.store, given or {}, self.environ)
 
     def save_credentials(self, profile: Profile, secrets: Mapping[str, str],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import signal
 import socket
 import threading
@@ -36,6 +35,8 @@ class FaultInjection:
 
 
 def _fault_response(fault):
+    import json
+
     from starlette.responses import Response
 
     body, content_type = fault.body, fault.content_type

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import random
-import secrets
 import threading
 import time
 from collections import Counter
@@ -107,6 +104,8 @@ class Integration:
 
 
 def secret_id(secret: str) -> str:
+    import hashlib  # hashlib and json load where used: the sandbox wizard's first frame needs neither
+
     return hashlib.sha1(secret.encode()).hexdigest()[:12]
 
 
@@ -130,6 +129,8 @@ def read_certificate(pem: object, now: float) -> Certificate:
     not_after = cert.not_valid_after_utc
     if not_after.timestamp() <= now:
         raise ConsoleRefusal(f"the certificate expired on {not_after:%Y-%m-%d}")
+    import hashlib
+
     der = cert.public_bytes(serialization.Encoding.DER)
     return Certificate(cert.public_bytes(serialization.Encoding.PEM).decode(),
                        hashlib.sha1(der).hexdigest(), not_after.isoformat())
@@ -149,6 +150,8 @@ def iso(seconds: float) -> str:
 
 def company_id(org_id: str) -> str:
     """Each organization has one company in the sandbox; its ID follows from the organization."""
+    import hashlib
+
     return "CO" + hashlib.sha1(org_id.encode()).hexdigest()[:32]
 
 
@@ -202,7 +205,7 @@ class SandboxState:
         self.lock = threading.RLock()
         self.state_file = state_file
         # a seed makes every ID repeatable (screenshots, snapshots); never for real use
-        self._random = random.Random(seed) if seed is not None else secrets.SystemRandom()
+        self._random = random.Random(seed) if seed is not None else random.SystemRandom()
         self.org_id = f"{self._hex(12).upper()}@AdobeOrg"
         self.integrations: dict[str, Integration] = {}
         self.properties: dict[str, Property] = {}
@@ -430,6 +433,8 @@ class SandboxState:
     def _save(self) -> None:
         if not self.state_file:
             return
+        import json
+
         from wizard.core.files import write_atomically
 
         data = {"org_id": self.org_id,
