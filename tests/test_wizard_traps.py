@@ -399,3 +399,22 @@ async def test_a_key_typed_into_the_private_key_box_stays_and_next_checks_it(san
         await settle(app, pilot, 3)
         assert box.text == ""  # a pasted key leaves the screen at once
         assert "✓ RSA" in screen_text(app)
+
+
+# --- a notice says what happened, not what happens in a neighbouring case ------------------------
+
+async def test_copying_a_token_with_the_secret_gone_says_it_is_gone_not_wrong(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, MemoryBackend())  # the keyring lost the secret since
+    async with driving(app) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot, 3)
+        notice = region_text(app, "#notice")
+        assert "has no client secret" in notice
+        assert "not the one the sandbox made" not in notice  # nothing was saved to differ
+        assert "No client secret is saved for this profile; the sandbox still has the one it " \
+               "made." in notice
+        await pilot.press("enter")  # the offer stands: recover it
+        await settle(app, pilot, 3)
+        assert "Recovered the client secret from the sandbox" in screen_text(app)

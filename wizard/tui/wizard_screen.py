@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 
 from wizard.core.console import Capability, Done, PersonDoes
-from wizard.core.errors import SecretStoreError, WizardError
+from wizard.core.errors import ConfigError, SecretStoreError, WizardError
 from wizard.core.wording import credential_type
 from wizard.tui.bindings import key
 from wizard.tui.flow import StepId, title
@@ -426,15 +426,17 @@ class WizardScreen(Screen[None]):
             self.show_notice(NoticeKind.PROBLEM, self.view(self.current).explain(event.error))
 
     def offer_recovery(self, exc: WizardError) -> bool:
-        """A wrong client secret in the sandbox (typed over the one it made): offer its own back,
-        as for a missing one. False if this is not that case."""
+        """A client secret in the sandbox that is missing or wrong (typed over the one it made):
+        offer its own back. False if this is not that case."""
         state = self.state
         if exc.subject != "client_secret" \
                 or not state.console.offers(Capability.RECOVER_SECRET) \
                 or not state.profile.client_id:
             return False
-        self.show_notice(NoticeKind.RESUME, f"{exc.cause}\nThe client secret saved for this profile is not "
-                                   "the one the sandbox made, and the sandbox still has it.",
+        why = ("No client secret is saved for this profile; the sandbox still has the one it made."
+               if isinstance(exc, ConfigError) else "The client secret saved for this profile is "
+               "not the one the sandbox made, and the sandbox still has it.")
+        self.show_notice(NoticeKind.RESUME, f"{exc.cause}\n{why}",
                          ((NoticeAction.RECOVER, "Recover it from the sandbox"),
                           (NoticeAction.RECREATE, "Create the integration again")), answer=True)
         self.call_after_refresh(self.view(self.current).keep_in_view)  # the failure stays in view
