@@ -545,7 +545,8 @@ async def test_no_keyring_on_real_adobe_offers_the_session_or_a_plaintext_file(t
         await type_into(pilot, "#org-id", "ABC@AdobeOrg")
         await next_step(app, pilot)
         text = screen_text(app)
-        assert "No usable keyring" in text and "RuntimeError: locked" in text
+        assert "The keyring failed (reading" in text and "RuntimeError: locked" in text
+        assert "keyring: the keyring" not in text  # the cause is said once, as a sentence
         assert not app.screen.query("Toast")  # one notice, not a stack of toasts over the form
         await type_into(pilot, "#client-id", "abc")
         await type_into(pilot, "#client-secret", "s3cret")

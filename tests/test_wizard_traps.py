@@ -359,7 +359,8 @@ async def test_without_a_keyring_the_store_question_comes_with_the_first_save(is
         assert app.current == "credentials"
         assert not app.screen.query("#notice-plaintext")  # nothing to save yet: nothing asked
         text = screen_text(app)
-        assert "No usable keyring" in text and "RuntimeError: locked" in text
+        assert "The keyring failed (reading" in text and "RuntimeError: locked" in text
+        assert "keyring: the keyring" not in text  # the cause is said once, as a sentence
         assert "Next asks where" in text
         await type_into(pilot, "#client-id", "abc")
         await type_into(pilot, "#client-secret", "s3cret")

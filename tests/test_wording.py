@@ -38,3 +38,10 @@ def test_counts_and_what_a_test_saw():
 def test_the_credential_type_label():
     assert credential_type("jwt") == "JWT service account"
     assert credential_type("oauth-s2s") == "OAuth Server-to-Server"
+
+
+def test_a_cause_said_on_its_own_is_a_sentence():
+    from wizard.core.wording import sentence
+
+    assert sentence("no usable keyring was found (chainer)") == "No usable keyring was found (chainer)."
+    assert sentence("the file is not JSON.") == "The file is not JSON."

@@ -1,5 +1,5 @@
 """How both front doors word the same facts: counts, what a test saw, the rest of a list, the
-credential type, and a secret shown without being shown."""
+credential type, a secret shown without being shown, and a cause said as a sentence."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from wizard.core.vocabulary import AuthType
 
 def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+def sentence(text: str) -> str:
+    """A cause (written to follow "error: ") said on its own: capitalised, ending in a stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def seen(last_test: Mapping[str, Any]) -> str:

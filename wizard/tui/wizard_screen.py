@@ -23,7 +23,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
 
 from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
-from wizard.core.wording import credential_type
+from wizard.core.wording import credential_type, sentence
 from wizard.tui.bindings import key
 from wizard.tui.flow import StepId, title
 from wizard.tui.steps import view_class
@@ -198,8 +198,8 @@ class WizardScreen(Screen[None]):
 
     def store_problem(self, exc: SecretStoreError) -> None:
         """No usable keyring: offer the ways out, inside the wizard, once."""
-        self.show_notice(NoticeKind.STORE, f"No usable keyring: {exc.cause}\nWhere should this session's "
-                                  "secrets go?",
+        self.show_notice(NoticeKind.STORE, f"{sentence(exc.cause)}\nWhere should this session's "
+                                           "secrets go?",
                          ((NoticeAction.MEMORY, "This session only"),
                           (NoticeAction.PLAINTEXT, "A plaintext file (0600)"),
                           (NoticeAction.RETRY, "Try the keyring again")), answer=True)

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from wizard.core.errors import KeyFileError, SecretStoreError
 from wizard.core.keys import cert_info, read_file
+from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
 from wizard.tui.paste_area import PasteArea
 from wizard.tui.steps.base import Step
@@ -104,7 +105,7 @@ class CredentialsStep(Step):
         except SecretStoreError as exc:
             # nothing is saved yet: where secrets go is asked when one would be (Next), once
             self.field_of("client-secret").show_warning(
-                f"No usable keyring: {exc.cause}. Next asks where this session's secrets go.")
+                f"{sentence(exc.cause)} Next asks where this session's secrets go.")
             return
         # after the focus the app set when showing the step (Textual sets focus later, in order);
         # in one go with the placeholder, so that no frame shows "saved" with the focus still here

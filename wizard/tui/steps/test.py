@@ -23,7 +23,7 @@ from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import Profile
 from wizard.core.reactor import NO_PROPERTY, Properties, curl_command, failed, remembered
 from wizard.core.tokens import TokenResult
-from wizard.core.wording import Mask, mask, more, plural
+from wizard.core.wording import Mask, mask, more, plural, sentence
 from wizard.flows import credential_test
 from wizard.flows.credential_test import (
     CompaniesListed,
@@ -64,7 +64,7 @@ def claims_text(claims: Mapping[str, Any]) -> str:
 def properties_text(survey: list[Properties]) -> str:
     """Per company: how many properties, and the first few with the rights on each."""
     if not any(found.total for found in survey):
-        return NO_PROPERTY[0].upper() + NO_PROPERTY[1:] + "."
+        return sentence(NO_PROPERTY)
     lines = []
     for found in survey:
         lines.append(f"{found.company.name}: {plural(found.total, 'property', 'properties')}")
