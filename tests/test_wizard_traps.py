@@ -419,3 +419,38 @@ async def test_copying_a_token_with_the_secret_gone_says_it_is_gone_not_wrong(sa
         await pilot.press("enter")  # the offer stands: recover it
         await settle(app, pilot, 3)
         assert "Recovered the client secret from the sandbox" in screen_text(app)
+
+
+async def test_a_reopened_sandbox_wizard_saves_its_new_ports_at_once(sandbox, fresh_sandbox, backend):
+    """The Done step's commands read the profile file: a sandbox listens on a new port each run."""
+    from wizard.core.profile import ProfileStore
+    from wizard.tui.state import WizardState
+
+    store = SecretStore("launch-wizard-sandbox", backend)
+    first = WizardState.open(None, sandbox, store)
+    await first.create_integration()
+    assert ProfileStore().load("sandbox").ims_url == sandbox.ims_url
+    WizardState.open(None, fresh_sandbox, store)  # the next run, on another port: nothing else done
+    saved = ProfileStore().load("sandbox")
+    assert (saved.ims_url, saved.reactor_url) == (fresh_sandbox.ims_url, fresh_sandbox.reactor_url)
+
+
+async def test_done_says_a_test_that_failed_since_it_passed(sandbox, backend):
+    """`launch-wizard test` failed after the wizard's test passed: Done leads with the failure."""
+    from wizard.tui.state import WizardState
+
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    await state.create_integration()
+    for step in ("organization", "credentials", "test"):
+        state.mark_done(step)
+    state.update(last_test={"at": "2026-01-01T00:00:00Z", "companies": 1, "properties": 3},
+                 last_failure={"at": "2026-01-02T00:00:00Z", "stage": "exchange",
+                               "cause": "IMS refused the client secret", "exit_code": 3})
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await settle(app, pilot)
+        assert app.current == "done"
+        main = region_text(app, "#main")
+        assert "✗ The last test failed (2026-01-02 00:00:00 UTC, at exchange): IMS refused the " \
+               "client secret" in main
+        assert "works" not in main.split("profile")[0]  # no pass said above it

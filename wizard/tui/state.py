@@ -13,11 +13,12 @@ tested on its own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from wizard.core.errors import ConfigError, SecretStoreError
+from wizard.core.errors import ConfigError, SecretStoreError, WizardError
 from wizard.core.profile import (
     CREDENTIAL_FIELDS,
     DEFAULT_PROFILE,
@@ -108,8 +109,13 @@ class WizardState:
             profile = profile.with_changes(keyring_service=secrets.service)
         session.profile, session.store = profile, store
         progress, opened_why = opening(profiles, saved)
-        return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
-                   _done=progress.done, opened_why=opened_why)
+        state = cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
+                    _done=progress.done, opened_why=opened_why)
+        if sandbox is not None and not state.fresh and profile.changes_from(saved):
+            # this run's ports, saved at once: the commands the Done step shows read the file
+            with contextlib.suppress(WizardError):  # unwritable: the first save says so
+                state.update()
+        return state
 
     # --- the session it is built on ---------------------------------------------------------
     @property

@@ -59,8 +59,13 @@ class DoneStep(Step):
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
+        failure = profile.last_failure
         if StepId.TEST not in state.progress.done:
             verdict = f"The test has not passed yet: {self.step_ref('test')} runs it ({key('test')})."
+        elif failure:  # a test run since (`launch-wizard test`) failed: that is the news
+            at = failure["at"].replace("T", " ").removesuffix("Z")
+            verdict = (f"✗ The last test failed ({at} UTC, at {failure['stage']}): "
+                       f"{failure['cause']}\n  {key('test')} runs it again.")
         elif not profile.last_test:
             verdict = f"✓ The test passed in an earlier session ({key('test')} runs it again)."
         else:
