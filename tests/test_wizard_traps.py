@@ -402,6 +402,33 @@ async def test_a_key_typed_into_the_private_key_box_stays_and_next_checks_it(san
         assert "✓ RSA" in screen_text(app)
 
 
+
+async def test_a_paste_replaces_what_was_typed_and_typing_clears_an_old_verdict(sandbox, backend,
+                                                                              keypair):
+    from pathlib import Path
+
+    from textual import events
+
+    from wizard.tui.paste_area import PasteArea
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        box = app.screen.query_one("#key-text", PasteArea)
+        box.focus()
+        await pilot.press("x")
+        await next_step(app, pilot)  # refused: the verdict is about "x"
+        status = app.screen.query_one("#key-status")
+        assert status.has_class("-error")
+        await pilot.press("y")  # the box now holds something else: that verdict is not about it
+        await settle(app, pilot)
+        assert not status.has_class("-error")
+        assert "Next checks what is typed here." in str(status.render())
+        box.post_message(events.Paste(Path(keypair.key_path).read_text()))  # into "xy"
+        await settle(app, pilot, 3)
+        assert box.text == ""
+        assert "✓ RSA" in screen_text(app)  # the key alone, not "xy" joined to it
+
 # --- a notice says what happened, not what happens in a neighbouring case ------------------------
 
 async def test_copying_a_token_with_the_secret_gone_says_it_is_gone_not_wrong(sandbox, backend):

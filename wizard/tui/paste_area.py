@@ -35,6 +35,8 @@ class PasteArea(TextArea):
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # TextArea's own handler would insert the paste a second time
+        if not self.read_only:
+            self.clear()  # a paste is a whole file: it replaces what the box holds, not joins it
         await super()._on_paste(event)
         if not self.read_only:
             self.post_message(self.Arrived(self))

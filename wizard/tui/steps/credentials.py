@@ -186,9 +186,12 @@ class CredentialsStep(Step):
 
     @on(TextArea.Changed, "#key-text")
     def _typed(self, event: TextArea.Changed) -> None:
-        """Typed, a key at a time: kept in the box until Next checks it (a key is pasted whole)."""
+        """Typed, a key at a time: kept in the box until Next checks it (a key is pasted whole);
+        a verdict on what the box held before is no longer about it."""
         if event.text_area.text.strip():
             self.mark_dirty("key-text", True)
+            if self.query_one("#key-status").has_class("-error"):
+                self._status("Next checks what is typed here.", scroll=False)
 
     @on(Button.Pressed, "#use-generated")
     def _use_generated(self) -> None:
