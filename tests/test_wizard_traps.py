@@ -429,6 +429,22 @@ async def test_a_paste_replaces_what_was_typed_and_typing_clears_an_old_verdict(
         assert box.text == ""
         assert "✓ RSA" in screen_text(app)  # the key alone, not "xy" joined to it
 
+
+async def test_after_generating_a_pair_the_keyboard_goes_on_to_next(sandbox, backend):
+    """Generate was disabled while it worked, which dropped the focus: Enter did nothing."""
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "keys"
+        assert app.focused.id == "generate-button"
+        await pilot.press("enter")
+        await settle(app, pilot, 4)
+        assert "SHA-1 fingerprint" in screen_text(app)
+        assert app.focused is not None and app.focused.id == "next"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "upload"
+
 # --- a notice says what happened, not what happens in a neighbouring case ------------------------
 
 async def test_copying_a_token_with_the_secret_gone_says_it_is_gone_not_wrong(sandbox, backend):

@@ -411,6 +411,10 @@ class WizardScreen(Screen[None]):
     def _next(self) -> None:
         self.next_step()
 
+    @on(Step.Finished)
+    def _finished(self) -> None:
+        self.query_one("#next", Button).focus()
+
     @on(Step.Resume)
     async def _resume(self, event: Step.Resume) -> None:
         await self.show_step(self.state.progress.next_step())

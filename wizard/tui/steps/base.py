@@ -75,6 +75,11 @@ class Step(VerticalScroll, can_focus=False):
         """The user asked to go on (Enter in a step's last field): as Next."""
 
     @dataclass
+    class Finished(Message):
+        """The step's work is done (its button was disabled meanwhile, which dropped the focus):
+        the keyboard goes on to Next."""
+
+    @dataclass
     class Resume(Message):
         """Much was filled at once (an import): go to the first step still open, and keep
         `summary` (what was filled) in view there until the user moves on."""

@@ -105,7 +105,7 @@ class KeysStep(Step):
     @on(Button.Pressed, "#check-button")
     @on(Input.Submitted, "#key-path, #cert-path, #existing-passphrase")
     def _check(self) -> None:
-        self.check_pair()
+        self.check_pair(pressed=True)
 
     @on(Input.Changed, "#key-path, #cert-path")
     def _paths_typed(self) -> None:
@@ -154,10 +154,15 @@ class KeysStep(Step):
         self._result(text)
         self.bring_into_view(self.query_one("#keys-result"))
         self.post_message(self.Changed())
+        self.post_message(self.Finished())
 
     @work(exclusive=True, group="keys", exit_on_error=False)
-    async def check_pair(self, quiet: bool = False) -> bool:
-        return await self._check_pair(quiet)
+    async def check_pair(self, quiet: bool = False, pressed: bool = False) -> bool:
+        """`pressed`: Check was pressed, so a good pair sends the keyboard on to Next."""
+        good = await self._check_pair(quiet)
+        if good and pressed:
+            self.post_message(self.Finished())
+        return good
 
     async def _check_pair(self, quiet: bool = False) -> bool:
         """Check the key and certificate on screen; save them only if they are a good pair."""
