@@ -67,3 +67,25 @@ async def test_a_profile_the_wizard_recorded_opens_where_its_record_says(sandbox
         await settle(app, pilot, 3)
         assert app.current == "credentials"
         assert "no record of the wizard's steps" not in region_text(app, "#notice")
+
+
+async def test_steps_jumped_over_with_the_palette_and_filled_since_count_as_done(sandbox, backend,
+                                                                                keypair):
+    """Step 3 reached through the palette, the integration made at step 2 later, the test passed:
+    the record never had steps 1 and 2, and the finished profile reopened at step 1."""
+    from tests.tui_helpers import jwt_opens_at
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    state = _state(sandbox, backend)
+    state.unmark(("organization", "role"))  # never marked: jumped over
+    for step in ("credentials", "test"):
+        state.mark_done(step)
+    from wizard.tui.flow import Progress
+
+    assert Progress.load(state.profiles, state.profile).next_step() == "organization"  # the record
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await settle(app, pilot, 3)
+        assert app.current == "done"
+        steps = region_text(app, "#steps")
+        assert "✓ 1. Organization" in steps and "✓ 2. Role" in steps

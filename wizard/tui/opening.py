@@ -1,5 +1,6 @@
-"""Where the wizard opens a profile saved without a record of its steps (one made on the command
-line): at the first step whose fields are not filled, and why.
+"""Where the wizard opens a saved profile: without a record of its steps (one made on the command
+line), at the first step whose fields are not filled, and why; with one, where the record says,
+counting the steps the palette jumped over whose fields were filled since.
 
 Plain data and functions (no Textual), as flow.py."""
 
@@ -29,7 +30,7 @@ def opening(profiles: ProfileStore, profile: Profile) -> tuple[Progress, str]:
     what its fields fill is saved as its record from then on."""
     recorded = profiles.record(profile.name, PROGRESS_KEY, lambda saved: saved is not None)
     if recorded or not profiles.exists(profile.name):
-        return Progress.load(profiles, profile), ""
+        return _with_skipped(Progress.load(profiles, profile), profile), ""
     progress = Progress.of(profile.auth_type, filled_steps(profile))
     if not progress.done:
         return progress, ""  # step 1, as for a new profile: nothing to explain
@@ -42,3 +43,13 @@ def opening(profiles: ProfileStore, profile: Profile) -> tuple[Progress, str]:
     return progress, (f"This profile has no record of the wizard's steps (it was made on the "
                       f"command line): it opens at step {progress.number(step)}, "
                       f"{title(step, profile.auth_type)}: {because}.")
+
+
+def _with_skipped(progress: Progress, profile: Profile) -> Progress:
+    """`progress` with the steps before its first one done that the palette jumped over and
+    whose fields are filled since: a finished profile does not reopen at step 1."""
+    if not progress.done:
+        return progress
+    first = progress.steps.index(progress.done[0])
+    skipped = [s for s in filled_steps(profile) if progress.steps.index(s) < first]
+    return progress.marked(*skipped) if skipped else progress
