@@ -10,6 +10,7 @@ from tests.test_tui import SMALL, driving, make_app, press
 from tests.tui_helpers import (
     jwt_opens_at,
     next_step,
+    notifications,
     region_text,
     s2s_opens_at_credentials,
     screen_text,
@@ -450,10 +451,13 @@ async def test_after_generating_a_pair_the_keyboard_goes_on_to_next(sandbox, bac
 async def test_copying_a_token_with_the_secret_gone_says_it_is_gone_not_wrong(sandbox, backend):
     await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, MemoryBackend())  # the keyring lost the secret since
-    async with driving(app) as pilot:
+    async with driving(app, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("f3")
         await settle(app, pilot, 3)
+        assert "No token to copy: the notice above says why" in notifications(app)  # F3 answers
+        app.clear_notifications()
+        await settle(app, pilot)
         notice = region_text(app, "#notice")
         assert "has no client secret" in notice
         assert "not the one the sandbox made" not in notice  # nothing was saved to differ
@@ -497,3 +501,23 @@ async def test_done_says_a_test_that_failed_since_it_passed(sandbox, backend):
         assert "✗ The last test failed (2026-01-02 00:00:00 UTC, at exchange): IMS refused the " \
                "client secret" in main
         assert "works" not in main.split("profile")[0]  # no pass said above it
+
+
+
+async def test_done_without_a_keyring_in_the_sandbox_names_no_question_it_never_asks(sandbox,
+                                                                                    backend):
+    from tests.tui_helpers import s2s_opens_at_credentials
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        app.state.use_memory()  # as when the keyring fails in the sandbox: memory, unasked
+        await next_step(app, pilot)
+        assert app.current == "done"
+        text = region_text(app, "#main")
+        assert "kept for this session only" in text
+        assert "open the wizard where a keyring works." in text
+        assert "plaintext file when it asks" not in text

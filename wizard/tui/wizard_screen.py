@@ -459,7 +459,10 @@ class WizardScreen(Screen[None]):
                 self.store_problem(exc)
                 return
             except WizardError as exc:
-                if not self.offer_recovery(exc):
+                if self.offer_recovery(exc):  # the notice may already say so: F3 still answers
+                    self.app.notify("No token to copy: the notice above says why and offers the "
+                                    "way out.", severity="warning")
+                else:
                     self.show_notice(NoticeKind.PROBLEM,
                                      "No token to copy: " + self.view(self.current).explain(exc))
                 return

@@ -106,9 +106,11 @@ class DoneStep(Step):
     def _commands(self) -> str:
         state, profile = self.state, self.state.profile
         if state.memory_only:
+            # the sandbox falls back to memory without asking: there is no question to answer
+            choice = "" if state.sandbox is not None else ", or choose the plaintext file when it asks"
             return ("\nThe secrets were kept for this session only, so `launch-wizard` commands "
-                    "cannot find them. To use them from scripts, open the wizard where a keyring "
-                    "works, or choose the plaintext file when it asks.")
+                    f"cannot find them. To use them from scripts, open the wizard where a keyring "
+                    f"works{choice}.")
         exe = command_name()
         again = ("the test again (while this wizard runs: the sandbox lives in it)"
                  if state.sandbox is not None else "the test again")

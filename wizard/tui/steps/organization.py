@@ -198,9 +198,8 @@ class OrganizationStep(Step):
         """What is typed in the import box and not imported yet ("" if nothing)."""
         from wizard.tui.paste_area import PasteArea
 
-        boxes = self.query("#import-text").results(PasteArea)
-        text = next(boxes, None)
-        return text.text if text is not None and text.text.strip() else ""
+        box = next(self.query("#import-text").results(PasteArea), None)
+        return box.text if box is not None and box.text.strip() else ""
 
     @work(exclusive=True, group="import", exit_on_error=False)
     async def import_credential(self, path: str = "", text: str = "",
