@@ -185,19 +185,38 @@ async def test_a_paste_into_the_import_box_imports_at_once_and_leaves_the_box(sa
 
 # --- a fix line says how to reach its step ------------------------------------------------------
 
-async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbox, backend, keypair,
-                                                                          other_keypair):
+async def _a_key_ims_refuses_at_test(sandbox, backend, keypair, other_keypair) -> None:
+    """The JWT flow done up to Test, with a key other than the uploaded certificate's: IMS refuses
+    the signature (fixed at step 4, Upload)."""
     from pathlib import Path
 
-    from wizard.tui.app import WizardApp
-    from wizard.tui.bindings import PALETTE
     from wizard.tui.state import WizardState
 
     await jwt_opens_at("credentials", sandbox, backend, keypair)
     state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    # a key other than the uploaded certificate's: IMS refuses the signature (fixed at Upload)
     await state.put_secret("private_key", Path(other_keypair.key_path).read_text())
     state.mark_done("credentials")
+
+
+async def _through_the_palette(app, pilot, entry: str) -> None:
+    """ctrl+p, the entry's name typed, Enter: as a person picks a step there."""
+    from wizard.tui.bindings import PALETTE
+
+    await pilot.press(PALETTE)
+    await settle(app, pilot)
+    for char in entry:
+        await pilot.press("space" if char == " " else char)
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbox, backend, keypair,
+                                                                          other_keypair):
+    from wizard.tui.app import WizardApp
+    from wizard.tui.bindings import PALETTE
+
+    await _a_key_ims_refuses_at_test(sandbox, backend, keypair, other_keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
         assert app.current == "test"
@@ -208,36 +227,18 @@ async def test_a_fix_two_steps_back_names_the_way_there_and_the_way_works(sandbo
         assert "goes back" not in text  # step 4 is two steps back from step 6
         assert f'{PALETTE}, then "Step 4"; or ctrl+b 2 times' in text
         assert WizardApp.COMMAND_PALETTE_BINDING == PALETTE
-        await pilot.press(PALETTE)
-        await settle(app, pilot)
-        for char in "Step 4":
-            await pilot.press("space" if char == " " else char)
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await _through_the_palette(app, pilot, "Step 4")
         assert app.current == "upload"
 
 
 async def test_a_fix_steps_ahead_names_the_way_there_as_one_behind_does(sandbox, backend, keypair,
                                                                         other_keypair):
-    from pathlib import Path
-
     from wizard.tui.bindings import PALETTE, key
-    from wizard.tui.state import WizardState
 
-    await jwt_opens_at("credentials", sandbox, backend, keypair)
-    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    await state.put_secret("private_key", Path(other_keypair.key_path).read_text())
-    state.mark_done("credentials")
+    await _a_key_ims_refuses_at_test(sandbox, backend, keypair, other_keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await pilot.press(PALETTE)
-        await settle(app, pilot)
-        for char in "Step 1":
-            await pilot.press("space" if char == " " else char)
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await _through_the_palette(app, pilot, "Step 1")
         assert app.current == "organization"
         await pilot.press(key("copy-token").lower())  # a token from step 1: IMS refuses the key
         await settle(app, pilot, 4)
@@ -245,13 +246,7 @@ async def test_a_fix_steps_ahead_names_the_way_there_as_one_behind_does(sandbox,
         assert "at step 4, Upload the certificate" in text
         assert f'{PALETTE}, then "Step 4"; or {key("next")} 3 times' in text
         assert f"({key('next')})" not in text
-        await pilot.press(PALETTE)
-        await settle(app, pilot)
-        for char in "Step 4":
-            await pilot.press("space" if char == " " else char)
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await _through_the_palette(app, pilot, "Step 4")
         assert app.current == "upload"
 
 
