@@ -41,6 +41,11 @@ def _names(properties: Properties) -> str:
     return f"{names} {rest}" if rest else names
 
 
+def _utc(stamp: str) -> str:
+    """A recorded time (ISO 8601, UTC) as the screen shows it: "2026-01-02 00:00:00"."""
+    return stamp.replace("T", " ").removesuffix("Z")
+
+
 class DoneStep(Step):
     key = "done"
 
@@ -63,13 +68,11 @@ class DoneStep(Step):
         if StepId.TEST not in state.progress.done:
             verdict = f"The test has not passed yet: {self.step_ref('test')} runs it ({key('test')})."
         elif failure:  # a test run since (`launch-wizard test`) failed: that is the news
-            at = failure["at"].replace("T", " ").removesuffix("Z")
-            verdict = (f"✗ The last test failed ({at} UTC, at {failure['stage']}): "
+            verdict = (f"✗ The last test failed ({_utc(failure['at'])} UTC, at {failure['stage']}): "
                        f"{failure['cause']}\n  {key('test')} runs it again.")
         elif not profile.last_test:
             verdict = f"✓ The test passed in an earlier session ({key('test')} runs it again)."
         else:
-            at = profile.last_test["at"].replace("T", " ").removesuffix("Z")
             survey = state.last_test.survey if state.last_test is not None else []
             # the role it acts as: in the first line when it is one role everywhere
             role = " and ".join(acts_as_everywhere(survey))
@@ -78,7 +81,7 @@ class DoneStep(Step):
             verdict += "".join(f"\n  {found.company.name}: {_names(found)}" for found in survey)
             if survey and not role:
                 verdict += f"\n  it {acts_as_seen(survey)}"
-            verdict += f"\n  tested {at} UTC"
+            verdict += f"\n  tested {_utc(profile.last_test['at'])} UTC"
         lines = [verdict, "",
                  f"profile        {profile.name} in {state.profiles.path}",
                  f"secrets        {state.storage_description()}"]
