@@ -105,3 +105,53 @@ async def test_a_resumed_profile_is_checked_once_the_sandbox_serves(monkeypatch)
         serving.set()
         await settle(app, pilot)
         assert checked == [SANDBOX_STARTING] and shown(app, "#banner") == SANDBOX_BANNER
+
+
+async def test_the_sandbox_is_started_once_however_often_the_first_frame_is_laid_out(monkeypatch):
+    """A second layout before the first one's news is handled (keys pressed at once, a busy
+    machine) announced the first frame twice, and two starts raced on one port."""
+    from wizard.tui.wizard_screen import WizardScreen
+
+    begin = WizardScreen._begin
+
+    async def laid_out_twice(self: WizardScreen) -> None:
+        await begin(self)
+        self.screen_layout_refresh_signal.publish(self)
+        self.screen_layout_refresh_signal.publish(self)
+
+    monkeypatch.setattr(WizardScreen, "_begin", laid_out_twice)
+    starts: list[int] = []
+    start = WizardApp.start_sandbox
+    monkeypatch.setattr(WizardApp, "start_sandbox",
+                        lambda self, *args: starts.append(1) or start(self, *args))
+    app = own_sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert shown(app, "#banner") == SANDBOX_BANNER
+        assert starts == [1]
+        assert not app.unexpected, app.unexpected
+
+
+def test_starts_from_two_threads_serve_once(monkeypatch):
+    threads: list[threading.Thread] = []
+    spawn = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start",
+                        lambda self: threads.append(self) or spawn(self))
+    sb = Sandbox()
+    try:
+        both = [threading.Thread(target=sb.start) for _ in range(2)]
+        for thread in both:
+            spawn(thread)
+        for thread in both:
+            thread.join(30)
+        assert [t.name for t in threads] == ["sandbox"]
+        assert httpx.get(f"{sb.console_url}/organization").status_code == 200
+    finally:
+        sb.stop()
+
+
+def test_a_stopped_sandbox_does_not_pass_for_one_that_serves():
+    sb = Sandbox().start()
+    sb.stop()
+    with pytest.raises(RuntimeError, match="stopped before it started"):
+        sb.start()

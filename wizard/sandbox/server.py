@@ -120,6 +120,7 @@ class Sandbox:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # a stop while `start` is under way (in another thread)
+        self._starting = threading.Lock()  # one start at a time, on its one port
 
     @property
     def ims_url(self) -> str:
@@ -173,14 +174,24 @@ class Sandbox:
 
         A server that fails before it listens is started once more: its first imports may meet
         another thread's (a program starting its sandbox after its first frame), and Python
-        then hands one of them a module still being initialised."""
-        for attempt in (1, 2):
-            try:
-                return self._start_once()
-            except _NotServing as ended:
-                if attempt == 2 or ended.listening or self._sock.fileno() == -1:
-                    raise RuntimeError(f"the sandbox server did not start ({ended})") from None
+        then hands one of them a module still being initialised.
+
+        A start while another is under way waits for it, and a start of a sandbox that serves
+        returns at once: two servers on one port each took the other's thread for its own."""
+        with self._starting:
+            if self._serving():
+                return self
+            for attempt in (1, 2):
+                try:
+                    return self._start_once()
+                except _NotServing as ended:
+                    if attempt == 2 or ended.listening or self._sock.fileno() == -1:
+                        raise RuntimeError(f"the sandbox server did not start ({ended})") from None
         raise AssertionError("unreachable")  # the second attempt returns or raises
+
+    def _serving(self) -> bool:
+        thread, server = self._thread, self._server
+        return thread is not None and thread.is_alive() and server is not None and server.started
 
     def _start_once(self) -> Self:
         server = self._make_server()

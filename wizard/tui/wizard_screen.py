@@ -108,8 +108,10 @@ class WizardScreen(Screen[None]):
             if not self._resume_check_waits:
                 self.check_resume()
         # told once the frame with all this is out (a node of ours listens: the screen itself
-        # already does, for its tooltips)
-        self.screen_layout_refresh_signal.subscribe(self.query_one(StepList), self._drawn)
+        # already does, for its tooltips); at once, as a queued call let a second layout before
+        # it was handled announce the frame twice
+        self.screen_layout_refresh_signal.subscribe(self.query_one(StepList), self._drawn,
+                                                    immediate=True)
 
     def _drawn(self, screen: Screen[None]) -> None:
         self.screen_layout_refresh_signal.unsubscribe(self.query_one(StepList))
