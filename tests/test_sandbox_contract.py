@@ -15,8 +15,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from tests import sandbox_http
+from wizard.core.errors import ConfigError
 from wizard.sandbox import Sandbox
 from wizard.sandbox.ims import NO_BINDING, NOT_SUBSET, UNDECODABLE
+from wizard.sandbox.state import SandboxState
 
 PROD = "https://ims-na1.adobelogin.com"
 
@@ -421,8 +423,12 @@ def test_state_file_keeps_integrations_across_restarts(tmp_path, keypair):
         assert r.status_code == 200 and len(r.json()["certificates"]) == 1
         assert exchange(sb, made, sign(keypair, claims_for(sb, made))).status_code == 200
     state.write_text("{broken")
-    with pytest.raises(ValueError, match="cannot be read"):
-        Sandbox(state_file=state)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        SandboxState(state)
+    sb = Sandbox(state_file=state)  # takes its port only: the file is read when first needed
+    with pytest.raises(ConfigError, match="cannot be read"):
+        sb.start()
+    sb.close()
 
 
 def test_binds_loopback_only():

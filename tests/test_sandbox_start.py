@@ -155,3 +155,20 @@ def test_a_stopped_sandbox_does_not_pass_for_one_that_serves():
     sb.stop()
     with pytest.raises(RuntimeError, match="stopped before it started"):
         sb.start()
+
+
+async def test_a_damaged_sandbox_state_file_is_named_with_its_fix_and_the_wizard_still_opens():
+    """The state file is read as the sandbox starts, after the first frame."""
+    from wizard.core.profile import config_dir
+
+    config_dir().mkdir(parents=True)
+    (config_dir() / "sandbox-state.json").write_text("{damaged")
+    app = own_sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.current == "organization"
+        notice = " ".join(shown(app, "#notice-text").split())
+        assert "The sandbox did not start: the sandbox state file" in notice
+        assert "cannot be read" in notice and "fix: move it aside" in notice
+        assert shown(app, "#banner") == "SANDBOX · the simulated Adobe did not start"
+        assert not app.unexpected, app.unexpected

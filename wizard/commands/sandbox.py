@@ -25,12 +25,14 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def sandbox(args: Namespace) -> int:
     from wizard.sandbox import Sandbox
+    from wizard.sandbox.state import SandboxState
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port {args.port} is not a port: a port is a number from 1 to 65535",
                           "give a free --port, or 0 to let the system pick one")
+    state = SandboxState(Path(args.state) if args.state else None)  # a damaged one: refused now
     try:
-        server = Sandbox(args.host, args.port, Path(args.state) if args.state else None,
+        server = Sandbox(args.host, args.port, state=state,
                          tls_dir=Path(args.tls_dir) if args.tls else None)
     except (ValueError, OSError) as exc:
         raise ConfigError(str(exc), "use --host 127.0.0.1 and a free --port (0 picks one)") from None

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from wizard.core.profile import is_loopback
-from wizard.sandbox.state import SandboxState
 
-if TYPE_CHECKING:  # uvicorn loads with the first server
+if TYPE_CHECKING:  # uvicorn loads with the first server, the state when first needed
     import uvicorn
+
+    from wizard.sandbox.state import SandboxState
 
 class FaultInjection:
     """ASGI wrapper: the next requests to a path fail (or slow down) as a fault asks."""
@@ -105,7 +106,7 @@ class Sandbox:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, state_file: Path | None = None,
                  state: SandboxState | None = None, tls_dir: Path | None = None) -> None:
         """`tls_dir`: serve HTTPS with a throwaway CA written there (`self.ca_path`)."""
-        self.state = state or SandboxState(state_file)
+        self._state, self._state_file = state, state_file
         self._sock = _bind(host, port)
         name, self.port = self._sock.getsockname()[:2]
         self.ca_path: Path | None = None
@@ -121,6 +122,18 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # a stop while `start` is under way (in another thread)
         self._starting = threading.Lock()  # one start at a time, on its one port
+
+    @property
+    def state(self) -> SandboxState:
+        """What the simulated Adobe holds, read from its file when first needed (a
+        ConfigError if it cannot be): the wizard takes only the port before its first frame, and
+        starts serving after it."""
+        with self._lock:
+            if self._state is None:
+                from wizard.sandbox.state import SandboxState
+
+                self._state = SandboxState(self._state_file)
+            return self._state
 
     @property
     def ims_url(self) -> str:

@@ -457,8 +457,8 @@ class SandboxState:
                 self.properties[made.id] = made
             self.seeded = set(data.get("seeded", []))
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"the sandbox state file {path} cannot be read ({exc}); "
-                             "move it aside to start afresh") from None
+            raise ConfigError(f"the sandbox state file {path} cannot be read ({exc})",
+                              "move it aside (the sandbox then starts afresh)") from None
 
 
 def _number_in(value: object, least: float, most: float | None, *, whole: bool = False) -> bool:

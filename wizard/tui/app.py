@@ -124,9 +124,12 @@ class WizardApp(App[None]):
         """Serve the sandbox, off the UI thread, once the first frame is out."""
         try:
             await asyncio.to_thread(sandbox.start)
-        except (RuntimeError, OSError) as exc:
+        except (RuntimeError, OSError, WizardError) as exc:
             sandbox.close()  # what waits for it is refused at once, and says so
-            wizard.sandbox_failed(str(exc))
+            if isinstance(exc, WizardError):  # its state file cannot be read
+                wizard.sandbox_failed(exc.cause, exc.fix)
+            else:
+                wizard.sandbox_failed(str(exc))
             return
         wizard.sandbox_started()
 

@@ -124,10 +124,12 @@ class WizardScreen(Screen[None]):
             self._resume_check_waits = False
             self.check_resume()
 
-    def sandbox_failed(self, reason: str) -> None:
+    def sandbox_failed(self, reason: str, fix: str = "") -> None:
+        """`fix`: what to do before starting it again, if anything."""
         self.query_one("#banner", Static).update("SANDBOX · the simulated Adobe did not start")
-        self.show_notice(NoticeKind.SANDBOX, f"The sandbox did not start: {reason}\nfix: quit "
-                         f"({key('quit')}) and run `launch-wizard --sandbox` again; what you "
+        first = f"{fix}, then " if fix else ""
+        self.show_notice(NoticeKind.SANDBOX, f"The sandbox did not start: {reason}\nfix: {first}"
+                         f"quit ({key('quit')}) and run `launch-wizard --sandbox` again; what you "
                          "entered so far is saved as you go")
 
     def warn_endpoints(self) -> None:
