@@ -1,0 +1,58 @@
+"""Traps a person met walking the Role, Upload and Done steps (and migrating) with the keyboard:
+each test starts at the step concerned and asserts what the screen then shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.terminal_replay import Terminal
+from tests.test_tui import SMALL, driving, make_app
+from tests.tui_helpers import screen_text, settle
+from wizard.core.secret_store import MemoryBackend, SecretStore
+
+
+@pytest.fixture
+def backend():
+    return MemoryBackend(limit=1000)
+
+
+async def _s2s_at_test(sandbox, backend) -> None:
+    """An S2S integration created, its credentials accepted: a wizard opened next starts at Test."""
+    from wizard.tui.state import WizardState
+
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    await state.create_integration()
+    for step in ("organization", "credentials"):
+        state.mark_done(step)
+
+
+# --- a toast leaves the terminal when it expires ---------------------------------------------------
+
+async def test_an_expired_toast_leaves_the_terminal_though_nothing_else_changes(sandbox, backend,
+                                                                              monkeypatch):
+    """The Test step's countdown goes on while Done shows: a change off screen, after which
+    Textual forgot to repaint where the toast had been until a key was pressed."""
+    from textual.widgets._toast import Toast
+
+    from wizard.tui import clipboard
+
+    monkeypatch.setattr(clipboard, "deliver", lambda text: clipboard.Delivery())
+    await _s2s_at_test(sandbox, backend)
+    app = make_app(sandbox, backend)
+    terminal = Terminal(app, SMALL, monkeypatch)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert app.current == "done"
+        await pilot.press("f3")
+        await settle(app, pilot, 3)
+        assert "Copied" in terminal.text()
+        app.screen.view("test")._tick()  # what its countdown does each second
+        await settle(app, pilot)
+        app.screen.query_one(Toast)._expire()  # what its timer calls
+        await settle(app, pilot)
+        assert "Copied" not in screen_text(app)
+        assert "Copied" not in terminal.text()
+        assert "Done step 4 of 4" in terminal.text()
