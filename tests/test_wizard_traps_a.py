@@ -56,3 +56,61 @@ async def test_an_expired_toast_leaves_the_terminal_though_nothing_else_changes(
         assert "Copied" not in screen_text(app)
         assert "Copied" not in terminal.text()
         assert "Done step 4 of 4" in terminal.text()
+
+
+# --- Create on the Role step twice: asked, keeping first; Upload then says what is true ------------
+
+async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_needed(
+        sandbox, backend):
+    from textual.widgets import Checkbox
+
+    from tests.test_tui import press
+    from tests.tui_helpers import jwt_opens_at, next_step, region_text
+
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#generate-button")
+        await next_step(app, pilot)
+        await press(app, pilot, "#upload-sandbox")
+        assert "✓ Uploaded" in region_text(app, "#main")
+        first = app.state.profile.client_id
+        await pilot.press("ctrl+b", "ctrl+b")
+        await settle(app, pilot)
+        assert app.current == "role"
+
+        await press(app, pilot, "#choose-role")  # Create again
+        shown = region_text(app, "#main")
+        assert "The integration exists already (made with Publisher)" in shown
+        assert "uploaded to it again at step 4 (Upload the certificate)" in shown
+        assert app.state.profile.client_id == first  # nothing replaced without a word
+        assert app.focused.id == "keep-integration"  # keeping it is the first answer
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.state.profile.client_id == first
+        assert "✓ Kept the integration made before: ctrl+n goes on" in region_text(app, "#main")
+        assert app.focused.id == "next"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "upload"  # as it was left: uploaded, and ticked
+        assert app.screen.query_one("#uploaded", Checkbox).value
+        assert "✓ Uploaded" in region_text(app, "#main")
+        await pilot.press("ctrl+b", "ctrl+b")
+        await settle(app, pilot)
+
+        await press(app, pilot, "#choose-role")
+        await pilot.press("tab", "enter")  # Replace it
+        await settle(app, pilot, 3)
+        assert app.state.profile.client_id not in ("", first)
+        assert "✓ Created" in region_text(app, "#main")
+        assert app.focused.id == "next"  # the buttons were disabled while it worked
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await next_step(app, pilot)
+        assert app.current == "upload"
+        assert not app.screen.query_one("#uploaded", Checkbox).value
+        shown = region_text(app, "#main")
+        assert "✓ Uploaded" not in shown
+        assert "The certificate went to the integration made before" in shown
+        assert f"({first}); the one made since has none yet: upload it again" in shown
