@@ -114,3 +114,38 @@ async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_n
         assert "✓ Uploaded" not in shown
         assert "The certificate went to the integration made before" in shown
         assert f"({first}); the one made since has none yet: upload it again" in shown
+
+
+# --- Upload with no integration made: the fix is at the Role step, and the way there is said -------
+
+async def test_an_upload_with_no_integration_made_points_at_the_role_step(sandbox, backend):
+    from tests.test_tui import press
+    from tests.test_wizard_traps import _through_the_palette
+    from tests.tui_helpers import next_step, region_text
+    from wizard.core.console import Done
+    from wizard.tui.bindings import PALETTE, key
+    from wizard.tui.state import WizardState
+
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    state.update(auth_type="jwt")
+    found = state.console.find_organization()
+    assert isinstance(found, Done)
+    state.update(org_id=found.value)
+    state.mark_done("organization")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "role"
+        await _through_the_palette(app, pilot, "Step 3")  # past Role: nothing created
+        assert app.current == "keys" and not app.state.profile.client_id
+        await press(app, pilot, "#generate-button")
+        await next_step(app, pilot)
+        assert app.current == "upload"
+        await press(app, pilot, "#upload-sandbox")
+        shown = region_text(app, "#main")
+        assert "no integration was created yet" in shown
+        assert "client ID" not in shown
+        assert f"fix: create the integration at step 2, Role ({PALETTE}, then \"Step 2\"; or " \
+               f"{key('back')} 2 times)" in shown
+        await _through_the_palette(app, pilot, "Step 2")
+        assert app.current == "role"
+
