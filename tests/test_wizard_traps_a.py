@@ -149,3 +149,38 @@ async def test_an_upload_with_no_integration_made_points_at_the_role_step(sandbo
         await _through_the_palette(app, pilot, "Step 2")
         assert app.current == "role"
 
+
+
+# --- Migrate with no keyring: where the key really is, no stale note above, the focus goes on ------
+
+async def test_migrating_without_a_keyring_says_where_the_key_is_and_the_keyboard_goes_on(
+        sandbox, keypair):
+    from tests.test_tui import Broken, press
+    from tests.tui_helpers import jwt_opens_at, next_step, region_text, type_into
+    from wizard.core.console import SandboxConsole
+    from wizard.tui.app import WizardApp
+    from wizard.tui.steps.done import MIGRATE_NOTE
+
+    await jwt_opens_at("credentials", sandbox, MemoryBackend(limit=1000), keypair)
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", Broken()))
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "credentials" and app.state.memory_only  # no keyring: memory
+        made = SandboxConsole(sandbox.console_url).look_up(app.state.profile.client_id).value
+        await type_into(pilot, "#client-secret", made.client_secret)
+        await press(app, pilot, "#use-generated")
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        await next_step(app, pilot)
+        assert app.current == "done" and MIGRATE_NOTE[:30] in region_text(app, "#main")
+        key_file = app.state.profile.private_key_path
+        app.screen.query_one("#migrate").focus()
+        await pilot.press("enter")
+        await settle(app, pilot, 4)
+        assert app.state.profile.auth_type == "oauth-s2s"
+        shown = region_text(app, "#main")
+        assert "keyring;" not in shown and "stays in the keyring" not in shown
+        assert "The JWT private key stays in memory for this session and in its file" in shown
+        assert key_file.rsplit("/", 1)[-1] in shown
+        assert MIGRATE_NOTE[:30] not in shown  # the offer is gone: only what came of it
+        assert app.focused is not None and app.focused.id == "next"  # Finish: Enter works
