@@ -17,6 +17,7 @@ from textual import _wait
 from textual._compositor import Compositor
 
 SLICE = 0.005  # seconds; Textual's own is 1/50
+TEXTUAL_RENDER_UPDATE = Compositor.render_update  # for a test that reads what a terminal receives
 
 
 def apply() -> None:

@@ -194,10 +194,14 @@ class SandboxConsole:
         return Done(_credentials(found) if found is not None else None)
 
     def upload(self, client_id: str, pem: str) -> Done[Uploaded]:
+        if not client_id:
+            raise ConsoleRefused("no integration was created yet: the certificate has none to go to",
+                                 "create the integration", subject=Subject.INTEGRATION)
         made = self._call("POST", f"/integrations/{client_id}/certificates", {"certificate": pem})
         if made is None:
             raise ConsoleRefused(f"the sandbox has no integration with client ID {client_id}",
-                                 "create the integration again", status=404, subject=Subject.CLIENT_ID)
+                                 "create the integration again", status=404,
+                                 subject=Subject.INTEGRATION)
         return Done(Uploaded(made["fingerprint_sha1"], made["not_after"]))
 
     def remove_certificate(self, client_id: str, fingerprint_sha1: str) -> Answer[None]:

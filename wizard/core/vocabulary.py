@@ -57,6 +57,7 @@ class Subject(StrEnum):
     RIGHTS = "rights"  # the integration's role or product profile
     SECRET_STORE = "secret_store"  # the keyring
     CERTIFICATE = "certificate"  # the certificate uploaded to the console
+    INTEGRATION = "integration"  # the integration itself, made in the console
     CLOCK = "clock"  # this computer's clock
     THROTTLED = "throttled"  # Adobe asks to wait
     PROFILE = "profile"  # something in the profile, not known which
@@ -65,4 +66,4 @@ class Subject(StrEnum):
 
 SECRET_SUBJECTS = tuple(Subject(kind) for kind in SecretKind)
 OTHER_SUBJECTS = (Subject.TOKEN, Subject.RIGHTS, Subject.SECRET_STORE, Subject.CERTIFICATE,
-                  Subject.CLOCK, Subject.THROTTLED, Subject.PROFILE, Subject.REQUEST)
+                  Subject.INTEGRATION, Subject.CLOCK, Subject.THROTTLED, Subject.PROFILE, Subject.REQUEST)

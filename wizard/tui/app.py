@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import WizardError
 from wizard.core.safe_text import terminal_safe
+from wizard.tui import textual_fixes
 from wizard.tui.bindings import BINDINGS, key
 from wizard.tui.state import WizardState
 from wizard.tui.steps.base import Step
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from wizard.core.profile import ProfileStore
     from wizard.core.secret_store import SecretStore
     from wizard.sandbox import Sandbox
+
+textual_fixes.apply()
 
 CLEAR_OFFER_AFTER_S = 60.0  # then offer to clear a token that is still on the clipboard
 

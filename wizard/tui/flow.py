@@ -56,6 +56,7 @@ FIXED_AT: dict[str, tuple[StepId, str]] = {
     **{subject: (StepId(step), what) for subject, (step, what) in _FIXES.items()},
     "rights": (S.ROLE, "choose a role that grants it"),
     "certificate": (S.UPLOAD, "upload the certificate made with this key"),
+    "integration": (S.ROLE, "create the integration"),  # the sandbox creates it with the role
     "profile": (S.CREDENTIALS, "check the values"),
 }
 

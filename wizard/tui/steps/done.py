@@ -46,6 +46,17 @@ def _utc(stamp: str) -> str:
     return stamp.replace("T", " ").removesuffix("Z")
 
 
+def _where_the_key_stays(state: WizardState) -> str:
+    """A sentence: where the JWT private key is kept, which migrating leaves as it is."""
+    places = []
+    if state.has_secret("private_key"):
+        places.append("in memory for this session" if state.memory_only
+                      else f"in the {state.storage_description()}")
+    if state.profile.private_key_path:
+        places.append(f"in its file {state.profile.private_key_path}")
+    return f" The JWT private key stays {' and '.join(places)}." if places else ""
+
+
 class DoneStep(Step):
     key = "done"
 
@@ -89,7 +100,8 @@ class DoneStep(Step):
         self.query_one("#summary", Static).update("\n".join(lines))
         self.query_one("#next-commands", Static).update(self._commands())
         self.query_one("#migrate-panel").display = profile.is_jwt or self.migrated
-        self.query_one("#migrate").display = profile.is_jwt
+        for offer in self.query_one("#migrate-panel").query(".note, #migrate"):
+            offer.display = profile.is_jwt  # once migrated, only what came of it
         self.query_one(RotationPanel).show_for(state)
         if profile.is_jwt and profile.certificate_path:
             self.show_certificate()
@@ -165,9 +177,11 @@ class DoneStep(Step):
                                                     secrets=state.base.secrets()))
         except WizardError as exc:
             self.show_failure(result_line, exc, "Nothing changed: the profile still uses JWT.")
-            return
-        finally:
             button.disabled = False
+            button.focus()  # disabled, it had lost the focus: the keyboard can try again
+            return
+        button.disabled = False
+        key_kept = _where_the_key_stays(state)  # before the profile is no longer JWT
         state.update(auth_type=AuthType.OAUTH_S2S, scopes=s2s.scopes)
         all_but_done = tuple(s for s in state.steps if s != StepId.DONE)
         state.save_progress(Progress(state.profile.auth_type, all_but_done), **remembered(tried.survey))
@@ -177,6 +191,7 @@ class DoneStep(Step):
         self.migrated = True
         self.on_show_step()
         result_line.update("✓ Migrated: the profile uses OAuth Server-to-Server now, with the same "
-                           "client ID. The JWT key stays in the keyring; delete the JWT credential "
-                           "in the console once nothing uses it.")
+                           f"client ID.{key_kept} Delete the JWT credential in the console once "
+                           "nothing uses it.")
         self.post_message(self.Changed())
+        self.post_message(self.Finished())  # the button is gone: the keyboard goes on to Finish

@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from wizard.core.console import Capability, PersonDoes
 from wizard.core.errors import WizardError
+from wizard.tui.bindings import key
 from wizard.tui.role_table import RoleTable
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
@@ -33,6 +34,14 @@ class RoleStep(Step):
             yield Button("", id="choose-role", variant="primary")
             yield Button("", id="no-role")
         yield Plain("", id="chosen-role")
+        with Horizontal(classes="row", id="replace-ask"):
+            yield Button("Keep it", id="keep-integration", variant="primary")
+            yield Button("Replace it", id="replace-integration")
+
+    _replacing: str | None = None  # the role a new integration is asked for, while asked
+
+    def on_mount(self) -> None:
+        self.query_one("#replace-ask").display = False
 
     def _console_creates(self) -> bool:
         """The role is part of the integration's form: a console that creates integrations by
@@ -43,6 +52,7 @@ class RoleStep(Step):
         return "#role-filter TickBox"  # "Which role do I need?" comes first, then the table
 
     def on_show_step(self) -> None:
+        self._end_ask()  # a question left unanswered is not one asked now
         sandbox = self._console_creates()
         self.query_one("#role-how", Static).update(SANDBOX if sandbox else REAL)
         self.query_one("#choose-role", Button).label = (
@@ -77,13 +87,52 @@ class RoleStep(Step):
         self.choose("")
 
     def choose(self, role: str) -> None:
-        self.state.update(role=role)
-        if self._console_creates():
-            self._show("Creating the integration…")
-            self.create_integration(role)
-        else:
+        if not self._console_creates():
+            self.state.update(role=role)
             self._show()
+        elif self.state.profile.client_id:  # made already: another would replace it
+            self._ask_replace(role)
+            return
+        else:
+            self._create(role)
         self.post_message(self.Changed())
+
+    def _create(self, role: str) -> None:
+        self.state.update(role=role)
+        self._show("Creating the integration…")
+        self.create_integration(role)
+
+    def _ask_replace(self, role: str) -> None:
+        """Creating again replaces the integration (a new client ID, and the certificate
+        uploaded to the old one left behind): asked, with keeping it first."""
+        self._replacing = role
+        was = self.state.profile.role or "no legacy role"
+        wanted = f"the same role ({was})" if role == self.state.profile.role else (
+            role or "no legacy role")
+        self._show(f"The integration exists already (made with {was}). Replace it with a new one "
+                   f"with {wanted}? It gets a new client ID and client secret, and the certificate "
+                   f"must be uploaded to it again at {self.step_ref('upload')}.")
+        self.query_one("#replace-ask").display = True
+        self.query_one("#keep-integration", Button).focus()
+        self.bring_into_view(self.query_one("#replace-ask"))
+
+    @on(Button.Pressed, "#keep-integration")
+    def _keep(self) -> None:
+        self._end_ask()
+        self._show(f"✓ Kept the integration made before: {key('next')} goes on.")
+        self.post_message(self.Finished())
+
+    @on(Button.Pressed, "#replace-integration")
+    def _replace(self) -> None:
+        role = self._replacing
+        self._end_ask()
+        if role is not None:
+            self._create(role)
+            self.post_message(self.Changed())
+
+    def _end_ask(self) -> None:
+        self._replacing = None
+        self.query_one("#replace-ask").display = False
 
     @work(exclusive=True, group="console", exit_on_error=False)
     async def create_integration(self, role: str) -> None:
@@ -105,6 +154,7 @@ class RoleStep(Step):
                    f"the technical account is {made.technical_account_id}.")
         self.bring_into_view(self.query_one("#chosen-role"))
         self.post_message(self.Changed())
+        self.post_message(self.Finished())  # the buttons were disabled: the focus had gone
 
     async def accept(self) -> bool:
         if not self._console_creates() or self.state.profile.client_id:

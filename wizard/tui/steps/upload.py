@@ -22,6 +22,7 @@ TICK_FIRST = "✗ Upload the certificate, then tick 'I have uploaded it'."
 class UploadStep(Step):
     key = "upload"
     _reminded = False  # the result line holds the refused Next's reminder to tick the box
+    _uploaded_to = ""  # the client ID the result line's upload went to
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -40,8 +41,22 @@ class UploadStep(Step):
         self.query_one("#upload-sandbox").display = self.state.console.offers(Capability.UPLOAD_CERTIFICATE)
         self.query_one("#cert-file", Static).update(
             f"Certificate: {profile.certificate_path or '(none yet: see ' + self.step_ref('keys') + ')'}")
-        self.query_one("#uploaded", Checkbox).value = StepId.UPLOAD in self.state.progress.done
+        if self._uploaded_to and self._uploaded_to != profile.client_id:
+            self._show_replaced()
+        # ticked when done, or uploaded from here to this integration (and Back pressed since)
+        self.query_one("#uploaded", Checkbox).value = (StepId.UPLOAD in self.state.progress.done
+                                                       or self._uploaded_to == profile.client_id)
         self.show_fingerprint()
+
+    def _show_replaced(self) -> None:
+        """The upload shown went to an integration since replaced: the new one has no certificate."""
+        result = self.query_one("#upload-result", Static)
+        result.update(f"The certificate went to the integration made before ({self._uploaded_to}); "
+                      "the one made since has none yet: upload it again.")
+        result.remove_class("-error")
+        self.bring_into_view(result)
+        self._uploaded_to = ""
+        self._reminded = False
 
     @work(exclusive=True, group="fingerprint", exit_on_error=False)
     async def show_fingerprint(self) -> None:
@@ -91,6 +106,7 @@ class UploadStep(Step):
         same = "the same fingerprint as yours" if fingerprint == local else "a DIFFERENT fingerprint"
         result.update(f"✓ Uploaded. The console shows {same}:\n  {fingerprint}")
         result.remove_class("-error")
+        self._uploaded_to = profile.client_id
         self.bring_into_view(result)
         self.query_one("#uploaded", Checkbox).value = True
 
