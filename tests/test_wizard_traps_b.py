@@ -1,0 +1,108 @@
+"""Traps a person met walking the wizard with the keyboard (paste boxes and fields, steps 1 to 3)
+and in the headless commands: each test walks into one the way they did and asserts what the
+screen, or the command's output, then shows."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from textual import events
+
+from tests.conftest import clean_env
+from tests.test_e2e_tmux import Terminal
+from tests.test_tui import SMALL, driving, make_app
+from tests.tui_helpers import next_step, s2s_opens_at_credentials, screen_text, settle
+from wizard.core.secret_store import MemoryBackend
+
+
+@pytest.fixture
+def backend():
+    return MemoryBackend(limit=1000)
+
+
+# --- a control character in a paste: kept in its place, shown, and named by the check -----------
+
+def _driver_parser():
+    """The parser the terminal driver reads its input with, as the wizard sets it up."""
+    from textual.drivers import linux_driver
+
+    from wizard.tui.terminal_input import keep_escapes_in_pastes
+
+    keep_escapes_in_pastes()
+    return linux_driver.XTermParser()
+
+
+@pytest.mark.parametrize("chunks", [
+    ["\x1b[200~AAA\x1bxBBB\x1b[201~"],
+    list("\x1b[200~AAA\x1bxBBB\x1b[201~"),  # one character a read: markers split across reads
+    ["\x1b[2", "00~AAA\x1b", "xBBB\x1b[20", "1~"],
+], ids=["one-read", "a-character-a-read", "split-markers"])
+def test_an_escape_inside_a_paste_arrives_in_the_paste_in_its_place(chunks):
+    parser = _driver_parser()
+    events_read = [event for chunk in chunks for event in parser.feed(chunk)]
+    assert [(type(e).__name__, getattr(e, "text", None)) for e in events_read] == [
+        ("Paste", "AAA\x1bxBBB")]  # not the keys "^xBBB" and then a paste of "AAA"
+
+
+def test_an_escape_sequence_in_a_long_paste_is_not_typed_as_keys():
+    pasted = "\x1b[31m" + "y" * 40 + "\x1b[0m"  # longer than the parser's search for a sequence
+    parser = _driver_parser()
+    read = list(parser.feed(f"\x1b[200~{pasted}\x1b[201~q"))
+    assert [type(e).__name__ for e in read] == ["Paste", "Key"]
+    assert read[0].text == pasted and read[1].key == "q"
+
+
+def test_keys_outside_a_paste_are_read_as_before():
+    parser = _driver_parser()
+    keys = [e.key for e in parser.feed("a\x1b[Ab")]
+    assert keys == ["a", "up", "b"]
+    assert [e.key for e in parser.feed("\x1b")] == []  # a lone ESC: the escape key, once it is
+    assert [e.key for e in parser.tick()] in ([], ["escape"])  # alone (after a short wait)
+
+
+@pytest.mark.parametrize(("pasted", "stand_in", "code"), [
+    ("AAA\x1bxBBB", "AAA␛xBBB", "U+001B"),
+    ("AAA\x07xBBB", "AAA␇xBBB", "U+0007"),  # Rich's Text drops a BEL: it was shown as "AAAxBBB"
+], ids=["esc", "bel"])
+async def test_a_control_character_pasted_into_a_field_is_shown_and_named(sandbox, backend,
+                                                                          pasted, stand_in, code):
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        entry = app.screen.query_one("#client-id")
+        entry.focus()
+        entry.value = ""
+        entry.post_message(events.Paste(pasted))
+        await settle(app, pilot)
+        assert entry.value == pasted
+        assert stand_in in screen_text(app)
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        shown = screen_text(app)
+        escape = ascii(pasted[3])[1:-1]
+        assert f"client ID (API key) contains the control character '{escape}' ({code})" in shown
+
+
+@pytest.fixture
+def small_terminal(secret_service, tmp_path):
+    if not shutil.which("tmux"):
+        pytest.skip("tmux is not installed")
+    term = Terminal(clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"),
+                              TERM="xterm-256color", **secret_service.env), 80, 24)
+    yield term
+    term.close()
+
+
+def test_an_escape_pasted_in_a_real_terminal_is_named_by_the_check(small_terminal, tmp_path):
+    """The wiring: the wizard's own terminal driver reads the paste (tmux sends it bracketed)."""
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("AAA\x1bxBBB")
+    small_terminal.start()
+    small_terminal.wait_for("Credential type")
+    small_terminal.keys("Tab", "Tab", "Tab")  # past Import and Create, to the Organization ID
+    small_terminal.paste(pasted)
+    assert "AAA␛xBBB" in small_terminal.wait_for("AAA␛xBBB")
+    small_terminal.keys("C-n")
+    small_terminal.wait_for("organization ID contains the control character '\\x1b' (U+001B)")
+    assert "^xBBB" not in small_terminal.screen()
