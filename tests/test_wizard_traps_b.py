@@ -106,3 +106,50 @@ def test_an_escape_pasted_in_a_real_terminal_is_named_by_the_check(small_termina
     small_terminal.keys("C-n")
     small_terminal.wait_for("organization ID contains the control character '\\x1b' (U+001B)")
     assert "^xBBB" not in small_terminal.screen()
+
+
+# --- an import's messages name what was imported: a file, or text pasted or typed in the box ----
+
+async def _import_box(app, pilot):
+    from tests.test_tui import press
+    from wizard.tui.paste_area import PasteArea
+
+    await press(app, pilot, "#import-open")
+    box = app.screen.query_one("#import-text", PasteArea)
+    box.focus()
+    return box
+
+
+async def test_pasted_text_that_is_not_json_is_called_pasted_text_not_a_file(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        box = await _import_box(app, pilot)
+        box.post_message(events.Paste("hello, not a download"))
+        await settle(app, pilot, 3)
+        shown = screen_text(app)
+        assert "the pasted text is not JSON" in shown
+        assert "the file is" not in shown
+        assert "paste the whole JSON file the Developer Console downloaded" in shown
+
+
+async def test_typed_text_without_an_org_id_is_called_typed_text(sandbox, backend):
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        box = await _import_box(app, pilot)
+        box.insert('{"CLIENT_ID": "c", "CLIENT_SECRETS": ["s"], "ORG_ID": ""}')
+        await next_step(app, pilot)
+        assert app.current == "organization"
+        shown = screen_text(app).lower()
+        assert "the typed text has no organization id" in shown
+
+
+async def test_a_file_that_is_not_json_is_still_called_the_file(sandbox, backend, tmp_path):
+    (tmp_path / "download.json").write_text("hello")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await _import_box(app, pilot)
+        app.screen.query_one("#import-path").value = str(tmp_path / "download.json")
+        app.screen.query_one("#import-path").focus()
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        assert "the file is not json" in screen_text(app).lower()
