@@ -153,3 +153,39 @@ async def test_a_file_that_is_not_json_is_still_called_the_file(sandbox, backend
         await pilot.press("enter")
         await settle(app, pilot, 3)
         assert "the file is not json" in screen_text(app).lower()
+
+
+# --- the Key and certificate step: each note under the option it belongs to -----------------------
+
+async def test_the_openssl_hint_shows_only_under_generate(sandbox, backend):
+    from textual.widgets import RadioButton
+
+    from tests.tui_helpers import jwt_opens_at
+
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:  # 120x40: the whole step in view
+        assert app.current == "keys"
+        assert "Same as: openssl req" in screen_text(app)
+        app.screen.query_one("#source-existing", RadioButton).value = True
+        await settle(app, pilot)
+        assert "Check the pair" in screen_text(app)
+        assert "openssl" not in screen_text(app)
+        app.screen.query_one("#source-new", RadioButton).value = True
+        await settle(app, pilot)
+        assert "Same as: openssl req" in screen_text(app)
+
+
+async def test_the_openssl_hint_follows_the_size_and_days_chosen(sandbox, backend):
+    from textual.widgets import Select
+
+    from tests.tui_helpers import jwt_opens_at, type_into
+
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        assert "-days 365 -newkey rsa:2048" in screen_text(app)
+        app.screen.query_one("#bits", Select).value = 4096
+        await type_into(pilot, "#days", "30")
+        await settle(app, pilot)
+        assert "-days 30 -newkey rsa:4096" in screen_text(app)
