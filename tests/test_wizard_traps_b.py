@@ -189,3 +189,33 @@ async def test_the_openssl_hint_follows_the_size_and_days_chosen(sandbox, backen
         await type_into(pilot, "#days", "30")
         await settle(app, pilot)
         assert "-days 30 -newkey rsa:4096" in screen_text(app)
+
+
+# --- a certificate made for 365 days has 365 days left -----------------------------------------------
+
+def test_a_certificate_made_for_365_days_has_365_days_left():
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from wizard.core.keys import cert_info, make_certificate
+
+    made = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
+    cert = make_certificate(rsa.generate_private_key(65537, 2048), days=365, now=made)
+    left = {after: cert_info(cert, made + after).days_left for after in (
+        dt.timedelta(seconds=1), dt.timedelta(days=1), dt.timedelta(days=364, hours=23),
+        dt.timedelta(days=365, hours=1))}
+    assert list(left.values()) == [365, 364, 1, -1]
+    assert cert_info(cert, made + dt.timedelta(days=365, hours=1)).expired
+
+
+async def test_the_key_step_says_365_days_left_for_a_pair_made_for_365_days(sandbox, backend):
+    from tests.test_tui import press
+    from tests.tui_helpers import jwt_opens_at
+
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app) as pilot:
+        await press(app, pilot, "#generate-button")
+        await settle(app, pilot, 3)
+        assert "(365 days left)" in screen_text(app)

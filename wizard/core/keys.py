@@ -257,13 +257,22 @@ def cert_info(cert: Certificate, now: dt.datetime | None = None) -> CertInfo:
         subject=cert.subject.rfc4514_string(),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
-        days_left=(cert.not_valid_after_utc - now).days,
+        days_left=days_left(cert.not_valid_after_utc, now),
         expired=cert.not_valid_after_utc <= now or cert.not_valid_before_utc > now,
         sha1=fingerprint_sha1(cert),
         sha256=fingerprint_sha256(cert),
         key_type="RSA" if is_rsa else type(public).__name__.removeprefix("_").replace("PublicKey", ""),
         key_bits=getattr(public, "key_size", 0),
     )
+
+
+def days_left(until: dt.datetime, now: dt.datetime) -> int:
+    """Days until `until`, a day begun counted whole: a certificate made for 365 days has 365
+    left once made (not 364 a second later), one that ends tonight 1; past it, a negative count."""
+    left = until - now
+    if left <= dt.timedelta(0):
+        return left.days
+    return -(-left // dt.timedelta(days=1))
 
 
 def key_matches(key: RSAPrivateKey, cert: Certificate) -> bool:
