@@ -219,3 +219,40 @@ async def test_the_key_step_says_365_days_left_for_a_pair_made_for_365_days(sand
         await press(app, pilot, "#generate-button")
         await settle(app, pilot, 3)
         assert "(365 days left)" in screen_text(app)
+
+
+# --- every timestamp a command prints has one format: ISO 8601, UTC, to the second, with a Z -------
+
+_STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
+
+
+def _stamps(text: str) -> list[str]:
+    """Every timestamp in `text`, with whatever follows its seconds (a Z, +00:00, .123Z)."""
+    import re
+
+    return re.findall(_STAMP + r"(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?", text)
+
+
+def test_status_prints_every_timestamp_with_a_z(sandbox, tmp_path):
+    from tests.conftest import clean_env, run_main
+    from tests.io_management_helpers import integration
+    from tests.test_rotation import configured
+
+    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
+    made = integration(sandbox)
+    configured(sandbox, env, made, "--credential-id", made.page)
+    assert run_main("test", env=env).returncode == 0
+    text, raw = run_main("status", env=env).stdout, run_main("status", "--json", env=env).stdout
+    assert '"created_at"' in raw and '"last_used_at"' in raw  # the client secrets are listed
+    stamps = _stamps(text) + _stamps(raw)
+    assert len(stamps) >= 5
+    assert all(s.endswith("Z") and len(s) == len("2026-12-02T08:45:06Z") for s in stamps), stamps
+
+
+def test_inspect_prints_the_certificate_dates_as_status_does(keypair, tmp_path):
+    from tests.conftest import clean_env, run_main
+
+    done = run_main("inspect", str(keypair.cert_path), "--json",
+                    env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg")))
+    stamps = _stamps(done.stdout)
+    assert len(stamps) == 2 and all(s.endswith("Z") and len(s) == 20 for s in stamps), stamps

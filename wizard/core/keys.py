@@ -18,6 +18,7 @@ from wizard.core.errors import KeyFileError, PassphraseNeeded, WrongPassphrase
 from wizard.core.files import create_new, make_folders, read_limited
 from wizard.core.safe_text import describe_secret
 from wizard.core.vocabulary import Subject
+from wizard.core.wording import utc_stamp
 
 if TYPE_CHECKING:  # cryptography itself is imported when first needed
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -236,8 +237,8 @@ class CertInfo:
     def as_dict(self) -> dict[str, Any]:
         return {
             "subject": self.subject,
-            "not_before": self.not_before.isoformat(),
-            "not_after": self.not_after.isoformat(),
+            "not_before": utc_stamp(self.not_before),
+            "not_after": utc_stamp(self.not_after),
             "days_left": self.days_left,
             "expired": self.expired,
             "fingerprint_sha1": self.sha1,
