@@ -256,3 +256,47 @@ def test_inspect_prints_the_certificate_dates_as_status_does(keypair, tmp_path):
                     env=clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg")))
     stamps = _stamps(done.stdout)
     assert len(stamps) == 2 and all(s.endswith("Z") and len(s) == 20 for s in stamps), stamps
+
+
+# --- a sandbox profile's token only while its sandbox serves --------------------------------------
+
+def _token_then_stop(sandbox, env) -> str:
+    """The profile's token, cached; then `sandbox` stopped. The token that was printed."""
+    from tests.conftest import run_main
+
+    first = run_main("token", env=env)
+    assert first.returncode == 0, first.stderr
+    sandbox.stop()
+    return first.stdout.strip()
+
+
+def test_token_refuses_a_sandbox_profiles_cached_token_once_its_sandbox_stopped(fresh_sandbox,
+                                                                               tmp_path):
+    from tests.conftest import clean_env, run_main
+
+    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
+    made = run_main("configure", "--sandbox", fresh_sandbox.base_url, "--insecure-storage", env=env)
+    assert made.returncode == 0, made.stderr
+    _token_then_stop(fresh_sandbox, env)
+    for command in (["token"], ["token", "--json"], ["headers"]):
+        done = run_main(*command, env=env)
+        assert done.returncode == 4 and done.stdout == "", (command, done.stdout)
+        assert f"error: the sandbox at {fresh_sandbox.base_url} is not running" in done.stderr
+        assert "fix: open `launch-wizard --sandbox`" in done.stderr
+        assert "`launch-wizard sandbox`" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_token_gives_another_profiles_cached_token_without_asking_the_network(fresh_sandbox,
+                                                                              tmp_path):
+    """The path for Adobe: the cached token is printed with no call (nothing answers now)."""
+    from tests.conftest import clean_env, run_main
+    from tests.io_management_helpers import integration
+
+    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
+    made = integration(fresh_sandbox)
+    run_main("configure", "--org-id", made.org_id, "--client-id", made.client_id,
+             "--ims-url", fresh_sandbox.ims_url, "--reactor-url", fresh_sandbox.reactor_url,
+             "--client-secret-stdin", "--insecure-storage", input=made.client_secret + "\n", env=env)
+    token = _token_then_stop(fresh_sandbox, env)
+    again = run_main("token", env=env)
+    assert again.returncode == 0 and again.stdout.strip() == token, again.stderr
