@@ -300,3 +300,41 @@ def test_token_gives_another_profiles_cached_token_without_asking_the_network(fr
     token = _token_then_stop(fresh_sandbox, env)
     again = run_main("token", env=env)
     assert again.returncode == 0 and again.stdout.strip() == token, again.stderr
+
+
+# --- the private key at 80 columns: its path field's placeholder whole, a pasted key taken -----
+
+async def test_the_key_path_placeholder_fits_its_field_at_80_columns(sandbox, backend, keypair):
+    from rich.cells import cell_len
+
+    from tests.tui_helpers import jwt_opens_at
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL):
+        entry = app.screen.query_one("#key-file")
+        assert entry.region.width and not entry.value
+        assert cell_len(entry.placeholder) <= entry.content_region.width  # shown whole
+        assert entry.placeholder in screen_text(app)
+
+
+async def test_a_key_pasted_into_its_path_field_is_taken_as_the_key_with_no_toast(sandbox, backend,
+                                                                                  keypair):
+    from pathlib import Path
+
+    from tests.tui_helpers import jwt_opens_at, toasts
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        entry = app.screen.query_one("#key-file")
+        entry.focus()
+        key = Path(keypair.key_path).read_text()
+        entry.post_message(events.Paste(key))
+        await settle(app, pilot, 3)
+        assert toasts(app) == []  # at 80 columns a toast covered the fields above
+        assert entry.value == ""  # no line of the key stays on the screen
+        assert "✓ RSA 2048 private key, matches the certificate" in screen_text(app)
+        await next_step(app, pilot)
+        assert app.current == "test"
+        assert await app.state.secret("private_key") == key
