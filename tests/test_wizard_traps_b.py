@@ -77,6 +77,8 @@ async def test_a_control_character_pasted_into_a_field_is_shown_and_named(sandbo
         await settle(app, pilot)
         assert entry.value == pasted
         assert stand_in in screen_text(app)
+        # the terminal's cursor after the last character shown (its stand-in takes a cell)
+        assert entry.cursor_screen_offset.x - entry.content_region.x == len(stand_in) + 1
         await next_step(app, pilot)
         assert app.current == "credentials"
         shown = screen_text(app)

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.expand_tabs import expand_tabs_inline
 from textual.message import Message
 from textual.visual import VisualType
 from textual.widget import Widget
@@ -61,6 +63,11 @@ class Entry(Input):
         if self.password:
             return super()._value
         return Text(shown_in_place(self.value), no_wrap=True, overflow="ignore", end="")
+
+    def _position_to_cell(self, position: int) -> int:
+        """As Input's own, counting each stand-in's cell (a control character has none)."""
+        return super()._position_to_cell(position) if self.password else cell_len(
+            expand_tabs_inline(shown_in_place(self.value[:position]), 4))
 
     def _on_paste(self, event: events.Paste) -> None:
         """One line is kept (Input's own handler, which Textual calls after this one, keeps the
