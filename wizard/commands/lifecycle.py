@@ -16,7 +16,7 @@ from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, forget_unused
 from wizard.core.profile import LABELS, Profile
 from wizard.core.safe_text import terminal_safe
-from wizard.core.wording import seen
+from wizard.core.wording import seen, utc_stamp
 from wizard.flows.credential_test import Passed, trial
 from wizard.flows.migration import TECHNICAL_ACCOUNT, press_migrate, server_to_server
 from wizard.flows.rotation import NotSwitched, RotationEvent, in_words, last_use
@@ -180,7 +180,7 @@ def client_secrets(context: Session) -> list[dict[str, str | None]] | None:
 def _iso(seconds: float | None) -> str | None:
     if seconds is None:
         return None
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="seconds")
+    return utc_stamp(seconds)
 
 
 def client_secrets_line(listed: list[dict[str, str | None]]) -> str:

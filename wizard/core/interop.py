@@ -13,6 +13,7 @@ import os
 import shlex
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +40,14 @@ S2S_TYPES = ("oauth_server_to_server", "oauth_server_to_server_migrate")
 
 class FormatError(ConfigError):
     """The file is not a credential launch-wizard can use (its cause says what was found)."""
+
+
+class Origin(StrEnum):
+    """Where the text of an import came from, as its messages name it."""
+
+    FILE = "the file"
+    PASTED = "the pasted text"
+    TYPED = "the typed text"
 
 
 @dataclass
@@ -69,18 +78,17 @@ def decode_text(data: bytes, name: str, expected: str) -> str:
         raise ConfigError(f"{name} is not text (not UTF-8)", f"give {expected}") from None
 
 
-def read_credentials(text: str, credential: str = "") -> Imported:
+def read_credentials(text: str, credential: str = "", origin: Origin = Origin.FILE) -> Imported:
     """The credential in a downloaded or exported file; FormatError says what is wrong with it.
 
     `credential` picks one by name in a workspace download that holds several."""
+    fix = _give_download(origin)
     try:
         data = parse_json(text)
     except ValueError as exc:
-        raise FormatError(f"the file is not JSON ({exc})",
-                          "give the JSON file the Developer Console downloaded (Download JSON)") from None
+        raise FormatError(f"{origin} is not JSON ({exc})", fix) from None
     if not isinstance(data, dict):
-        raise FormatError(f"the file holds a JSON {type(data).__name__}, not an object",
-                          "give the JSON file the Developer Console downloaded (Download JSON)")
+        raise FormatError(f"{origin} holds a JSON {type(data).__name__}, not an object", fix)
     if data.get("format") == FORMAT:
         return _ours(data)
     if isinstance(data.get("project"), dict):
@@ -94,7 +102,14 @@ def read_credentials(text: str, credential: str = "") -> Imported:
         return _jwt_download(flat)
     if "client_id" in flat and _first_secret(flat) and "org_id" in flat:
         return _s2s_download(flat)
-    raise _unknown(flat)
+    raise _unknown(flat, origin)
+
+
+def _give_download(origin: Origin) -> str:
+    if origin is Origin.FILE:
+        return "give the JSON file the Developer Console downloaded (Download JSON)"
+    return ("paste the whole JSON file the Developer Console downloaded (Download JSON), or give "
+            "its path")
 
 
 EXPECTED = ("an OAuth Server-to-Server or Service Account (JWT) credential downloaded from the "
@@ -123,13 +138,13 @@ def _signs_users_in(flat: dict[str, Any]) -> FormatError:
                        NEEDS_S2S)
 
 
-def _unknown(flat: dict[str, Any]) -> FormatError:
+def _unknown(flat: dict[str, Any], origin: Origin) -> FormatError:
     keys = ", ".join(sorted(flat)[:8]) + (", ..." if len(flat) > 8 else "")
     if ("api_key" in flat or "client_id" in flat) and not _first_secret(flat):
         return FormatError("this credential has no client secret: an API key credential cannot get "
                            "an access token", "add an OAuth Server-to-Server credential to the "
                            "project in the Developer Console and download that one")
-    return FormatError(f"the file's shape is unknown (keys: {keys or 'none'})", f"give {EXPECTED}")
+    return FormatError(f"{origin}'s shape is unknown (keys: {keys or 'none'})", f"give {EXPECTED}")
 
 
 # --- the shapes ---------------------------------------------------------------------------------
@@ -273,19 +288,19 @@ def _scopes(value: object) -> list[str]:
     return _names(value, "scopes") or list(DEFAULT_SCOPES)
 
 
-def profile_from(imported: Imported, base: Profile) -> Profile:
+def profile_from(imported: Imported, base: Profile, origin: Origin = Origin.FILE) -> Profile:
     """`base` with the imported fields, each validated (ConfigError names the bad one)."""
     fields = {k: v for k, v in imported.fields.items() if v is not None}
     if not fields.get("org_id"):
-        raise FormatError("the file has no organization ID", "download the credential again, or "
+        raise FormatError(f"{origin} has no organization ID", "download the credential again, or "
                           "give the organization ID with `launch-wizard configure --org-id`")
     if not fields.get("client_id"):
-        raise FormatError("the file has no client ID (API key)",
+        raise FormatError(f"{origin} has no client ID (API key)",
                           "download the credential again from the Developer Console")
     try:
         return base.with_changes(**fields)
     except ConfigError as exc:
-        raise FormatError(f"the file's {exc.cause}", exc.fix, subject=exc.subject) from None
+        raise FormatError(f"{origin}'s {exc.cause}", exc.fix, subject=exc.subject) from None
 
 
 def moved_endpoints(before: Profile, after: Profile) -> dict[str, str]:

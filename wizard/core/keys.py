@@ -18,6 +18,7 @@ from wizard.core.errors import KeyFileError, PassphraseNeeded, WrongPassphrase
 from wizard.core.files import create_new, make_folders, read_limited
 from wizard.core.safe_text import describe_secret
 from wizard.core.vocabulary import Subject
+from wizard.core.wording import utc_stamp
 
 if TYPE_CHECKING:  # cryptography itself is imported when first needed
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -236,8 +237,8 @@ class CertInfo:
     def as_dict(self) -> dict[str, Any]:
         return {
             "subject": self.subject,
-            "not_before": self.not_before.isoformat(),
-            "not_after": self.not_after.isoformat(),
+            "not_before": utc_stamp(self.not_before),
+            "not_after": utc_stamp(self.not_after),
             "days_left": self.days_left,
             "expired": self.expired,
             "fingerprint_sha1": self.sha1,
@@ -257,13 +258,22 @@ def cert_info(cert: Certificate, now: dt.datetime | None = None) -> CertInfo:
         subject=cert.subject.rfc4514_string(),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
-        days_left=(cert.not_valid_after_utc - now).days,
+        days_left=days_left(cert.not_valid_after_utc, now),
         expired=cert.not_valid_after_utc <= now or cert.not_valid_before_utc > now,
         sha1=fingerprint_sha1(cert),
         sha256=fingerprint_sha256(cert),
         key_type="RSA" if is_rsa else type(public).__name__.removeprefix("_").replace("PublicKey", ""),
         key_bits=getattr(public, "key_size", 0),
     )
+
+
+def days_left(until: dt.datetime, now: dt.datetime) -> int:
+    """Days until `until`, a day begun counted whole: a certificate made for 365 days has 365
+    left once made (not 364 a second later), one that ends tonight 1; past it, a negative count."""
+    left = until - now
+    if left <= dt.timedelta(0):
+        return left.days
+    return -(-left // dt.timedelta(days=1))
 
 
 def key_matches(key: RSAPrivateKey, cert: Certificate) -> bool:

@@ -13,6 +13,7 @@ from urllib.parse import SplitResult, urlsplit
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.http import json_object, request, retry_after
 from wizard.core.vocabulary import Subject
+from wizard.core.wording import utc_stamp
 
 if TYPE_CHECKING:
     from httpx import Response
@@ -65,7 +66,7 @@ class Properties:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_stamp(dt.datetime.now(dt.UTC))
 
 
 def remembered(survey: list[Properties]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 from wizard.core.errors import (
     ConfigError,
     IMSError,
+    NetworkError,
     ReactorError,
     ScopeRefused,
     SecretStoreError,
@@ -33,6 +34,7 @@ MARGIN_S = 600  # a cached token is reused while more than this is left
 EXCHANGE_WAIT_S = 90.0  # for the lock a parallel caller holds through its exchange (and retries)
 NO_TOKEN_CACHE = ENV_PREFIX + "NO_TOKEN_CACHE"  # set (not 0): no token file without a keyring
 TOKEN_FILE = "tokens.json"
+SANDBOX_CONNECT_S = 1.0  # a sandbox on this machine answers a connect at once, or refuses it
 
 
 @dataclass
@@ -267,6 +269,7 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
     the environment) the token file is the cache; without that, nothing is cached or locked, and
     one note says so. A credential IMS refuses loses its cached token at once. The secrets for an
     exchange come from `secrets` (by default, as a command finds them: `source`)."""
+    _sandbox_serves(profile)
     cache = token_cache(profile, store, refresh=refresh)
     if cache.store is None and not cache.slow:
         result = exchange(profile, store, on_signed, secrets=secrets)
@@ -284,6 +287,33 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
             return TokenResult(found, "cache", profile, cache=cache.store)
         result = _exchange_into(profile, store, cache, on_signed, secrets)
     return result
+
+
+def _sandbox_serves(profile: Profile) -> None:
+    """A sandbox profile's token works only while its sandbox serves (the wizard's, while the
+    wizard is open): a NetworkError with the way to start it when nothing listens at its address,
+    rather than a cached token nothing takes. A connect on this machine: answered or refused at
+    once. Other profiles are not asked: their cached token needs no network."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from wizard.core.profile import is_loopback
+    from wizard.core.secret_store import SANDBOX_SERVICE
+
+    url = urlsplit(profile.ims_url)
+    if profile.keyring_service != SANDBOX_SERVICE or not is_loopback(url.hostname or ""):
+        return
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname, port), timeout=SANDBOX_CONNECT_S).close()
+    except OSError:
+        base = profile.ims_url.rstrip("/")
+        raise NetworkError(
+            f"the sandbox at {base} is not running: the tokens of profile {profile.name!r} work "
+            "only there, while it runs",
+            "open `launch-wizard --sandbox` (its sandbox serves while the wizard is open) and run "
+            "this again meanwhile, or start `launch-wizard sandbox` and point the profile at it "
+            f"(`launch-wizard configure --profile {profile.name} --sandbox URL`)") from None
 
 
 def _cached_since(profile: Profile, cache: TokenCache, refresh: bool) -> Token | None:

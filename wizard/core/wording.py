@@ -3,6 +3,7 @@ credential type, a secret shown without being shown, and a cause said as a sente
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, assert_never
@@ -12,6 +13,13 @@ from wizard.core.vocabulary import AuthType
 
 def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+def utc_stamp(at: dt.datetime | float) -> str:
+    """A moment as every command prints it: ISO 8601 in UTC, to the second, with a Z
+    ("2026-12-02T08:45:06Z"); `at` an aware datetime or seconds since the epoch."""
+    moment = at if isinstance(at, dt.datetime) else dt.datetime.fromtimestamp(at, dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sentence(text: str) -> str:

@@ -318,6 +318,9 @@ class WizardApp(App[None]):
 
 
 def run(profile: str | None = None, sandbox: bool = False) -> int:
+    from wizard.tui.terminal_input import keep_escapes_in_pastes
+
+    keep_escapes_in_pastes()
     app = WizardApp(profile=profile, sandbox=sandbox)
     app.run()
     return app.return_code or 0  # a crash exits non-zero

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from rich.highlighter import Highlighter
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.expand_tabs import expand_tabs_inline
 from textual.message import Message
 from textual.visual import VisualType
 from textual.widget import Widget
@@ -46,15 +47,6 @@ class Plain(Static):
         super().update(terminal_safe(content) if isinstance(content, str) else content, layout=layout)
 
 
-class _InPlace(Highlighter):
-    """Shows a pasted control character as a stand-in (␛), each character in its own place."""
-
-    def highlight(self, text: Text) -> None:
-        shown = shown_in_place(text.plain)
-        if shown != text.plain:
-            text.plain = shown  # as long as before: the styles stay where they were
-
-
 class Entry(Input):
     """An Input whose value is not selected on focus: a returning user's first key must not
     wipe what is there. A paste may carry control characters: they are shown, not sent to the
@@ -62,8 +54,20 @@ class Entry(Input):
 
     def __init__(self, value: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
-        kwargs.setdefault("highlighter", _InPlace())
         super().__init__(value, **kwargs)
+
+    @property
+    def _value(self) -> Text:
+        """As Input's own, with each control character shown as a stand-in (␛, ␇) in its place:
+        Input's Text would drop a BEL, and the cursor would then stand one place off."""
+        if self.password:
+            return super()._value
+        return Text(shown_in_place(self.value), no_wrap=True, overflow="ignore", end="")
+
+    def _position_to_cell(self, position: int) -> int:
+        """As Input's own, counting each stand-in's cell (a control character has none)."""
+        return super()._position_to_cell(position) if self.password else cell_len(
+            expand_tabs_inline(shown_in_place(self.value[:position]), 4))
 
     def _on_paste(self, event: events.Paste) -> None:
         """One line is kept (Input's own handler, which Textual calls after this one, keeps the

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, LoadingIndicator, RadioSet, Select, Static
 
 from wizard.core.errors import SecretStoreError, WizardError
-from wizard.core.keys import KEY_SIZES, cert_info, generate_pair, openssl_command
+from wizard.core.keys import KEY_SIZES, MAX_DAYS, cert_info, generate_pair, openssl_command
 from wizard.core.profile import config_dir
 from wizard.flows.key_check import Fault, KeyCheck, Verdict, check_files
 from wizard.tui.steps.base import Step
@@ -95,7 +95,16 @@ class KeysStep(Step):
     @on(RadioSet.Changed, "#key-source")
     def _source(self) -> None:
         self.query_one("#generate").display = not self.existing
+        self.query_one("#openssl").display = not self.existing  # what generating does, in openssl
         self.query_one("#existing").display = self.existing
+
+    @on(Select.Changed, "#bits")
+    @on(Input.Changed, "#days")
+    def _openssl(self) -> None:
+        """The openssl command for the size and days chosen."""
+        bits, days = self.query_one("#bits", Select).value, self.value("days")
+        self.query_one("#openssl", Static).update("Same as: " + openssl_command(
+            bits if isinstance(bits, int) else 2048, int(days) if days.isdigit() else MAX_DAYS))
 
     @on(Button.Pressed, "#generate-button")
     @on(Input.Submitted, "#out-dir, #days, #cn")

@@ -204,7 +204,7 @@ class OrganizationStep(Step):
     @work(exclusive=True, group="import", exit_on_error=False)
     async def import_credential(self, path: str = "", text: str = "",
                                 typed: bool = False) -> None:
-        from wizard.core.interop import profile_from, read_credentials, read_text
+        from wizard.core.interop import Origin, profile_from, read_credentials, read_text
         from wizard.tui.paste_area import PasteArea
 
         result = self.query_one("#import-result", Static)
@@ -216,10 +216,12 @@ class OrganizationStep(Step):
             created.update("")
             created.remove_class("-error")
 
+        origin = Origin.FILE if not text else Origin.TYPED if typed else Origin.PASTED
+
         def parse() -> tuple[Imported, Profile]:
             content = text or read_text(path, "the JSON file the Developer Console downloaded")
-            imported = read_credentials(content)
-            return imported, profile_from(imported, state.profile)
+            imported = read_credentials(content, origin=origin)
+            return imported, profile_from(imported, state.profile, origin)
 
         try:
             imported, profile = await asyncio.to_thread(parse)
@@ -229,7 +231,7 @@ class OrganizationStep(Step):
         if typed:
             self._hinted = False  # the box's emptying is no news: what the import says stays
             self.query_one("#import-text", PasteArea).load_text("")  # a secret: off the screen
-        question = self._re_aims(profile)
+        question = self._re_aims(profile, "This file" if origin is Origin.FILE else "This text")
         if question:  # the file would choose where the secret and tokens go: the user decides
             self._pending = (imported, profile)
             result.remove_class("-error")
@@ -239,7 +241,7 @@ class OrganizationStep(Step):
             return
         await self._take(imported, profile, endpoints=False)
 
-    def _re_aims(self, profile: Profile) -> str:
+    def _re_aims(self, profile: Profile, source: str) -> str:
         """What the import would re-aim, as a question; "" if nothing (the sandbox keeps its own
         hosts whatever a file says: its profile talks to the sandbox only)."""
         from wizard.core.interop import moved_endpoints
@@ -253,8 +255,8 @@ class OrganizationStep(Step):
             lines.append(f"  client ID: {state.profile.client_id} -> {profile.client_id}")
         if not lines:
             return ""
-        return ("This file would change where this profile's client secret and tokens go:\n"
-                + "\n".join(lines) + "\nImport it only if you trust the file to choose that; "
+        return (f"{source} would change where this profile's client secret and tokens go:\n"
+                + "\n".join(lines) + "\nImport it only if you trust it to choose that; "
                 "otherwise nothing changes.")
 
     @on(Button.Pressed, "#import-confirm")
