@@ -294,14 +294,17 @@ def _sandbox_serves(profile: Profile) -> None:
     wizard is open): a NetworkError with the way to start it when nothing listens at its address,
     rather than a cached token nothing takes. A connect on this machine: answered or refused at
     once. Other profiles are not asked: their cached token needs no network."""
+    from wizard.core.secret_store import SANDBOX_SERVICE
+
+    if profile.keyring_service != SANDBOX_SERVICE:  # the usual case: nothing more is loaded
+        return
     import socket
     from urllib.parse import urlsplit
 
     from wizard.core.profile import is_loopback
-    from wizard.core.secret_store import SANDBOX_SERVICE
 
     url = urlsplit(profile.ims_url)
-    if profile.keyring_service != SANDBOX_SERVICE or not is_loopback(url.hostname or ""):
+    if not is_loopback(url.hostname or ""):
         return
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
