@@ -4,6 +4,7 @@ each test starts at the step concerned and asserts what the screen then shows.""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Static
 
 from tests.terminal_replay import Terminal
 from tests.test_tui import SMALL, driving, make_app
@@ -49,13 +50,32 @@ async def test_an_expired_toast_leaves_the_terminal_though_nothing_else_changes(
         await pilot.press("f3")
         await settle(app, pilot, 3)
         assert "Copied" in terminal.text()
-        app.screen.view("test")._tick()  # what its countdown does each second
+        # a change off screen (the Test step's countdown made one each second)
+        app.screen.view("test").query_one("#token-expiry", Static).update("expires in 1 s")
         await settle(app, pilot)
         app.screen.query_one(Toast)._expire()  # what its timer calls
         await settle(app, pilot)
         assert "Copied" not in screen_text(app)
         assert "Copied" not in terminal.text()
         assert "Done step 4 of 4" in terminal.text()
+
+
+async def test_the_countdown_waits_while_another_step_shows(sandbox, backend):
+    """No layout each second for a step nobody sees; shown again, it is up to date."""
+    await _s2s_at_test(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        expiry = app.screen.view("test").query_one("#token-expiry", Static)
+        expiry.update("sentinel")
+        app.screen.view("test")._tick()  # what its countdown does each second
+        assert str(expiry.render()) == "sentinel"
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert app.current == "test" and str(expiry.render()).startswith("expires in ")
 
 
 # --- Create on the Role step twice: asked, keeping first; Upload then says what is true ------------

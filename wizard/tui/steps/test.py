@@ -240,7 +240,8 @@ class TestStep(Step):
         self._tick()
 
     def _tick(self) -> None:
-        token = self.state.last_token if self.is_mounted else None
+        """The countdown, while this step shows (shown again, it is brought up to date)."""
+        token = self.state.last_token if self.is_mounted and self.display else None
         if token is None:
             return
         left = int(token.seconds_left())
