@@ -22,7 +22,7 @@ from textual.expand_tabs import expand_tabs_inline
 from textual.message import Message
 from textual.visual import VisualType
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static, Switch
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static
 
 from wizard.core.safe_text import shown_in_place, terminal_safe
 
@@ -94,28 +94,6 @@ class Choice(RadioButton):
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual's name for the glyph
         return "●" if self.value else " "
-
-
-class Toggle(Horizontal):
-    """A switch that says its state in words beside it ("shown" / "hidden")."""
-
-    DEFAULT_CSS = """
-    Toggle { height: auto; width: auto; }
-    Toggle > .toggle-state { width: auto; padding: 1 0 0 1; }
-    """
-
-    def __init__(self, on_text: str, off_text: str, *, id: str) -> None:
-        super().__init__(classes="toggle")
-        self.words = (off_text, on_text)
-        self.switch_id = id
-
-    def compose(self) -> ComposeResult:
-        yield Switch(id=self.switch_id)
-        yield Static(self.words[0], classes="toggle-state", markup=False)
-
-    @on(Switch.Changed)
-    def _say(self, event: Switch.Changed) -> None:
-        self.query_one(".toggle-state", Static).update(self.words[event.value])
 
 
 class Field(Vertical):

@@ -26,7 +26,8 @@ from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
 from wizard.tui.paste_area import PasteArea
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Entry, Field, Plain, Toggle
+from wizard.tui.toggle import Toggle
+from wizard.tui.widgets import Entry, Field, Plain
 
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
 S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "

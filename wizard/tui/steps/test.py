@@ -42,7 +42,8 @@ from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
 from wizard.tui.state import TestResult
 from wizard.tui.steps.base import RunTest, Step, TestPassed
-from wizard.tui.widgets import Plain, Toggle, once_laid_out
+from wizard.tui.toggle import Toggle
+from wizard.tui.widgets import Plain, once_laid_out
 
 T = TypeVar("T")
 
