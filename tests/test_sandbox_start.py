@@ -105,6 +105,8 @@ async def test_a_resumed_profile_is_checked_once_the_sandbox_serves(monkeypatch)
         serving.set()
         await settle(app, pilot)
         assert checked == [SANDBOX_STARTING] and shown(app, "#banner") == SANDBOX_BANNER
+        # the ports it serves on this run, saved once it serves
+        assert ProfileStore().load("sandbox").ims_url == app.state.sandbox.ims_url
 
 
 async def test_the_sandbox_is_started_once_however_often_the_first_frame_is_laid_out(monkeypatch):

@@ -472,7 +472,11 @@ async def test_a_reopened_sandbox_wizard_saves_its_new_ports_at_once(sandbox, fr
     first = WizardState.open(None, sandbox, store)
     await first.create_integration()
     assert ProfileStore().load("sandbox").ims_url == sandbox.ims_url
-    WizardState.open(None, fresh_sandbox, store)  # the next run, on another port: nothing else done
+    WizardState.open(None, fresh_sandbox, store)  # opening writes nothing: before the first frame
+    assert ProfileStore().load("sandbox").ims_url == sandbox.ims_url
+    app = make_app(fresh_sandbox, backend)  # the next run, on another port: nothing else done
+    async with driving(app) as pilot:
+        await settle(app, pilot)
     saved = ProfileStore().load("sandbox")
     assert (saved.ims_url, saved.reactor_url) == (fresh_sandbox.ims_url, fresh_sandbox.reactor_url)
 

@@ -96,8 +96,12 @@ class WizardApp(App[None]):
     @on(WizardScreen.Shown)
     def _shown(self) -> None:
         gc.enable()  # off while starting (`wizard.cli`)
-        if self._own_sandbox is not None and isinstance(self.opened, WizardScreen):
+        if not isinstance(self.opened, WizardScreen):
+            return
+        if self._own_sandbox is not None:
             self.start_sandbox(self._own_sandbox, self.opened)
+        else:  # a sandbox given already serves (or none)
+            self.opened.state.sandbox_serves()
 
     def _first_screen(self) -> WizardScreen | CannotOpen:
         """The wizard over the opened state, in the first frame: reading the profile is quick,

@@ -111,11 +111,17 @@ class WizardState:
         progress, opened_why = opening(profiles, saved)
         state = cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
                     _done=progress.done, opened_why=opened_why)
-        if sandbox is not None and not state.fresh and profile.changes_from(saved):
-            # this run's ports, saved at once: the commands the Done step shows read the file
-            with contextlib.suppress(WizardError):  # unwritable: the first save says so
-                state.update()
         return state
+
+    def sandbox_serves(self) -> None:
+        """The sandbox serves: the ports it listens on this run are saved at once, where the
+        saved profile has others (the commands the Done step shows read the file). Not on
+        opening: that write would come before the first frame."""
+        saved = self._saved
+        if self.sandbox is None or self.fresh or saved is None or not self.profile.changes_from(saved):
+            return
+        with contextlib.suppress(WizardError):  # unwritable: the first save says so
+            self.update()
 
     # --- the session it is built on ---------------------------------------------------------
     @property

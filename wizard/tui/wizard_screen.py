@@ -120,6 +120,7 @@ class WizardScreen(Screen[None]):
     # --- the sandbox, started after the first frame --------------------------------------
     def sandbox_started(self) -> None:
         self.query_one("#banner", Static).update(SANDBOX_BANNER)
+        self.state.sandbox_serves()
         if self._resume_check_waits:
             self._resume_check_waits = False
             self.check_resume()
