@@ -4,6 +4,7 @@ screen, or the command's output, then shows."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -286,6 +287,11 @@ def test_token_refuses_a_sandbox_profiles_cached_token_once_its_sandbox_stopped(
         assert f"error: the sandbox at {fresh_sandbox.base_url} is not running" in done.stderr
         assert "fix: open `launch-wizard --sandbox`" in done.stderr
         assert "`launch-wizard sandbox`" in done.stderr and "Traceback" not in done.stderr
+    status = run_main("status", env=env)  # says the token is there, and that nothing takes it
+    assert "token: cached in" in status.stdout
+    assert "but its sandbox is not running" in status.stdout, status.stdout
+    facts = json.loads(run_main("status", "--json", env=env).stdout)
+    assert facts["token"]["cached"] and facts["token"]["sandbox_stopped"] is True
 
 
 def test_token_gives_another_profiles_cached_token_without_asking_the_network(fresh_sandbox,

@@ -302,13 +302,14 @@ def _secret_facts(context: Session, report: dict[str, Any], problems: list[str])
 
 
 def _token_facts(context: Session) -> dict[str, Any]:
-    from wizard.core.tokens import token_cache
+    from wizard.core.tokens import sandbox_stopped, token_cache
 
     cache = token_cache(context.profile, context.store)
     token: dict[str, Any] = {"cached": cache.token is not None,
                              "cache": cache.describe() if cache.store else None, "why": cache.why}
     if cache.token is not None:
-        token |= {"expires_in": int(cache.token.seconds_left()), "masked": mask(cache.token.access_token)}
+        token |= {"expires_in": int(cache.token.seconds_left()), "masked": mask(cache.token.access_token),
+                  "sandbox_stopped": sandbox_stopped(context.profile)}
     return token
 
 
@@ -385,6 +386,9 @@ def _print_token(token: dict[str, Any], since: str) -> None:
     if token["cached"]:
         say(f"  token: cached in {token['cache']}, {duration(token['expires_in'])} left by its "
             f"expiry ({token['masked']}); {since}")
+        if token["sandbox_stopped"]:
+            say("    but its sandbox is not running: nothing takes it until `launch-wizard "
+                "--sandbox` is open again")
     elif token["cache"] is None:
         say(f"  token: not cached ({token['why']})")
     else:

@@ -289,15 +289,14 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
     return result
 
 
-def _sandbox_serves(profile: Profile) -> None:
-    """A sandbox profile's token works only while its sandbox serves (the wizard's, while the
-    wizard is open): a NetworkError with the way to start it when nothing listens at its address,
-    rather than a cached token nothing takes. A connect on this machine: answered or refused at
-    once. Other profiles are not asked: their cached token needs no network."""
+def sandbox_stopped(profile: Profile) -> bool:
+    """Whether `profile` is a sandbox's whose sandbox does not serve: its tokens work only there,
+    while it runs (the wizard's, while the wizard is open). A connect on this machine, answered or
+    refused at once; other profiles are not asked (their cached token needs no network)."""
     from wizard.core.secret_store import SANDBOX_SERVICE
 
     if profile.keyring_service != SANDBOX_SERVICE:  # the usual case: nothing more is loaded
-        return
+        return False
     import socket
     from urllib.parse import urlsplit
 
@@ -305,18 +304,26 @@ def _sandbox_serves(profile: Profile) -> None:
 
     url = urlsplit(profile.ims_url)
     if not is_loopback(url.hostname or ""):
-        return
+        return False
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
         socket.create_connection((url.hostname, port), timeout=SANDBOX_CONNECT_S).close()
     except OSError:
+        return True
+    return False
+
+
+def _sandbox_serves(profile: Profile) -> None:
+    """A NetworkError with the way to start it, where the profile's sandbox does not serve:
+    rather than a cached token nothing takes."""
+    if sandbox_stopped(profile):
         base = profile.ims_url.rstrip("/")
         raise NetworkError(
             f"the sandbox at {base} is not running: the tokens of profile {profile.name!r} work "
             "only there, while it runs",
             "open `launch-wizard --sandbox` (its sandbox serves while the wizard is open) and run "
             "this again meanwhile, or start `launch-wizard sandbox` and point the profile at it "
-            f"(`launch-wizard configure --profile {profile.name} --sandbox URL`)") from None
+            f"(`launch-wizard configure --profile {profile.name} --sandbox URL`)")
 
 
 def _cached_since(profile: Profile, cache: TokenCache, refresh: bool) -> Token | None:
