@@ -159,12 +159,14 @@ def test_a_stopped_sandbox_does_not_pass_for_one_that_serves():
         sb.start()
 
 
-async def test_a_damaged_sandbox_state_file_is_named_with_its_fix_and_the_wizard_still_opens():
-    """The state file is read as the sandbox starts, after the first frame."""
+@pytest.mark.parametrize("damaged", ["{damaged", '{"org_id": "x", "integrations": [{"certificates": []}]}'])
+async def test_a_damaged_sandbox_state_file_is_named_with_its_fix_and_the_wizard_still_opens(damaged):
+    """The state file is read as the sandbox starts, after the first frame: not JSON, or JSON
+    of another shape."""
     from wizard.core.profile import config_dir
 
     config_dir().mkdir(parents=True)
-    (config_dir() / "sandbox-state.json").write_text("{damaged")
+    (config_dir() / "sandbox-state.json").write_text(damaged)
     app = own_sandbox_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

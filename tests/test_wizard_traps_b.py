@@ -285,8 +285,11 @@ def test_token_refuses_a_sandbox_profiles_cached_token_once_its_sandbox_stopped(
         done = run_main(*command, env=env)
         assert done.returncode == 4 and done.stdout == "", (command, done.stdout)
         assert f"error: the sandbox at {fresh_sandbox.base_url} is not running" in done.stderr
-        assert "fix: open `launch-wizard --sandbox`" in done.stderr
-        assert "`launch-wizard sandbox`" in done.stderr and "Traceback" not in done.stderr
+        # a profile made against a `launch-wizard sandbox`: that one again, on its port
+        assert f"fix: start the sandbox it was made with again (`launch-wizard sandbox --port " \
+               f"{fresh_sandbox.port}`" in done.stderr
+        assert "`launch-wizard --sandbox --profile default`" in done.stderr
+        assert "Traceback" not in done.stderr
     status = run_main("status", env=env)  # says the token is there, and that nothing takes it
     assert "token: cached in" in status.stdout
     assert "but its sandbox is not running" in status.stdout, status.stdout
@@ -346,3 +349,19 @@ async def test_a_key_pasted_into_its_path_field_is_taken_as_the_key_with_no_toas
         await next_step(app, pilot)
         assert app.current == "test"
         assert await app.state.secret("private_key") == key
+
+
+def test_the_wizards_own_sandbox_profile_is_told_to_open_the_wizard_again():
+    from wizard.core.errors import NetworkError
+    from wizard.core.profile import Profile
+    from wizard.core.secret_store import SANDBOX_PROFILE, SANDBOX_SERVICE, MemoryBackend, SecretStore
+    from wizard.core.tokens import get_token
+    from wizard.sandbox import Sandbox
+
+    stopped = Sandbox()
+    stopped.close()  # its port: nothing listens there now
+    profile = Profile(name=SANDBOX_PROFILE, auth_type="oauth-s2s", ims_url=stopped.ims_url,
+                      reactor_url=stopped.reactor_url, keyring_service=SANDBOX_SERVICE)
+    with pytest.raises(NetworkError) as refused:
+        get_token(profile, SecretStore(SANDBOX_SERVICE, MemoryBackend(limit=10)))
+    assert refused.value.fix.startswith("open `launch-wizard --sandbox` (its sandbox serves")

@@ -29,6 +29,7 @@ from wizard.core.vocabulary import SecretKind
 T = TypeVar("T")
 SERVICE = KEYRING_SERVICE
 SANDBOX_SERVICE = "launch-wizard-sandbox"
+SANDBOX_PROFILE = "sandbox"  # the profile `launch-wizard --sandbox` opens unless told another
 KINDS = (*SecretKind, "token")
 CHUNK_SIZE = 1000
 TIMEOUT_S = 10.0

@@ -316,14 +316,23 @@ def sandbox_stopped(profile: Profile) -> bool:
 def _sandbox_serves(profile: Profile) -> None:
     """A NetworkError with the way to start it, where the profile's sandbox does not serve:
     rather than a cached token nothing takes."""
-    if sandbox_stopped(profile):
-        base = profile.ims_url.rstrip("/")
-        raise NetworkError(
-            f"the sandbox at {base} is not running: the tokens of profile {profile.name!r} work "
-            "only there, while it runs",
-            "open `launch-wizard --sandbox` (its sandbox serves while the wizard is open) and run "
-            "this again meanwhile, or start `launch-wizard sandbox` and point the profile at it "
-            f"(`launch-wizard configure --profile {profile.name} --sandbox URL`)")
+    from wizard.core.secret_store import SANDBOX_PROFILE
+
+    if not sandbox_stopped(profile):
+        return
+    base = profile.ims_url.rstrip("/")
+    cause = (f"the sandbox at {base} is not running: the tokens of profile {profile.name!r} work "
+             "only there, while it runs")
+    if profile.name == SANDBOX_PROFILE:  # the wizard's own
+        raise NetworkError(cause, "open `launch-wizard --sandbox` (its sandbox serves while the "
+                                  "wizard is open) and run this again meanwhile")
+    from urllib.parse import urlsplit
+
+    port = urlsplit(base).port
+    raise NetworkError(cause, f"start the sandbox it was made with again (`launch-wizard sandbox "
+                              f"--port {port}`, with the --state FILE it had, if any), or open "
+                              f"`launch-wizard --sandbox --profile {profile.name}`, which makes "
+                              "its integration again in the wizard's sandbox")
 
 
 def _cached_since(profile: Profile, cache: TokenCache, refresh: bool) -> Token | None:

@@ -456,7 +456,7 @@ class SandboxState:
                 made = Property(**raw)
                 self.properties[made.id] = made
             self.seeded = set(data.get("seeded", []))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"the sandbox state file {path} cannot be read ({exc})",
                               "move it aside (the sandbox then starts afresh)") from None
 

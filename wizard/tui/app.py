@@ -138,6 +138,10 @@ class WizardApp(App[None]):
             else:
                 wizard.sandbox_failed(str(exc))
             return
+        except BaseException:  # a bug, reported as bugs are; nothing waits on a port never served
+            sandbox.close()
+            wizard.sandbox_failed("an unexpected error")
+            raise
         wizard.sandbox_started()
 
     @property

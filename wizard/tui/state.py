@@ -26,7 +26,13 @@ from wizard.core.profile import (
     Profile,
     ProfileStore,
 )
-from wizard.core.secret_store import SANDBOX_SERVICE, MemoryBackend, SecretStore, store_for
+from wizard.core.secret_store import (
+    SANDBOX_PROFILE,
+    SANDBOX_SERVICE,
+    MemoryBackend,
+    SecretStore,
+    store_for,
+)
 from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import Session
 from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, stale_after
@@ -39,7 +45,6 @@ if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, 
     from wizard.core.tokens import TokenResult
     from wizard.sandbox import Sandbox
 
-SANDBOX_PROFILE = "sandbox"
 SECRET_KINDS: tuple[str, ...] = tuple(SecretKind)
 
 
