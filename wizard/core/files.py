@@ -104,6 +104,30 @@ def _too_large(error: type[WizardError], where: str, expected: str, limit: int) 
                  f"check that it is {expected}")
 
 
+def read_private(path: Path, limit: int) -> bytes | None:
+    """The bytes of `path` if it is a regular file of this user's that no one else may write,
+    not reached through a link, of at most `limit` bytes; None for anything else and for a file
+    that cannot be read. For what the tool keeps for itself alone (a cache)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # no owner to check against: nothing is trusted
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if (not stat.S_ISREG(info.st_mode) or info.st_uid != getuid()
+                or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or info.st_size > limit):
+            return None
+        data = os.read(fd, limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 class NestedTooDeep(ValueError):
     """JSON nested deeper than the parser goes: refused as malformed JSON is."""
 

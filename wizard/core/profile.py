@@ -596,7 +596,8 @@ def config_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where a token is cached when no keyring can keep it (the CI path)."""
+    """Where a token is cached when no keyring can keep it (the CI path), and the wizard's
+    parsed stylesheets."""
     override = os.environ.get(ENV_PREFIX + "CACHE_DIR", "").strip()
     if override:
         return Path(override).expanduser()

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from wizard.core.profile import ProfileStore
     from wizard.core.secret_store import SecretStore
     from wizard.sandbox import Sandbox
+    from wizard.tui.parsed_css import ParsedCss
 
 textual_fixes.apply()
 
@@ -69,9 +70,14 @@ class WizardApp(App[None]):
     opened: WizardScreen | CannotOpen  # the first screen: the wizard, or why it cannot open
 
     def __init__(self, profile: str | None = None, sandbox: Sandbox | bool = False,
-                 secrets: SecretStore | None = None, profiles: ProfileStore | None = None) -> None:
-        """`sandbox`: False (real Adobe), True (start one in-process) or a running Sandbox."""
+                 secrets: SecretStore | None = None, profiles: ProfileStore | None = None,
+                 parsed_css: ParsedCss | None = None) -> None:
+        """`sandbox`: False (real Adobe), True (start one in-process) or a running Sandbox;
+        `parsed_css`: the stylesheets as a start before this one parsed them."""
         super().__init__()
+        self.parsed_css = parsed_css
+        if parsed_css is not None:
+            parsed_css.serve(self.stylesheet)
         self.profile_name = profile
         self.sandbox_request = sandbox
         self._secrets, self._profiles = secrets, profiles
@@ -113,8 +119,9 @@ class WizardApp(App[None]):
                 self._own_sandbox.close()
             return CannotOpen(exc)
         if self._own_sandbox is not None:
-            return WizardScreen(state, SANDBOX_STARTING)
-        return WizardScreen(state, SANDBOX_BANNER if state.sandbox is not None else None)
+            return WizardScreen(state, SANDBOX_STARTING, self.parsed_css)
+        return WizardScreen(state, SANDBOX_BANNER if state.sandbox is not None else None,
+                            self.parsed_css)
 
     def _open(self) -> WizardState:
         sandbox = self.sandbox_request
@@ -326,9 +333,12 @@ class WizardApp(App[None]):
 
 
 def run(profile: str | None = None, sandbox: bool = False) -> int:
+    from wizard.tui.parsed_css import for_this_user
     from wizard.tui.terminal_input import keep_escapes_in_pastes
 
     keep_escapes_in_pastes()
-    app = WizardApp(profile=profile, sandbox=sandbox)
+    parsed = for_this_user()
+    app = WizardApp(profile=profile, sandbox=sandbox, parsed_css=parsed)
     app.run()
+    parsed.save()  # what came after the first frame too: the footer's keys, later steps, dialogs
     return app.return_code or 0  # a crash exits non-zero

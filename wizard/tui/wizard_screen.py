@@ -33,6 +33,7 @@ from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList, once_
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from wizard.tui.parsed_css import ParsedCss
     from wizard.tui.state import WizardState
 
 SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
@@ -55,10 +56,13 @@ class WizardScreen(Screen[None]):
     AUTO_FOCUS = ""  # the step shown chooses where the keyboard starts (`Step.first_focus`)
     current: var[str] = var("")  # the step shown
 
-    def __init__(self, state: WizardState, banner: str | None = None) -> None:
+    def __init__(self, state: WizardState, banner: str | None = None,
+                 parsed_css: ParsedCss | None = None) -> None:
+        """`parsed_css`: where the stylesheets parsed for the first frame are kept."""
         super().__init__()
         self.state = state
         self.banner = banner
+        self.parsed_css = parsed_css
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
         self._resume_check_waits = False  # for the sandbox to serve
         self._resumed = False
@@ -90,6 +94,8 @@ class WizardScreen(Screen[None]):
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
+            if self.parsed_css is not None:  # the first frame is all styled: its CSS parsed
+                self.parsed_css.save()
 
     async def on_mount(self) -> None:
         """The first step filled in before anything is measured: a Label updated between a
