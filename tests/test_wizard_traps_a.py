@@ -78,6 +78,30 @@ async def test_the_countdown_waits_while_another_step_shows(sandbox, backend):
         assert app.current == "test" and str(expiry.render()).startswith("expires in ")
 
 
+async def test_a_replacement_that_fails_keeps_the_role_of_the_integration_there_is(
+        fresh_sandbox, backend):
+    """The role is the integration's: saved only once the new one is made."""
+    import httpx
+
+    from tests.test_tui import press
+    from tests.tui_helpers import jwt_opens_at, region_text
+
+    await jwt_opens_at("keys", fresh_sandbox, backend)
+    app = make_app(fresh_sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert app.current == "role"
+        first = app.state.profile.client_id
+        httpx.post(f"{fresh_sandbox.console_url}/faults",
+                   json={"path": "/console/integrations", "status": 500})
+        await press(app, pilot, "#no-role")
+        await pilot.press("tab", "enter")  # Replace it
+        await settle(app, pilot, 3)
+        assert "✗ " in region_text(app, "#main")
+        assert (app.state.profile.client_id, app.state.profile.role) == (first, "Publisher")
+
+
 # --- Create on the Role step twice: asked, keeping first; Upload then says what is true ------------
 
 async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_needed(
@@ -101,7 +125,7 @@ async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_n
 
         await press(app, pilot, "#choose-role")  # Create again
         shown = region_text(app, "#main")
-        assert "The integration exists already (made with Publisher)" in shown
+        assert f"The profile has an integration already ({first}, made with Publisher)" in shown
         assert "uploaded to it again at step 4 (Upload the certificate)" in shown
         assert app.state.profile.client_id == first  # nothing replaced without a word
         assert app.focused.id == "keep-integration"  # keeping it is the first answer

@@ -98,7 +98,6 @@ class RoleStep(Step):
         self.post_message(self.Changed())
 
     def _create(self, role: str) -> None:
-        self.state.update(role=role)
         self._show("Creating the integration…")
         self.create_integration(role)
 
@@ -109,9 +108,10 @@ class RoleStep(Step):
         was = self.state.profile.role or "no legacy role"
         wanted = f"the same role ({was})" if role == self.state.profile.role else (
             role or "no legacy role")
-        self._show(f"The integration exists already (made with {was}). Replace it with a new one "
-                   f"with {wanted}? It gets a new client ID and client secret, and the certificate "
-                   f"must be uploaded to it again at {self.step_ref('upload')}.")
+        self._show(f"The profile has an integration already ({self.state.profile.client_id}, "
+                   f"made with {was}). Replace it with a new one with {wanted}? It gets a new "
+                   "client ID and client secret, and the certificate must be uploaded to it again "
+                   f"at {self.step_ref('upload')}.")
         self.query_one("#replace-ask").display = True
         self.query_one("#keep-integration", Button).focus()
         self.bring_into_view(self.query_one("#replace-ask"))
@@ -144,12 +144,13 @@ class RoleStep(Step):
             if isinstance(answer, PersonDoes):
                 return
             made = answer.value
-        except WizardError as exc:
+        except WizardError as exc:  # the role stays that of the integration there is, if any
             self._show(f"✗ {self.explain(exc)}")
             return
         finally:
             for button in self.query(Button):
                 button.disabled = False
+        state.update(role=role)
         self._show(f"✓ Created. Client secret saved in {state.storage_description()}; "
                    f"the technical account is {made.technical_account_id}.")
         self.bring_into_view(self.query_one("#chosen-role"))
