@@ -25,13 +25,16 @@ def backend():
 # --- a control character in a paste: kept in its place, shown, and named by the check -----------
 
 def _driver_parser():
-    """The parser the terminal driver reads its input with, as the wizard sets it up."""
+    """The parser the terminal driver reads its input with, as the wizard sets it up (the test's
+    own setting is undone after it)."""
     from textual.drivers import linux_driver
 
     from wizard.tui.terminal_input import keep_escapes_in_pastes
 
-    keep_escapes_in_pastes()
-    return linux_driver.XTermParser()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(linux_driver, "XTermParser", linux_driver.XTermParser)
+        keep_escapes_in_pastes()
+        return linux_driver.XTermParser()
 
 
 @pytest.mark.parametrize("chunks", [
@@ -59,7 +62,7 @@ def test_keys_outside_a_paste_are_read_as_before():
     keys = [e.key for e in parser.feed("a\x1b[Ab")]
     assert keys == ["a", "up", "b"]
     assert [e.key for e in parser.feed("\x1b")] == []  # a lone ESC: the escape key, once it is
-    assert [e.key for e in parser.tick()] in ([], ["escape"])  # alone (after a short wait)
+    assert [e.key for e in parser.feed("")] == ["escape"]  # known to be alone (the input's end)
 
 
 @pytest.mark.parametrize(("pasted", "stand_in", "code"), [
@@ -365,3 +368,21 @@ def test_the_wizards_own_sandbox_profile_is_told_to_open_the_wizard_again():
     with pytest.raises(NetworkError) as refused:
         get_token(profile, SecretStore(SANDBOX_SERVICE, MemoryBackend(limit=10)))
     assert refused.value.fix.startswith("open `launch-wizard --sandbox` (its sandbox serves")
+
+
+async def test_a_click_after_a_pasted_control_character_lands_where_it_is_shown():
+    """Each stand-in (␛) takes a cell: a click on the "B" shown after it puts the cursor there."""
+    from textual.app import App, ComposeResult
+
+    from wizard.tui.widgets import Entry
+
+    class OneField(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Entry("A\x1bBC", id="field")
+
+    app = OneField()
+    async with app.run_test(size=(40, 5)) as pilot:
+        field = app.query_one(Entry)
+        left = field.content_region.x - field.region.x
+        await pilot.click("#field", offset=(left + 2, 1))  # the third cell: "A", "␛", then "B"
+        assert field.value[field.cursor_position] == "B"

@@ -334,9 +334,13 @@ class WizardApp(App[None]):
 
 def run(profile: str | None = None, sandbox: bool = False) -> int:
     from wizard.tui.parsed_css import for_this_user
-    from wizard.tui.terminal_input import keep_escapes_in_pastes
 
-    keep_escapes_in_pastes()
+    try:  # Textual's private parser, where this Textual has it
+        from wizard.tui.terminal_input import keep_escapes_in_pastes
+    except ImportError:
+        pass
+    else:
+        keep_escapes_in_pastes()
     parsed = for_this_user()
     app = WizardApp(profile=profile, sandbox=sandbox, parsed_css=parsed)
     app.run()

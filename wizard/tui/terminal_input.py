@@ -77,9 +77,10 @@ class PasteParser(XTermParser):
 
 
 def keep_escapes_in_pastes() -> None:
-    """Make the terminal driver read its input with `PasteParser`."""
+    """Make the Linux and macOS terminal driver read its input with `PasteParser` (Windows'
+    driver, which has the same parser, is left as it is: it cannot be tried here)."""
     try:
         from textual.drivers import linux_driver
-    except ImportError:  # no termios (Windows): its driver reads pastes its own way
+    except ImportError:  # no termios (Windows)
         return
     linux_driver.XTermParser = PasteParser  # type: ignore[misc]  # the name its input thread uses

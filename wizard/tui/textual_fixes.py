@@ -23,12 +23,15 @@ def apply() -> None:
         return
 
     def full_map(self: Compositor) -> CompositorMap:
-        before = self._full_map if self._full_map_invalidated else None
+        # read with getattr: a Textual that renamed them gets its own rebuild, unchanged
+        stale = getattr(self, "_full_map_invalidated", False)
+        before = getattr(self, "_full_map", None) if stale else None
         after: CompositorMap = rebuild_map(self)
-        if before is not None and after is not before:
+        dirty = getattr(self, "_dirty_regions", None)
+        if before is not None and after is not before and isinstance(dirty, set):
             changed = (geometry.clip.intersection(geometry.region)
                        for _, geometry in before.items() ^ after.items())
-            self._dirty_regions.update(region for region in changed if region)
+            dirty.update(region for region in changed if region)
         return after
 
     full_map.marks_changes = True  # type: ignore[attr-defined]

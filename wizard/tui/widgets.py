@@ -62,12 +62,26 @@ class Entry(Input):
         Input's Text would drop a BEL, and the cursor would then stand one place off."""
         if self.password:
             return super()._value
-        return Text(shown_in_place(self.value), no_wrap=True, overflow="ignore", end="")
+        text = Text(shown_in_place(self.value), no_wrap=True, overflow="ignore", end="")
+        return self.highlighter(text) if self.highlighter is not None else text
 
     def _position_to_cell(self, position: int) -> int:
         """As Input's own, counting each stand-in's cell (a control character has none)."""
         return super()._position_to_cell(position) if self.password else cell_len(
             expand_tabs_inline(shown_in_place(self.value[:position]), 4))
+
+    def _cell_offset_to_index(self, offset: int) -> int:
+        """As Input's own (where a click lands), counting each stand-in's cell."""
+        if self.password:
+            return super()._cell_offset_to_index(offset)
+        offset += self.scroll_offset[0]
+        cells = 0
+        for index, char in enumerate(shown_in_place(self.value)):  # one stand-in a character
+            width = cell_len(char)
+            if cells <= offset < cells + width:
+                return index
+            cells += width
+        return max(0, min(offset, len(self.value)))
 
     def _on_paste(self, event: events.Paste) -> None:
         """One line is kept (Input's own handler, which Textual calls after this one, keeps the
