@@ -195,6 +195,10 @@ async def test_the_openssl_hint_follows_the_size_and_days_chosen(sandbox, backen
         await type_into(pilot, "#days", "30")
         await settle(app, pilot)
         assert "-days 30 -newkey rsa:4096" in screen_text(app)
+        for typed, shown in (("999", "365"), ("0", "1")):  # what Generate would refuse: the nearest
+            await type_into(pilot, "#days", typed)
+            await settle(app, pilot)
+            assert f"-days {shown} -newkey" in screen_text(app)
 
 
 # --- a certificate made for 365 days has 365 days left -----------------------------------------------

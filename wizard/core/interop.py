@@ -281,7 +281,7 @@ def _names(value: object, key: str) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
     raise FormatError(f"{key} must be a list of names or one comma-separated text, "
-                      f"not {type(value).__name__}", f"correct {key} in the file")
+                      f"not {type(value).__name__}", f"correct {key} and import it again")
 
 
 def _scopes(value: object) -> list[str]:

@@ -103,8 +103,10 @@ class KeysStep(Step):
     def _openssl(self) -> None:
         """The openssl command for the size and days chosen."""
         bits, days = self.query_one("#bits", Select).value, self.value("days")
+        # days Generate would refuse (0, 999) show the nearest it takes
+        shown_days = min(max(int(days), 1), MAX_DAYS) if days.isdigit() else MAX_DAYS
         self.query_one("#openssl", Static).update("Same as: " + openssl_command(
-            bits if isinstance(bits, int) else 2048, int(days) if days.isdigit() else MAX_DAYS))
+            bits if isinstance(bits, int) else 2048, shown_days))
 
     @on(Button.Pressed, "#generate-button")
     @on(Input.Submitted, "#out-dir, #days, #cn")
