@@ -152,3 +152,17 @@ def test_nothing_is_written_where_nothing_was_parsed(tmp_path):
     path = tmp_path / parsed_css.FILE_NAME
     ParsedCss(path).save()
     assert not path.exists()
+
+
+async def test_rules_that_cannot_be_pickled_are_not_kept_and_the_wizard_goes_on(tmp_path, monkeypatch):
+    import pickle as real
+
+    def refuses(*args, **kwargs):
+        raise real.PicklingError("a Textual whose rules cannot be pickled")
+
+    monkeypatch.setattr(real, "dumps", refuses)
+    path = tmp_path / parsed_css.FILE_NAME
+    app = WizardApp(parsed_css=ParsedCss(path))
+    async with driving(app, size=SIZE):
+        assert app.current == "organization"
+    assert not path.exists()

@@ -113,7 +113,10 @@ class ParsedCss:
 
         self._parsed_here = False
         for kept in ({**self._saved, **self._used}, self._used):
-            data = pickle.dumps((stamp, kept), protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                data = pickle.dumps((stamp, kept), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - rules a later Textual cannot pickle: none are kept
+                return
             if len(data) <= LIMIT:
                 with contextlib.suppress(OSError):
                     write_atomically(self.path, data)
