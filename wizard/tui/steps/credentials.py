@@ -20,8 +20,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Switch, TextArea
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from wizard.core.errors import KeyFileError, SecretStoreError
+from wizard.core.console import Capability
+from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.keys import cert_info, read_file
+from wizard.core.vocabulary import Subject
 from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
 from wizard.tui.paste_area import PasteArea
@@ -145,7 +147,8 @@ class CredentialsStep(Step):
         secret = self.query_one("#client-secret", Entry)
         stored = state.has_secret("client_secret")
         secret.placeholder = ("saved: leave empty to keep it" if stored
-                              else "from the console's Credentials page")
+                              else "made by the sandbox: Next offers it back"
+                              if self._sandbox_made_secret() else "from the console's Credentials page")
         if stored:  # recovered or saved since a Next said it was missing
             self.field_of("client-secret").show_error(None)
         if state.has_secret("private_key") and self.pending_key is None:
@@ -319,9 +322,17 @@ class CredentialsStep(Step):
         secret_field = self.field_of("client-secret")
         if not secret and not self.state.has_secret("client_secret"):
             secret_field.show_error("Client secret is required")
+            if self._sandbox_made_secret():  # nobody can type it: the app offers it back
+                self.post_message(self.Problem(ConfigError("Client secret is required",
+                                                           subject=Subject.CLIENT_SECRET)))
             return False
         secret_field.show_error(None)
         return True
+
+    def _sandbox_made_secret(self) -> bool:
+        """The client secret is one the sandbox made with the integration and never showed."""
+        state = self.state
+        return state.console.offers(Capability.RECOVER_SECRET) and bool(state.profile.client_id)
 
     async def _key_given(self, passphrase: str) -> bool:
         """Whether there is a private key that opens (once a file being read is in), or one stored."""

@@ -1,0 +1,43 @@
+"""Traps a newcomer met walking the wizard with the keyboard only, in a real terminal: each test
+starts at the step concerned and asserts what the screen then shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_tui import SMALL, driving, make_app
+from tests.tui_helpers import next_step, region_text, s2s_opens_at_credentials, settle
+from wizard.core.secret_store import MemoryBackend
+
+
+@pytest.fixture
+def backend():
+    return MemoryBackend(limit=1000)
+
+
+# --- a sandbox's client secret lost before Credentials was accepted: offered back, not asked for ---
+
+async def test_a_lost_sandbox_secret_at_credentials_is_offered_back(sandbox, backend):
+    """Create, Next, quit with no keyring, open again: the secret the sandbox made (and never
+    showed) is gone. The field asked for it "from the console's Credentials page", and Next only
+    said it was required: nothing on screen could be typed there."""
+    from textual.widgets import Input
+
+    await s2s_opens_at_credentials(sandbox, MemoryBackend(limit=1000))  # a store since gone
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "credentials"
+        placeholder = app.screen.query_one("#client-secret", Input).placeholder
+        assert "console" not in placeholder and "sandbox" in placeholder
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        notice = region_text(app, "#notice")
+        assert "the sandbox still has the one it made" in notice
+        assert "Recover it from the sandbox" in notice
+        assert app.focused is not None and app.focused.id == "notice-recover"
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        assert app.current == "test"
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        assert "✓ Request an access token" in region_text(app, "#main")
