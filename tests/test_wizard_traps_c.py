@@ -41,3 +41,25 @@ async def test_a_lost_sandbox_secret_at_credentials_is_offered_back(sandbox, bac
         await pilot.press("f5")
         await settle(app, pilot, 4)
         assert "✓ Request an access token" in region_text(app, "#main")
+
+
+# --- a client secret pasted with control characters: refused at Next, not sent to IMS -------------
+
+async def test_a_client_secret_with_a_control_character_is_refused_at_next(sandbox, backend):
+    """A paste from a terminal brought an ESC sequence and a BEL with it: the field showed ␛ and
+    ␇, Next saved it, and only the test later said IMS refused the secret."""
+    from tests.tui_helpers import screen_text, type_into
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        kept = await app.state.secret("client_secret")
+        await type_into(pilot, "#client-secret", "p8e-abc\x1b[31mred\x07")
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        assert "Client secret contains the control character '\\x1b' (U+001B)" in screen_text(app)
+        assert await app.state.secret("client_secret") == kept  # the saved one is untouched
+        await type_into(pilot, "#client-secret", f" {kept} ")  # copied with the spaces beside it
+        await next_step(app, pilot)
+        assert app.current == "test"
+        assert await app.state.secret("client_secret") == kept

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from wizard.core.console import Capability
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.keys import cert_info, read_file
+from wizard.core.safe_text import character_name, invisible_character
 from wizard.core.vocabulary import Subject
 from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
@@ -49,6 +50,17 @@ class KeyPath(Entry):
             event.prevent_default()  # neither Entry's nor Input's handler: no line of it stays
             event.stop()
             self.post_message(self.KeyPasted(event.text))
+
+
+def _secret_fault(secret: str) -> str | None:
+    """Why a typed client secret cannot be one Adobe issued (None if it can): a paste from a
+    terminal may bring an escape sequence, a wrapped copy a line break or a space."""
+    ch = invisible_character(secret)
+    if ch is not None:
+        return f"Client secret contains the control character {character_name(ch)}: copy it again"
+    if any(c.isspace() for c in secret):
+        return "Client secret must not contain spaces or line breaks: copy it again"
+    return None
 
 
 class CredentialsStep(Step):
@@ -296,7 +308,7 @@ class CredentialsStep(Step):
             if (secret_field := self.field_of("client-secret")).has_class("-warned"):
                 secret_field.show_warning("")  # the keyring's absence: asked now, or answered
         ok = self._save_fields()
-        secret = self.value("client-secret")
+        secret = self.value("client-secret").strip()  # a copy often takes a space beside it
         ok = self._client_secret_given(secret) and ok
         passphrase = self.value("passphrase")
         if profile.is_jwt:
@@ -326,8 +338,9 @@ class CredentialsStep(Step):
                 self.post_message(self.Problem(ConfigError("Client secret is required",
                                                            subject=Subject.CLIENT_SECRET)))
             return False
-        secret_field.show_error(None)
-        return True
+        wrong = _secret_fault(secret)
+        secret_field.show_error(wrong)
+        return wrong is None
 
     def _sandbox_made_secret(self) -> bool:
         """The client secret is one the sandbox made with the integration and never showed."""
