@@ -63,3 +63,36 @@ async def test_a_client_secret_with_a_control_character_is_refused_at_next(sandb
         await next_step(app, pilot)
         assert app.current == "test"
         assert await app.state.secret("client_secret") == kept
+
+
+# --- the help says where secrets are kept: with no keyring, quitting forgets them ------------------
+
+async def test_the_help_says_secrets_are_forgotten_on_quit_when_no_keyring_keeps_them(sandbox):
+    """F1 said "secrets to the keyring ... Quit any time and reopen to resume" while they were
+    only in memory: quit, reopen, and the client secret was gone."""
+    from tests.test_tui import Broken
+    from tests.tui_helpers import screen_text
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.app import WizardApp
+
+    await s2s_opens_at_credentials(sandbox, MemoryBackend(limit=1000))
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", Broken()))
+    async with driving(app, size=SMALL) as pilot:
+        assert app.state.memory_only
+        await pilot.press("f1")
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "secrets to the keyring" not in shown
+        assert "secrets stay in memory for this session only" in shown
+        assert "quitting forgets them" in shown
+
+
+async def test_the_help_says_secrets_go_to_the_keyring_when_one_keeps_them(sandbox, backend):
+    from tests.tui_helpers import screen_text
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert "secrets to the keyring" in screen_text(app)

@@ -218,7 +218,8 @@ class WizardApp(App[None]):
         from wizard.tui.screens import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.BINDINGS))
+            memory_only = isinstance(self.opened, WizardScreen) and self.state.memory_only
+            self.push_screen(HelpScreen(self.BINDINGS, memory_only))
 
     def action_roles(self) -> None:
         from wizard.tui.screens import RolesScreen
