@@ -96,3 +96,18 @@ async def test_the_help_says_secrets_go_to_the_keyring_when_one_keeps_them(sandb
         await pilot.press("f1")
         await settle(app, pilot)
         assert "secrets to the keyring" in screen_text(app)
+
+
+# --- step 1's console steps for JWT: one sentence is one numbered step ------------------------------
+
+async def test_the_jwt_console_steps_number_whole_steps_in_the_wizards_order(sandbox, backend):
+    """One sentence was cut in two numbered steps ("8. and choose its role, before Create
+    Integration."), and it put the certificate before the role, as the wizard's steps do not."""
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.click("#auth-jwt")
+        await settle(app, pilot)
+        steps = str(app.screen.query_one("#console-steps").render()).splitlines()
+        assert all(line.split(". ", 1)[1][0].isupper() for line in steps), steps
+        assert steps[6].startswith("7. Choose Service Account (JWT)")
+        assert steps[6].index("role") < steps[6].index("certificate")

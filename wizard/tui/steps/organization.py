@@ -39,8 +39,10 @@ S2S_CONSOLE = (
     "Save: the credential page shows the client ID, the client secret and the scopes.",
 )
 JWT_CONSOLE = (
-    "Choose Service Account (JWT): the next steps here make and upload its certificate,",
-    "and choose its role, before Create Integration.",
+    "Choose Service Account (JWT): the next steps here choose its role, then make and upload its "
+    "certificate.",
+    "Create Integration: the credential page shows the client ID, the client secret and the "
+    "technical account ID.",
 )
 
 
