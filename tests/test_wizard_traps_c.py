@@ -111,3 +111,30 @@ async def test_the_jwt_console_steps_number_whole_steps_in_the_wizards_order(san
         assert all(line.split(". ", 1)[1][0].isupper() for line in steps), steps
         assert steps[6].startswith("7. Choose Service Account (JWT)")
         assert steps[6].index("role") < steps[6].index("certificate")
+
+
+# --- the console's JSON pasted into the import's path field (which has the focus) ------------------
+
+@pytest.mark.parametrize("indent", [None, 2], ids=["one-line", "pretty"])
+async def test_the_downloaded_json_pasted_into_the_path_field_is_imported(sandbox, backend, indent):
+    """Opening the import puts the keyboard in the path field: the JSON pasted there was taken as a
+    path ("file not found: {...}"), or cut to its first line, "{"."""
+    import json
+
+    from textual import events
+
+    from tests.test_tui import press
+    from tests.test_wizard_traps import _download
+    from tests.tui_helpers import notifications
+
+    made, download = _download(sandbox, "pasted-path")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        await press(app, pilot, "#import-open")
+        entry = app.focused
+        assert entry is not None and entry.id == "import-path"
+        entry.post_message(events.Paste(json.dumps(json.loads(download), indent=indent)))
+        await settle(app, pilot, 3)
+        assert app.state.profile.client_id == made.client_id
+        assert app.current == "test"
+        assert "only the first line" not in notifications(app)

@@ -12,10 +12,9 @@ import asyncio
 import contextlib
 from typing import assert_never
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Switch, TextArea
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
@@ -29,27 +28,11 @@ from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
 from wizard.tui.paste_area import PasteArea
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Entry, Field, Plain, Toggle
+from wizard.tui.widgets import Entry, Field, PathEntry, Plain, Toggle
 
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
 S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "
               "profiles added to the credential in the console (Admin Console).")
-
-
-class KeyPath(Entry):
-    """The key file's path. A paste of several lines is the key itself, not a path: it goes to
-    the step as a pasted key (as into the box below), not cut to its first line here."""
-
-    class KeyPasted(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    def _on_paste(self, event: events.Paste) -> None:
-        if len([line for line in event.text.splitlines() if line.strip()]) > 1:
-            event.prevent_default()  # neither Entry's nor Input's handler: no line of it stays
-            event.stop()
-            self.post_message(self.KeyPasted(event.text))
 
 
 def _secret_fault(secret: str) -> str | None:
@@ -82,7 +65,7 @@ class CredentialsStep(Step):
         with Vertical(id="jwt-part"):
             yield Field("Private key", Vertical(
                 Horizontal(Button("Use the generated key", id="use-generated"),
-                           KeyPath(placeholder="or a file path (Enter loads)", id="key-file"),
+                           PathEntry(placeholder="or a file path (Enter loads)", id="key-file"),
                            Button("Load file", id="load-key"), classes="row"),
                 PasteArea(id="key-text", soft_wrap=False, tab_behavior="focus",
                           placeholder=PASTE_HINT)))
@@ -216,8 +199,8 @@ class CredentialsStep(Step):
             event.area.load_text("")  # a key never stays on the screen, whole or in part
             self.take_key(text)
 
-    @on(KeyPath.KeyPasted)
-    def _pasted_as_path(self, event: KeyPath.KeyPasted) -> None:
+    @on(PathEntry.ContentPasted, "#key-file")
+    def _pasted_as_path(self, event: PathEntry.ContentPasted) -> None:
         self.take_key(event.text)
 
     @on(TextArea.Changed, "#key-text")
