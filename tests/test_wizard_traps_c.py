@@ -138,3 +138,28 @@ async def test_the_downloaded_json_pasted_into_the_path_field_is_imported(sandbo
         assert app.state.profile.client_id == made.client_id
         assert app.current == "test"
         assert "only the first line" not in notifications(app)
+
+
+# --- Next on Test after the test failed: it ran; what is left is to fix what it said ---------------
+
+async def test_next_after_a_failed_test_does_not_say_to_run_it_first(sandbox, backend):
+    """F5 ran and failed; Next then said "Run the test first (F5)", as if it had never run."""
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.state import WizardState
+
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    await state.create_integration()
+    for step in ("organization", "credentials"):
+        state.mark_done(step)
+    SecretStore("launch-wizard-sandbox", backend).set("sandbox", "client_secret", "p8e-wrong")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "test"
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        await next_step(app, pilot)
+        assert app.current == "test"
+        shown = region_text(app, "#main")
+        assert "Run the test first" not in shown
+        assert "✗ The test failed: it has to pass to finish. Fix what it says below, then run it " \
+               "again (F5)." in shown
