@@ -163,3 +163,28 @@ async def test_next_after_a_failed_test_does_not_say_to_run_it_first(sandbox, ba
         assert "Run the test first" not in shown
         assert "✗ The test failed: it has to pass to finish. Fix what it says below, then run it " \
                "again (F5)." in shown
+
+
+# --- the Role step before anything is created: nothing is said to be chosen -------------------------
+
+async def test_the_role_step_claims_no_choice_before_the_integration_is_created(sandbox, backend):
+    """"Chosen: no legacy role" showed before anything was chosen, under "Least-privileged role
+    for Publish: Publisher": a newcomer could not tell which one Create would use."""
+    from tests.test_tui import press
+    from wizard.core.console import Done
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.state import WizardState
+
+    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
+    state.update(auth_type="jwt")
+    found = state.console.find_organization()
+    assert isinstance(found, Done)
+    state.update(org_id=found.value)
+    state.mark_done("organization")
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        assert app.current == "role"
+        chosen = app.screen.query_one("#chosen-role")
+        assert str(chosen.render()) == "Integration: not created yet"
+        await press(app, pilot, "#no-role")
+        assert str(chosen.render()).startswith("Chosen: no legacy role")

@@ -64,10 +64,12 @@ class RoleStep(Step):
     def _show(self, extra: str = "") -> None:
         profile = self.state.profile
         role = profile.role or "no legacy role (rights from product profiles)"
-        lines = [f"Chosen: {role}"]
-        if self._console_creates():
-            lines.append(f"Integration: {profile.client_id}" if profile.client_id
-                         else "Integration: not created yet")
+        if not self._console_creates():
+            lines = [f"Chosen: {role}"]
+        elif profile.client_id:
+            lines = [f"Chosen: {role}", f"Integration: {profile.client_id}"]
+        else:  # the sandbox's role is chosen by creating the integration with it: none yet
+            lines = ["Integration: not created yet"]
         chosen = self.query_one("#chosen-role", Static)
         chosen.update("\n".join(lines) + (f"\n{extra}" if extra else ""))
         chosen.remove_class("-error")
