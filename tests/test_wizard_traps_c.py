@@ -188,3 +188,22 @@ async def test_the_role_step_claims_no_choice_before_the_integration_is_created(
         assert str(chosen.render()) == "Integration: not created yet"
         await press(app, pilot, "#no-role")
         assert str(chosen.render()).startswith("Chosen: no legacy role")
+
+
+async def test_creating_again_before_any_upload_does_not_say_upload_it_again(sandbox, backend):
+    """Create, then Create again at once: the question said the certificate "must be uploaded to it
+    again", though none had been made or uploaded."""
+    from tests.test_tui import press
+    from tests.tui_helpers import jwt_opens_at
+
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert app.current == "role"
+        await press(app, pilot, "#choose-role")
+        shown = str(app.screen.query_one("#chosen-role").render())
+        assert "The integration exists already (made with Publisher)" in shown
+        assert "It gets a new client ID and client secret." in shown
+        assert "again" not in shown

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 from wizard.core.console import Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.tui.bindings import key
+from wizard.tui.flow import StepId
 from wizard.tui.role_table import RoleTable
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
@@ -111,9 +112,10 @@ class RoleStep(Step):
         was = self.state.profile.role or "no legacy role"
         wanted = f"the same role ({was})" if role == self.state.profile.role else (
             role or "no legacy role")
+        upload = (f", and the certificate must be uploaded to it again at {self.step_ref('upload')}"
+                  if StepId.KEYS in self.state.progress.done else "")  # a certificate exists
         self._show(f"The integration exists already (made with {was}). Replace it with a new one "
-                   f"with {wanted}? It gets a new client ID and client secret, and the certificate "
-                   f"must be uploaded to it again at {self.step_ref('upload')}.")
+                   f"with {wanted}? It gets a new client ID and client secret{upload}.")
         self.query_one("#replace-ask").display = True
         self.query_one("#keep-integration", Button).focus()
         self.bring_into_view(self.query_one("#replace-ask"))
