@@ -207,3 +207,22 @@ async def test_creating_again_before_any_upload_does_not_say_upload_it_again(san
         assert "The integration exists already (made with Publisher)" in shown
         assert "It gets a new client ID and client secret." in shown
         assert "again" not in shown
+
+
+async def test_the_quit_question_says_secrets_kept_in_memory_are_forgotten(sandbox):
+    """"Everything accepted so far is saved" while the accepted client secret was in memory only."""
+    from tests.test_tui import Broken
+    from tests.tui_helpers import screen_text, type_into
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.app import WizardApp
+
+    await s2s_opens_at_credentials(sandbox, MemoryBackend(limit=1000))
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", Broken()))
+    async with driving(app, size=SMALL) as pilot:
+        assert app.state.memory_only
+        await type_into(pilot, "#scopes", "openid")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "Not saved yet: Scopes" in shown
+        assert "the secrets only until you quit (no keyring was usable)" in shown

@@ -87,15 +87,18 @@ class ConfirmQuit(ModalScreen[bool]):
     AUTO_FOCUS = "#stay"  # Enter keeps what was typed
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "Stay", id="quit.stay")]
 
-    def __init__(self, unsaved: list[str]) -> None:
+    def __init__(self, unsaved: list[str], memory_only: bool = False) -> None:
         super().__init__()
         self.unsaved = unsaved
+        self.kept = ("(Everything accepted so far is saved; the secrets only until you quit (no "
+                     "keyring was usable).)" if memory_only else
+                     "(Everything accepted so far is saved.)")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="confirm", classes="dialog"):
             yield Label(Content.from_markup("[b]Quit?[/b]"))
-            yield Static("Not saved yet: " + ", ".join(self.unsaved) +
-                         "\n(Everything accepted so far is saved.)", markup=False)
+            yield Static("Not saved yet: " + ", ".join(self.unsaved) + "\n" + self.kept,
+                         markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Stay", id="stay", variant="primary")
                 yield Button("Quit anyway", id="quit", variant="error")
