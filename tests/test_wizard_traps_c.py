@@ -226,3 +226,24 @@ async def test_the_quit_question_says_secrets_kept_in_memory_are_forgotten(sandb
         shown = screen_text(app)
         assert "Not saved yet: Scopes" in shown
         assert "the secrets only until you quit (no keyring was usable)" in shown
+
+
+# --- Finish on Done: what now ----------------------------------------------------------------------
+
+async def test_finish_says_how_to_leave_and_that_the_sandbox_stops_with_the_wizard(sandbox, backend):
+    """Finish said "All steps done." and stayed: nothing said how to leave, nor that the sandbox's
+    tokens stop working once the wizard (and its sandbox) is closed."""
+    from tests.tui_helpers import notifications
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        await next_step(app, pilot)
+        assert app.current == "done"
+        await next_step(app, pilot)  # Finish
+        shown = notifications(app)
+        assert "All steps done." in shown
+        assert "ctrl+q quits; the sandbox stops with the wizard." in shown

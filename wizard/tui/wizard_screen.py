@@ -354,8 +354,10 @@ class WizardScreen(Screen[None]):
             await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token."),
-                            markup=False)
+            leave = f" {key('quit')} quits" + ("; the sandbox stops with the wizard."
+                                               if state.sandbox is not None else ".")
+            self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token.")
+                            + leave, markup=False)
 
     def for_scripts(self, sentence: str) -> str:
         """`sentence` with this profile's token command in it, where a shell would find the
