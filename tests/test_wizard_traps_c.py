@@ -247,3 +247,18 @@ async def test_finish_says_how_to_leave_and_that_the_sandbox_stops_with_the_wiza
         shown = notifications(app)
         assert "All steps done." in shown
         assert "ctrl+q quits; the sandbox stops with the wizard." in shown
+
+
+# --- a switch's words do not move the field beside it ----------------------------------------------
+
+async def test_revealing_the_secret_does_not_resize_its_field(sandbox, backend):
+    """"hidden" and "shown" differ by a letter: the secret's field grew a column when shown."""
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        field = app.screen.query_one("#client-secret")
+        before = field.region
+        app.screen.query_one("#reveal-secret").toggle()
+        await settle(app, pilot)
+        assert "shown" in region_text(app, "#main")
+        assert field.region == before
