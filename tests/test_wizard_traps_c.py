@@ -262,3 +262,26 @@ async def test_revealing_the_secret_does_not_resize_its_field(sandbox, backend):
         await settle(app, pilot)
         assert "shown" in region_text(app, "#main")
         assert field.region == before
+
+
+# --- Enter in a Credentials field: it goes on (as on step 1), or says what is missing --------------
+
+async def test_enter_in_a_credentials_field_goes_on_or_says_what_is_missing(sandbox, backend):
+    """Enter in a filled or an empty field did nothing at all: no step, no word."""
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        client_id = app.screen.query_one("#client-id")
+        kept = client_id.value
+        client_id.value = ""
+        client_id.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "credentials"
+        assert "is required" in region_text(app, "#main")
+        assert app.focused is client_id
+        client_id.value = kept
+        app.screen.query_one("#scopes").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "test"

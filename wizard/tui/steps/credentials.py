@@ -179,6 +179,10 @@ class CredentialsStep(Step):
     def _scopes(self) -> None:
         self.report_dirty("scopes", ",".join(self.state.profile.scopes))
 
+    @on(Input.Submitted, "#client-id, #client-secret, #tech-id, #tech-email, #scopes")
+    def _submitted(self) -> None:
+        self.post_message(self.Next())  # as on step 1: on to the next step, or what is missing
+
     @on(Input.Changed, "#client-secret")
     def _secret(self, event: Input.Changed) -> None:
         self.mark_dirty("client-secret", bool(event.value))
