@@ -285,3 +285,42 @@ async def test_enter_in_a_credentials_field_goes_on_or_says_what_is_missing(sand
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.current == "test"
+
+
+# --- a paste no field takes is said, not dropped -----------------------------------------------------
+
+async def test_a_paste_while_a_button_has_the_keyboard_is_said_not_dropped(sandbox, backend):
+    """With the keyboard on a button (nothing shows which, to a newcomer), a paste vanished."""
+    from textual import events
+
+    from tests.tui_helpers import notifications
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        app.screen.query_one("#back").focus()
+        app.post_message(events.Paste("p8e-pasted-secret"))  # as the terminal's paste arrives
+        await settle(app, pilot)
+        shown = notifications(app)
+        assert "The paste went nowhere" in shown and "Tab to the field" in shown
+        assert "p8e-pasted-secret" not in shown  # it may be a secret: never shown
+        app.screen.query_one("#client-secret").focus()
+        app.post_message(events.Paste("p8e-pasted-secret"))
+        await settle(app, pilot)
+        assert app.screen.query_one("#client-secret").value == "p8e-pasted-secret"
+        assert notifications(app).count("The paste went nowhere") == 1  # a field took this one
+
+
+async def test_a_paste_into_a_box_is_not_said_to_go_nowhere(sandbox, backend, keypair):
+    from textual import events
+
+    from tests.tui_helpers import jwt_opens_at, notifications
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        app.screen.query_one("#key-text").focus()
+        app.post_message(events.Paste(keypair.key_path.read_text()))
+        await settle(app, pilot, 3)
+        assert "matches the certificate" in region_text(app, "#main")
+        assert "The paste went nowhere" not in notifications(app)
