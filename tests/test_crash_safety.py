@@ -24,7 +24,10 @@ def test_profile_writes_survive_kill_9(tmp_path):
     rounds = 12
     for _ in range(rounds):
         writer = subprocess.Popen([sys.executable, "-c", WRITER], env=env, cwd=REPO)
-        time.sleep(0.3 + random.random() * 0.3)  # well inside a stream of writes
+        started = time.monotonic()
+        while not path.exists() and time.monotonic() - started < 60:  # a busy machine starts
+            time.sleep(0.01)                                            # Python slowly
+        time.sleep(0.1 + random.random() * 0.3)  # well inside a stream of writes
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         profile = tomllib.loads(path.read_text())["profiles"]["p"]  # whole, never torn

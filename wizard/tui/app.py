@@ -226,14 +226,19 @@ class WizardApp(App[None]):
             if quit_anyway:
                 self.exit()
 
-        self.push_screen(ConfirmQuit(self.unsaved), answered)
+        self.push_screen(ConfirmQuit(self.unsaved, self.memory_only), answered)
+
+    @property
+    def memory_only(self) -> bool:
+        """Whether the secrets accepted are kept in memory only: quitting forgets them."""
+        return isinstance(self.opened, WizardScreen) and self.state.memory_only
 
     # --- global actions ---------------------------------------------------------------------
     def action_help(self) -> None:
         from wizard.tui.screens import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.BINDINGS))
+            self.push_screen(HelpScreen(self.BINDINGS, self.memory_only))
 
     def action_roles(self) -> None:
         from wizard.tui.screens import RolesScreen

@@ -25,6 +25,9 @@ OTHER_KEYS = (
 NOTES = ("Progress is saved as you go: fields to the profile, secrets to the keyring. Quit any "
          "time and reopen to resume.\nThe client ID is what Adobe's console also calls the API "
          "key: the same value.")
+MEMORY_NOTES = NOTES.replace(  # what no keyring changes: the secrets do not outlive the session
+    "secrets to the keyring. Quit any time and reopen to resume.", "but secrets stay in memory "
+    "for this session only (no keyring was usable): quitting forgets them; reopening resumes the rest.")
 
 
 def key_lines(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
@@ -46,9 +49,10 @@ class Dialog(ModalScreen[None]):
 class HelpScreen(Dialog):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1", "dismiss", "Close", id="help.close")]
 
-    def __init__(self, bindings: Iterable[BindingType]) -> None:
+    def __init__(self, bindings: Iterable[BindingType], memory_only: bool = False) -> None:
         super().__init__()
         self.rows = key_lines(bindings)
+        self.notes = MEMORY_NOTES if memory_only else NOTES
 
     def compose(self) -> ComposeResult:
         width = max(len(key) for key, _ in self.rows) + 2
@@ -57,7 +61,7 @@ class HelpScreen(Dialog):
             yield Static(Content("\n").join(
                 Content.from_markup(f"[b]$key[/b]{' ' * (width - len(key))}$what", key=key, what=what)
                 for key, what in self.rows), id="help-keys")
-            yield Static(NOTES, id="help-notes", markup=False)
+            yield Static(self.notes, id="help-notes", markup=False)
             yield Button("Close", id="help-close", variant="primary")
 
 
@@ -83,15 +87,18 @@ class ConfirmQuit(ModalScreen[bool]):
     AUTO_FOCUS = "#stay"  # Enter keeps what was typed
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "Stay", id="quit.stay")]
 
-    def __init__(self, unsaved: list[str]) -> None:
+    def __init__(self, unsaved: list[str], memory_only: bool = False) -> None:
         super().__init__()
         self.unsaved = unsaved
+        self.kept = ("(Everything accepted so far is saved; the secrets only until you quit (no "
+                     "keyring was usable).)" if memory_only else
+                     "(Everything accepted so far is saved.)")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="confirm", classes="dialog"):
             yield Label(Content.from_markup("[b]Quit?[/b]"))
-            yield Static("Not saved yet: " + ", ".join(self.unsaved) +
-                         "\n(Everything accepted so far is saved.)", markup=False)
+            yield Static("Not saved yet: " + ", ".join(self.unsaved) + "\n" + self.kept,
+                         markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Stay", id="stay", variant="primary")
                 yield Button("Quit anyway", id="quit", variant="error")

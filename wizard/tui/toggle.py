@@ -24,7 +24,9 @@ class Toggle(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Switch(id=self.switch_id)
-        yield Static(self.words[0], classes="toggle-state", markup=False)
+        state = Static(self.words[0], classes="toggle-state", markup=False)
+        state.styles.width = 1 + max(map(len, self.words))  # either word: what is beside stays put
+        yield state
 
     @on(Switch.Changed)
     def _say(self, event: Switch.Changed) -> None:

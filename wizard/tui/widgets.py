@@ -94,6 +94,28 @@ class Entry(Input):
                         title="Pasted one line", severity="warning", timeout=15, markup=False)
 
 
+class PathEntry(Entry):
+    """A file's path, beside a box for the file's content. The content pasted here instead (a
+    path is one line, never a JSON object) goes to the step as content, as if pasted in the box,
+    not cut to its first line or taken as a path."""
+
+    @dataclass
+    class ContentPasted(Message):
+        entry: PathEntry
+        text: str
+
+        @property
+        def control(self) -> PathEntry:  # what `@on(..., "#id")` matches
+            return self.entry
+
+    def _on_paste(self, event: events.Paste) -> None:
+        several = len([line for line in event.text.splitlines() if line.strip()]) > 1
+        if several or event.text.lstrip().startswith("{"):
+            event.prevent_default()  # neither Entry's nor Input's handler: no line of it stays
+            event.stop()
+            self.post_message(self.ContentPasted(self, event.text))
+
+
 class TickBox(Checkbox):
     """A checkbox that shows X when ticked and nothing when not (not only a colour change)."""
 

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Label, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, TextArea
 
 from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
@@ -361,8 +361,10 @@ class WizardScreen(Screen[None]):
             await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token."),
-                            markup=False)
+            leave = f" {key('quit')} quits" + ("; the sandbox stops with the wizard."
+                                               if state.sandbox is not None else ".")
+            self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token.")
+                            + leave, markup=False)
 
     def for_scripts(self, sentence: str) -> str:
         """`sentence` with this profile's token command in it, where a shell would find the
@@ -406,6 +408,14 @@ class WizardScreen(Screen[None]):
     def unsaved(self) -> list[str]:
         """The labels of the fields holding something typed and not saved, in the order touched."""
         return [event.label for event in self._unsaved.values()]
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that no field took (the keyboard was on a button): said, not dropped. Never
+        shown: it may be a secret."""
+        if event.text.strip() and not isinstance(self.focused, Input | TextArea):  # a box's own
+            self.app.notify("The paste went nowhere: the keyboard is not in a field. Tab to the "
+                            "field, then paste again.", title="Not pasted", severity="warning",
+                            markup=False)
 
     @on(Step.Changed)
     def _changed(self) -> None:

@@ -12,42 +12,39 @@ import asyncio
 import contextlib
 from typing import assert_never
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Switch, TextArea
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from wizard.core.errors import KeyFileError, SecretStoreError
+from wizard.core.console import Capability
+from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.keys import cert_info, read_file
+from wizard.core.safe_text import character_name, invisible_character
+from wizard.core.vocabulary import Subject
 from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
 from wizard.tui.paste_area import PasteArea
 from wizard.tui.steps.base import Step
 from wizard.tui.toggle import Toggle
-from wizard.tui.widgets import Entry, Field, Plain
+from wizard.tui.widgets import Entry, Field, PathEntry, Plain
 
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
 S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "
               "profiles added to the credential in the console (Admin Console).")
 
 
-class KeyPath(Entry):
-    """The key file's path. A paste of several lines is the key itself, not a path: it goes to
-    the step as a pasted key (as into the box below), not cut to its first line here."""
-
-    class KeyPasted(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    def _on_paste(self, event: events.Paste) -> None:
-        if len([line for line in event.text.splitlines() if line.strip()]) > 1:
-            event.prevent_default()  # neither Entry's nor Input's handler: no line of it stays
-            event.stop()
-            self.post_message(self.KeyPasted(event.text))
+def _secret_fault(secret: str) -> str | None:
+    """Why a typed client secret cannot be one Adobe issued (None if it can): a paste from a
+    terminal may bring an escape sequence, a wrapped copy a line break or a space."""
+    ch = invisible_character(secret)
+    if ch is not None:
+        return f"Client secret contains the control character {character_name(ch)}: copy it again"
+    if any(c.isspace() for c in secret):
+        return "Client secret must not contain spaces or line breaks: copy it again"
+    return None
 
 
 class CredentialsStep(Step):
@@ -69,7 +66,7 @@ class CredentialsStep(Step):
         with Vertical(id="jwt-part"):
             yield Field("Private key", Vertical(
                 Horizontal(Button("Use the generated key", id="use-generated"),
-                           KeyPath(placeholder="or a file path (Enter loads)", id="key-file"),
+                           PathEntry(placeholder="or a file path (Enter loads)", id="key-file"),
                            Button("Load file", id="load-key"), classes="row"),
                 PasteArea(id="key-text", soft_wrap=False, tab_behavior="focus",
                           placeholder=PASTE_HINT)))
@@ -146,7 +143,8 @@ class CredentialsStep(Step):
         secret = self.query_one("#client-secret", Entry)
         stored = state.has_secret("client_secret")
         secret.placeholder = ("saved: leave empty to keep it" if stored
-                              else "from the console's Credentials page")
+                              else "made by the sandbox: Next offers it back"
+                              if self._sandbox_made_secret() else "from the console's Credentials page")
         if stored:  # recovered or saved since a Next said it was missing
             self.field_of("client-secret").show_error(None)
         if state.has_secret("private_key") and self.pending_key is None:
@@ -182,6 +180,10 @@ class CredentialsStep(Step):
     def _scopes(self) -> None:
         self.report_dirty("scopes", ",".join(self.state.profile.scopes))
 
+    @on(Input.Submitted, "#client-id, #client-secret, #tech-id, #tech-email, #scopes")
+    def _submitted(self) -> None:
+        self.post_message(self.Next())  # as on step 1: on to the next step, or what is missing
+
     @on(Input.Changed, "#client-secret")
     def _secret(self, event: Input.Changed) -> None:
         self.mark_dirty("client-secret", bool(event.value))
@@ -202,8 +204,8 @@ class CredentialsStep(Step):
             event.area.load_text("")  # a key never stays on the screen, whole or in part
             self.take_key(text)
 
-    @on(KeyPath.KeyPasted)
-    def _pasted_as_path(self, event: KeyPath.KeyPasted) -> None:
+    @on(PathEntry.ContentPasted, "#key-file")
+    def _pasted_as_path(self, event: PathEntry.ContentPasted) -> None:
         self.take_key(event.text)
 
     @on(TextArea.Changed, "#key-text")
@@ -294,7 +296,7 @@ class CredentialsStep(Step):
             if (secret_field := self.field_of("client-secret")).has_class("-warned"):
                 secret_field.show_warning("")  # the keyring's absence: asked now, or answered
         ok = self._save_fields()
-        secret = self.value("client-secret")
+        secret = self.value("client-secret").strip()  # a copy often takes a space beside it
         ok = self._client_secret_given(secret) and ok
         passphrase = self.value("passphrase")
         if profile.is_jwt:
@@ -320,9 +322,18 @@ class CredentialsStep(Step):
         secret_field = self.field_of("client-secret")
         if not secret and not self.state.has_secret("client_secret"):
             secret_field.show_error("Client secret is required")
+            if self._sandbox_made_secret():  # nobody can type it: the app offers it back
+                self.post_message(self.Problem(ConfigError("Client secret is required",
+                                                           subject=Subject.CLIENT_SECRET)))
             return False
-        secret_field.show_error(None)
-        return True
+        wrong = _secret_fault(secret)
+        secret_field.show_error(wrong)
+        return wrong is None
+
+    def _sandbox_made_secret(self) -> bool:
+        """The client secret is one the sandbox made with the integration and never showed."""
+        state = self.state
+        return state.console.offers(Capability.RECOVER_SECRET) and bool(state.profile.client_id)
 
     async def _key_given(self, passphrase: str) -> bool:
         """Whether there is a private key that opens (once a file being read is in), or one stored."""

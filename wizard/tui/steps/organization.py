@@ -24,7 +24,7 @@ from wizard.core.vocabulary import AuthType
 from wizard.tui.bindings import key
 from wizard.tui.flow import StepId
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Choice, Entry, Field, Plain
+from wizard.tui.widgets import Choice, Entry, Field, PathEntry, Plain
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
@@ -39,8 +39,10 @@ S2S_CONSOLE = (
     "Save: the credential page shows the client ID, the client secret and the scopes.",
 )
 JWT_CONSOLE = (
-    "Choose Service Account (JWT): the next steps here make and upload its certificate,",
-    "and choose its role, before Create Integration.",
+    "Choose Service Account (JWT): the next steps here choose its role, then make and upload its "
+    "certificate.",
+    "Create Integration: the credential page shows the client ID, the client secret and the "
+    "technical account ID.",
 )
 
 
@@ -143,8 +145,8 @@ class OrganizationStep(Step):
 
         event.button.display = False
         panel = Vertical(
-            Field("Downloaded JSON file", Entry(id="import-path",
-                                                placeholder="its path (Enter imports it)")),
+            Field("Downloaded JSON file", PathEntry(id="import-path",
+                                                    placeholder="its path (Enter imports it)")),
             PasteArea(id="import-text", soft_wrap=True, tab_behavior="focus",
                       placeholder="…or paste the file's content here"),
             Plain("", id="import-result"),
@@ -178,10 +180,17 @@ class OrganizationStep(Step):
             return
         text = event.area.text
         if text.strip():
-            self._hinted = False  # no longer typed: the import says what comes of it
-            self.query_one("#import-result", Static).update("")
             event.area.load_text("")  # it holds a secret: off the screen at once
-            self.import_credential(text=text)
+            self._import_pasted(text)
+
+    @on(PathEntry.ContentPasted, "#import-path")
+    def _pasted_as_path(self, event: PathEntry.ContentPasted) -> None:
+        self._import_pasted(event.text)
+
+    def _import_pasted(self, text: str) -> None:
+        self._hinted = False  # no longer typed: the import says what comes of it
+        self.query_one("#import-result", Static).update("")
+        self.import_credential(text=text)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Typed into the import box: kept there, and imported when the user says (Next)."""

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 from wizard.core.console import Capability, PersonDoes
 from wizard.core.errors import WizardError
 from wizard.tui.bindings import key
+from wizard.tui.flow import StepId
 from wizard.tui.role_table import RoleTable
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Plain
@@ -64,10 +65,12 @@ class RoleStep(Step):
     def _show(self, extra: str = "") -> None:
         profile = self.state.profile
         role = profile.role or "no legacy role (rights from product profiles)"
-        lines = [f"Chosen: {role}"]
-        if self._console_creates():
-            lines.append(f"Integration: {profile.client_id}" if profile.client_id
-                         else "Integration: not created yet")
+        if not self._console_creates():
+            lines = [f"Chosen: {role}"]
+        elif profile.client_id:
+            lines = [f"Chosen: {role}", f"Integration: {profile.client_id}"]
+        else:  # the sandbox's role is chosen by creating the integration with it: none yet
+            lines = ["Integration: not created yet"]
         chosen = self.query_one("#chosen-role", Static)
         chosen.update("\n".join(lines) + (f"\n{extra}" if extra else ""))
         chosen.remove_class("-error")
@@ -108,10 +111,11 @@ class RoleStep(Step):
         was = self.state.profile.role or "no legacy role"
         wanted = f"the same role ({was})" if role == self.state.profile.role else (
             role or "no legacy role")
+        upload = (f", and the certificate must be uploaded to it again at {self.step_ref('upload')}"
+                  if StepId.KEYS in self.state.progress.done else "")  # a certificate exists
         self._show(f"The profile has an integration already ({self.state.profile.client_id}, "
                    f"made with {was}). Replace it with a new one with {wanted}? It gets a new "
-                   "client ID and client secret, and the certificate must be uploaded to it again "
-                   f"at {self.step_ref('upload')}.")
+                   f"client ID and client secret{upload}.")
         self.query_one("#replace-ask").display = True
         self.query_one("#keep-integration", Button).focus()
         self.bring_into_view(self.query_one("#replace-ask"))

@@ -254,9 +254,15 @@ class TestStep(Step):
         if StepId.TEST in self.state.progress.done:
             return True
         about = self.query_one("#test-about", Static)
-        about.update("✗ Run the test first (F5): it has to pass to finish.")
+        about.update(self._why_not_passed())
         about.add_class("-error")
         return False
+
+    def _why_not_passed(self) -> str:
+        if self.state.profile.last_failure:
+            return ("✗ The test failed: it has to pass to finish. Fix what it says below, then run "
+                    "it again (F5).")
+        return "✗ Run the test first (F5): it has to pass to finish."
 
 
 _IDS = {TestStage.SIGN: "jwt", TestStage.TOKEN: "token", TestStage.COMPANIES: "companies",
