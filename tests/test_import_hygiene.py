@@ -91,3 +91,5 @@ print(json.dumps(seen))
     assert not top & {"starlette", "uvicorn", "httpx", "jwt", "keyring", "secretstorage"}, top
     assert "wizard.sandbox" not in seen["modules"]
     assert "wizard.tui.steps.credentials" not in seen["modules"]  # steps load when first shown
+    # widgets no step on the first frame shows (TextArea alone: 37 M instructions)
+    assert not {"textual.widgets._text_area", "textual.widgets._switch"} & set(seen["modules"])

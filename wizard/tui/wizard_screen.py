@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static
 
 from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
@@ -412,6 +412,8 @@ class WizardScreen(Screen[None]):
     def on_paste(self, event: events.Paste) -> None:
         """A paste that no field took (the keyboard was on a button): said, not dropped. Never
         shown: it may be a secret."""
+        from textual.widgets import TextArea  # loaded here: no box is on the first frame
+
         if event.text.strip() and not isinstance(self.focused, Input | TextArea):  # a box's own
             self.app.notify("The paste went nowhere: the keyboard is not in a field. Tab to the "
                             "field, then paste again.", title="Not pasted", severity="warning",
