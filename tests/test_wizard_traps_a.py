@@ -228,3 +228,27 @@ async def test_migrating_without_a_keyring_says_where_the_key_is_and_the_keyboar
         assert key_file.rsplit("/", 1)[-1] in shown
         assert MIGRATE_NOTE[:30] not in shown  # the offer is gone: only what came of it
         assert app.focused is not None and app.focused.id == "next"  # Finish: Enter works
+
+
+async def test_after_an_upload_enter_goes_on_and_leaves_the_box_ticked(sandbox, backend):
+    """The upload ticks the box itself; the keyboard went to the box, and the next Enter (Next,
+    as after Generate) unticked it."""
+    from textual.widgets import Checkbox
+
+    from tests.test_tui import press
+    from tests.tui_helpers import jwt_opens_at, next_step
+
+    await jwt_opens_at("keys", sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#generate-button")
+        await next_step(app, pilot)
+        assert app.current == "upload"
+        app.screen.query_one("#upload-sandbox").focus()
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        assert app.focused is not None and app.focused.id == "next"
+        assert app.screen.query_one("#uploaded", Checkbox).value
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current == "credentials"

@@ -109,6 +109,8 @@ class UploadStep(Step):
         self._uploaded_to = profile.client_id
         self.bring_into_view(result)
         self.query_one("#uploaded", Checkbox).value = True
+        if fingerprint == local:  # the button was disabled while it worked: its focus had gone
+            self.post_message(self.Finished())  # (to the box, which the next Enter unticked)
 
     async def accept(self) -> bool:
         if self.query_one("#uploaded", Checkbox).value:
