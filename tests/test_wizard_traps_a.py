@@ -165,17 +165,10 @@ async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_n
 async def test_an_upload_with_no_integration_made_points_at_the_role_step(sandbox, backend):
     from tests.test_tui import press
     from tests.test_wizard_traps import _through_the_palette
-    from tests.tui_helpers import next_step, region_text
-    from wizard.core.console import Done
+    from tests.tui_helpers import jwt_opens_at, next_step, region_text
     from wizard.tui.bindings import PALETTE, key
-    from wizard.tui.state import WizardState
 
-    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    state.update(auth_type="jwt")
-    found = state.console.find_organization()
-    assert isinstance(found, Done)
-    state.update(org_id=found.value)
-    state.mark_done("organization")
+    await jwt_opens_at("role", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
         assert app.current == "role"

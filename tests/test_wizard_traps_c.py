@@ -171,16 +171,9 @@ async def test_the_role_step_claims_no_choice_before_the_integration_is_created(
     """"Chosen: no legacy role" showed before anything was chosen, under "Least-privileged role
     for Publish: Publisher": a newcomer could not tell which one Create would use."""
     from tests.test_tui import press
-    from wizard.core.console import Done
-    from wizard.core.secret_store import SecretStore
-    from wizard.tui.state import WizardState
+    from tests.tui_helpers import jwt_opens_at
 
-    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    state.update(auth_type="jwt")
-    found = state.console.find_organization()
-    assert isinstance(found, Done)
-    state.update(org_id=found.value)
-    state.mark_done("organization")
+    await jwt_opens_at("role", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
         assert app.current == "role"
