@@ -57,13 +57,29 @@ TEST_RECORD = ("company_id", "last_test", "last_failure")  # what a test writes
 
 # --- validation: one function per kind of value, one clear message per problem -------------
 
-def _visible(label: str, text: str, fix: str) -> str:
-    """`text`, refused if it holds a control or invisible formatting character (an escape
-    sequence a terminal would obey, a zero-width space, a bidi override)."""
+def _hidden_fault(label: str, text: str, shown: str) -> str | None:
+    """Why `text` cannot be used, if it holds a control or invisible formatting character (an
+    escape sequence a terminal would obey, a zero-width space, a bidi override); `shown`: the
+    text as the message quotes it, or nothing (a secret)."""
     ch = invisible_character(text)
-    if ch is not None:
-        raise ConfigError(f"{label} contains the control character {character_name(ch)}: "
-                          f"'{terminal_safe(text)}'", fix)
+    return None if ch is None else f"{label} contains the control character {character_name(ch)}{shown}"
+
+
+def token_fault(label: str, text: str, *, secret: bool = False) -> str | None:
+    """Why `text` is not one token as Adobe issues them (a control or invisible character, a
+    space or a line break), or None; a secret's own text is never quoted."""
+    shown = "" if secret else f": '{terminal_safe(text)}'"
+    fault = _hidden_fault(label, text, shown)
+    if fault is None and any(ch.isspace() for ch in text):
+        fault = f"{label} must not contain spaces or line breaks{shown}"
+    return fault
+
+
+def _visible(label: str, text: str, fix: str) -> str:
+    """`text`, refused if it holds a control or invisible formatting character."""
+    fault = _hidden_fault(label, text, f": '{terminal_safe(text)}'")
+    if fault is not None:
+        raise ConfigError(fault, fix)
     return text
 
 
@@ -72,10 +88,10 @@ def _single_token(label: str, value: object,
     if not isinstance(value, str):
         raise ConfigError(f"{label} must be text, not {type(value).__name__}",
                           "write it in quotes, as text")
-    text = _visible(label, value.strip(), fix)
-    if any(ch.isspace() for ch in text):
-        raise ConfigError(f"{label} must not contain spaces or line breaks: '{terminal_safe(text)}'",
-                          fix)
+    text = value.strip()
+    fault = token_fault(label, text)
+    if fault is not None:
+        raise ConfigError(fault, fix)
     return text
 
 

@@ -114,9 +114,8 @@ class WizardState:
             profile = profile.with_changes(keyring_service=secrets.service)
         session.profile, session.store = profile, store
         progress, opened_why = opening(profiles, saved)
-        state = cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
-                    _done=progress.done, opened_why=opened_why)
-        return state
+        return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
+                   _done=progress.done, opened_why=opened_why)
 
     def sandbox_serves(self) -> None:
         """The sandbox serves: the ports it listens on this run are saved at once, where the

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from wizard.core.console import Capability
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.keys import cert_info, read_file
-from wizard.core.safe_text import character_name, invisible_character
+from wizard.core.profile import token_fault
 from wizard.core.vocabulary import Subject
 from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
@@ -34,17 +34,6 @@ from wizard.tui.widgets import Entry, Field, PathEntry, Plain
 PASTE_HINT = "Paste the private key here (the whole file, BEGIN to END)."
 S2S_RIGHTS = ("OAuth Server-to-Server has no role: its Launch rights come from the product "
               "profiles added to the credential in the console (Admin Console).")
-
-
-def _secret_fault(secret: str) -> str | None:
-    """Why a typed client secret cannot be one Adobe issued (None if it can): a paste from a
-    terminal may bring an escape sequence, a wrapped copy a line break or a space."""
-    ch = invisible_character(secret)
-    if ch is not None:
-        return f"Client secret contains the control character {character_name(ch)}: copy it again"
-    if any(c.isspace() for c in secret):
-        return "Client secret must not contain spaces or line breaks: copy it again"
-    return None
 
 
 class CredentialsStep(Step):
@@ -326,8 +315,9 @@ class CredentialsStep(Step):
                 self.post_message(self.Problem(ConfigError("Client secret is required",
                                                            subject=Subject.CLIENT_SECRET)))
             return False
-        wrong = _secret_fault(secret)
-        secret_field.show_error(wrong)
+        # a paste from a terminal may bring an escape sequence, a wrapped copy a line break
+        wrong = token_fault("Client secret", secret, secret=True)
+        secret_field.show_error(f"{wrong}: copy it again" if wrong else None)
         return wrong is None
 
     def _sandbox_made_secret(self) -> bool:
