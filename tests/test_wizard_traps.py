@@ -8,6 +8,7 @@ from textual.widgets import Checkbox
 
 from tests.test_tui import SMALL, driving, make_app, press
 from tests.tui_helpers import (
+    generate_and_go_on,
     jwt_opens_at,
     next_step,
     notifications,
@@ -45,9 +46,7 @@ async def test_ticking_the_box_answers_the_reminder_to_tick_it(sandbox, backend,
     await jwt_opens_at("keys", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await press(app, pilot, "#generate-button")
-        await next_step(app, pilot)
-        assert app.current == "upload"
+        await generate_and_go_on(app, pilot)
         await next_step(app, pilot)  # not uploaded yet: refused, with a reminder
         assert app.current == "upload"
         assert "then tick 'I have uploaded it'" in screen_text(app)

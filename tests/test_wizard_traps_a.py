@@ -109,13 +109,12 @@ async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_n
     from textual.widgets import Checkbox
 
     from tests.test_tui import press
-    from tests.tui_helpers import jwt_opens_at, next_step, region_text
+    from tests.tui_helpers import generate_and_go_on, jwt_opens_at, next_step, region_text
 
     await jwt_opens_at("keys", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await press(app, pilot, "#generate-button")
-        await next_step(app, pilot)
+        await generate_and_go_on(app, pilot)
         await press(app, pilot, "#upload-sandbox")
         assert "✓ Uploaded" in region_text(app, "#main")
         first = app.state.profile.client_id
@@ -165,7 +164,7 @@ async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_n
 async def test_an_upload_with_no_integration_made_points_at_the_role_step(sandbox, backend):
     from tests.test_tui import press
     from tests.test_wizard_traps import _through_the_palette
-    from tests.tui_helpers import jwt_opens_at, next_step, region_text
+    from tests.tui_helpers import generate_and_go_on, jwt_opens_at, region_text
     from wizard.tui.bindings import PALETTE, key
 
     await jwt_opens_at("role", sandbox, backend)
@@ -174,9 +173,7 @@ async def test_an_upload_with_no_integration_made_points_at_the_role_step(sandbo
         assert app.current == "role"
         await _through_the_palette(app, pilot, "Step 3")  # past Role: nothing created
         assert app.current == "keys" and not app.state.profile.client_id
-        await press(app, pilot, "#generate-button")
-        await next_step(app, pilot)
-        assert app.current == "upload"
+        await generate_and_go_on(app, pilot)
         await press(app, pilot, "#upload-sandbox")
         shown = region_text(app, "#main")
         assert "no integration was created yet" in shown
@@ -228,15 +225,12 @@ async def test_after_an_upload_enter_goes_on_and_leaves_the_box_ticked(sandbox, 
     as after Generate) unticked it."""
     from textual.widgets import Checkbox
 
-    from tests.test_tui import press
-    from tests.tui_helpers import jwt_opens_at, next_step
+    from tests.tui_helpers import generate_and_go_on, jwt_opens_at
 
     await jwt_opens_at("keys", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await press(app, pilot, "#generate-button")
-        await next_step(app, pilot)
-        assert app.current == "upload"
+        await generate_and_go_on(app, pilot)
         app.screen.query_one("#upload-sandbox").focus()
         await pilot.press("enter")
         await settle(app, pilot, 3)

@@ -97,6 +97,14 @@ def _sandbox_state(sandbox, backend):
     return WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
 
 
+async def generate_and_go_on(app, pilot) -> None:
+    """Generate on the Key step and press Next: the wizard is at Upload, with the new pair."""
+    app.screen.query_one("#generate-button").press()
+    await settle(app, pilot)
+    await next_step(app, pilot)
+    assert app.current == "upload"
+
+
 async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "Publisher") -> None:
     """What clicking through the JWT flow up to `step` ("role", "keys" or "credentials") leaves (as
     test_tui's `jwt_to_credentials` does, which its full-flow test keeps), made with the calls those steps

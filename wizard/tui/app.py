@@ -145,8 +145,8 @@ class WizardApp(App[None]):
             else:
                 wizard.sandbox_failed(str(exc))
             return
-        except BaseException:  # a bug, reported as bugs are; nothing waits on a port never served
-            sandbox.close()
+        except Exception:  # a bug, reported as bugs are; nothing waits on a port never served
+            sandbox.close()  # (the app closing meanwhile cancels this: it stops the sandbox itself)
             wizard.sandbox_failed("an unexpected error")
             raise
         wizard.sandbox_started()
