@@ -387,19 +387,26 @@ def test_sandbox_tls_writes_nothing_through_what_others_planted(tmp_path):
 
 
 def test_an_interrupt_before_serving_began_still_removes_the_throwaway_ca(tmp_path, monkeypatch):
-    """SIGINT right after the URLs are printed, before the server took over the signals."""
+    """SIGINT while the URLs are printed, before the server began: it starts, stops at once,
+    and its CA goes."""
+    import json
     from argparse import Namespace
 
     from wizard.commands import sandbox as command
-    from wizard.sandbox.server import Sandbox
 
-    made = []
+    printed = []
 
-    def interrupted(self):
-        made.append(self.ca_path)
-        raise KeyboardInterrupt
+    def say(text, **kwargs):
+        printed.append(json.loads(text)["ca"])
+        signal.raise_signal(signal.SIGINT)
 
-    monkeypatch.setattr(Sandbox, "serve_forever", interrupted)
+    monkeypatch.setattr(command, "say", say)
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     args = Namespace(host="127.0.0.1", port=0, state=None, tls=True, tls_dir=str(tmp_path), json=True)
-    assert command.sandbox(args) == 0
-    assert made and made[0].parent.parent == tmp_path and not made[0].parent.exists()
+    try:
+        assert command.sandbox(args) == 0
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    ca = Path(printed[0])
+    assert ca.parent.parent == tmp_path and not ca.parent.exists()

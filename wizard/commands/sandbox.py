@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import signal
 from argparse import Namespace
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from wizard.commands.output import say
@@ -17,10 +15,6 @@ if TYPE_CHECKING:
 
 # What `configure --sandbox URL` sets itself (so none of them may be given with it).
 SANDBOX_SETS = ("auth_type", "org_id", "client_id", "ims_url", "reactor_url")
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def sandbox(args: Namespace) -> int:
@@ -36,10 +30,9 @@ def sandbox(args: Namespace) -> int:
                          tls_dir=Path(args.tls_dir) if args.tls else None)
     except (ValueError, OSError) as exc:
         raise ConfigError(str(exc), "use --host 127.0.0.1 and a free --port (0 picks one)") from None
-    # a signal that comes before the server takes over its handlers still stops cleanly
-    signal.signal(signal.SIGTERM, _interrupt)
+    server.stop_on_signals()  # from the first line printed on, Ctrl+C is a normal stop
     urls = server.urls()
-    try:  # from the first line printed on, an interrupt is a normal stop
+    try:
         if args.json:
             say(json.dumps(urls), json=True)
         else:
@@ -49,9 +42,7 @@ def sandbox(args: Namespace) -> int:
                 say(f"trust it with: SSL_CERT_FILE={server.ca_path}")
             say("serving until interrupted (Ctrl+C)")
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:  # an interrupt may come before serving began: its CA goes all the same
+    finally:  # whatever ends it, its throwaway CA goes
         server.close()
     if not args.json:
         say("sandbox stopped")

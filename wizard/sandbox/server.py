@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Self
 
 from wizard.core.profile import is_loopback
@@ -119,6 +120,7 @@ class Sandbox:
         host_part = f"[{name}]" if ":" in name else name
         self.base_url = f"{scheme}://{host_part}:{self.port}"
         self._server: uvicorn.Server | None = None
+        self._stop_asked = False  # a signal came (`stop_on_signals`)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # a stop while `start` is under way (in another thread)
         self._starting = threading.Lock()  # one start at a time, on its one port
@@ -157,16 +159,9 @@ class Sandbox:
         class Server(uvicorn.Server):
             @contextlib.contextmanager
             def capture_signals(self):
-                """Stop on SIGINT/SIGTERM and return normally (uvicorn re-raises the signal)."""
-                if threading.current_thread() is not threading.main_thread():
-                    yield
-                    return
-                old = {s: signal.signal(s, self.handle_exit) for s in (signal.SIGINT, signal.SIGTERM)}
-                try:
-                    yield
-                finally:
-                    for sig, handler in old.items():
-                        signal.signal(sig, handler)
+                """The signals are the sandbox's (`stop_on_signals`): uvicorn's own would re-raise
+                them once it stopped."""
+                yield
 
         config = uvicorn.Config(build_app(self.state, self.base_url), log_level="warning",
                                 access_log=False, lifespan="off", log_config=None,
@@ -177,9 +172,28 @@ class Sandbox:
         return self._server
 
     def serve_forever(self) -> None:
-        """In the foreground; uvicorn stops cleanly on SIGINT and SIGTERM. The caller closes
-        it (`close`), also when an interrupt comes before serving began."""
-        self._make_server().run(sockets=[self._sock])
+        """In the foreground until SIGINT or SIGTERM (`stop_on_signals`, which this calls), also
+        one that came before serving began. The caller closes it (`close`)."""
+        self.stop_on_signals()
+        server = self._make_server()
+        if self._stop_asked:  # before the server was there to hear it: it stops once it started
+            server.should_exit = True
+        server.run(sockets=[self._sock])
+
+    def stop_on_signals(self) -> None:
+        """From now on SIGINT and SIGTERM stop `serve_forever`, whenever they come; a second
+        SIGINT stops it without waiting for open connections.
+
+        They only ask: the KeyboardInterrupt Python's own handler raises is dropped when it is
+        raised inside a callback (an import lock's, a finaliser), and the server then served on."""
+
+        def asked(signum: int, frame: FrameType | None) -> None:
+            self._stop_asked = True
+            if self._server is not None:
+                self._server.handle_exit(signum, frame)
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, asked)
 
     def start(self) -> Self:
         """Serve in a background thread; returns once it serves. Until then the port already
