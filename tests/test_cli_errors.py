@@ -45,6 +45,11 @@ def config(env, text: str | bytes) -> None:
 
 READY_S2S = ('[profiles.default]\nauth_type = "oauth-s2s"\norg_id = "ABC@AdobeOrg"\n'
              'client_id = "abc"\nstorage = "file"\n')
+READY_JWT = ('[profiles.default]\nauth_type = "jwt"\norg_id = "ABC@AdobeOrg"\nclient_id = "abc"\n'
+             'technical_account_id = "T@techacct.adobe.com"\nstorage = "file"\n')
+# A client secret that is not one token as Adobe issues them (the wizard's rule): never shown,
+# neither its start nor its end.
+SHOWN_NEVER = ("p8e-Start", "Sentinel9f3a")
 
 # (name, argv, stdin, extra environment, config.toml, exit code, words the cause must have)
 BAD_INPUTS = [
@@ -76,6 +81,14 @@ BAD_INPUTS = [
      "certificate, not a private key"),
     ("configure empty secret", ["configure", "--client-secret-stdin"], "\n", {}, None, 2,
      "client secret"),
+    ("configure secret with a space", ["configure", "--client-secret-stdin"],
+     "p8e-Start Sentinel9f3a\n", {}, None, 2, "spaces"),
+    ("configure secret with an escape", ["configure", "--client-secret-stdin"],
+     "p8e-Start\x1b[2JSentinel9f3a\n", {}, None, 2, "control character"),
+    ("rotate-secret secret with a tab", ["rotate-secret", "--client-secret-stdin"],
+     "p8e-Start\tSentinel9f3a\n", {}, READY_S2S, 2, "control character"),
+    ("migrate secret with a space", ["migrate", "--client-secret-stdin", "--yes"],
+     "p8e-Start Sentinel9f3a\n", {}, READY_JWT, 2, "spaces"),
     ("configure mismatched pair", ["configure", "--private-key", "{key}", "--certificate",
                                    "{other_cert}", "--insecure-storage"], None, {}, None, 2,
      "does not belong"),
@@ -145,6 +158,7 @@ def test_every_bad_input_says_its_cause_and_its_fix(case, env, files, tmp_path, 
     first = cause[len("error: "):].split()[0]  # one style: lower case, but for names like IMS
     assert first[0].islower() or first.isupper() or not first[0].isalpha(), cause
     assert _config_bytes(env) == before  # a refused command leaves the configuration as it was
+    assert not any(part in done.stdout + done.stderr for part in SHOWN_NEVER), done.stderr
 
 
 def _config_bytes(env) -> bytes | None:

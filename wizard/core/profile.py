@@ -75,6 +75,19 @@ def token_fault(label: str, text: str, *, secret: bool = False) -> str | None:
     return fault
 
 
+SECRET_AGAIN = "copy it again from the Developer Console and give it alone, on one line"
+
+
+def client_secret(text: str, label: str = "client secret", fix: str = SECRET_AGAIN) -> str:
+    """`text` without the blanks a copy takes around it, refused unless it is one token (the
+    wizard's rule for a client secret); the message never quotes it."""
+    text = text.strip()
+    fault = token_fault(label, text, secret=True)
+    if fault is not None:
+        raise ConfigError(fault, fix, subject=SecretKind.CLIENT_SECRET)
+    return text
+
+
 def _visible(label: str, text: str, fix: str) -> str:
     """`text`, refused if it holds a control or invisible formatting character."""
     fault = _hidden_fault(label, text, f": '{terminal_safe(text)}'")
