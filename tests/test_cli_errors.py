@@ -47,6 +47,7 @@ READY_S2S = ('[profiles.default]\nauth_type = "oauth-s2s"\norg_id = "ABC@AdobeOr
              'client_id = "abc"\nstorage = "file"\n')
 READY_JWT = ('[profiles.default]\nauth_type = "jwt"\norg_id = "ABC@AdobeOrg"\nclient_id = "abc"\n'
              'technical_account_id = "T@techacct.adobe.com"\nstorage = "file"\n')
+ENV_S2S = {"LAUNCH_WIZARD_ORG_ID": "A@AdobeOrg", "LAUNCH_WIZARD_CLIENT_ID": "c"}
 # A client secret that is not one token as Adobe issues them (the wizard's rule): never shown,
 # neither its start nor its end.
 SHOWN_NEVER = ("p8e-Start", "Sentinel9f3a")
@@ -89,6 +90,9 @@ BAD_INPUTS = [
      "p8e-Start\tSentinel9f3a\n", {}, READY_S2S, 2, "control character"),
     ("migrate secret with a space", ["migrate", "--client-secret-stdin", "--yes"],
      "p8e-Start Sentinel9f3a\n", {}, READY_JWT, 2, "spaces"),
+    ("token secret in env with a line break", ["token"], None,
+     ENV_S2S | {"LAUNCH_WIZARD_CLIENT_SECRET": "p8e-Start\nSentinel9f3a"}, None, 2,
+     "LAUNCH_WIZARD_CLIENT_SECRET"),
     ("configure mismatched pair", ["configure", "--private-key", "{key}", "--certificate",
                                    "{other_cert}", "--insecure-storage"], None, {}, None, 2,
      "does not belong"),
