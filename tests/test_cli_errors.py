@@ -48,9 +48,9 @@ READY_S2S = ('[profiles.default]\nauth_type = "oauth-s2s"\norg_id = "ABC@AdobeOr
 READY_JWT = ('[profiles.default]\nauth_type = "jwt"\norg_id = "ABC@AdobeOrg"\nclient_id = "abc"\n'
              'technical_account_id = "T@techacct.adobe.com"\nstorage = "file"\n')
 ENV_S2S = {"LAUNCH_WIZARD_ORG_ID": "A@AdobeOrg", "LAUNCH_WIZARD_CLIENT_ID": "c"}
-# A client secret that is not one token as Adobe issues them (the wizard's rule): never shown,
-# neither its start nor its end.
-SHOWN_NEVER = ("p8e-Start", "Sentinel9f3a")
+# What no message repeats: a client secret that is not one token as Adobe issues them (the
+# wizard's rule), neither its start nor its end; more than the start of a value far too long.
+SHOWN_NEVER = ("p8e-Start", "Sentinel9f3a", "x" * 40)
 
 # (name, argv, stdin, extra environment, config.toml, exit code, words the cause must have)
 BAD_INPUTS = [
@@ -72,6 +72,12 @@ BAD_INPUTS = [
      2, "@techacct.adobe.com"),
     ("configure client id with space", ["configure", "--client-id", "a b"], None, {}, None, 2,
      "spaces"),
+    ("configure 5000-character client ID", ["configure", "--client-id", "x" * 5000], None, {},
+     None, 2, "client ID (API key) too long: 5000 characters, the limit is 256"),
+    ("configure IMS URL too long", ["configure", "--ims-url", "https://ims.example.com/" + "x" * 3000],
+     None, {}, None, 2, "limit is 2048"),
+    ("token org ID too long in env", ["token"], None,
+     ENV_S2S | {"LAUNCH_WIZARD_ORG_ID": "x" * 300 + "@AdobeOrg"}, None, 2, "LAUNCH_WIZARD_ORG_ID"),
     ("configure unknown role", ["configure", "--role", "Wizard"], None, {}, None, 2, "role"),
     ("configure bad metascope", ["configure", "--metascope", "a b"], None, {}, None, 2, "spaces"),
     ("configure missing key", ["configure", "--private-key", "{missing}"], None, {}, None, 2,
