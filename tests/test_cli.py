@@ -246,6 +246,22 @@ def test_configure_bad_input_saves_nothing(env, tmp_path):
     assert token.returncode == 2 and "missing: client ID (API key)" in token.stderr
 
 
+def test_blanks_around_a_client_secret_are_not_part_of_it(sandbox, env):
+    """A copy takes a space beside the secret, a CI secret store a line break after it: dropped,
+    as the wizard drops them, whether it is piped in or set in the environment."""
+    made = SandboxConsole(sandbox.console_url).create("blanks", "oauth-s2s").value
+    piped = run_main("configure", "--org-id", made.org_id, "--client-id", made.client_id,
+                     "--ims-url", sandbox.ims_url, "--reactor-url", sandbox.reactor_url,
+                     "--client-secret-stdin", "--insecure-storage",
+                     input=f"  {made.client_secret} \r\n", env=env)
+    assert piped.returncode == 0, piped.stderr
+    token = run_main("token", "--refresh", env=env)
+    assert token.returncode == 0, token.stderr
+    exported = run_main("token", "--refresh", env=dict(
+        env, LAUNCH_WIZARD_CLIENT_SECRET=f"{made.client_secret}\n"))
+    assert exported.returncode == 0, exported.stderr
+
+
 def test_configure_refuses_a_key_that_does_not_match_the_certificate(env, keypair, other_keypair):
     r = run_main("configure", "--auth", "jwt", "--private-key", str(keypair.key_path),
                 "--certificate", str(other_keypair.cert_path), "--insecure-storage", env=env)

@@ -45,6 +45,12 @@ def config(env, text: str | bytes) -> None:
 
 READY_S2S = ('[profiles.default]\nauth_type = "oauth-s2s"\norg_id = "ABC@AdobeOrg"\n'
              'client_id = "abc"\nstorage = "file"\n')
+READY_JWT = ('[profiles.default]\nauth_type = "jwt"\norg_id = "ABC@AdobeOrg"\nclient_id = "abc"\n'
+             'technical_account_id = "T@techacct.adobe.com"\nstorage = "file"\n')
+ENV_S2S = {"LAUNCH_WIZARD_ORG_ID": "A@AdobeOrg", "LAUNCH_WIZARD_CLIENT_ID": "c"}
+# What no message repeats: a client secret that is not one token as Adobe issues them (the
+# wizard's rule), neither its start nor its end; more than the start of a value far too long.
+SHOWN_NEVER = ("p8e-Start", "Sentinel9f3a", "x" * 40)
 
 # (name, argv, stdin, extra environment, config.toml, exit code, words the cause must have)
 BAD_INPUTS = [
@@ -66,6 +72,12 @@ BAD_INPUTS = [
      2, "@techacct.adobe.com"),
     ("configure client id with space", ["configure", "--client-id", "a b"], None, {}, None, 2,
      "spaces"),
+    ("configure 5000-character client ID", ["configure", "--client-id", "x" * 5000], None, {},
+     None, 2, "client ID (API key) too long: 5000 characters, the limit is 256"),
+    ("configure IMS URL too long", ["configure", "--ims-url", "https://ims.example.com/" + "x" * 3000],
+     None, {}, None, 2, "limit is 2048"),
+    ("token org ID too long in env", ["token"], None,
+     ENV_S2S | {"LAUNCH_WIZARD_ORG_ID": "x" * 300 + "@AdobeOrg"}, None, 2, "LAUNCH_WIZARD_ORG_ID"),
     ("configure unknown role", ["configure", "--role", "Wizard"], None, {}, None, 2, "role"),
     ("configure bad metascope", ["configure", "--metascope", "a b"], None, {}, None, 2, "spaces"),
     ("configure missing key", ["configure", "--private-key", "{missing}"], None, {}, None, 2,
@@ -76,6 +88,17 @@ BAD_INPUTS = [
      "certificate, not a private key"),
     ("configure empty secret", ["configure", "--client-secret-stdin"], "\n", {}, None, 2,
      "client secret"),
+    ("configure secret with a space", ["configure", "--client-secret-stdin"],
+     "p8e-Start Sentinel9f3a\n", {}, None, 2, "spaces"),
+    ("configure secret with an escape", ["configure", "--client-secret-stdin"],
+     "p8e-Start\x1b[2JSentinel9f3a\n", {}, None, 2, "control character"),
+    ("rotate-secret secret with a tab", ["rotate-secret", "--client-secret-stdin"],
+     "p8e-Start\tSentinel9f3a\n", {}, READY_S2S, 2, "control character"),
+    ("migrate secret with a space", ["migrate", "--client-secret-stdin", "--yes"],
+     "p8e-Start Sentinel9f3a\n", {}, READY_JWT, 2, "spaces"),
+    ("token secret in env with a line break", ["token"], None,
+     ENV_S2S | {"LAUNCH_WIZARD_CLIENT_SECRET": "p8e-Start\nSentinel9f3a"}, None, 2,
+     "LAUNCH_WIZARD_CLIENT_SECRET"),
     ("configure mismatched pair", ["configure", "--private-key", "{key}", "--certificate",
                                    "{other_cert}", "--insecure-storage"], None, {}, None, 2,
      "does not belong"),
@@ -145,6 +168,7 @@ def test_every_bad_input_says_its_cause_and_its_fix(case, env, files, tmp_path, 
     first = cause[len("error: "):].split()[0]  # one style: lower case, but for names like IMS
     assert first[0].islower() or first.isupper() or not first[0].isalpha(), cause
     assert _config_bytes(env) == before  # a refused command leaves the configuration as it was
+    assert not any(part in done.stdout + done.stderr for part in SHOWN_NEVER), done.stderr
 
 
 def _config_bytes(env) -> bytes | None:

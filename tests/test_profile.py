@@ -57,6 +57,42 @@ def test_bad_values_get_one_clear_message(field, value, message):
         validate_field(field, value)
 
 
+TOO_LONG = [  # (field, value, its limit)
+    ("client_id", "x" * 5000, 256),
+    ("org_id", "X" * 300 + "@AdobeOrg", 256),
+    ("technical_account_id", "x" * 300 + "@techacct.adobe.com", 256),
+    ("name", "x" * 300, 256),
+    ("role", "x" * 300, 256),
+    ("ims_url", "https://ims.example.com/" + "x" * 3000, 2048),
+    ("credential_id", "https://developer.adobe.com/console/projects/" + "1" * 3000, 2048),
+    ("scopes", ["x" * 100] * 30, 2048),  # as the comma-separated text
+    ("metascopes", ",".join(["x" * 100] * 30), 2048),
+    ("private_key_path", "/" + "x" * 5000, 4096),
+]
+
+
+@pytest.mark.parametrize("field, value, limit", TOO_LONG, ids=[case[0] for case in TOO_LONG])
+def test_a_value_past_its_fields_limit_says_its_length_and_the_limit_only(field, value, limit):
+    length = len(value if isinstance(value, str) else ",".join(value))
+    with pytest.raises(ConfigError) as exc:
+        validate_field(field, value)
+    assert f"too long: {length} characters, the limit is {limit}" in exc.value.cause
+    assert len(str(exc.value)) < 250  # a short start of it at most, never the whole value
+
+
+@pytest.mark.parametrize("field", [name for name in FIELD_NAMES
+                                   if isinstance(getattr(Profile(), name), (str, list))])
+def test_every_text_field_has_a_limit(field):
+    with pytest.raises(ConfigError, match="too long"):
+        validate_field(field, "x" * 10_000)
+
+
+def test_a_value_at_its_limit_is_taken_as_it_was_before():
+    assert validate_field("client_id", "x" * 256) == "x" * 256
+    assert validate_field("org_id", "0" * 247 + "@AdobeOrg") == "0" * 247 + "@AdobeOrg"
+    assert validate_field("client_id", " " * 300 + "abc") == "abc"  # blanks around do not count
+
+
 def test_a_bad_profile_names_fix_is_about_names_not_the_console():
     for bad in ("my profile", "a/b", "é"):
         with pytest.raises(ConfigError) as exc:

@@ -13,6 +13,7 @@ from wizard.commands.output import (
     FAIL,
     OK,
     duration,
+    read_client_secret,
     read_secret,
     say,
     warn,
@@ -50,7 +51,7 @@ def configure(args: Namespace) -> int:
     changes = {f: getattr(args, f) for f in OPTIONS if getattr(args, f) is not None}
     if args.insecure_storage:
         changes["storage"] = "file"
-    client_secret = read_secret("Client secret") if args.client_secret_stdin else None
+    client_secret = read_client_secret() if args.client_secret_stdin else None
     if args.sandbox_url:
         client_secret = _sandbox_integration(args, saved, changes)
     profile = saved.with_changes(**changes)

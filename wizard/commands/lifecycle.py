@@ -9,7 +9,7 @@ from argparse import Namespace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.commands.output import OK, confirm, read_secret, say, warn
+from wizard.commands.output import OK, confirm, read_client_secret, say, warn
 from wizard.commands.session import load
 from wizard.core.console import Capability, Done, console_for
 from wizard.core.errors import ConfigError, WizardError
@@ -59,7 +59,7 @@ def migrate(args: Namespace) -> int:
         _forget_key(context, jwt)
         return 0
     s2s = server_to_server(jwt, args.scopes)
-    new_secret = read_secret("Client secret") if args.client_secret_stdin else None
+    new_secret = read_client_secret() if args.client_secret_stdin else None
     console = console_for(jwt)
     say(f"migrating profile {jwt.name!r} from JWT to OAuth Server-to-Server, as the console does:")
     say(f"    same client ID {jwt.client_id}, organization and technical account")
@@ -145,7 +145,7 @@ def rotate_secret(args: Namespace) -> int:
 
 def _rotate_to_given(context: Session, profile: Profile) -> int:
     """The new secret made by hand in the console, piped in: tried, then switched to."""
-    new_secret = read_secret("New client secret")
+    new_secret = read_client_secret("New client secret")
     try:
         result = trial(profile, context.store, given={"client_secret": new_secret})
     except WizardError as exc:

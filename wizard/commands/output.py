@@ -76,6 +76,13 @@ def read_secret(prompt: str) -> str:
     return value
 
 
+def read_client_secret(prompt: str = "Client secret") -> str:
+    """A client secret, read as `read_secret` reads it and held to the wizard's rule for one."""
+    from wizard.core.profile import client_secret
+
+    return client_secret(read_secret(prompt), prompt.lower())
+
+
 def confirm(question: str, yes: bool, flag: str = "--yes") -> None:
     """Go on only if the person says so (or `flag` said it for a script)."""
     from wizard.core.errors import ConfigError

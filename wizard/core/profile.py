@@ -75,6 +75,19 @@ def token_fault(label: str, text: str, *, secret: bool = False) -> str | None:
     return fault
 
 
+SECRET_AGAIN = "copy it again from the Developer Console and give it alone, on one line"
+
+
+def client_secret(text: str, label: str = "client secret", fix: str = SECRET_AGAIN) -> str:
+    """`text` without the blanks a copy takes around it, refused unless it is one token (the
+    wizard's rule for a client secret); the message never quotes it."""
+    text = text.strip()
+    fault = token_fault(label, text, secret=True)
+    if fault is not None:
+        raise ConfigError(fault, fix, subject=SecretKind.CLIENT_SECRET)
+    return text
+
+
 def _visible(label: str, text: str, fix: str) -> str:
     """`text`, refused if it holds a control or invisible formatting character."""
     fault = _hidden_fault(label, text, f": '{terminal_safe(text)}'")
@@ -345,15 +358,50 @@ class Setting:
     credential: bool = False  # part of a credential as the console gives it (an import)
     exported: bool = False  # written by `export --format json` and read back by `import`
     option: Option | None = None
+    # the most characters its text may have (a list's: as comma-separated text; None: not text),
+    # by default far past any ID Adobe issues (a client ID has 32 characters, an org ID 33)
+    longest: int | None = 256
+
+
+# Bounds far past any real value, yet bounds: a whole page pasted is refused, not saved and echoed.
+URL_LONGEST = 2048
+LIST_LONGEST = 2048
+PATH_LONGEST = 4096  # Linux's PATH_MAX
 
 
 def _field(default: object, label: str, check: Callable[[str], Validator], **more: Any) -> Any:
-    """A Profile field: its default, its label, and the validator `check(label)`; `more`: the rest
-    of its `Setting`."""
-    metadata = {SETTING: Setting(label, check(label), **more)}
+    """A Profile field: its default, its label, and the validator `check(label)` (after the
+    length check, so that no message repeats a value far too long); `more`: the rest of its
+    `Setting`."""
+    setting = Setting(label, check(label), **more)
+    if setting.longest is not None:
+        setting = replace(setting, validate=_bounded(label, setting.longest, setting.validate))
+    metadata = {SETTING: setting}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: copy(default), metadata=metadata)
     return field(default=default, metadata=metadata)
+
+
+def _bounded(label: str, longest: int, validator: Validator) -> Validator:
+    """`validator`, for a value of at most `longest` characters (blanks around it not counted)."""
+    def check(value: object) -> Any:
+        text = _as_text(value)
+        if text is not None and len(text) > longest:
+            raise ConfigError(f"{label} too long: {len(text)} characters, the limit is {longest} "
+                              f"(it starts '{terminal_safe(text[:12])}…')",
+                              "give the value alone: a paste may have brought more with it")
+        return validator(value)
+    return check
+
+
+def _as_text(value: object) -> str | None:
+    """`value` as the text whose length counts: a list's as comma-separated text; None when it
+    is neither text nor a list of texts (its validator names its type)."""
+    if isinstance(value, (str, os.PathLike)):
+        return str(value).strip()
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return ",".join(item.strip() for item in value)
+    return None
 
 
 def _as_is(validator: Validator) -> Callable[[str], Validator]:
@@ -417,7 +465,8 @@ class Profile:
         "", "console credential ID", _as_is(_credential_id),
         option=Option("--credential-id", "(OAuth S2S) the credential page's URL (or ORG/CREDENTIAL "
                                          "from it): rotate-secret and status reach its secrets "
-                                         "through the I/O Management API", metavar="URL"))
+                                         "through the I/O Management API", metavar="URL"),
+        longest=URL_LONGEST)
     role: str = _field(
         "", "role", _as_is(_role), stale=_AFTER_TEST,
         wizard_fix=("role", "choose the role the integration has"), exported=True,
@@ -427,7 +476,8 @@ class Profile:
         [], "metascopes", name_list, env_help="comma-separated",
         wizard_fix=("role", "check the role (its metascope is tried first)"), credential=True,
         exported=True, option=Option("--metascope", "(JWT) metascope, repeatable; '' clears them so "
-                                                    "the right one is discovered"))
+                                                    "the right one is discovered"),
+        longest=LIST_LONGEST)
     scopes: list[str] = _field(
         list(DEFAULT_SCOPES), "scopes",
         partial(name_list, required="give each scope with --scope, or leave --scope out to keep "
@@ -436,32 +486,35 @@ class Profile:
         wizard_fix=("credentials", "correct the Scopes field (the credential's console page lists "
                                    "its scopes)"),
         credential=True, exported=True,
-        option=Option("--scope", "(OAuth S2S) scope, repeatable; default: Adobe's Launch list"))
+        option=Option("--scope", "(OAuth S2S) scope, repeatable; default: Adobe's Launch list"),
+        longest=LIST_LONGEST)
     private_key_path: str = _field(
         "", "private key path", _path, stale=_AFTER_CREDENTIAL, wizard_fix=_KEY_AGAIN,
         option=Option("--private-key", "(JWT) private key file: checked, then imported into the "
-                                       "secret store", metavar="FILE"))
+                                       "secret store", metavar="FILE"), longest=PATH_LONGEST)
     certificate_path: str = _field(
         "", "certificate path", _path, stale=_AFTER_CREDENTIAL,
         wizard_fix=("keys", "check the key and certificate"),
         option=Option("--certificate", "(JWT) the certificate uploaded to the console (for expiry "
-                                       "warnings)", metavar="FILE"))
+                                       "warnings)", metavar="FILE"), longest=PATH_LONGEST)
     ims_url: str = _field(
         IMS_PRODUCTION, "IMS URL", partial(_url, example=IMS_PRODUCTION),
         env_help="other servers (e.g. the sandbox)", exported=True,
-        option=Option("--ims-url", f"IMS base URL (default {IMS_PRODUCTION})"))
+        option=Option("--ims-url", f"IMS base URL (default {IMS_PRODUCTION})"), longest=URL_LONGEST)
     reactor_url: str = _field(
         REACTOR_PRODUCTION, "Reactor URL", partial(_url, example=REACTOR_PRODUCTION),
         env_help="other servers (e.g. the sandbox)", seen_with=True, exported=True,
-        option=Option("--reactor-url", f"Launch API base URL (default {REACTOR_PRODUCTION})"))
+        option=Option("--reactor-url", f"Launch API base URL (default {REACTOR_PRODUCTION})"),
+        longest=URL_LONGEST)
     # the first company the last test saw (the Launch API's CO...)
     company_id: str = _field("", "company ID", _token)
     # what it saw: see LAST_TEST
     last_test: dict[str, Any] = _field({}, "last test", _as_is(_record("last_test", LAST_TEST)),
-                                       env=False)
+                                       env=False, longest=None)
     # a later test that failed
     last_failure: dict[str, Any] = _field(
-        {}, "last failed test", _as_is(_record("last_failure", LAST_FAILURE)), env=False)
+        {}, "last failed test", _as_is(_record("last_failure", LAST_FAILURE)), env=False,
+        longest=None)
     storage: str = _field("keyring", "secret storage", partial(_one_of, choices=STORAGES))
     # the sandbox's profile keeps its secrets apart
     keyring_service: str = _field(KEYRING_SERVICE, "keyring service", _token_or(KEYRING_SERVICE))

@@ -291,12 +291,18 @@ def get_token(profile: Profile, store: SecretStore, *, refresh: bool = False,
 
 def sandbox_stopped(profile: Profile) -> bool:
     """Whether `profile` is a sandbox's whose sandbox does not serve: its tokens work only there,
-    while it runs (the wizard's, while the wizard is open). A connect on this machine, answered or
-    refused at once; other profiles are not asked (their cached token needs no network)."""
+    while it runs (the wizard's, while the wizard is open)."""
+    return _stopped_sandbox_port(profile) is not None
+
+
+def _stopped_sandbox_port(profile: Profile) -> int | None:
+    """The port of `profile`'s sandbox when it is a sandbox's whose sandbox does not serve, else
+    None. A connect on this machine, answered or refused at once; other profiles are not asked
+    (their cached token needs no network)."""
     from wizard.core.secret_store import SANDBOX_SERVICE
 
     if profile.keyring_service != SANDBOX_SERVICE:  # the usual case: nothing more is loaded
-        return False
+        return None
     import socket
     from urllib.parse import urlsplit
 
@@ -304,13 +310,13 @@ def sandbox_stopped(profile: Profile) -> bool:
 
     url = urlsplit(profile.ims_url)
     if not is_loopback(url.hostname or ""):
-        return False
+        return None
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
         socket.create_connection((url.hostname, port), timeout=SANDBOX_CONNECT_S).close()
     except OSError:
-        return True
-    return False
+        return port
+    return None
 
 
 def _sandbox_serves(profile: Profile) -> None:
@@ -318,17 +324,14 @@ def _sandbox_serves(profile: Profile) -> None:
     rather than a cached token nothing takes."""
     from wizard.core.secret_store import SANDBOX_PROFILE
 
-    if not sandbox_stopped(profile):
+    port = _stopped_sandbox_port(profile)
+    if port is None:
         return
-    base = profile.ims_url.rstrip("/")
-    cause = (f"the sandbox at {base} is not running: the tokens of profile {profile.name!r} work "
-             "only there, while it runs")
+    cause = (f"the sandbox at {profile.ims_url.rstrip('/')} is not running: the tokens of profile "
+             f"{profile.name!r} work only there, while it runs")
     if profile.name == SANDBOX_PROFILE:  # the wizard's own
         raise NetworkError(cause, "open `launch-wizard --sandbox` (its sandbox serves while the "
                                   "wizard is open) and run this again meanwhile")
-    from urllib.parse import urlsplit
-
-    port = urlsplit(base).port
     raise NetworkError(cause, f"start the sandbox it was made with again (`launch-wizard sandbox "
                               f"--port {port}`, with the --state FILE it had, if any), or open "
                               f"`launch-wizard --sandbox --profile {profile.name}`, which makes "
