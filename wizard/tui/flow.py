@@ -14,7 +14,7 @@ from enum import StrEnum
 from wizard.core.profile import STALE_AFTER as _STALE
 from wizard.core.profile import WIZARD_FIX as _FIXES
 from wizard.core.profile import Profile, ProfileStore, name_list
-from wizard.core.vocabulary import AuthType
+from wizard.core.vocabulary import AuthType, Subject
 
 
 class StepId(StrEnum):
@@ -54,10 +54,10 @@ STALE_AFTER: dict[str, tuple[StepId, ...]] = {
 # declared with it (core/profile.py), then what is not a field
 FIXED_AT: dict[str, tuple[StepId, str]] = {
     **{subject: (StepId(step), what) for subject, (step, what) in _FIXES.items()},
-    "rights": (S.ROLE, "choose a role that grants it"),
-    "certificate": (S.UPLOAD, "upload the certificate made with this key"),
-    "integration": (S.ROLE, "create the integration"),  # the sandbox creates it with the role
-    "profile": (S.CREDENTIALS, "check the values"),
+    Subject.RIGHTS: (S.ROLE, "choose a role that grants it"),
+    Subject.CERTIFICATE: (S.UPLOAD, "upload the certificate made with this key"),
+    Subject.INTEGRATION: (S.ROLE, "create the integration"),  # the sandbox creates it with the role
+    Subject.PROFILE: (S.CREDENTIALS, "check the values"),
 }
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from wizard.core.errors import WizardError
 from wizard.core.io_management import base_url, missing_scopes
+from wizard.core.vocabulary import SecretKind
 from wizard.flows.rotation import RotationEvent, in_words
 from wizard.tui.widgets import Plain
 
@@ -77,7 +78,7 @@ class RotationPanel(Vertical):
             lines.append(f"✗ {exc}")
             self.app.call_from_thread(self._show, lines, True)
 
-    def _save(self, profile: Profile, secrets: Mapping[str, str], changes: Mapping[str, Any]) -> str:
+    def _save(self, profile: Profile, secrets: Mapping[SecretKind, str], changes: Mapping[str, Any]) -> str:
         """The switch, from the worker: the secrets into the store here, the profile on the UI
         thread (which owns the state)."""
         from wizard.core.tokens import forget
@@ -90,7 +91,7 @@ class RotationPanel(Vertical):
         self.app.call_from_thread(self._switched, dict(secrets), dict(changes))
         return store.describe()
 
-    def _switched(self, secrets: dict[str, str], changes: dict[str, Any]) -> None:
+    def _switched(self, secrets: dict[SecretKind, str], changes: dict[str, Any]) -> None:
         assert self.state is not None
         self.state.session.update(secrets)
         self.state.update(**changes)

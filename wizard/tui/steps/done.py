@@ -19,7 +19,7 @@ from wizard.core.console import MIGRATE_STEPS, Capability
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.reactor import Properties, remembered
-from wizard.core.vocabulary import AuthType
+from wizard.core.vocabulary import AuthType, SecretKind
 from wizard.core.wording import more, seen
 from wizard.flows.rights import acts_as_everywhere, acts_as_seen
 from wizard.tui.bindings import key
@@ -49,7 +49,7 @@ def _utc(stamp: str) -> str:
 def _where_the_key_stays(state: WizardState) -> str:
     """A sentence: where the JWT private key is kept, which migrating leaves as it is."""
     places = []
-    if state.has_secret("private_key"):
+    if state.has_secret(SecretKind.PRIVATE_KEY):
         places.append("in memory for this session" if state.memory_only
                       else f"in the {state.storage_description()}")
     if state.profile.private_key_path:
