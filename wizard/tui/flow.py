@@ -61,11 +61,11 @@ FIXED_AT: dict[str, tuple[StepId, str]] = {
 }
 
 
-def steps_for(auth_type: str) -> tuple[StepId, ...]:
+def steps_for(auth_type: AuthType) -> tuple[StepId, ...]:
     return JWT_FLOW if auth_type == AuthType.JWT else S2S_FLOW
 
 
-def title(step: str, auth_type: str) -> str:
+def title(step: str, auth_type: AuthType) -> str:
     step = StepId(step)
     return S2S_TITLES.get(step, TITLES[step]) if auth_type == AuthType.OAUTH_S2S else TITLES[step]
 
@@ -93,11 +93,11 @@ class Progress:
     Saved as it goes, beside the profile (`PROGRESS_KEY`), so a resumed wizard opens where it
     stopped; `WizardState` saves it with the profile changes that make steps stale."""
 
-    auth_type: str
+    auth_type: AuthType
     done: tuple[StepId, ...] = ()
 
     @classmethod
-    def of(cls, auth_type: str, steps_done: Iterable[str]) -> Progress:
+    def of(cls, auth_type: AuthType, steps_done: Iterable[str]) -> Progress:
         """The record as saved; names no flow knows are ignored."""
         saved = set(steps_done)
         return cls(auth_type, tuple(s for s in JWT_FLOW if s in saved))

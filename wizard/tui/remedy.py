@@ -4,7 +4,7 @@ step (the engine's `fix` is written for the command line)."""
 from __future__ import annotations
 
 from wizard.core.errors import WizardError
-from wizard.core.vocabulary import Subject
+from wizard.core.vocabulary import AuthType, Subject
 from wizard.tui.bindings import PALETTE, key
 from wizard.tui.flow import FIXED_AT, title
 
@@ -26,7 +26,7 @@ _SANDBOX: dict[str, str] = {
 }
 
 
-def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
+def fix(exc: WizardError, steps: tuple[str, ...], auth_type: AuthType, current: str,
         sandbox: bool = False) -> str:
     """Where, in this flow, the user corrects what `exc` is about; the engine's fix otherwise."""
     if sandbox and exc.subject in _SANDBOX:
@@ -52,7 +52,7 @@ def _way(steps: tuple[str, ...], current: str, number: int) -> str:
     return f"{entry}; or {key(way)} {times} times" if times else entry
 
 
-def explain(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
+def explain(exc: WizardError, steps: tuple[str, ...], auth_type: AuthType, current: str,
             sandbox: bool = False) -> str:
     """Two lines, as plain text: what went wrong, and the fix in the wizard's terms."""
     remedy = fix(exc, steps, auth_type, current, sandbox)

@@ -33,7 +33,7 @@ from wizard.core.secret_store import (
     SecretStore,
     store_for,
 )
-from wizard.core.vocabulary import SecretKind, Subject
+from wizard.core.vocabulary import AuthType, SecretKind, Subject
 from wizard.flows.session import Session
 from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, stale_after
 from wizard.tui.opening import opening
@@ -182,7 +182,7 @@ class WizardState:
         if kept != self.progress:
             self.save_progress(kept)
 
-    def set_auth_type(self, auth_type: str) -> None:
+    def set_auth_type(self, auth_type: AuthType) -> None:
         changes: dict[str, object] = {"auth_type": auth_type}
         from wizard.core.console import Capability
 
