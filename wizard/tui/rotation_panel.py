@@ -35,27 +35,26 @@ def can_rotate(profile: Profile) -> bool:
 
 
 class RotationPanel(Vertical):
-    """Hidden unless `show_for` finds the rotation possible."""
+    """Hidden unless `show` finds the rotation possible."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, state: WizardState, **kwargs: Any) -> None:
         super().__init__(id="rotate-panel", **kwargs)
-        self.state: WizardState | None = None
+        self.state = state
 
     def compose(self) -> ComposeResult:
         yield Static(ROTATE_NOTE, classes="note")
         yield Button("Rotate the client secret", id="rotate-secret")
         yield Plain("", id="rotate-result")
 
-    def show_for(self, state: WizardState) -> None:
-        self.state = state
-        self.display = can_rotate(state.profile) and not state.memory_only
+    def show(self) -> None:
+        """Shown where the rotation is possible for the profile as it is now."""
+        self.display = can_rotate(self.state.profile) and not self.state.memory_only
 
     @on(Button.Pressed, "#rotate-secret")
     def _pressed(self) -> None:
-        if self.state is not None:
-            self.query_one("#rotate-secret", Button).disabled = True
-            self.query_one("#rotate-result", Static).update("Rotating…")
-            self.rotate(self.state.profile, self.state.secrets, self.state.base.secrets())
+        self.query_one("#rotate-secret", Button).disabled = True
+        self.query_one("#rotate-result", Static).update("Rotating…")
+        self.rotate(self.state.profile, self.state.secrets, self.state.base.secrets())
 
     @work(thread=True, exclusive=True, group="rotate", exit_on_error=False)
     def rotate(self, profile: Profile, store: SecretStore, secrets: SecretSource) -> None:
@@ -83,7 +82,6 @@ class RotationPanel(Vertical):
         thread (which owns the state)."""
         from wizard.core.tokens import forget
 
-        assert self.state is not None
         store = self.state.secrets
         for kind, value in secrets.items():
             store.set(profile.name, kind, value)
@@ -92,7 +90,6 @@ class RotationPanel(Vertical):
         return store.describe()
 
     def _switched(self, secrets: dict[SecretKind, str], changes: dict[str, Any]) -> None:
-        assert self.state is not None
         self.state.session.update(secrets)
         self.state.update(**changes)
 

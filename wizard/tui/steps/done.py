@@ -71,7 +71,7 @@ class DoneStep(Step):
             yield Static(MIGRATE_NOTE, classes="note")
             yield Button("Migrate to OAuth Server-to-Server", id="migrate")
             yield Plain("", id="migrate-result")
-        yield RotationPanel()
+        yield RotationPanel(self.state)
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
@@ -102,7 +102,7 @@ class DoneStep(Step):
         self.query_one("#migrate-panel").display = profile.is_jwt or self.migrated
         for offer in self.query_one("#migrate-panel").query(".note, #migrate"):
             offer.display = profile.is_jwt  # once migrated, only what came of it
-        self.query_one(RotationPanel).show_for(state)
+        self.query_one(RotationPanel).show()
         if profile.is_jwt and profile.certificate_path:
             self.show_certificate()
 
