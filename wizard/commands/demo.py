@@ -25,7 +25,7 @@ def demo(args: Namespace) -> int:
     from wizard.core.profile import Profile, ProfileStore
     from wizard.core.roles import role
     from wizard.core.secret_store import MemoryBackend, SecretStore
-    from wizard.core.vocabulary import AuthType
+    from wizard.core.vocabulary import AuthType, SecretKind
     from wizard.sandbox import Sandbox
 
     say("launch-wizard demo: Adobe's guide, step by step, against the built-in sandbox")
@@ -61,8 +61,8 @@ def demo(args: Namespace) -> int:
             technical_account_id=made.technical_account_id, role=chosen.name,
             certificate_path=str(pair.cert_path),
             ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
-        secrets.set(profile.name, "client_secret", made.client_secret)
-        secrets.set(profile.name, "private_key", pair.key_path.read_text())
+        secrets.set(profile.name, SecretKind.CLIENT_SECRET, made.client_secret)
+        secrets.set(profile.name, SecretKind.PRIVATE_KEY, pair.key_path.read_text())
         profiles.save(profile)
         say(f"{OK} 5. credentials and private key saved (profile 'demo', secrets in memory)")
 
@@ -72,7 +72,7 @@ def demo(args: Namespace) -> int:
         s2s_profile = Profile(name="demo-s2s", auth_type=AuthType.OAUTH_S2S).with_changes(
             org_id=s2s.org_id, client_id=s2s.client_id,
             ims_url=sandbox.ims_url, reactor_url=sandbox.reactor_url)
-        secrets.set(s2s_profile.name, "client_secret", s2s.client_secret)
+        secrets.set(s2s_profile.name, SecretKind.CLIENT_SECRET, s2s.client_secret)
         companies = credential_test.check(s2s_profile, secrets).companies
         say(f"{OK} and with OAuth Server-to-Server (Adobe's replacement for JWT): token in one "
             f"request, {len(companies)} company visible")

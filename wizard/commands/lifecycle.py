@@ -16,6 +16,7 @@ from wizard.core.errors import ConfigError, WizardError
 from wizard.core.lifecycle import FORGET_KEY, forget_unused
 from wizard.core.profile import LABELS, Profile
 from wizard.core.safe_text import terminal_safe
+from wizard.core.vocabulary import SecretKind
 from wizard.core.wording import seen, utc_stamp
 from wizard.flows.credential_test import Passed, trial
 from wizard.flows.migration import TECHNICAL_ACCOUNT, press_migrate, server_to_server
@@ -66,7 +67,7 @@ def migrate(args: Namespace) -> int:
     say(f"    scopes {', '.join(s2s.scopes)}")
     say(f"    client secret: {'the new one given' if new_secret else 'the same'}")
     s2s = _press_migrate(console, jwt, s2s, args.yes)
-    given = {"client_secret": new_secret} if new_secret else None
+    given = {SecretKind.CLIENT_SECRET: new_secret} if new_secret else None
     try:
         result = trial(s2s, context.store, given=given)
     except WizardError as exc:
@@ -147,11 +148,11 @@ def _rotate_to_given(context: Session, profile: Profile) -> int:
     """The new secret made by hand in the console, piped in: tried, then switched to."""
     new_secret = read_client_secret("New client secret")
     try:
-        result = trial(profile, context.store, given={"client_secret": new_secret})
+        result = trial(profile, context.store, given={SecretKind.CLIENT_SECRET: new_secret})
     except WizardError as exc:
         raise _failed(exc, "the old secret is still the one stored") from None
     worked = _worked(result, profile)
-    context.save_credentials(worked, {"client_secret": new_secret}, worked.changes_from(profile))
+    context.save_credentials(worked, {SecretKind.CLIENT_SECRET: new_secret}, worked.changes_from(profile))
     say(f"{OK} the new client secret replaced the old one in {context.store.describe()}")
     say("in the console, delete the old client secret once nothing uses it any more")
     return 0
@@ -237,7 +238,7 @@ def rotate_certificate(args: Namespace) -> int:
     else:  # a person uploads it
         confirm(f"Upload {pair.cert_path} to the credential in the Developer Console (keep the old "
                 f"one for now) and check that it shows {new.sha1}. Done?", args.yes)
-    given = {"private_key": pair.key_path.read_text()}
+    given = {SecretKind.PRIVATE_KEY: pair.key_path.read_text()}
     changed = profile.with_changes(private_key_path=str(pair.key_path),
                                    certificate_path=str(pair.cert_path))
     try:
@@ -247,7 +248,7 @@ def rotate_certificate(args: Namespace) -> int:
         raise _failed(exc, "the profile still uses the old key") from None
     worked = _worked(result, changed)
     context.save_credentials(worked, given, worked.changes_from(profile))
-    context.store.delete(profile.name, "key_passphrase")  # the new key has none
+    context.store.delete(profile.name, SecretKind.KEY_PASSPHRASE)  # the new key has none
     say(f"{OK} profile {profile.name!r} now signs with the new key")
     if old is None:
         return 0

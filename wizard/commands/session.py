@@ -10,6 +10,7 @@ from typing import assert_never
 from wizard.commands.output import warn
 from wizard.core.profile import Profile, ProfileStore
 from wizard.core.secret_store import PLAINTEXT_WARNING
+from wizard.core.vocabulary import SecretKind
 from wizard.flows.session import EndpointWarning, Event, PlaintextStorage, Session, TokenNote
 
 
@@ -30,7 +31,7 @@ def load(args: Namespace) -> Session:
     return Session.load(args.profile, report)
 
 
-def save_credentials(profiles: ProfileStore, profile: Profile, secrets: Mapping[str, str],
+def save_credentials(profiles: ProfileStore, profile: Profile, secrets: Mapping[SecretKind, str],
                      changes: Mapping[str, object]) -> str:
     """`configure` and `import`, which change the profile as saved (no environment over it):
     see `Session.save_credentials`."""

@@ -7,6 +7,7 @@ import os
 import shlex
 import sys
 from argparse import Namespace
+from collections.abc import Mapping
 from pathlib import Path
 
 from wizard.commands.output import (
@@ -47,17 +48,17 @@ def import_(args: Namespace) -> int:
     secrets = dict(imported.secrets)
     passphrase = read_secret("Key passphrase") if args.key_passphrase_stdin else None
     if passphrase:
-        secrets["key_passphrase"] = passphrase
+        secrets[SecretKind.KEY_PASSPHRASE] = passphrase
     changes: dict[str, str] = {}
     if args.private_key:
         changes["private_key_path"] = args.private_key
-        secrets["private_key"] = read_file(Path(args.private_key).expanduser(), "private key")
+        secrets[SecretKind.PRIVATE_KEY] = read_file(Path(args.private_key).expanduser(), "private key")
     if args.certificate:
         changes["certificate_path"] = args.certificate
     profile = profile.with_changes(**changes)
     opened = None
-    if "private_key" in secrets:
-        opened = open_key(secrets["private_key"], secrets.get("key_passphrase"))
+    if SecretKind.PRIVATE_KEY in secrets:
+        opened = open_key(secrets[SecretKind.PRIVATE_KEY], secrets.get(SecretKind.KEY_PASSPHRASE))
         usable_key(opened, profile.private_key_path or "the private key", "--key-passphrase-stdin")
     if profile.certificate_path:
         cert = certificate_file(profile.certificate_path)
@@ -91,7 +92,7 @@ def _may_re_aim(saved: Profile, profile: Profile, args: Namespace, exists: bool)
                 f"file's {profile.client_id}?", args.force, "--force")
 
 
-def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where: str,
+def _report(imported: Imported, profile: Profile, secrets: Mapping[SecretKind, str], where: str,
             profiles: ProfileStore) -> None:
     named = f" {imported.name!r}" if imported.name else ""
     say(f"{OK} imported{named} from {imported.source} into profile {profile.name!r}")
@@ -111,7 +112,7 @@ def _report(imported: Imported, profile: Profile, secrets: dict[str, str], where
         say("next: `launch-wizard test` checks it against the Launch API")
 
 
-def _imported_rows(profile: Profile, secrets: dict[str, str], where: str) -> list[tuple[str, str]]:
+def _imported_rows(profile: Profile, secrets: Mapping[SecretKind, str], where: str) -> list[tuple[str, str]]:
     """(label, value) of what the profile now holds, a secret masked or only said to be saved."""
     rows = [("organization ID", profile.org_id), ("client ID (API key)", profile.client_id)]
     rows += [(LABELS[name], getattr(profile, name))
@@ -124,7 +125,7 @@ def _imported_rows(profile: Profile, secrets: dict[str, str], where: str) -> lis
     return rows
 
 
-def _still_needed(profile: Profile, secrets: dict[str, str]) -> list[str]:
+def _still_needed(profile: Profile, secrets: Mapping[SecretKind, str]) -> list[str]:
     missing = [LABELS[m] for m in profile.missing_for_token()]
     if SecretKind.CLIENT_SECRET not in secrets:
         missing.append("client secret (`launch-wizard configure --client-secret-stdin`)")
@@ -165,10 +166,10 @@ def export(args: Namespace) -> int:
     return 0
 
 
-def _exported_secrets(context: Session) -> dict[str, str]:
+def _exported_secrets(context: Session) -> dict[SecretKind, str]:
     """--with-secrets: the profile's secrets that are set."""
     profile = context.profile
-    secrets: dict[str, str] = {}
+    secrets: dict[SecretKind, str] = {}
     for kind in profile.needed_secrets(optional=True):
         value = context.secrets().get(profile, kind, optional=kind == SecretKind.KEY_PASSPHRASE)
         if value:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
 
 from wizard.core.errors import RefusedError, WizardError
 from wizard.core.http import json_object, request
-from wizard.core.vocabulary import Subject
+from wizard.core.vocabulary import AuthType, Subject
 
 if TYPE_CHECKING:
     from wizard.core.io_management import NewSecret
@@ -111,7 +111,7 @@ class Console(Protocol):
 
     def find_organization(self) -> Answer[str]: ...
 
-    def create(self, name: str, auth_type: str, role: str = "") -> Answer[Credentials]: ...
+    def create(self, name: str, auth_type: AuthType, role: str = "") -> Answer[Credentials]: ...
 
     def look_up(self, client_id: str) -> Answer[Credentials | None]: ...
 
@@ -141,7 +141,7 @@ class ManualConsole:
     def find_organization(self) -> Answer[str]:
         return PersonDoes(ORGANIZATION_STEPS)
 
-    def create(self, name: str, auth_type: str, role: str = "") -> Answer[Credentials]:
+    def create(self, name: str, auth_type: AuthType, role: str = "") -> Answer[Credentials]:
         return PersonDoes(CREATE_STEPS)
 
     def look_up(self, client_id: str) -> Answer[Credentials | None]:
@@ -182,7 +182,7 @@ class SandboxConsole:
         found = self._call("GET", "/organization") or {}
         return Done(str(found.get("org_id", "")))
 
-    def create(self, name: str, auth_type: str, role: str = "",
+    def create(self, name: str, auth_type: AuthType, role: str = "",
                scopes: list[str] | None = None) -> Done[Credentials]:
         body: dict[str, Any] = {"name": name, "auth_type": auth_type,
                                 **({"role": role} if role else {}), **({"scopes": scopes} if scopes else {})}

@@ -7,6 +7,8 @@ field, a secret kind or another `Subject`) so that the wizard can point at its o
 
 from __future__ import annotations
 
+from typing import Literal
+
 # What an error can ask the user to correct (`subject`), beyond the profile's own fields.
 from wizard.core.vocabulary import OTHER_SUBJECTS as OTHER_SUBJECTS
 from wizard.core.vocabulary import SECRET_SUBJECTS as SECRET_SUBJECTS
@@ -23,7 +25,7 @@ EXIT_SECRET_STORE = 5
 class WizardError(Exception):
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, cause: str, fix: str = "", *, subject: Subject | str = "") -> None:
+    def __init__(self, cause: str, fix: str = "", *, subject: Subject | Literal[""] = "") -> None:
         super().__init__(cause)
         self.cause = cause
         self.fix = fix
@@ -55,7 +57,7 @@ class RefusedError(WizardError):
     exit_code = EXIT_REFUSED
 
     def __init__(self, cause: str, fix: str = "", *, code: str = "", status: int = 0,
-                 subject: Subject | str = "") -> None:
+                 subject: Subject | Literal[""] = "") -> None:
         super().__init__(cause, fix, subject=subject)
         self.code = code
         self.status = status

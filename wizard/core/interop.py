@@ -12,6 +12,7 @@ import json
 import os
 import shlex
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +30,7 @@ from wizard.core.profile import (
     LABELS,
     Profile,
 )
-from wizard.core.vocabulary import AuthType, SecretKind
+from wizard.core.vocabulary import AuthType, SecretKind, Subject
 
 # What an export writes where a secret would be, without --with-secrets. Import treats it as
 # absent: a placeholder must never become a stored secret.
@@ -56,7 +57,7 @@ class Imported:
 
     source: str  # what kind of file it was, in words, with its article ("an aio-cli context")
     fields: dict[str, Any]  # profile fields (auth_type, org_id, client_id, ...)
-    secrets: dict[str, str] = field(default_factory=dict)
+    secrets: dict[SecretKind, str] = field(default_factory=dict)
     certificates: dict[str, str] = field(default_factory=dict)  # SHA-1 fingerprint -> expiry
     skipped: list[str] = field(default_factory=list)  # credentials in the file not used
     name: str = ""  # the credential's name, when the file gives one
@@ -155,7 +156,7 @@ def _s2s_download(flat: dict[str, Any], where: str = "Developer Console download
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
         "scopes": _scopes(flat.get("scopes")),
-    }, _secrets(client_secret=_first_secret(flat)))
+    }, _secrets({SecretKind.CLIENT_SECRET: _first_secret(flat)}))
 
 
 def _jwt_download(flat: dict[str, Any], where: str = "Developer Console download") -> Imported:
@@ -168,7 +169,7 @@ def _jwt_download(flat: dict[str, Any], where: str = "Developer Console download
         "technical_account_id": flat.get("technical_account_id") or "",
         "technical_account_email": flat.get("technical_account_email") or "",
         "metascopes": _names(flat.get("metascopes", flat.get("meta_scopes")), "metascopes"),
-    }, _secrets(client_secret=_first_secret(flat)), certificates)
+    }, _secrets({SecretKind.CLIENT_SECRET: _first_secret(flat)}), certificates)
 
 
 def _aio(flat: dict[str, Any]) -> Imported:
@@ -184,8 +185,9 @@ def _aio(flat: dict[str, Any]) -> Imported:
         fields["metascopes"] = _names(flat.get("meta_scopes"), "meta_scopes")
     else:
         fields["scopes"] = _scopes(flat.get("scopes"))
-    secrets = _secrets(client_secret=_first_secret(flat), private_key=flat.get("private_key"),
-                       key_passphrase=flat.get("passphrase"))
+    secrets = _secrets({SecretKind.CLIENT_SECRET: _first_secret(flat),
+                        SecretKind.PRIVATE_KEY: flat.get("private_key"),
+                        SecretKind.KEY_PASSPHRASE: flat.get("passphrase")})
     return Imported(f"an aio-cli context ({'JWT' if jwt else 'OAuth Server-to-Server'})", fields,
                     secrets)
 
@@ -252,7 +254,7 @@ def _ours(data: dict[str, Any]) -> Imported:
     fields: dict[str, Any] = {k: data[k] for k in EXPORTED_FIELDS if k in data}
     secrets = _object(data.get("secrets"))
     return Imported("a launch-wizard export", fields,
-                    _secrets(**{k: secrets.get(k) for k in SecretKind}))
+                    _secrets({k: secrets.get(k) for k in SecretKind}))
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -268,7 +270,7 @@ def _first_secret(flat: dict[str, Any]) -> str | None:
     return None
 
 
-def _secrets(**values: object) -> dict[str, str]:
+def _secrets(values: Mapping[SecretKind, object]) -> dict[SecretKind, str]:
     return {k: v for k, v in values.items()
             if isinstance(v, str) and v.strip() and not v.startswith(PLACEHOLDER)}
 
@@ -317,7 +319,7 @@ def placeholder(what: str) -> str:
     return f"{PLACEHOLDER}: {what} (launch-wizard export --with-secrets, or the Developer Console)>"
 
 
-def to_env(profile: Profile, secrets: dict[str, str]) -> str:
+def to_env(profile: Profile, secrets: Mapping[SecretKind, str]) -> str:
     """LAUNCH_WIZARD_* lines: sourced where no keyring is, `launch-wizard token` works."""
     values = {"auth_type": profile.auth_type, "org_id": profile.org_id,
               "client_id": profile.client_id, "ims_url": profile.ims_url,
@@ -340,7 +342,7 @@ def to_env(profile: Profile, secrets: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_postman(profile: Profile, secrets: dict[str, str], access_token: str = "") -> str:
+def to_postman(profile: Profile, secrets: Mapping[SecretKind, str], access_token: str = "") -> str:
     """A Postman environment with the variable names of Adobe's own collections."""
     values: list[tuple[str, str, bool]] = [
         ("API_KEY", profile.client_id, False),
@@ -352,7 +354,7 @@ def to_postman(profile: Profile, secrets: dict[str, str], access_token: str = ""
     if profile.is_jwt:
         values += [("TECHNICAL_ACCOUNT_ID", profile.technical_account_id, False),
                    ("META_SCOPE", ",".join(profile.metascopes) or "ent_reactor_sdk", False),
-                   ("PRIVATE_KEY", secrets.get("private_key", placeholder("private key")), True)]
+                   ("PRIVATE_KEY", secrets.get(SecretKind.PRIVATE_KEY, placeholder("private key")), True)]
     else:
         values += [("SCOPES", ",".join(profile.scopes), False)]
         if profile.technical_account_id:
@@ -378,7 +380,7 @@ class AioContextError(ConfigError):
     """aio-lib-ims would refuse the context: a field it requires is empty."""
 
 
-def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
+def to_aio(profile: Profile, secrets: Mapping[SecretKind, str]) -> str:
     """An aio-cli context: `aio config:set ims.contexts.<name> FILE --file --json`.
 
     aio-lib-ims uses a context only when every key its plugin requires is non-empty (Server-to-
@@ -403,7 +405,7 @@ def to_aio(profile: Profile, secrets: dict[str, str]) -> str:
     return json.dumps(context, indent=2) + "\n"
 
 
-def _check_aio(profile: Profile, secrets: dict[str, str]) -> None:
+def _check_aio(profile: Profile, secrets: Mapping[SecretKind, str]) -> None:
     """AioContextError for a field aio-lib-ims requires that is empty, or a secret not given."""
     context_kind = "a JWT" if profile.is_jwt else "an OAuth Server-to-Server"
     fields = ["org_id", "client_id", "technical_account_id",
@@ -417,7 +419,7 @@ def _check_aio(profile: Profile, secrets: dict[str, str]) -> None:
             "the Developer Console shows them on the credential's page (Credential details): "
             f"`launch-wizard configure --profile {profile.name} "
             + " ".join(f"--{name.replace('_', '-')} ..." for name in missing) + "`, then export again",
-            subject=missing[0])
+            subject=Subject(missing[0]))
     absent = [secret.replace("_", " ") for secret in profile.needed_secrets() if secret not in secrets]
     if absent:
         raise AioContextError(
@@ -426,7 +428,7 @@ def _check_aio(profile: Profile, secrets: dict[str, str]) -> None:
             "add --with-secrets (with --out FILE, created 0600)")
 
 
-def to_json(profile: Profile, secrets: dict[str, str]) -> str:
+def to_json(profile: Profile, secrets: Mapping[SecretKind, str]) -> str:
     """The profile as JSON (and its secrets, only when given)."""
     body: dict[str, Any] = {"format": FORMAT, "name": profile.name}
     body |= {k: getattr(profile, k) for k in EXPORTED_FIELDS}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wizard.core.profile import Profile
+from wizard.core.vocabulary import SecretKind
 
 if TYPE_CHECKING:
     from wizard.core.secret_store import SecretStore
@@ -18,11 +19,11 @@ CERT_WARN_DAYS = 30  # Adobe mailed weekly reminders from 30 days before a certi
 
 
 # The secrets only a JWT credential uses, and the one command that removes them once unused.
-JWT_ONLY_SECRETS = ("private_key", "key_passphrase")
+JWT_ONLY_SECRETS = (SecretKind.PRIVATE_KEY, SecretKind.KEY_PASSPHRASE)
 FORGET_KEY = "launch-wizard migrate --forget-key --profile {profile}"
 
 
-def unused_secrets(profile: Profile, store: SecretStore) -> dict[str, str]:
+def unused_secrets(profile: Profile, store: SecretStore) -> dict[SecretKind, str]:
     """The secrets stored for `profile` that its flow does not use (a JWT private key left after
     a migration or an import), each with where it is; none if the store cannot be asked."""
     from wizard.core.errors import SecretStoreError
@@ -36,7 +37,7 @@ def unused_secrets(profile: Profile, store: SecretStore) -> dict[str, str]:
         return {}  # `status` says why the store cannot be asked
 
 
-def forget_unused(profile: Profile, store: SecretStore) -> list[str]:
+def forget_unused(profile: Profile, store: SecretStore) -> list[SecretKind]:
     """Delete the secrets `profile` no longer uses; the kinds deleted."""
     gone = list(unused_secrets(profile, store))
     for kind in gone:

@@ -22,7 +22,7 @@ from wizard.core.errors import ConfigError
 from wizard.core.files import read_limited, write_atomically
 from wizard.core.locks import beside, held
 from wizard.core.safe_text import character_name, invisible_character, terminal_safe
-from wizard.core.vocabulary import AuthType, SecretKind
+from wizard.core.vocabulary import AuthType, SecretKind, Subject
 
 Validator = Callable[[object], Any]
 T = TypeVar("T")
@@ -84,7 +84,7 @@ def client_secret(text: str, label: str = "client secret", fix: str = SECRET_AGA
     text = text.strip()
     fault = token_fault(label, text, secret=True)
     if fault is not None:
-        raise ConfigError(fault, fix, subject=SecretKind.CLIENT_SECRET)
+        raise ConfigError(fault, fix, subject=Subject.CLIENT_SECRET)
     return text
 
 
@@ -563,7 +563,7 @@ class Profile:
             raise ConfigError(
                 f"profile {self.name!r} is missing: {names}",
                 f"run `launch-wizard configure --profile {self.name} {flags}` or the wizard",
-                subject=missing[0],
+                subject=Subject(missing[0]),
             )
 
 
@@ -620,7 +620,7 @@ WIZARD_FIX: dict[str, tuple[str, str]] = {
 
 ENV_FIELDS = {ENV_PREFIX + name.upper(): name for name, s in SETTINGS.items() if s.env}
 # the private key: PEM text or a path to a PEM file
-ENV_SECRETS: dict[str, str] = {kind: ENV_PREFIX + kind.upper() for kind in SecretKind}
+ENV_SECRETS: dict[SecretKind, str] = {kind: ENV_PREFIX + kind.upper() for kind in SecretKind}
 
 
 def environment_help() -> list[tuple[str, str]]:
@@ -649,7 +649,7 @@ def apply_environment(profile: Profile, environ: Mapping[str, str] | None = None
                 changes[name] = validate_field(name, environ[var])
             except ConfigError as exc:
                 raise ConfigError(f"{var}: {exc.cause}", f"{exc.fix}; or unset {var}",
-                                  subject=name) from None
+                                  subject=Subject(name)) from None
     return replace(profile, **changes)
 
 

@@ -20,6 +20,7 @@ from typing import assert_never
 from wizard.core.errors import SecretStoreError
 from wizard.core.profile import ENV_SECRETS, Profile
 from wizard.core.secret_store import SecretStore
+from wizard.core.vocabulary import SecretKind, Subject
 
 
 class Origin(StrEnum):
@@ -36,7 +37,7 @@ class Found:
     """A secret and where it came from: `where` names the variable, the store or the file
     (empty for a given secret); never the value."""
 
-    kind: str
+    kind: SecretKind
     origin: Origin
     where: str
     value: str = field(repr=False)
@@ -46,21 +47,21 @@ class Found:
 class SecretLocation:
     """Where a secret is, for `status`: never the value."""
 
-    kind: str
+    kind: SecretKind
     where: str  # in words: "environment (LAUNCH_WIZARD_CLIENT_SECRET)", "keyring (...)", "not set"
     found: bool
     unreachable: str = ""  # why the store could not be asked, if it could not
 
 
-def from_environment(kind: str, environ: Mapping[str, str]) -> str | None:
+def from_environment(kind: SecretKind, environ: Mapping[str, str]) -> str | None:
     """A secret given in `environ` (the CI path); LAUNCH_WIZARD_PRIVATE_KEY may be a path."""
     var = ENV_SECRETS.get(kind)
     value = environ.get(var, "") if var else ""
     if not var or not value.strip():
         return None
-    if kind == "client_secret":
+    if kind == SecretKind.CLIENT_SECRET:
         return _client_secret(var, value)
-    if kind == "private_key" and "-----BEGIN" not in value:
+    if kind == SecretKind.PRIVATE_KEY and "-----BEGIN" not in value:
         path = Path(value.strip()).expanduser()
         if path.is_file():
             from wizard.core.keys import read_file
@@ -74,7 +75,7 @@ def from_environment(kind: str, environ: Mapping[str, str]) -> str | None:
             raise KeyFileError(f"{var} is neither a private key nor the path of a file: it "
                                f"{describe_secret(value)}",
                                f"set {var} to the key's PEM text or to the path of its file",
-                               subject="private_key")
+                               subject=Subject.PRIVATE_KEY)
     return value
 
 
@@ -96,21 +97,21 @@ class SecretSource:
     environment whose LAUNCH_WIZARD_* secrets count ({} for none)."""
 
     store: SecretStore
-    given: Mapping[str, str] = field(default_factory=dict, repr=False)
+    given: Mapping[SecretKind, str] = field(default_factory=dict, repr=False)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
-    def find(self, profile: Profile, kind: str) -> Found | None:
+    def find(self, profile: Profile, kind: SecretKind) -> Found | None:
         """The secret from the first place that holds it, or None. A store that cannot be asked
         raises its SecretStoreError, unless the profile's key file holds the secret."""
         return self._find(profile, kind, read=True)
 
-    def _find(self, profile: Profile, kind: str, *, read: bool) -> Found | None:
+    def _find(self, profile: Profile, kind: SecretKind, *, read: bool) -> Found | None:
         if self.given.get(kind):
             return Found(kind, Origin.GIVEN, "", self.given[kind])
         value = from_environment(kind, self.environ)
         if value:
             return Found(kind, Origin.ENVIRONMENT, ENV_SECRETS[kind], value)
-        key_file = profile.private_key_path if kind == "private_key" else ""
+        key_file = profile.private_key_path if kind == SecretKind.PRIVATE_KEY else ""
         try:
             value = self.store.get(profile.name, kind)
         except SecretStoreError:
@@ -125,7 +126,7 @@ class SecretSource:
 
         return Found(kind, Origin.FILE, key_file, read_file(key_file, "private key") if read else "")
 
-    def get(self, profile: Profile, kind: str, *, optional: bool = False) -> str | None:
+    def get(self, profile: Profile, kind: SecretKind, *, optional: bool = False) -> str | None:
         """The secret's value, or None. An `optional` secret (the key's passphrase) is simply
         absent when the store cannot be asked: the CI path has no keyring, and the key says if it
         needs a passphrase."""
@@ -137,7 +138,7 @@ class SecretSource:
             raise
         return found.value if found is not None else None
 
-    def locate(self, profile: Profile, kind: str) -> SecretLocation:
+    def locate(self, profile: Profile, kind: SecretKind) -> SecretLocation:
         """Where the secret is, in the same order; the key file is named, not read."""
         try:
             found = self._find(profile, kind, read=False)

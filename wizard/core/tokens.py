@@ -26,6 +26,7 @@ from wizard.core.locks import held, lock_file
 from wizard.core.profile import ENV_PREFIX, Profile, cache_dir, config_dir
 from wizard.core.secret_source import Found, Origin, SecretLocation, SecretSource
 from wizard.core.secret_store import FileBackend, KeyringTimeout, SecretStore
+from wizard.core.vocabulary import SecretKind, Subject
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -48,13 +49,13 @@ class TokenResult:
     cache: SecretStore | None = None  # where the token is cached, if it is
 
 
-def source(store: SecretStore, given: Mapping[str, str] | None = None) -> SecretSource:
+def source(store: SecretStore, given: Mapping[SecretKind, str] | None = None) -> SecretSource:
     """The secrets a command finds: `given` ones, then this process's environment (the CI path),
     then `store`, then the key file."""
     return SecretSource(store, given or {}, environ=os.environ)
 
 
-def locate_secret(profile: Profile, store: SecretStore, kind: str) -> SecretLocation:
+def locate_secret(profile: Profile, store: SecretStore, kind: SecretKind) -> SecretLocation:
     """Where a secret is as a command finds it, for `status` (see `source`)."""
     return source(store).locate(profile, kind)
 
@@ -63,12 +64,12 @@ def signing_key(profile: Profile, secrets: SecretSource) -> tuple[RSAPrivateKey,
     """The RSA private key for the JWT and a note on where it came from."""
     from wizard.core.keys import load_private_key
 
-    found = secrets.find(profile, "private_key")
+    found = secrets.find(profile, SecretKind.PRIVATE_KEY)
     if found is None:
         raise ConfigError(f"profile {profile.name!r} has no private key",
                           "run `launch-wizard configure --private-key FILE` or set "
-                          "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)", subject="private_key")
-    key = load_private_key(found.value, secrets.get(profile, "key_passphrase", optional=True))
+                          "LAUNCH_WIZARD_PRIVATE_KEY (PEM text or a path)", subject=Subject.PRIVATE_KEY)
+    key = load_private_key(found.value, secrets.get(profile, SecretKind.KEY_PASSPHRASE, optional=True))
     return key, _signed_with(found)
 
 
@@ -156,18 +157,18 @@ def metascope_candidates(profile: Profile) -> list[list[str]]:
 
 def exchange(profile: Profile, store: SecretStore,
              on_signed: Callable[[dict[str, Any]], None] | None = None,
-             given: Mapping[str, str] | None = None, *,
+             given: Mapping[SecretKind, str] | None = None, *,
              secrets: SecretSource | None = None) -> TokenResult:
     """A fresh token from IMS (no cache involved). `on_signed` sees the claims of each JWT signed;
     the secrets come from `secrets`, by default a command's `source` (`given` ones, new ones being
     tried, first)."""
     profile.require_ready()
     secrets = secrets or source(store, given)
-    client_secret = secrets.get(profile, "client_secret")
+    client_secret = secrets.get(profile, SecretKind.CLIENT_SECRET)
     if not client_secret:
         raise ConfigError(f"profile {profile.name!r} has no client secret",
                           "run `launch-wizard configure --client-secret-stdin` or set "
-                          "LAUNCH_WIZARD_CLIENT_SECRET", subject="client_secret")
+                          "LAUNCH_WIZARD_CLIENT_SECRET", subject=Subject.CLIENT_SECRET)
     if not profile.is_jwt:
         token = client_credentials(profile.ims_url, profile.client_id, client_secret, profile.scopes)
         return TokenResult(token, "exchange", profile)
@@ -200,7 +201,7 @@ def exchange(profile: Profile, store: SecretStore,
     raise ScopeRefused(f"IMS accepted none of the Launch metascopes ({tried})",
                        "add the Experience Platform Launch API to the integration in the Developer "
                        "Console, or set the metascope it shows with --metascope",
-                       code="invalid_scope", status=400, subject="metascopes")
+                       code="invalid_scope", status=400, subject=Subject.METASCOPES)
 
 
 def token_file(profile: Profile) -> SecretStore | None:

@@ -40,7 +40,7 @@ def more(total: int, shown: int) -> str:
     return f"and {total - shown} more" if total > shown else ""
 
 
-def credential_type(auth_type: str) -> str:
+def credential_type(auth_type: AuthType) -> str:
     match AuthType(auth_type):
         case AuthType.JWT:
             return "JWT service account"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import IMSError, WizardError
 from wizard.core.tokens import TokenResult, drop_refused, exchange, get_token
-from wizard.core.vocabulary import Subject
+from wizard.core.vocabulary import SecretKind, Subject
 
 if TYPE_CHECKING:
     from wizard.core.ims import Token
@@ -102,7 +102,7 @@ def check(profile: Profile, store: SecretStore, report: Report = ignore,
 
 
 def trial(profile: Profile, store: SecretStore, report: Report = ignore,
-          given: Mapping[str, str] | None = None, secrets: SecretSource | None = None) -> Passed:
+          given: Mapping[SecretKind, str] | None = None, secrets: SecretSource | None = None) -> Passed:
     """A credential tried before anything switches to it: a token from IMS that no cache sees,
     with `given` secrets (the new ones) over the stored; or with `secrets` (the wizard's, which
     never come from the environment)."""

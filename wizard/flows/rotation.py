@@ -29,6 +29,7 @@ from wizard.core.io_management import (
     missing_scopes,
 )
 from wizard.core.profile import Profile
+from wizard.core.vocabulary import SecretKind
 from wizard.core.wording import plural
 from wizard.flows.credential_test import trial
 
@@ -152,7 +153,7 @@ class NotSwitched:
 RotationEvent = Listed | Added | Resumed | Kept | Proved | Switched | OldDeleted | OldLeft | NotSwitched
 OnEvent = Callable[[RotationEvent], None]
 # Saves the switch: (profile, secrets, changed fields) -> where the secrets went.
-Save = Callable[[Profile, dict[str, str], Mapping[str, Any]], str]
+Save = Callable[[Profile, Mapping[SecretKind, str], Mapping[str, Any]], str]
 
 
 def in_words(event: RotationEvent, ok: str = "✓") -> str:
@@ -337,7 +338,7 @@ def _not_kept(job: Rotation, at: Secrets, new: NewSecret) -> None:
 def _prove_and_switch(job: Rotation, new: NewSecret) -> Profile:
     from wizard.core.reactor import remembered
 
-    given = {"client_secret": new.value}
+    given = {SecretKind.CLIENT_SECRET: new.value}
     try:
         result = trial(job.profile, job.store, given=given)
         job.on_event(Proved(tuple(c.name for c in result.companies)))

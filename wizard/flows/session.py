@@ -24,6 +24,7 @@ from wizard.core.profile import (
     endpoint_warnings,
 )
 from wizard.core.secret_store import SecretStore, store_for
+from wizard.core.vocabulary import SecretKind
 
 if TYPE_CHECKING:
     from wizard.core.secret_source import SecretSource
@@ -107,14 +108,14 @@ class Session:
     def store(self, store: SecretStore) -> None:
         self._store = store
 
-    def secrets(self, given: Mapping[str, str] | None = None) -> SecretSource:
+    def secrets(self, given: Mapping[SecretKind, str] | None = None) -> SecretSource:
         """Where this session finds a secret: `given` ones first, then its environment's, then its
         store's, then the key file."""
         from wizard.core.secret_source import SecretSource  # not needed for the wizard's first frame
 
         return SecretSource(self.store, given or {}, self.environ)
 
-    def save_credentials(self, profile: Profile, secrets: Mapping[str, str],
+    def save_credentials(self, profile: Profile, secrets: Mapping[SecretKind, str],
                          changes: Mapping[str, object]) -> str:
         """Secrets first, then `changes` to the saved `profile` (only those fields: another process
         may be changing others). If the store refuses a secret, the ones written this time are put
@@ -151,7 +152,7 @@ class Session:
         return self.profiles.update(used.name, changes, expect={f: getattr(used, f) for f in SEEN_WITH})
 
 
-def _store_all(store: SecretStore, name: str, secrets: Mapping[str, str]) -> None:
+def _store_all(store: SecretStore, name: str, secrets: Mapping[SecretKind, str]) -> None:
     """Each secret into `store`; if one is refused, those written are put back as they were."""
     before = {kind: store.get(name, kind) for kind in secrets}
     try:

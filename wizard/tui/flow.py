@@ -14,7 +14,7 @@ from enum import StrEnum
 from wizard.core.profile import STALE_AFTER as _STALE
 from wizard.core.profile import WIZARD_FIX as _FIXES
 from wizard.core.profile import Profile, ProfileStore, name_list
-from wizard.core.vocabulary import AuthType
+from wizard.core.vocabulary import AuthType, Subject
 
 
 class StepId(StrEnum):
@@ -54,18 +54,18 @@ STALE_AFTER: dict[str, tuple[StepId, ...]] = {
 # declared with it (core/profile.py), then what is not a field
 FIXED_AT: dict[str, tuple[StepId, str]] = {
     **{subject: (StepId(step), what) for subject, (step, what) in _FIXES.items()},
-    "rights": (S.ROLE, "choose a role that grants it"),
-    "certificate": (S.UPLOAD, "upload the certificate made with this key"),
-    "integration": (S.ROLE, "create the integration"),  # the sandbox creates it with the role
-    "profile": (S.CREDENTIALS, "check the values"),
+    Subject.RIGHTS: (S.ROLE, "choose a role that grants it"),
+    Subject.CERTIFICATE: (S.UPLOAD, "upload the certificate made with this key"),
+    Subject.INTEGRATION: (S.ROLE, "create the integration"),  # the sandbox creates it with the role
+    Subject.PROFILE: (S.CREDENTIALS, "check the values"),
 }
 
 
-def steps_for(auth_type: str) -> tuple[StepId, ...]:
+def steps_for(auth_type: AuthType) -> tuple[StepId, ...]:
     return JWT_FLOW if auth_type == AuthType.JWT else S2S_FLOW
 
 
-def title(step: str, auth_type: str) -> str:
+def title(step: str, auth_type: AuthType) -> str:
     step = StepId(step)
     return S2S_TITLES.get(step, TITLES[step]) if auth_type == AuthType.OAUTH_S2S else TITLES[step]
 
@@ -93,11 +93,11 @@ class Progress:
     Saved as it goes, beside the profile (`PROGRESS_KEY`), so a resumed wizard opens where it
     stopped; `WizardState` saves it with the profile changes that make steps stale."""
 
-    auth_type: str
+    auth_type: AuthType
     done: tuple[StepId, ...] = ()
 
     @classmethod
-    def of(cls, auth_type: str, steps_done: Iterable[str]) -> Progress:
+    def of(cls, auth_type: AuthType, steps_done: Iterable[str]) -> Progress:
         """The record as saved; names no flow knows are ignored."""
         saved = set(steps_done)
         return cls(auth_type, tuple(s for s in JWT_FLOW if s in saved))

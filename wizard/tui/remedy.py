@@ -4,28 +4,29 @@ step (the engine's `fix` is written for the command line)."""
 from __future__ import annotations
 
 from wizard.core.errors import WizardError
+from wizard.core.vocabulary import AuthType, Subject
 from wizard.tui.bindings import PALETTE, key
 from wizard.tui.flow import FIXED_AT, title
 
-_ELSEWHERE = {
-    "token": f"run the test again ({key('test')}) for a new token",
-    "rights": ("give the credential a product profile with that right in the Admin Console "
+_ELSEWHERE: dict[str, str] = {
+    Subject.TOKEN: f"run the test again ({key('test')}) for a new token",
+    Subject.RIGHTS: ("give the credential a product profile with that right in the Admin Console "
                "(OAuth Server-to-Server has no role)"),
-    "metascopes": "check that the credential has the Experience Platform Launch API",
-    "secret_store": "choose where secrets go in the notice above",
-    "clock": f"check this computer's clock, then run the test again ({key('test')})",
-    "throttled": f"wait a minute, then run the test again ({key('test')})",
-    "request": f"run the test again ({key('test')}); if it is refused again, please report it",
+    Subject.METASCOPES: "check that the credential has the Experience Platform Launch API",
+    Subject.SECRET_STORE: "choose where secrets go in the notice above",
+    Subject.CLOCK: f"check this computer's clock, then run the test again ({key('test')})",
+    Subject.THROTTLED: f"wait a minute, then run the test again ({key('test')})",
+    Subject.REQUEST: f"run the test again ({key('test')}); if it is refused again, please report it",
 }
 
 
 # subject -> the fix when the console is the sandbox, which can give back what it made
-_SANDBOX = {
-    "client_secret": "press \"Recover it from the sandbox\" above (the sandbox never showed it)",
+_SANDBOX: dict[str, str] = {
+    Subject.CLIENT_SECRET: "press \"Recover it from the sandbox\" above (the sandbox never showed it)",
 }
 
 
-def fix(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
+def fix(exc: WizardError, steps: tuple[str, ...], auth_type: AuthType, current: str,
         sandbox: bool = False) -> str:
     """Where, in this flow, the user corrects what `exc` is about; the engine's fix otherwise."""
     if sandbox and exc.subject in _SANDBOX:
@@ -51,7 +52,7 @@ def _way(steps: tuple[str, ...], current: str, number: int) -> str:
     return f"{entry}; or {key(way)} {times} times" if times else entry
 
 
-def explain(exc: WizardError, steps: tuple[str, ...], auth_type: str, current: str,
+def explain(exc: WizardError, steps: tuple[str, ...], auth_type: AuthType, current: str,
             sandbox: bool = False) -> str:
     """Two lines, as plain text: what went wrong, and the fix in the wizard's terms."""
     remedy = fix(exc, steps, auth_type, current, sandbox)

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from wizard.core.errors import WizardError
 from wizard.core.io_management import base_url, missing_scopes
+from wizard.core.vocabulary import SecretKind
 from wizard.flows.rotation import RotationEvent, in_words
 from wizard.tui.widgets import Plain
 
@@ -34,27 +35,26 @@ def can_rotate(profile: Profile) -> bool:
 
 
 class RotationPanel(Vertical):
-    """Hidden unless `show_for` finds the rotation possible."""
+    """Hidden unless `show` finds the rotation possible."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, state: WizardState, **kwargs: Any) -> None:
         super().__init__(id="rotate-panel", **kwargs)
-        self.state: WizardState | None = None
+        self.state = state
 
     def compose(self) -> ComposeResult:
         yield Static(ROTATE_NOTE, classes="note")
         yield Button("Rotate the client secret", id="rotate-secret")
         yield Plain("", id="rotate-result")
 
-    def show_for(self, state: WizardState) -> None:
-        self.state = state
-        self.display = can_rotate(state.profile) and not state.memory_only
+    def show(self) -> None:
+        """Shown where the rotation is possible for the profile as it is now."""
+        self.display = can_rotate(self.state.profile) and not self.state.memory_only
 
     @on(Button.Pressed, "#rotate-secret")
     def _pressed(self) -> None:
-        if self.state is not None:
-            self.query_one("#rotate-secret", Button).disabled = True
-            self.query_one("#rotate-result", Static).update("Rotating…")
-            self.rotate(self.state.profile, self.state.secrets, self.state.base.secrets())
+        self.query_one("#rotate-secret", Button).disabled = True
+        self.query_one("#rotate-result", Static).update("Rotating…")
+        self.rotate(self.state.profile, self.state.secrets, self.state.base.secrets())
 
     @work(thread=True, exclusive=True, group="rotate", exit_on_error=False)
     def rotate(self, profile: Profile, store: SecretStore, secrets: SecretSource) -> None:
@@ -77,12 +77,11 @@ class RotationPanel(Vertical):
             lines.append(f"✗ {exc}")
             self.app.call_from_thread(self._show, lines, True)
 
-    def _save(self, profile: Profile, secrets: Mapping[str, str], changes: Mapping[str, Any]) -> str:
+    def _save(self, profile: Profile, secrets: Mapping[SecretKind, str], changes: Mapping[str, Any]) -> str:
         """The switch, from the worker: the secrets into the store here, the profile on the UI
         thread (which owns the state)."""
         from wizard.core.tokens import forget
 
-        assert self.state is not None
         store = self.state.secrets
         for kind, value in secrets.items():
             store.set(profile.name, kind, value)
@@ -90,8 +89,7 @@ class RotationPanel(Vertical):
         self.app.call_from_thread(self._switched, dict(secrets), dict(changes))
         return store.describe()
 
-    def _switched(self, secrets: dict[str, str], changes: dict[str, Any]) -> None:
-        assert self.state is not None
+    def _switched(self, secrets: dict[SecretKind, str], changes: dict[str, Any]) -> None:
         self.state.session.update(secrets)
         self.state.update(**changes)
 

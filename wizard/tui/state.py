@@ -33,7 +33,7 @@ from wizard.core.secret_store import (
     SecretStore,
     store_for,
 )
-from wizard.core.vocabulary import SecretKind
+from wizard.core.vocabulary import AuthType, SecretKind, Subject
 from wizard.flows.session import Session
 from wizard.tui.flow import PROGRESS_KEY, Progress, StepId, stale_after
 from wizard.tui.opening import opening
@@ -45,9 +45,6 @@ if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, 
     from wizard.core.tokens import TokenResult
     from wizard.sandbox import Sandbox
 
-SECRET_KINDS: tuple[str, ...] = tuple(SecretKind)
-
-
 def sandbox_profile(profiles: ProfileStore, name: str | None = None) -> str:
     """The profile the sandbox opens: its own, or `name` if the sandbox made it or no profile has
     that name yet. Any other is refused: the sandbox would point it at itself and replace its
@@ -58,7 +55,7 @@ def sandbox_profile(profiles: ProfileStore, name: str | None = None) -> str:
                else "give the sandbox a profile of its own: --sandbox --profile sandbox-2")
         raise ConfigError(f"profile {name!r} is not one the sandbox made: the sandbox never opens "
                           "it (it would change its URLs and replace its secrets)",
-                          f"{fix} (or a name no profile has yet)", subject="profile")
+                          f"{fix} (or a name no profile has yet)", subject=Subject.PROFILE)
     return name
 
 
@@ -73,8 +70,8 @@ class WizardState:
     base: Session  # the session it is built on; no environment: no LAUNCH_WIZARD_* field nor secret
     console: Console
     sandbox: Sandbox | None = None
-    session: dict[str, str] = field(default_factory=dict)  # secrets known in this session
-    stored: set[str] = field(default_factory=set)  # kinds known to be in the secret store
+    session: dict[SecretKind, str] = field(default_factory=dict)  # secrets known in this session
+    stored: set[SecretKind] = field(default_factory=set)  # kinds known to be in the secret store
     store_ready: bool = False  # the store was reached (or replaced) at least once
     memory_only: bool = False  # secrets kept for this session only
     fresh: bool = False  # the profile was new: keyring entries under its name are someone else's
@@ -185,15 +182,15 @@ class WizardState:
         if kept != self.progress:
             self.save_progress(kept)
 
-    def set_auth_type(self, auth_type: str) -> None:
+    def set_auth_type(self, auth_type: AuthType) -> None:
         changes: dict[str, object] = {"auth_type": auth_type}
         from wizard.core.console import Capability
 
         if self.console.offers(Capability.CREATE_INTEGRATION) and auth_type != self.profile.auth_type:
             # a sandbox integration is of one type: a new type needs a new integration
             changes.update(client_id="", technical_account_id="", technical_account_email="")
-            self.session.pop("client_secret", None)
-            self.stored.discard("client_secret")
+            self.session.pop(SecretKind.CLIENT_SECRET, None)
+            self.stored.discard(SecretKind.CLIENT_SECRET)
         self.update(**changes)
 
     async def create_integration(self, role: str = "") -> Answer[Credentials]:
@@ -213,9 +210,10 @@ class WizardState:
         self.update(org_id=made.org_id, client_id=made.client_id,
                     technical_account_id=made.technical_account_id,
                     technical_account_email=made.technical_account_email, metascopes=[])
-        await self.put_secret("client_secret", made.client_secret)
+        await self.put_secret(SecretKind.CLIENT_SECRET, made.client_secret)
 
-    async def take(self, profile: Profile, secrets: dict[str, str], endpoints: bool = False) -> None:
+    async def take(self, profile: Profile, secrets: Mapping[SecretKind, str],
+                   endpoints: bool = False) -> None:
         """A credential imported whole (a console download): its fields, its secrets, and the
         steps it completes, so the wizard goes on at the first step still open. Its IMS and
         Launch API URLs only with `endpoints` (the user said the file may choose them)."""
@@ -261,8 +259,8 @@ class WizardState:
                 return
             store, name, fresh, session = self.secrets, self.profile.name, self.fresh, set(self.session)
 
-            def probe() -> set[str]:
-                found = {k for k in SECRET_KINDS if store.get(name, k) is not None}
+            def probe() -> set[SecretKind]:
+                found = {k for k in SecretKind if store.get(name, k) is not None}
                 if fresh:  # left by a deleted profile of the same name: no front door may use them
                     for kind in [*(found - session), "token"]:
                         store.delete(name, kind)
@@ -282,7 +280,7 @@ class WizardState:
                 self.store_ready = True
                 self.fresh = False
 
-    async def put_secret(self, kind: str, value: str) -> None:
+    async def put_secret(self, kind: SecretKind, value: str) -> None:
         await self.ensure_store()
         store, name = self.secrets, self.profile.name
         await asyncio.to_thread(store.set, name, kind, value)
@@ -295,7 +293,7 @@ class WizardState:
             if StepId.TEST in stale:
                 self.forget_test()
 
-    async def secret(self, kind: str) -> str | None:
+    async def secret(self, kind: SecretKind) -> str | None:
         """A secret typed or read in this session, else the store's (asked only for what it was
         found to hold: a keyring call can be slow). The key file is not read here."""
         if kind in self.session:
@@ -321,15 +319,15 @@ class WizardState:
         return await asyncio.to_thread(get_token, profile, store, refresh=refresh, on_signed=on_signed,
                                        secrets=source)
 
-    def has_secret(self, kind: str) -> bool:
+    def has_secret(self, kind: SecretKind) -> bool:
         return kind in self.session or kind in self.stored
 
-    def missing_secrets(self) -> list[str]:
-        """The secrets this profile's flow needs that neither the store nor this session holds."""
-        needed = ["client_secret"] + (["private_key"] if self.profile.is_jwt else [])
-        if self.profile.is_jwt and self.profile.private_key_path:
-            needed.remove("private_key")  # read from its file when not stored
-        return [k for k in needed if not self.has_secret(k)]
+    def missing_secrets(self) -> list[SecretKind]:
+        """The secrets this profile's flow needs that neither the store nor this session holds
+        (a private key read from its file is not missing)."""
+        from_file = {SecretKind.PRIVATE_KEY} if self.profile.private_key_path else set()
+        return [kind for kind in self.profile.needed_secrets()
+                if kind not in from_file and not self.has_secret(kind)]
 
     def use_memory(self) -> None:
         """Keep secrets for this session only (no keyring, and the user chose not to write them)."""

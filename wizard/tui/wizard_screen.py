@@ -23,6 +23,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Stati
 
 from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
+from wizard.core.vocabulary import Subject
 from wizard.core.wording import credential_type, sentence
 from wizard.tui.bindings import key
 from wizard.tui.flow import StepId, title
@@ -456,7 +457,7 @@ class WizardScreen(Screen[None]):
         """A client secret in the sandbox that is missing or wrong (typed over the one it made):
         offer its own back. False if this is not that case."""
         state = self.state
-        if exc.subject != "client_secret" \
+        if exc.subject != Subject.CLIENT_SECRET \
                 or not state.console.offers(Capability.RECOVER_SECRET) \
                 or not state.profile.client_id:
             return False

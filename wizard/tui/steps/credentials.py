@@ -23,7 +23,7 @@ from wizard.core.console import Capability
 from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.keys import cert_info, read_file
 from wizard.core.profile import token_fault
-from wizard.core.vocabulary import Subject
+from wizard.core.vocabulary import SecretKind, Subject
 from wizard.core.wording import sentence
 from wizard.flows.key_check import Fault, check
 from wizard.tui.paste_area import PasteArea
@@ -90,7 +90,7 @@ class CredentialsStep(Step):
     def needs_attention(self, field: Field) -> Widget | None:
         """A stored client secret or private key counts as filled."""
         if field.label == "Client secret":
-            empty = not self.value("client-secret") and not self.state.has_secret("client_secret")
+            empty = not self.value("client-secret") and not self.state.has_secret(SecretKind.CLIENT_SECRET)
             return self.query_one("#client-secret") if field.invalid or empty else None
         if field.label.startswith("Technical account") and not self.state.profile.is_jwt:
             return field.control if field.invalid else None  # optional: aio-cli needs them
@@ -130,13 +130,13 @@ class CredentialsStep(Step):
     def _show_stored(self) -> None:
         state = self.state
         secret = self.query_one("#client-secret", Entry)
-        stored = state.has_secret("client_secret")
+        stored = state.has_secret(SecretKind.CLIENT_SECRET)
         secret.placeholder = ("saved: leave empty to keep it" if stored
                               else "made by the sandbox: Next offers it back"
                               if self._sandbox_made_secret() else "from the console's Credentials page")
         if stored:  # recovered or saved since a Next said it was missing
             self.field_of("client-secret").show_error(None)
-        if state.has_secret("private_key") and self.pending_key is None:
+        if state.has_secret(SecretKind.PRIVATE_KEY) and self.pending_key is None:
             self._status(f"✓ a private key is saved in {state.storage_description()}; "
                          "paste or load another to replace it", scroll=False)
 
@@ -150,7 +150,7 @@ class CredentialsStep(Step):
     def _key_ready(self) -> bool:
         if self.pending_key is not None:
             return self.key_error is None
-        return self.state.has_secret("private_key")
+        return self.state.has_secret(SecretKind.PRIVATE_KEY)
 
     # --- what is typed -----------------------------------------------------------------------
     @on(Input.Changed, "#client-id")
@@ -264,7 +264,8 @@ class CredentialsStep(Step):
                 assert checked.certificate is not None
                 error = KeyFileError(f"this key does not match the certificate from {where} "
                                      f"(SHA-1 {cert_info(checked.certificate).sha1})",
-                                     "use the key generated with that certificate", subject="private_key")
+                                     "use the key generated with that certificate",
+                                     subject=Subject.PRIVATE_KEY)
                 self._status(str(error), error=True)
                 return error.cause
             case None | Fault.EXPIRED:  # an expired certificate is the Key step's news
@@ -309,7 +310,7 @@ class CredentialsStep(Step):
     def _client_secret_given(self, secret: str) -> bool:
         """Whether there is a client secret, typed or stored; its field says so when there is none."""
         secret_field = self.field_of("client-secret")
-        if not secret and not self.state.has_secret("client_secret"):
+        if not secret and not self.state.has_secret(SecretKind.CLIENT_SECRET):
             secret_field.show_error("Client secret is required")
             if self._sandbox_made_secret():  # nobody can type it: the app offers it back
                 self.post_message(self.Problem(ConfigError("Client secret is required",
@@ -341,7 +342,7 @@ class CredentialsStep(Step):
         if self.pending_key is not None:
             self.key_error = await self._check(self.pending_key, passphrase)
             return self.key_error is None
-        if not self.state.has_secret("private_key"):
+        if not self.state.has_secret(SecretKind.PRIVATE_KEY):
             self._status("paste the private key, load its file, or use the generated one",
                          error=True)
             return False
@@ -349,8 +350,8 @@ class CredentialsStep(Step):
 
     async def _store_secrets(self, secret: str, passphrase: str) -> None:
         """The secrets given, stored; their inputs emptied and no longer unsaved changes."""
-        secrets = {"client_secret": secret, "private_key": self.pending_key,
-                   "key_passphrase": passphrase if self.pending_key else None}
+        secrets = {SecretKind.CLIENT_SECRET: secret, SecretKind.PRIVATE_KEY: self.pending_key,
+                   SecretKind.KEY_PASSPHRASE: passphrase if self.pending_key else None}
         for kind, value in secrets.items():
             if value:
                 await self.state.put_secret(kind, value)

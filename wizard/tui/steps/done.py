@@ -19,7 +19,7 @@ from wizard.core.console import MIGRATE_STEPS, Capability
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.reactor import Properties, remembered
-from wizard.core.vocabulary import AuthType
+from wizard.core.vocabulary import AuthType, SecretKind
 from wizard.core.wording import more, seen
 from wizard.flows.rights import acts_as_everywhere, acts_as_seen
 from wizard.tui.bindings import key
@@ -49,7 +49,7 @@ def _utc(stamp: str) -> str:
 def _where_the_key_stays(state: WizardState) -> str:
     """A sentence: where the JWT private key is kept, which migrating leaves as it is."""
     places = []
-    if state.has_secret("private_key"):
+    if state.has_secret(SecretKind.PRIVATE_KEY):
         places.append("in memory for this session" if state.memory_only
                       else f"in the {state.storage_description()}")
     if state.profile.private_key_path:
@@ -71,7 +71,7 @@ class DoneStep(Step):
             yield Static(MIGRATE_NOTE, classes="note")
             yield Button("Migrate to OAuth Server-to-Server", id="migrate")
             yield Plain("", id="migrate-result")
-        yield RotationPanel()
+        yield RotationPanel(self.state)
 
     def on_show_step(self) -> None:
         state, profile = self.state, self.state.profile
@@ -102,7 +102,7 @@ class DoneStep(Step):
         self.query_one("#migrate-panel").display = profile.is_jwt or self.migrated
         for offer in self.query_one("#migrate-panel").query(".note, #migrate"):
             offer.display = profile.is_jwt  # once migrated, only what came of it
-        self.query_one(RotationPanel).show_for(state)
+        self.query_one(RotationPanel).show()
         if profile.is_jwt and profile.certificate_path:
             self.show_certificate()
 

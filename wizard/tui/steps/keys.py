@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, LoadingIndicator, RadioSet, Select, S
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.keys import KEY_SIZES, MAX_DAYS, cert_info, generate_pair, openssl_command
 from wizard.core.profile import config_dir
+from wizard.core.vocabulary import SecretKind
 from wizard.flows.key_check import Fault, KeyCheck, Verdict, check_files
 from wizard.tui.steps.base import Step
 from wizard.tui.widgets import Choice, Entry, Field, Plain
@@ -185,7 +186,7 @@ class KeysStep(Step):
             return False
         typed = self.value("existing-passphrase")
         try:
-            passphrase = typed or await self.state.secret("key_passphrase")
+            passphrase = typed or await self.state.secret(SecretKind.KEY_PASSPHRASE)
         except SecretStoreError as exc:
             self.post_message(self.Problem(exc))
             return False
@@ -201,7 +202,7 @@ class KeysStep(Step):
         try:
             self.state.update(private_key_path=key_path, certificate_path=cert_path)
             if typed:
-                await self.state.put_secret("key_passphrase", typed)
+                await self.state.put_secret(SecretKind.KEY_PASSPHRASE, typed)
         except SecretStoreError as exc:
             self.post_message(self.Problem(exc))
             return False

@@ -104,7 +104,7 @@ class OrganizationStep(Step):
 
     @on(RadioSet.Changed, "#auth-type")
     def _auth_type(self, event: RadioSet.Changed) -> None:
-        auth_type = (event.pressed.id or "").removeprefix("auth-")
+        auth_type = AuthType((event.pressed.id or "").removeprefix("auth-"))
         if auth_type == self.state.profile.auth_type:
             return
         self.state.set_auth_type(auth_type)

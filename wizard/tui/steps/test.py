@@ -23,6 +23,7 @@ from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import Profile
 from wizard.core.reactor import NO_PROPERTY, Properties, curl_command, failed, remembered
 from wizard.core.tokens import TokenResult
+from wizard.core.vocabulary import Subject
 from wizard.core.wording import Mask, mask, more, plural, sentence
 from wizard.flows import credential_test
 from wizard.flows.credential_test import (
@@ -205,7 +206,7 @@ class TestStep(Step):
         self.bring_into_view(stage)
         with contextlib.suppress(WizardError):  # the test's own error is the news
             state.update(**failed(stage.title, exc))
-        if exc.subject == "client_secret" and state.console.offers(Capability.RECOVER_SECRET):
+        if exc.subject == Subject.CLIENT_SECRET and state.console.offers(Capability.RECOVER_SECRET):
             self.post_message(self.Problem(exc))  # the app offers to recover it
 
     def _test_passed(self, passed: Passed) -> None:
