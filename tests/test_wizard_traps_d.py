@@ -1,0 +1,49 @@
+"""Traps a newcomer met walking the wizard with the keyboard only, in tmux at 80x24, in sandbox
+mode: each test starts at the step concerned and asserts what the screen then shows."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from tests.conftest import clean_env, run_main
+from tests.test_tui import SMALL, driving, make_app
+from tests.test_wizard_traps_b import _import_box
+from tests.tui_helpers import screen_text, settle
+from wizard.core.secret_store import MemoryBackend
+
+
+@pytest.fixture
+def backend():
+    return MemoryBackend(limit=1000)
+
+
+# --- text that is not JSON: where it goes wrong, in our words, not the parser's -------------------
+
+async def test_a_paste_that_is_not_json_says_where_in_our_words(sandbox, backend):
+    """"the pasted text is not JSON (Expecting value: line 1 column 1 (char 0))": the parser's
+    own message, in its own terms."""
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        box = await _import_box(app, pilot)
+        box.post_message(events.Paste("hello, not a download"))
+        await settle(app, pilot, 3)
+        shown = screen_text(app)
+        assert "the pasted text is not JSON: it does not start as JSON does (line 1, column 1)" \
+            in shown
+        assert "Expecting" not in shown and "char 0" not in shown
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    ("hello", "the file is not JSON: it does not start as JSON does (line 1, column 1)"),
+    ('{\n  "CLIENT_ID": "c",\n', "the file is not JSON: it ends before the JSON is complete "
+                                 "(line 3, column 1)"),
+    ('{\n  "CLIENT_ID" "c"\n}', "the file is not JSON: it goes wrong at line 2, column 15"),
+], ids=["not-json", "cut-short", "broken"])
+def test_import_on_the_command_line_says_where_the_json_goes_wrong(tmp_path, content, said):
+    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"))
+    (tmp_path / "download.json").write_text(content)
+    done = run_main("import", str(tmp_path / "download.json"), env=env)
+    assert done.returncode == 2
+    assert f"error: {said}" in done.stderr
+    assert "Expecting" not in done.stderr and "char " not in done.stderr
