@@ -9,7 +9,7 @@ from textual import events
 from tests.conftest import clean_env, run_main
 from tests.test_tui import SMALL, driving, make_app
 from tests.test_wizard_traps_b import _import_box
-from tests.tui_helpers import screen_text, settle
+from tests.tui_helpers import s2s_opens_at_credentials, screen_text, settle
 from wizard.core.secret_store import MemoryBackend
 
 
@@ -47,3 +47,39 @@ def test_import_on_the_command_line_says_where_the_json_goes_wrong(tmp_path, con
     assert done.returncode == 2
     assert f"error: {said}" in done.stderr
     assert "Expecting" not in done.stderr and "char " not in done.stderr
+
+
+# --- the client secret recovered from the sandbox: "run the test again" only after a test ----------
+
+async def _credentials_accepted(sandbox, tested: bool) -> None:
+    """Credentials accepted, its secret in a store since gone; `tested`: a test passed then."""
+    from tests.tui_helpers import _sandbox_state
+
+    gone = MemoryBackend(limit=1000)
+    await s2s_opens_at_credentials(sandbox, gone)
+    state = _sandbox_state(sandbox, gone)
+    state.mark_done("credentials")
+    if tested:
+        state.update(last_test={"at": "2026-12-01T10:00:00Z", "companies": 1, "properties": 3})
+        state.mark_done("test")
+
+
+@pytest.mark.parametrize("tested", [False, True], ids=["never-tested", "tested-before"])
+async def test_a_recovered_secret_says_run_the_test_again_only_after_a_test(sandbox, backend,
+                                                                            tested):
+    """No test had ever run, and the notice said "the last test result no longer holds", then
+    "Recovered the client secret from the sandbox: run the test again"."""
+    from tests.tui_helpers import region_text
+
+    await _credentials_accepted(sandbox, tested)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        notice = region_text(app, "#notice")
+        assert "The client secret of profile 'sandbox' is gone from" in notice
+        assert ("the last test result no longer holds" in notice) is tested
+        assert app.focused is not None and app.focused.id == "notice-recover"
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        again = " again" if tested else ""
+        assert f"Recovered the client secret from the sandbox: run the test{again} (F5)." \
+            in region_text(app, "#notice")
