@@ -83,3 +83,31 @@ async def test_a_recovered_secret_says_run_the_test_again_only_after_a_test(sand
         again = " again" if tested else ""
         assert f"Recovered the client secret from the sandbox: run the test{again} (F5)." \
             in region_text(app, "#notice")
+
+
+# --- Migrate in the sandbox: no console a person could open --------------------------------------
+
+async def test_migrating_in_the_sandbox_names_no_console_to_delete_the_jwt_credential_in(
+        sandbox, backend, keypair):
+    """"Delete the JWT credential in the console once nothing uses it": the sandbox has no console
+    a person can open; it migrated by itself and keeps the JWT credential beside the new one."""
+    from tests.test_tui import press
+    from tests.tui_helpers import jwt_opens_at, next_step
+
+    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await press(app, pilot, "#use-generated")
+        await next_step(app, pilot)
+        await pilot.press("f5")
+        await settle(app, pilot, 4)
+        await next_step(app, pilot)
+        assert app.current == "done"
+        await press(app, pilot, "#migrate")
+        await settle(app, pilot, 3)
+        assert app.state.profile.auth_type == "oauth-s2s"
+        said = str(app.screen.query_one("#migrate-result").render())
+        assert said.startswith("✓ Migrated")
+        assert "The sandbox keeps the JWT credential beside the new one, unused: nothing to " \
+               "delete." in said
+        assert "console" not in said
