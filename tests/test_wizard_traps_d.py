@@ -111,3 +111,24 @@ async def test_migrating_in_the_sandbox_names_no_console_to_delete_the_jwt_crede
         assert "The sandbox keeps the JWT credential beside the new one, unused: nothing to " \
                "delete." in said
         assert "console" not in said
+
+
+# --- a paste into a one-line field: the value without the blank lines around it ------------------
+
+@pytest.mark.parametrize("pasted", ["\nX", "\n\nX\n", "  \r\nX\r\n  \r\n"],
+                         ids=["break-before", "breaks-around", "blank-lines-around"])
+async def test_a_paste_with_blank_lines_around_the_value_takes_the_value(sandbox, backend, pasted):
+    """"\\nX" pasted into an empty one-line field took nothing (the first line, empty), and said
+    "only the first line of the paste was kept, 1 more line left out"."""
+    from tests.tui_helpers import notifications
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        field = app.screen.query_one("#org-id")
+        field.focus()
+        await pilot.pause()
+        assert field.value == ""
+        field.post_message(events.Paste(pasted.replace("X", "0123456789ABCDEF01234567@AdobeOrg")))
+        await settle(app, pilot)
+        assert field.value == "0123456789ABCDEF01234567@AdobeOrg"
+        assert "Pasted one line" not in notifications(app)  # nothing was left out

@@ -84,9 +84,16 @@ class Entry(Input):
         return max(0, min(offset, len(self.value)))
 
     def _on_paste(self, event: events.Paste) -> None:
-        """One line is kept (Input's own handler, which Textual calls after this one, keeps the
-        first): a paste of several is told so, not cut silently."""
-        left_out = sum(1 for line in event.text.splitlines()[1:] if line.strip())
+        """One line is kept: the first that is not blank (a copy often brings a line break
+        before or after the value; Input's own handler kept the first line, blank or not). A
+        paste of several is told so, not cut silently."""
+        event.prevent_default()  # Input's handler would add the first line, blank or not
+        event.stop()
+        filled = [line for line in event.text.splitlines() if line.strip()]
+        if not filled:
+            return
+        self.replace(filled[0], *sorted(self.selection))  # at the cursor, or over a selection
+        left_out = len(filled) - 1
         if left_out:
             lines = "1 more line" if left_out == 1 else f"{left_out} more lines"
             self.notify(f"This field holds one line: only the first line of the paste was kept, "
