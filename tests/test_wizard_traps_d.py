@@ -132,3 +132,21 @@ async def test_a_paste_with_blank_lines_around_the_value_takes_the_value(sandbox
         await settle(app, pilot)
         assert field.value == "0123456789ABCDEF01234567@AdobeOrg"
         assert "Pasted one line" not in notifications(app)  # nothing was left out
+
+
+# --- a paste into a one-line field that holds a value: it replaces it, one line or several -------
+
+@pytest.mark.parametrize("pasted", ["new-client-id", "new-client-id\nsecond line\n"],
+                         ids=["one-line", "several-lines"])
+async def test_a_paste_into_a_filled_field_replaces_its_value(sandbox, backend, pasted):
+    """A paste of several lines into a field holding a value was joined to it ("oldnew")."""
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        field = app.screen.query_one("#client-id")
+        assert field.value  # the sandbox's client ID
+        field.focus()
+        await pilot.pause()
+        field.post_message(events.Paste(pasted))
+        await settle(app, pilot)
+        assert field.value == "new-client-id"
