@@ -150,3 +150,54 @@ async def test_a_paste_into_a_filled_field_replaces_its_value(sandbox, backend, 
         field.post_message(events.Paste(pasted))
         await settle(app, pilot)
         assert field.value == "new-client-id"
+
+
+# --- the focused button stands out in a 256-colour terminal, in either theme ---------------------
+
+def _luminance(color) -> float:
+    """WCAG's relative luminance of `color` as a 256-colour terminal draws it."""
+    from rich.color import ColorSystem
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = color.downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def _face(button) -> list[float]:
+    """The luminance of the background of each cell the button draws (its label's too: a reversed
+    cell shows its foreground as background)."""
+    from textual.geometry import Region
+
+    shown = []
+    for strip in button.render_lines(Region(0, 0, *button.region.size)):
+        for segment in strip:
+            style = segment.style
+            shown += [_luminance(style.color if style.reverse else style.bgcolor)] * len(segment.text)
+    return shown
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("selector", ["#back", "#next"], ids=["button", "primary-button"])
+async def test_the_focused_button_stands_out_in_256_colours(sandbox, backend, theme, selector):
+    """In tmux (256 colours) only the focused button's label turned, a strip a few cells wide: the
+    rest of its face moved a shade (235 for 234), and it looked like the other buttons."""
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        app.theme = theme
+        await settle(app, pilot)
+        button = app.screen.query_one(selector)
+        assert not button.has_focus
+        unfocused = _face(button)
+        button.focus()
+        await settle(app, pilot)
+        focused = _face(button)
+        assert len(focused) == button.region.width * button.region.height
+        # every cell changes, by 2:1 at least: with the label alone reversed, the rest of the face
+        # stayed as it was or moved a shade (1.13:1)
+        contrast = [(max(a, b) + 0.05) / (min(a, b) + 0.05)
+                    for a, b in zip(focused, unfocused, strict=True)]
+        assert min(contrast) >= 2, contrast
