@@ -52,7 +52,9 @@ def test_import_on_the_command_line_says_where_the_json_goes_wrong(tmp_path, con
 # --- the client secret recovered from the sandbox: "run the test again" only after a test ----------
 
 async def _credentials_accepted(sandbox, tested: bool) -> None:
-    """Credentials accepted, its secret in a store since gone; `tested`: a test passed then."""
+    """Credentials accepted in an earlier session, its secret in a store since gone; `tested`: a
+    test passed then, against that session's sandbox, which listened on another port (a sandbox
+    takes a new one each run)."""
     from tests.tui_helpers import _sandbox_state
 
     gone = MemoryBackend(limit=1000)
@@ -60,8 +62,9 @@ async def _credentials_accepted(sandbox, tested: bool) -> None:
     state = _sandbox_state(sandbox, gone)
     state.mark_done("credentials")
     if tested:
-        state.update(last_test={"at": "2026-12-01T10:00:00Z", "companies": 1, "properties": 3})
         state.mark_done("test")
+        state.update(ims_url="http://127.0.0.1:9", reactor_url="http://127.0.0.1:9/reactor",
+                     last_test={"at": "2026-12-01T10:00:00Z", "companies": 1, "properties": 3})
 
 
 @pytest.mark.parametrize("tested", [False, True], ids=["never-tested", "tested-before"])

@@ -34,19 +34,12 @@ from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList, once_
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from wizard.core.profile import Profile
     from wizard.tui.parsed_css import ParsedCss
     from wizard.tui.state import WizardState
 
 SANDBOX_BANNER = "SANDBOX · simulated Adobe on this machine: no account needed, nothing leaves it"
 SANDBOX_STARTING = "SANDBOX · starting the simulated Adobe on this machine…"
 TOKEN_MARGIN_S = 600  # a token with less left than this is not worth copying
-
-
-def tested(profile: Profile) -> bool:
-    """Whether a test of `profile` has a result on record (passed or failed): only then is
-    there a test to run again, or a result that no longer holds."""
-    return bool(profile.last_test or profile.last_failure)
 
 
 class NextAsked(Message):
@@ -183,7 +176,7 @@ class WizardScreen(Screen[None]):
         state.unmark(("credentials", "test"))
         names = " and ".join(k.replace("_", " ") for k in missing)
         where = state.storage_description()
-        stale = ": the last test result no longer holds" if tested(state.profile) else ""
+        stale = ": the last test result no longer holds" if state.tested else ""
         if gone:
             text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
                     "(its state was removed): this profile cannot work until it is created again.")
@@ -260,7 +253,7 @@ class WizardScreen(Screen[None]):
         """Recover the client secret from the sandbox, or create the integration again."""
         state = self.state
         console, profile = state.console, state.profile
-        ran = tested(profile)  # before the repair changes the profile
+        ran = state.tested  # before the repair changes the profile
         try:
             if how == NoticeAction.RECOVER:
                 found = await asyncio.to_thread(console.look_up, profile.client_id)
