@@ -1,5 +1,6 @@
 """Traps a newcomer met walking the wizard with the keyboard only, in tmux at 80x24, in sandbox
-mode: each test starts at the step concerned and asserts what the screen then shows."""
+mode: each test starts at the step concerned and asserts what the screen then shows (and, where
+a command says the same thing, what the command says)."""
 
 from __future__ import annotations
 
