@@ -101,7 +101,7 @@ def test_an_integration_without_manage_properties_is_told_which_right(fresh_sand
     (["http://127.0.0.1:1/companies"], None, "not on the Launch API's host"),
     (["/companies", "--input", "/nonexistent/body.json"], None, "file not found"),
     (["/companies", "--input", "/"], None, "is a folder, not a file"),
-    (["/companies", "-X", "POST", "--input", "-"], "{not json", "not JSON: Expecting property name"),
+    (["/companies", "-X", "POST", "--input", "-"], "{not json", "JSON: it goes wrong at line 1, column 2"),
     (["/companies", "-X", "POST", "--input", "-"], "[1, 2]", "holds a JSON list, not an object"),
     (["/companies", "-X", "POST", "--input", "-"], "", "not JSON"),
     (["/companies", "-X", "POST", "--paginate"], None, "--paginate follows the pages of a GET"),

@@ -17,6 +17,7 @@ from wizard.commands.output import read_input, say, warn
 from wizard.commands.session import load
 from wizard.core.errors import ConfigError, ReactorError, WizardError
 from wizard.core.files import parse_json
+from wizard.core.interop import json_fault
 from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal, split_url
 from wizard.core.vocabulary import Subject
 from wizard.core.wording import mask
@@ -244,9 +245,7 @@ def _body(source: str) -> bytes:
     try:
         document = parse_json(text)
     except ValueError as exc:
-        where = (f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-                 if isinstance(exc, json.JSONDecodeError) else str(exc))
-        raise ConfigError(f"{name} is not JSON: {where}",
+        raise ConfigError(f"{name} is not JSON: {json_fault(exc)}",
                           f"give a JSON:API document, e.g. {EXAMPLE}") from None
     if not isinstance(document, dict):
         raise ConfigError(f"{name} holds a JSON {type(document).__name__}, not an object",

@@ -87,7 +87,7 @@ def read_credentials(text: str, credential: str = "", origin: Origin = Origin.FI
     try:
         data = parse_json(text)
     except ValueError as exc:
-        raise FormatError(f"{origin} is not JSON ({exc})", fix) from None
+        raise FormatError(f"{origin} is not JSON: {json_fault(exc)}", fix) from None
     if not isinstance(data, dict):
         raise FormatError(f"{origin} holds a JSON {type(data).__name__}, not an object", fix)
     if data.get("format") == FORMAT:
@@ -104,6 +104,27 @@ def read_credentials(text: str, credential: str = "", origin: Origin = Origin.FI
     if "client_id" in flat and _first_secret(flat) and "org_id" in flat:
         return _s2s_download(flat)
     raise _unknown(flat, origin)
+
+
+# What a JSON document may begin with (after blanks): an object, a list, a string, a number,
+# true, false or null.
+JSON_STARTS = frozenset('{["-0123456789tfn')
+
+
+def json_fault(exc: ValueError) -> str:
+    """Where text that is not JSON goes wrong, in our words (the parser's are "Expecting value:
+    line 1 column 1 (char 0)"): from the position it stopped at, never from its message."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return str(exc)  # ours already (nested too deeply to be read)
+    text, at = exc.doc, exc.pos
+    where = f"line {exc.lineno}, column {exc.colno}"
+    if not text.strip():
+        return "it is empty"
+    if at >= len(text.rstrip()):
+        return f"it ends before the JSON is complete ({where})"
+    if at == len(text) - len(text.lstrip()) and text[at] not in JSON_STARTS:
+        return f"it does not start as JSON does ({where})"
+    return f"it goes wrong at {where}"
 
 
 def _give_download(origin: Origin) -> str:

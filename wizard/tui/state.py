@@ -83,6 +83,9 @@ class WizardState:
     # the profile as saved when last read or written: `update` saves only what differs from it
     _saved: Profile | None = None
     opened_why: str = ""  # why it opens where it does, when no progress record says
+    # a test result was on record when the profile was opened (the sandbox's port, new each run,
+    # clears it from the profile at once)
+    tested_before: bool = False
     _done: tuple[StepId, ...] = ()  # the steps done, as saved beside the profile (the progress record)
 
     @classmethod
@@ -112,7 +115,8 @@ class WizardState:
         session.profile, session.store = profile, store
         progress, opened_why = opening(profiles, saved)
         return cls(session, console, sandbox, fresh=not profiles.exists(name), _saved=saved,
-                   _done=progress.done, opened_why=opened_why)
+                   _done=progress.done, opened_why=opened_why,
+                   tested_before=bool(saved.last_test or saved.last_failure))
 
     def sandbox_serves(self) -> None:
         """The sandbox serves: the ports it listens on this run are saved at once, where the
@@ -226,6 +230,12 @@ class WizardState:
             done.append(StepId.CREDENTIALS)
         done += self.progress.done
         self.save_progress(Progress.of(self.profile.auth_type, [s for s in self.steps if s in done]))
+
+    @property
+    def tested(self) -> bool:
+        """Whether a test of this profile ever left a result (passed or failed): only then is
+        there a test to run again, or a result that no longer holds."""
+        return self.tested_before or bool(self.profile.last_test or self.profile.last_failure)
 
     def forget_test(self) -> None:
         self.last_token = None

@@ -49,8 +49,10 @@ class Plain(Static):
 
 class Entry(Input):
     """An Input whose value is not selected on focus: a returning user's first key must not
-    wipe what is there. A paste may carry control characters: they are shown, not sent to the
-    terminal (the profile's validation then refuses them)."""
+    wipe what is there. A paste, one line or several, replaces the value (or the part of it
+    selected), as a paste into a box does: a value copied whole is pasted whole, never joined to
+    the old one. It may carry control characters: they are shown, not sent to the terminal (the
+    profile's validation then refuses them)."""
 
     def __init__(self, value: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
@@ -84,9 +86,18 @@ class Entry(Input):
         return max(0, min(offset, len(self.value)))
 
     def _on_paste(self, event: events.Paste) -> None:
-        """One line is kept (Input's own handler, which Textual calls after this one, keeps the
-        first): a paste of several is told so, not cut silently."""
-        left_out = sum(1 for line in event.text.splitlines()[1:] if line.strip())
+        """One line is kept: the first that is not blank (a copy often brings a line break
+        before or after the value). A paste of several is told so, not cut silently."""
+        event.prevent_default()  # Input's handler adds the first line, blank or not, at the cursor
+        event.stop()
+        filled = [line for line in event.text.splitlines() if line.strip()]
+        if not filled:
+            return
+        start, end = sorted(self.selection)
+        if start == end:  # nothing chosen to replace: the paste is the field's new value
+            start, end = 0, len(self.value)
+        self.replace(filled[0], start, end)
+        left_out = len(filled) - 1
         if left_out:
             lines = "1 more line" if left_out == 1 else f"{left_out} more lines"
             self.notify(f"This field holds one line: only the first line of the paste was kept, "

@@ -176,20 +176,21 @@ class WizardScreen(Screen[None]):
         state.unmark(("credentials", "test"))
         names = " and ".join(k.replace("_", " ") for k in missing)
         where = state.storage_description()
+        stale = ": the last test result no longer holds" if state.tested else ""
         if gone:
             text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
                     "(its state was removed): this profile cannot work until it is created again.")
             actions: tuple[tuple[NoticeAction, str], ...] = (
                 (NoticeAction.RECREATE, "Create the integration again"),)
         elif recoverable:
-            text = (f"The {names} of profile {state.profile.name!r} is gone from {where}: the "
-                    "last test result no longer holds. The sandbox still has the integration.")
+            text = (f"The {names} of profile {state.profile.name!r} is gone from {where}"
+                    f"{stale}. The sandbox still has the integration.")
             actions = ((NoticeAction.RECOVER, "Recover it from the sandbox"),
                        (NoticeAction.RECREATE, "Create the integration again"))
         else:
             step = state.number("credentials")
-            text = (f"The {names} of profile {state.profile.name!r} is not in {where}: the last "
-                    f"test result no longer holds. Enter it again at step {step}, Credentials.")
+            text = (f"The {names} of profile {state.profile.name!r} is not in {where}{stale}. "
+                    f"Enter it again at step {step}, Credentials.")
             actions = ((NoticeAction.GO_CREDENTIALS, "Go to Credentials"),)
         if self.current == resumed_at and self.current != state.progress.next_step():
             await self.show_step(state.progress.next_step())
@@ -252,6 +253,7 @@ class WizardScreen(Screen[None]):
         """Recover the client secret from the sandbox, or create the integration again."""
         state = self.state
         console, profile = state.console, state.profile
+        ran = state.tested  # before the repair changes the profile
         try:
             if how == NoticeAction.RECOVER:
                 found = await asyncio.to_thread(console.look_up, profile.client_id)
@@ -273,8 +275,8 @@ class WizardScreen(Screen[None]):
             state.mark_done("credentials")
         await self.show_step(state.progress.next_step())
         self.show_notice(
-            NoticeKind.RESUME, "Recovered the client secret from the sandbox: run the test again "
-                               f"({key('test')})."
+            NoticeKind.RESUME, "Recovered the client secret from the sandbox: run the test"
+                               f"{' again' if ran else ''} ({key('test')})."
             if how == NoticeAction.RECOVER else
             f"Created the integration again (client ID {made.client_id}): the steps that used the "
             "old one are open again.", info=True)

@@ -15,7 +15,7 @@ from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from wizard.core.console import MIGRATE_STEPS, Capability
+from wizard.core.console import MIGRATE_STEPS, Capability, Done
 from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.reactor import Properties, remembered
@@ -55,6 +55,14 @@ def _where_the_key_stays(state: WizardState) -> str:
     if state.profile.private_key_path:
         places.append(f"in its file {state.profile.private_key_path}")
     return f" The JWT private key stays {' and '.join(places)}." if places else ""
+
+
+def _the_jwt_credential(by_console: bool) -> str:
+    """What becomes of the JWT credential once migrated: a console that migrates by itself (the
+    sandbox's) keeps it beside the new one, unused; in Adobe's, the person deletes it."""
+    if by_console:
+        return "The sandbox keeps the JWT credential beside the new one, unused: nothing to delete."
+    return "Delete the JWT credential in the console once nothing uses it."
 
 
 class DoneStep(Step):
@@ -169,10 +177,12 @@ class DoneStep(Step):
         button.disabled = True
         result_line.update("Trying OAuth Server-to-Server…")
         s2s = server_to_server(state.profile)
+        by_console = False  # the console pressed Migrate itself (the sandbox's does)
         try:
             await state.ensure_store()
             if not self.console_step_done:  # else the person pressed it in the console
-                await asyncio.to_thread(press_migrate, state.console, state.profile, s2s)
+                pressed = await asyncio.to_thread(press_migrate, state.console, state.profile, s2s)
+                by_console = isinstance(pressed, Done)
             tried = await asyncio.to_thread(partial(trial, s2s, state.secrets,
                                                     secrets=state.base.secrets()))
         except WizardError as exc:
@@ -191,7 +201,6 @@ class DoneStep(Step):
         self.migrated = True
         self.on_show_step()
         result_line.update("✓ Migrated: the profile uses OAuth Server-to-Server now, with the same "
-                           f"client ID.{key_kept} Delete the JWT credential in the console once "
-                           "nothing uses it.")
+                           f"client ID.{key_kept} {_the_jwt_credential(by_console)}")
         self.post_message(self.Changed())
         self.post_message(self.Finished())  # the button is gone: the keyboard goes on to Finish
