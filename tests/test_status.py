@@ -183,6 +183,9 @@ def test_migrate_forget_key_works_after_the_migration(sandbox, keypair, env, tmp
     migrated = run_main("migrate", "--yes", env=env)
     assert migrated.returncode == 0, migrated.stderr
     assert "`launch-wizard migrate --forget-key --profile default`" in migrated.stdout
+    # the sandbox pressed Migrate itself, and has no console a person could delete anything in
+    assert "the sandbox keeps the JWT credential beside the new one, unused" in migrated.stdout
+    assert "delete the JWT credential" not in migrated.stdout
 
     shown = run_main("status", env=env)
     assert shown.returncode == 0

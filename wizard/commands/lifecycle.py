@@ -19,7 +19,7 @@ from wizard.core.safe_text import terminal_safe
 from wizard.core.vocabulary import SecretKind
 from wizard.core.wording import seen, utc_stamp
 from wizard.flows.credential_test import Passed, trial
-from wizard.flows.migration import TECHNICAL_ACCOUNT, press_migrate, server_to_server
+from wizard.flows.migration import TECHNICAL_ACCOUNT, press_migrate, server_to_server, the_jwt_credential
 from wizard.flows.rotation import NotSwitched, RotationEvent, in_words, last_use
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def migrate(args: Namespace) -> int:
     say(f"    same client ID {jwt.client_id}, organization and technical account")
     say(f"    scopes {', '.join(s2s.scopes)}")
     say(f"    client secret: {'the new one given' if new_secret else 'the same'}")
-    s2s = _press_migrate(console, jwt, s2s, args.yes)
+    s2s, by_console = _press_migrate(console, jwt, s2s, args.yes)
     given = {SecretKind.CLIENT_SECRET: new_secret} if new_secret else None
     try:
         result = trial(s2s, context.store, given=given)
@@ -75,23 +75,24 @@ def migrate(args: Namespace) -> int:
     s2s = _worked(result, s2s)
     context.save_credentials(s2s, given or {}, s2s.changes_from(jwt))
     say(f"{OK} profile {s2s.name!r} now uses OAuth Server-to-Server")
-    _after_migrating(context, s2s, args.forget_key)
+    _after_migrating(context, s2s, args.forget_key, by_console)
     return 0
 
 
-def _press_migrate(console: Console, jwt: Profile, s2s: Profile, yes: bool) -> Profile:
+def _press_migrate(console: Console, jwt: Profile, s2s: Profile, yes: bool) -> tuple[Profile, bool]:
     """The console's Migrate pressed (the sandbox's by us, Adobe's by the person); `s2s` with the
-    technical account the sandbox's page shows, where it had none."""
+    technical account the sandbox's page shows, where it had none, and whether the console
+    pressed it itself."""
     pressed = press_migrate(console, jwt, s2s)
     if isinstance(pressed, Done):
         say(f"{OK} pressed Migrate in the sandbox's console")
-        return pressed.value
+        return pressed.value, True
     confirm("In the Developer Console, open the credential and press \"Migrate to OAuth "
             "Server-to-Server\". Done?", yes)
-    return s2s
+    return s2s, False
 
 
-def _after_migrating(context: Session, s2s: Profile, forget_key: bool) -> None:
+def _after_migrating(context: Session, s2s: Profile, forget_key: bool, by_console: bool) -> None:
     """What aio-cli still needs, the JWT key forgotten or where it stays, and the console's last step."""
     missing = [name for name in TECHNICAL_ACCOUNT if not getattr(s2s, name)]
     if missing:
@@ -102,7 +103,7 @@ def _after_migrating(context: Session, s2s: Profile, forget_key: bool) -> None:
         _forget_key(context, s2s)
     else:
         say(f"the JWT private key stays in the keyring until `{FORGET_KEY.format(profile=s2s.name)}`")
-    say("in the console, delete the JWT credential once nothing uses it any more")
+    say(the_jwt_credential(by_console))
 
 
 def _forget_key(context: Session, profile: Profile) -> None:

@@ -28,6 +28,14 @@ def server_to_server(profile: Profile, scopes: list[str] | None = None) -> Profi
     return profile.with_changes(auth_type=AuthType.OAUTH_S2S, scopes=scopes or list(DEFAULT_SCOPES))
 
 
+def the_jwt_credential(migrated_by_console: bool) -> str:
+    """What becomes of the JWT credential once migrated: a console that migrates by itself (the
+    sandbox's) keeps it beside the new one, unused; in Adobe's, the person deletes it."""
+    if migrated_by_console:
+        return "the sandbox keeps the JWT credential beside the new one, unused: nothing to delete"
+    return "delete the JWT credential in the console once nothing uses it"
+
+
 def press_migrate(console: Console, jwt: Profile, s2s: Profile) -> Answer[Profile]:
     """The console's Migrate pressed, where the console presses it itself (the sandbox's): `s2s`
     with the technical account its page shows, where it had none. Where a person presses it

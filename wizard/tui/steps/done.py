@@ -20,7 +20,7 @@ from wizard.core.errors import WizardError
 from wizard.core.keys import cert_info, certificate_file
 from wizard.core.reactor import Properties, remembered
 from wizard.core.vocabulary import AuthType, SecretKind
-from wizard.core.wording import more, seen
+from wizard.core.wording import more, seen, sentence
 from wizard.flows.rights import acts_as_everywhere, acts_as_seen
 from wizard.tui.bindings import key
 from wizard.tui.flow import Progress, StepId
@@ -55,14 +55,6 @@ def _where_the_key_stays(state: WizardState) -> str:
     if state.profile.private_key_path:
         places.append(f"in its file {state.profile.private_key_path}")
     return f" The JWT private key stays {' and '.join(places)}." if places else ""
-
-
-def _the_jwt_credential(by_console: bool) -> str:
-    """What becomes of the JWT credential once migrated: a console that migrates by itself (the
-    sandbox's) keeps it beside the new one, unused; in Adobe's, the person deletes it."""
-    if by_console:
-        return "The sandbox keeps the JWT credential beside the new one, unused: nothing to delete."
-    return "Delete the JWT credential in the console once nothing uses it."
 
 
 class DoneStep(Step):
@@ -169,7 +161,7 @@ class DoneStep(Step):
     @work(exclusive=True, group="migrate", exit_on_error=False)
     async def migrate(self) -> None:
         from wizard.flows.credential_test import trial
-        from wizard.flows.migration import press_migrate, server_to_server
+        from wizard.flows.migration import press_migrate, server_to_server, the_jwt_credential
 
         state = self.state
         result_line = self.query_one("#migrate-result", Static)
@@ -201,6 +193,6 @@ class DoneStep(Step):
         self.migrated = True
         self.on_show_step()
         result_line.update("✓ Migrated: the profile uses OAuth Server-to-Server now, with the same "
-                           f"client ID.{key_kept} {_the_jwt_credential(by_console)}")
+                           f"client ID.{key_kept} {sentence(the_jwt_credential(by_console))}")
         self.post_message(self.Changed())
         self.post_message(self.Finished())  # the button is gone: the keyboard goes on to Finish
