@@ -136,6 +136,20 @@ def test_bad_values_in_a_download_are_named(change, words):
         read(S2S_DOWNLOAD | change)
 
 
+@pytest.mark.parametrize("secret, words", [
+    ("p8e-a b", "must not contain spaces or line breaks"),
+    ("p8e-a\x1b[2Jb", "control character"),
+])
+def test_a_client_secret_in_a_file_is_held_to_the_rule_a_typed_one_is(secret, words):
+    """A download's secret with a space or an escape sequence inside was saved as it was; the
+    message never quotes it."""
+    with pytest.raises(FormatError, match=words) as refused:
+        read(S2S_DOWNLOAD | {"CLIENT_SECRETS": [secret]})
+    assert "p8e" not in str(refused.value) and "the client secret in the file" in str(refused.value)
+    imported, _ = read(S2S_DOWNLOAD | {"CLIENT_SECRETS": ["  p8e-fine\n"]})
+    assert imported.secrets["client_secret"] == "p8e-fine"  # the blanks a copy takes, dropped
+
+
 def test_an_org_id_in_lower_case_is_taken_as_the_console_spells_it():
     _, profile = read(S2S_DOWNLOAD | {"ORG_ID": ORG.replace("AdobeOrg", "adobeorg")})
     assert profile.org_id == ORG

@@ -29,6 +29,7 @@ from wizard.core.profile import (
     EXPORTED_FIELDS,
     LABELS,
     Profile,
+    client_secret,
 )
 from wizard.core.vocabulary import AuthType, SecretKind, Subject
 
@@ -90,6 +91,18 @@ def read_credentials(text: str, credential: str = "", origin: Origin = Origin.FI
         raise FormatError(f"{origin} is not JSON: {json_fault(exc)}", fix) from None
     if not isinstance(data, dict):
         raise FormatError(f"{origin} holds a JSON {type(data).__name__}, not an object", fix)
+    imported = _credential_in(data, credential, origin)
+    secret = imported.secrets.get(SecretKind.CLIENT_SECRET)
+    if secret is not None:  # held to the rule a typed or piped one is
+        try:
+            imported.secrets[SecretKind.CLIENT_SECRET] = client_secret(
+                secret, f"the client secret in {origin}")
+        except ConfigError as exc:
+            raise FormatError(exc.cause, fix) from None
+    return imported
+
+
+def _credential_in(data: dict[str, Any], credential: str, origin: Origin) -> Imported:
     if data.get("format") == FORMAT:
         return _ours(data)
     if isinstance(data.get("project"), dict):
