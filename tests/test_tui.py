@@ -1144,11 +1144,11 @@ async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandb
 
 
 async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend, keypair):
-    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    await jwt_opens_at("upload", sandbox, backend, keypair)  # a pair made and saved
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await pilot.press("ctrl+b", "ctrl+b")
+        assert app.current == "upload"
+        await pilot.press("ctrl+b")
         await settle(app, pilot)
         assert app.current == "keys"
         await pilot.click("#source-existing")
