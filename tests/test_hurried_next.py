@@ -9,7 +9,7 @@ import threading
 from textual import events
 from textual.widgets import Input
 
-from tests.tui_helpers import next_step, settle
+from tests.tui_helpers import s2s_opens_at_credentials, settle
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.tui.app import WizardApp
 
@@ -21,12 +21,11 @@ def burst(app: WizardApp, *keys: str) -> None:
 
 
 async def test_next_sent_with_the_keys_before_it_saves_what_the_field_shows(sandbox):
-    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", MemoryBackend()))
+    backend = MemoryBackend()
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", backend))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.screen.query_one("#create-integration").press()
-        await settle(app, pilot)
-        await next_step(app, pilot)
         assert app.current == "credentials"
         client_id = app.state.profile.client_id
         field = app.screen.query_one("#client-id", Input)

@@ -347,21 +347,17 @@ def wizard_profile(sb, env: dict[str, str]) -> None:
 async def test_the_wizard_shows_a_hostile_property_name_escaped(fresh_sandbox, tmp_path):
     from textual.widgets import Static
 
-    from tests.tui_helpers import screen_text, settle, toasts
+    from tests.tui_helpers import s2s_opens_at, screen_text, settle, toasts
     from wizard.core.secret_store import MemoryBackend, SecretStore
     from wizard.tui.app import WizardApp
     from wizard.tui.widgets import Notice
 
     name_a_property(fresh_sandbox, HOSTILE)
-    app = WizardApp(sandbox=fresh_sandbox,
-                    secrets=SecretStore("launch-wizard-sandbox", MemoryBackend(limit=1000)))
+    backend = MemoryBackend(limit=1000)
+    await s2s_opens_at("test", fresh_sandbox, backend)
+    app = WizardApp(sandbox=fresh_sandbox, secrets=SecretStore("launch-wizard-sandbox", backend))
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         await settle(app, pilot)
-        app.screen.query_one("#create-integration").press()
-        await settle(app, pilot)
-        for _ in range(2):
-            await pilot.press("ctrl+n")
-            await settle(app, pilot)
         assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 4)
@@ -398,17 +394,14 @@ async def test_a_pasted_value_shows_its_control_characters_and_is_refused(fresh_
     from textual import events
     from textual.widgets import Input
 
-    from tests.tui_helpers import screen_text, settle
+    from tests.tui_helpers import s2s_opens_at_credentials, screen_text, settle
     from wizard.core.secret_store import MemoryBackend, SecretStore
     from wizard.tui.app import WizardApp
 
-    app = WizardApp(sandbox=fresh_sandbox,
-                    secrets=SecretStore("launch-wizard-sandbox", MemoryBackend(limit=1000)))
+    backend = MemoryBackend(limit=1000)
+    await s2s_opens_at_credentials(fresh_sandbox, backend)
+    app = WizardApp(sandbox=fresh_sandbox, secrets=SecretStore("launch-wizard-sandbox", backend))
     async with app.run_test(size=(140, 45)) as pilot:
-        await settle(app, pilot)
-        app.screen.query_one("#create-integration").press()
-        await settle(app, pilot)
-        await pilot.press("ctrl+n")
         await settle(app, pilot)
         assert app.current == "credentials"
         field = app.screen.query_one("#client-id", Input)

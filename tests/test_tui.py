@@ -16,6 +16,7 @@ from tests.tui_helpers import (
     next_step,
     notifications,
     region_text,
+    s2s_opens_at,
     s2s_opens_at_credentials,
     screen_rows,
     screen_text,
@@ -173,12 +174,10 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
     monkeypatch.setattr(tokens, "sign_jwt",
                         lambda claims, key: signed.append(claims) or real_sign(claims, key))
     monkeypatch.setattr(tokens, "exchange_jwt", lambda *a: exchanged.append(a) or real_exchange(*a))
-    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    await jwt_opens_at("test", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await press(app, pilot, "#use-generated")
-        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 4)
         assert len(signed) == len(exchanged) == 2  # ent_reactor_sdk refused, then the role's
@@ -200,12 +199,10 @@ async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
         return result
 
     monkeypatch.setattr(test_step, "get_token", refreshed_elsewhere)
-    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    await jwt_opens_at("test", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await press(app, pilot, "#use-generated")
-        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 4)
         assert "a token obtained a moment ago was used" in screen_text(app)
@@ -420,11 +417,9 @@ async def test_copy_inside_tmux_without_set_clipboard_says_nothing_landed(sandbo
     (fake / "tmux").chmod(0o755)
     monkeypatch.setenv("PATH", str(fake))
     monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, notifications=True) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
         assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
@@ -442,11 +437,9 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
     monkeypatch.setattr(app_module, "CLEAR_OFFER_AFTER_S", 0.3)
     monkeypatch.setattr(clipboard, "deliver", lambda text, environ=None: clipboard.Delivery())
     monkeypatch.delenv("TMUX", raising=False)
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, notifications=True) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
         assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
@@ -467,17 +460,11 @@ async def test_a_copied_token_is_offered_to_be_cleared(sandbox, backend, monkeyp
 # --- resume tells the truth -------------------------------------------------------------------
 
 async def _passed_s2s(sandbox, backend) -> str:
-    await s2s_opens_at_credentials(sandbox, backend)
-    app = make_app(sandbox, backend)
-    async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
-        assert app.current == "test"
-        await pilot.press("f5")
-        await settle(app, pilot, 3)
-        assert "test" in app.state.progress.done
-        await pilot.press("ctrl+q")
-    return app.state.profile.client_id
+    """An S2S profile whose test passed: its client ID."""
+    await s2s_opens_at("done", sandbox, backend)
+    saved = ProfileStore().load("sandbox")
+    assert "test" in Progress.load(ProfileStore(), saved).done
+    return saved.client_id
 
 
 async def test_resume_with_the_secret_gone_recovers_it_from_the_sandbox(sandbox, backend):
@@ -591,11 +578,9 @@ async def test_sandbox_without_keyring_keeps_secrets_in_memory(sandbox):
 # --- stale results ----------------------------------------------------------------------------
 
 async def test_a_new_secret_clears_the_old_test_result(sandbox, backend):
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
         assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
@@ -631,12 +616,10 @@ async def test_a_failed_pair_check_keeps_next_from_using_the_older_pair(sandbox,
 
 
 async def test_a_partial_key_paste_leaves_the_screen_and_stops_next(sandbox, backend, keypair):
-    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    await jwt_opens_at("test", sandbox, backend, keypair)  # a key is stored
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await press(app, pilot, "#use-generated")
-        await next_step(app, pilot)  # a key is stored now
+        assert app.current == "test"
         await pilot.press("ctrl+b")
         await settle(app, pilot)
         key_text = Path(app.state.profile.private_key_path).read_text()
@@ -866,11 +849,9 @@ async def test_role_lookup_needs_no_profile(backend):
 
 
 async def test_quit_asks_naming_fields_as_the_screen_does(sandbox, backend):
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
         assert app.current == "test"
         await pilot.press("ctrl+b")
         await settle(app, pilot)
@@ -918,13 +899,13 @@ async def test_no_secret_on_screen_unless_revealed(sandbox, backend, keypair):
 
 
 async def test_a_server_fault_shows_at_its_stage_and_loses_nothing(fresh_sandbox, backend):
+    await s2s_opens_at("test", fresh_sandbox, backend)
     app = make_app(fresh_sandbox, backend)
     async with driving(app) as pilot:
-        await press(app, pilot, "#create-integration")
+        assert app.current == "test"
         org = app.state.profile.org_id
         httpx.post(f"{fresh_sandbox.console_url}/faults", json={
             "path": "/ims/token/v3", "status": 503, "body": "<html>down</html>"})
-        await app.show_step("test")
         await pilot.press("f5")
         await settle(app, pilot, 4)
         text = screen_text(app)
@@ -939,11 +920,9 @@ async def test_a_server_fault_shows_at_its_stage_and_loses_nothing(fresh_sandbox
 async def test_a_refused_properties_call_fails_its_own_stage(fresh_sandbox, backend):
     from wizard.sandbox.state import company_id
 
-    await s2s_opens_at_credentials(fresh_sandbox, backend)
+    await s2s_opens_at("test", fresh_sandbox, backend)
     app = make_app(fresh_sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
         assert app.current == "test"
         path = f"/reactor/companies/{company_id(app.state.profile.org_id)}/properties"
         httpx.post(f"{fresh_sandbox.console_url}/faults", json={
@@ -973,11 +952,9 @@ def test_the_properties_stage_counts_names_and_explains_an_empty_answer():
 
 
 async def test_a_wrong_secret_points_at_the_wizards_own_step(sandbox, backend):
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
         assert app.current == "test"
         await app.state.put_secret("client_secret", "wrong-secret")
         await pilot.press("f5")
@@ -1087,15 +1064,9 @@ async def test_the_wizard_reads_a_download_as_import_does(sandbox, backend, tmp_
 
 
 async def test_the_done_step_of_a_jwt_profile_migrates_it(sandbox, backend, keypair):
-    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    await jwt_opens_at("done", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await press(app, pilot, "#use-generated")
-        await next_step(app, pilot)
-        await pilot.press("f5")
-        await settle(app, pilot, 3)
-        await next_step(app, pilot)
         assert app.current == "done" and "Migrate to OAuth Server-to-Server" in screen_text(app)
         client_id = app.state.profile.client_id
         await press(app, pilot, "#migrate")
@@ -1133,11 +1104,9 @@ async def test_done_shows_commands_that_run_where_path_lacks_the_environment(san
     import sys
 
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await next_step(app, pilot)
         assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 3)
@@ -1175,11 +1144,11 @@ async def test_a_wrong_secret_typed_over_the_sandboxs_is_recovered_from_it(sandb
 
 
 async def test_the_quit_dialog_starts_on_stay_and_names_both_changed_paths(sandbox, backend, keypair):
-    await jwt_opens_at("credentials", sandbox, backend, keypair)
+    await jwt_opens_at("upload", sandbox, backend, keypair)  # a pair made and saved
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        assert app.current == "credentials"
-        await pilot.press("ctrl+b", "ctrl+b")
+        assert app.current == "upload"
+        await pilot.press("ctrl+b")
         await settle(app, pilot)
         assert app.current == "keys"
         await pilot.click("#source-existing")
@@ -1260,10 +1229,10 @@ async def test_a_paste_of_several_lines_into_a_one_line_field_says_what_was_kept
 
 
 async def test_a_scope_the_credential_lacks_points_at_the_scopes_field(sandbox, backend):
+    await s2s_opens_at_credentials(sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await press(app, pilot, "#create-integration")
-        await next_step(app, pilot)
+        assert app.current == "credentials"
         await type_into(pilot, "#scopes", "openid,not_a_scope_of_it")
         await next_step(app, pilot)
         await pilot.press("f5")

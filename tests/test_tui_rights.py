@@ -7,7 +7,7 @@ import contextlib
 
 from textual.widgets import DataTable, Select
 
-from tests.tui_helpers import next_step, screen_rows, screen_text, settle
+from tests.tui_helpers import next_step, s2s_opens_at, screen_rows, screen_text, settle
 from wizard.core import roles
 from wizard.core.secret_store import MemoryBackend, SecretStore
 from wizard.sandbox.state import company_id
@@ -20,10 +20,9 @@ HOSTILE = "Evil\x1b]52;c;aGk=\x07\u202eName"
 
 
 @contextlib.asynccontextmanager
-async def driving(sandbox):
+async def driving(sandbox, backend: MemoryBackend):
     """The wizard on `sandbox` in an 80x24 terminal; at the end, no worker error swallowed."""
-    app = WizardApp(sandbox=sandbox,
-                    secrets=SecretStore("launch-wizard-sandbox", MemoryBackend(limit=1000)))
+    app = WizardApp(sandbox=sandbox, secrets=SecretStore("launch-wizard-sandbox", backend))
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         yield app, pilot
@@ -31,11 +30,7 @@ async def driving(sandbox):
 
 
 async def s2s_tested(app, pilot) -> None:
-    """An OAuth Server-to-Server integration made in the sandbox, and its test passed."""
-    app.screen.query_one("#create-integration").press()
-    await settle(app, pilot)
-    await next_step(app, pilot)
-    await next_step(app, pilot)
+    """On a wizard opened at Test (`s2s_opens_at`), its test passed."""
     assert app.current == "test"
     await pilot.press("f5")
     await settle(app, pilot, 4)
@@ -54,7 +49,9 @@ async def test_f2_marks_what_the_credential_holds_on_the_chosen_property(fresh_s
     company = company_id(state.org_id)
     marketing, support, mobile = state.properties_of(company)
     hostile = state.add_property(company, {"name": HOSTILE, "platform": "mobile"})
-    async with driving(fresh_sandbox) as (app, pilot):
+    backend = MemoryBackend(limit=1000)
+    await s2s_opens_at("test", fresh_sandbox, backend)  # an integration made, the test not run
+    async with driving(fresh_sandbox, backend) as (app, pilot):
         await pilot.press("f2")
         await settle(app, pilot)
         assert "Once the test passes (F5)" in screen_text(app)
@@ -102,15 +99,14 @@ async def test_the_test_step_and_done_say_which_role_the_credential_acts_as(fres
     state = fresh_sandbox.state
     company = company_id(state.org_id)
     marketing, support, mobile = state.properties_of(company)
-    async with driving(fresh_sandbox) as (app, pilot):
-        app.screen.query_one("#create-integration").press()
-        await settle(app, pilot)
+    backend = MemoryBackend(limit=1000)
+    await s2s_opens_at("test", fresh_sandbox, backend)
+    async with driving(fresh_sandbox, backend) as (app, pilot):
+        assert app.current == "test"
         made = state.get(app.state.profile.client_id)
         made.rights = []
         made.property_rights = {marketing.id: ["develop", "approve", "publish"],
                                 support.id: ["develop"]}
-        await next_step(app, pilot)
-        await next_step(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot, 4)
         sentence = "acts as Publisher on Marketing site, as Developer on Support portal"

@@ -8,11 +8,11 @@ from textual.widgets import Checkbox
 
 from tests.test_tui import SMALL, driving, make_app, press
 from tests.tui_helpers import (
-    generate_and_go_on,
     jwt_opens_at,
     next_step,
     notifications,
     region_text,
+    s2s_opens_at,
     s2s_opens_at_credentials,
     screen_text,
     settle,
@@ -43,10 +43,10 @@ async def test_creating_the_integration_clears_the_failed_import_above_it(sandbo
 
 
 async def test_ticking_the_box_answers_the_reminder_to_tick_it(sandbox, backend, keypair):
-    await jwt_opens_at("keys", sandbox, backend)
+    await jwt_opens_at("upload", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await generate_and_go_on(app, pilot)
+        assert app.current == "upload"
         await next_step(app, pilot)  # not uploaded yet: refused, with a reminder
         assert app.current == "upload"
         assert "then tick 'I have uploaded it'" in screen_text(app)
@@ -58,11 +58,7 @@ async def test_ticking_the_box_answers_the_reminder_to_tick_it(sandbox, backend,
 
 
 async def test_a_recovered_secret_clears_the_fields_required_message(sandbox, backend):
-    await s2s_opens_at_credentials(sandbox, backend)
-    app = make_app(sandbox, backend)
-    async with driving(app, size=SMALL) as pilot:
-        await next_step(app, pilot)  # credentials accepted: the profile is whole
-        assert app.current == "test"
+    await s2s_opens_at("test", sandbox, backend)  # credentials accepted: the profile is whole
     SecretStore("launch-wizard-sandbox", backend).delete("sandbox", "client_secret")
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
@@ -504,12 +500,10 @@ async def test_done_says_a_test_that_failed_since_it_passed(sandbox, backend):
 
 async def test_done_without_a_keyring_in_the_sandbox_names_no_question_it_never_asks(sandbox,
                                                                                     backend):
-    from tests.tui_helpers import s2s_opens_at_credentials
-
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app) as pilot:
-        await next_step(app, pilot)
+        assert app.current == "test"
         await pilot.press("f5")
         await settle(app, pilot, 4)
         app.state.use_memory()  # as when the keyring fails in the sandbox: memory, unasked

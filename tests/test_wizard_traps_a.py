@@ -8,23 +8,13 @@ from textual.widgets import Static
 
 from tests.terminal_replay import Terminal
 from tests.test_tui import SMALL, driving, make_app
-from tests.tui_helpers import screen_text, settle
+from tests.tui_helpers import s2s_opens_at, screen_text, settle
 from wizard.core.secret_store import MemoryBackend, SecretStore
 
 
 @pytest.fixture
 def backend():
     return MemoryBackend(limit=1000)
-
-
-async def _s2s_at_test(sandbox, backend) -> None:
-    """An S2S integration created, its credentials accepted: a wizard opened next starts at Test."""
-    from wizard.tui.state import WizardState
-
-    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    await state.create_integration()
-    for step in ("organization", "credentials"):
-        state.mark_done(step)
 
 
 # --- a toast leaves the terminal when it expires ---------------------------------------------------
@@ -38,7 +28,7 @@ async def test_an_expired_toast_leaves_the_terminal_though_nothing_else_changes(
     from wizard.tui import clipboard
 
     monkeypatch.setattr(clipboard, "deliver", lambda text: clipboard.Delivery())
-    await _s2s_at_test(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     terminal = Terminal(app, SMALL, monkeypatch)
     async with driving(app, size=SMALL, notifications=True) as pilot:
@@ -62,7 +52,7 @@ async def test_an_expired_toast_leaves_the_terminal_though_nothing_else_changes(
 
 async def test_the_countdown_waits_while_another_step_shows(sandbox, backend):
     """No layout each second for a step nobody sees; shown again, it is up to date."""
-    await _s2s_at_test(sandbox, backend)
+    await s2s_opens_at("test", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
         await pilot.press("f5")
@@ -105,16 +95,16 @@ async def test_a_replacement_that_fails_keeps_the_role_of_the_integration_there_
 # --- Create on the Role step twice: asked, keeping first; Upload then says what is true ------------
 
 async def test_creating_again_asks_before_replacing_and_upload_then_says_it_is_needed(
-        sandbox, backend):
+        sandbox, backend, keypair):
     from textual.widgets import Checkbox
 
     from tests.test_tui import press
-    from tests.tui_helpers import generate_and_go_on, jwt_opens_at, next_step, region_text
+    from tests.tui_helpers import jwt_opens_at, next_step, region_text
 
-    await jwt_opens_at("keys", sandbox, backend)
+    await jwt_opens_at("upload", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await generate_and_go_on(app, pilot)
+        assert app.current == "upload"
         await press(app, pilot, "#upload-sandbox")
         assert "✓ Uploaded" in region_text(app, "#main")
         first = app.state.profile.client_id
@@ -220,17 +210,17 @@ async def test_migrating_without_a_keyring_says_where_the_key_is_and_the_keyboar
         assert app.focused is not None and app.focused.id == "next"  # Finish: Enter works
 
 
-async def test_after_an_upload_enter_goes_on_and_leaves_the_box_ticked(sandbox, backend):
+async def test_after_an_upload_enter_goes_on_and_leaves_the_box_ticked(sandbox, backend, keypair):
     """The upload ticks the box itself; the keyboard went to the box, and the next Enter (Next,
     as after Generate) unticked it."""
     from textual.widgets import Checkbox
 
-    from tests.tui_helpers import generate_and_go_on, jwt_opens_at
+    from tests.tui_helpers import jwt_opens_at
 
-    await jwt_opens_at("keys", sandbox, backend)
+    await jwt_opens_at("upload", sandbox, backend, keypair)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
-        await generate_and_go_on(app, pilot)
+        assert app.current == "upload"
         app.screen.query_one("#upload-sandbox").focus()
         await pilot.press("enter")
         await settle(app, pilot, 3)

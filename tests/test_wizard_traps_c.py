@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_tui import SMALL, driving, make_app
-from tests.tui_helpers import next_step, region_text, s2s_opens_at_credentials, settle
+from tests.tui_helpers import next_step, region_text, s2s_opens_at, s2s_opens_at_credentials, settle
 from wizard.core.secret_store import MemoryBackend
 
 
@@ -145,12 +145,8 @@ async def test_the_downloaded_json_pasted_into_the_path_field_is_imported(sandbo
 async def test_next_after_a_failed_test_does_not_say_to_run_it_first(sandbox, backend):
     """F5 ran and failed; Next then said "Run the test first (F5)", as if it had never run."""
     from wizard.core.secret_store import SecretStore
-    from wizard.tui.state import WizardState
 
-    state = WizardState.open(None, sandbox, SecretStore("launch-wizard-sandbox", backend))
-    await state.create_integration()
-    for step in ("organization", "credentials"):
-        state.mark_done(step)
+    await s2s_opens_at("test", sandbox, backend)
     SecretStore("launch-wizard-sandbox", backend).set("sandbox", "client_secret", "p8e-wrong")
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
@@ -228,13 +224,9 @@ async def test_finish_says_how_to_leave_and_that_the_sandbox_stops_with_the_wiza
     tokens stop working once the wizard (and its sandbox) is closed."""
     from tests.tui_helpers import notifications
 
-    await s2s_opens_at_credentials(sandbox, backend)
+    await s2s_opens_at("done", sandbox, backend)
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL, notifications=True) as pilot:
-        await next_step(app, pilot)
-        await pilot.press("f5")
-        await settle(app, pilot, 4)
-        await next_step(app, pilot)
         assert app.current == "done"
         await next_step(app, pilot)  # Finish
         shown = notifications(app)

@@ -106,10 +106,11 @@ async def generate_and_go_on(app, pilot) -> None:
 
 
 async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "Publisher") -> None:
-    """What clicking through the JWT flow up to `step` ("role", "keys" or "credentials") leaves (as
-    test_tui's `jwt_to_credentials` does, which its full-flow test keeps), made with the calls those steps
-    make: a wizard opened next starts at `step`. The key pair is the session's, copied where the
-    Key step writes."""
+    """What clicking through the JWT flow up to `step` ("role", "keys", "upload", "credentials",
+    "test" or "done") leaves (as test_tui's `jwt_to_credentials` does, which its full-flow test
+    keeps), made with the calls those steps make: a wizard opened next starts at `step`. The key
+    pair is the session's, copied where the Key step writes; at "test" the Credentials step took
+    the generated key, and at "done" the Test step's check passed."""
     import shutil
     from pathlib import Path
 
@@ -129,7 +130,7 @@ async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "P
     state.mark_done("role")
     if step == "keys":
         return
-    assert step == "credentials" and keypair is not None
+    assert keypair is not None
     folder = config_dir() / "keys" / state.profile.name
     folder.mkdir(parents=True)
     key = Path(shutil.copy(keypair.key_path, folder))
@@ -137,15 +138,58 @@ async def jwt_opens_at(step: str, sandbox, backend, keypair=None, role: str = "P
     cert = Path(shutil.copy(keypair.cert_path, folder))
     state.update(private_key_path=str(key), certificate_path=str(cert))
     state.mark_done("keys")
+    if step == "upload":
+        return
     assert isinstance(state.console.upload(state.profile.client_id, cert.read_text()), Done)
     state.mark_done("upload")
+    if step == "credentials":
+        return
+    await state.put_secret("private_key", key.read_text())  # "Use the generated key", then Next
+    state.mark_done("credentials")
+    if step == "test":
+        return
+    assert step == "done"
+    await _test_passed(state)
 
 
-async def s2s_opens_at_credentials(sandbox, backend) -> None:
-    """What pressing Create on the organization step and going on leaves (as test_tui's
-    `s2s_to_test` does, which its controls test keeps), made with the call that step makes."""
+async def s2s_opens_at(step: str, sandbox, backend) -> None:
+    """What pressing Create on the organization step and going on up to `step` ("credentials",
+    "test" or "done") leaves (as test_tui's `s2s_to_test` does, which its controls test keeps),
+    made with the calls those steps make: the fields the sandbox filled in accepted as they
+    are, and at "done" the Test step's check passed."""
     from wizard.core.console import Done
 
     state = _sandbox_state(sandbox, backend)
     assert isinstance(await state.create_integration(), Done)
     state.mark_done("organization")
+    if step == "credentials":
+        return
+    state.mark_done("credentials")
+    if step == "test":
+        return
+    assert step == "done"
+    await _test_passed(state)
+
+
+async def s2s_opens_at_credentials(sandbox, backend) -> None:
+    await s2s_opens_at("credentials", sandbox, backend)
+
+
+async def _test_passed(state) -> None:
+    """The Test step's check (the call F5 makes) passed, recorded as that step records it (the
+    metascope IMS took included)."""
+    import asyncio
+
+    from wizard.core.reactor import remembered
+    from wizard.flows import credential_test
+
+    issued = []
+    passed = await asyncio.to_thread(
+        credential_test.check, state.profile, state.secrets,
+        lambda event: isinstance(event, credential_test.TokenIssued) and issued.append(event.result),
+        secrets=state.base.secrets())
+    for result in issued:
+        if result.profile_changed:
+            state.update(metascopes=result.profile.metascopes)
+    state.update(**remembered(passed.survey))
+    state.mark_done("test")
