@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from wizard.core.errors import WizardError
@@ -23,7 +22,7 @@ from wizard.tui import textual_fixes
 from wizard.tui.bindings import BINDINGS, key
 from wizard.tui.state import WizardState
 from wizard.tui.steps.base import Step
-from wizard.tui.widgets import Notice, NoticeKind
+from wizard.tui.widgets import Notice, NoticeKind, SteadyFooter
 from wizard.tui.wizard_screen import SANDBOX_BANNER, SANDBOX_STARTING, WizardScreen
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ class CannotOpen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Notice(id="notice")
-        yield Footer(compact=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         gc.enable()  # off while starting (`wizard.cli`)

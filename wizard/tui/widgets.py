@@ -22,7 +22,7 @@ from textual.expand_tabs import expand_tabs_inline
 from textual.message import Message
 from textual.visual import VisualType
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, Static
 
 from wizard.core.safe_text import shown_in_place, terminal_safe
 
@@ -33,6 +33,30 @@ def once_laid_out(node: Widget | App[Any], callback: Callable[[], object]) -> No
     below the fold, the view where the late layout left it)."""
     node.call_after_refresh(callback)
     node.call_after_refresh(node.call_after_refresh, callback)
+
+
+class SteadyFooter(Footer):
+    """Textual's footer, in its compact style, rebuilt only when the keys it shows change: the
+    stock one builds and styles all its keys again at every change of focus (some fourteen times
+    as the wizard opens), though the keys shown seldom change."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._built: tuple[object, ...] | None = None
+
+    def _shown(self) -> tuple[object, ...]:
+        """What the footer's keys are made from (see `Footer.compose`)."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        return tuple((name, binding.key, binding.description, binding.action, binding.group,
+                      enabled, tooltip)
+                     for name, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                     if binding.show or name == palette)
+
+    async def recompose(self) -> None:
+        shown = self._shown()
+        if shown != self._built:
+            self._built = shown
+            await super().recompose()
 
 
 class Plain(Static):

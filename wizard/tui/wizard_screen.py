@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label, Static
 
 from wizard.core.console import Capability, Done, PersonDoes
 from wizard.core.errors import ConfigError, SecretStoreError, WizardError
@@ -29,7 +29,7 @@ from wizard.tui.bindings import key
 from wizard.tui.flow import StepId, title
 from wizard.tui.steps import view_class
 from wizard.tui.steps.base import RunTest, Step, TestPassed
-from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, StepList, once_laid_out
+from wizard.tui.widgets import Notice, NoticeAction, NoticeKind, SteadyFooter, StepList, once_laid_out
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -85,7 +85,7 @@ class WizardScreen(Screen[None]):
                                  id="nav-hint")
                     yield Button("Back", id="back")
                     yield Button("Next", id="next", variant="primary")
-        yield Footer(compact=True)
+        yield SteadyFooter()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first resume does not restyle the whole screen: each widget was styled as it
