@@ -180,7 +180,6 @@ async def _test_passed(state) -> None:
     metascope IMS took included)."""
     import asyncio
 
-    from wizard.core.reactor import remembered
     from wizard.flows import credential_test
 
     issued = []
@@ -189,7 +188,5 @@ async def _test_passed(state) -> None:
         lambda event: isinstance(event, credential_test.TokenIssued) and issued.append(event.result),
         secrets=state.base.secrets())
     for result in issued:
-        if result.profile_changed:
-            state.update(metascopes=result.profile.metascopes)
-    state.update(**remembered(passed.survey))
-    state.mark_done("test")
+        state.token_issued(result)
+    state.test_passed(passed)

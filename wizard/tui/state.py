@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the console, IMS and Reactor modules load when first used, 
     from wizard.core.ims import Token
     from wizard.core.reactor import Properties
     from wizard.core.tokens import TokenResult
+    from wizard.flows.credential_test import Passed
     from wizard.sandbox import Sandbox
 
 def sandbox_profile(profiles: ProfileStore, name: str | None = None) -> str:
@@ -240,6 +241,20 @@ class WizardState:
     def forget_test(self) -> None:
         self.last_token = None
         self.last_test = None
+
+    def token_issued(self, result: TokenResult) -> None:
+        """A token came: what its exchange learned (the metascope IMS took) is kept."""
+        if result.profile_changed:
+            self.update(metascopes=result.profile.metascopes)
+
+    def test_passed(self, passed: Passed) -> None:
+        """The Test step's check passed: its token and what it saw kept, the step done."""
+        from wizard.core.reactor import remembered
+
+        self.last_token = passed.token
+        self.last_test = TestResult(passed.token, passed.survey)
+        self.update(**remembered(passed.survey))
+        self.mark_done(StepId.TEST)
 
     # --- the flow -------------------------------------------------------------------------
     @property

@@ -21,7 +21,7 @@ from wizard.core.console import Capability
 from wizard.core.errors import SecretStoreError, WizardError
 from wizard.core.ims import JWT_HEADER
 from wizard.core.profile import Profile
-from wizard.core.reactor import NO_PROPERTY, Properties, curl_command, failed, remembered
+from wizard.core.reactor import NO_PROPERTY, Properties, curl_command, failed
 from wizard.core.tokens import TokenResult
 from wizard.core.vocabulary import Subject
 from wizard.core.wording import Mask, mask, more, plural, sentence
@@ -41,7 +41,6 @@ from wizard.flows.credential_test import Stage as TestStage
 from wizard.flows.rights import acts_as_seen
 from wizard.tui.flow import StepId
 from wizard.tui.shell import command_name
-from wizard.tui.state import TestResult
 from wizard.tui.steps.base import RunTest, Step, TestPassed
 from wizard.tui.toggle import Toggle
 from wizard.tui.widgets import Plain, once_laid_out
@@ -212,10 +211,7 @@ class TestStep(Step):
     def _test_passed(self, passed: Passed) -> None:
         state = self.state
         self.stage_of(TestStage.PROPERTIES).set(PASSED, properties_text(passed.survey))
-        state.last_token = passed.token
-        state.last_test = TestResult(passed.token, passed.survey)
-        state.update(**remembered(passed.survey))
-        state.mark_done("test")
+        state.test_passed(passed)
         self.post_message(TestPassed())
         self._show_token()
         # the pass/fail lines stay in view (on a short screen the token panel is below them)
@@ -304,8 +300,7 @@ class _Painter:
         """The JWT and token stages passed: what was signed, where the token came from, how long
         it lasts."""
         step, profile = self.step, self.profile
-        if result.profile_changed:
-            step.state.update(metascopes=result.profile.metascopes)
+        step.state.token_issued(result)
         jwt = step.stage_of(TestStage.SIGN)
         if result.claims is not None:
             jwt.set(PASSED, claims_text(result.claims))
