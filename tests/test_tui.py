@@ -181,8 +181,9 @@ async def test_the_engine_signs_once_per_exchange_and_the_screen_shows_those_cla
         await pilot.press("f5")
         await settle(app, pilot, 4)
         assert len(signed) == len(exchanged) == 2  # ent_reactor_sdk refused, then the role's
-        assert "metascope ent_reactor_publisher_sdk" in screen_text(app)
-        assert signed[-1]["iss"] in screen_text(app)
+        sign = region_text(app, "#stage-jwt")  # the Sign stage's own lines, the last JWT's claims
+        assert "metascope ent_reactor_publisher_sdk" in sign
+        assert f"iss {signed[-1]['iss']}, sub {signed[-1]['sub']}" in sign
 
 
 async def test_a_token_another_process_just_refreshed_leaves_no_stage_running(
