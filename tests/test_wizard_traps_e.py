@@ -36,3 +36,60 @@ async def test_a_refused_client_secret_takes_the_keyboard(sandbox, backend, from
         assert app.current == "credentials"
         assert "Client secret must not contain spaces or line breaks" in screen_text(app)
         assert app.focused is not None and app.focused.id == "client-secret"
+
+
+# --- no keyring, a profile reopened: its secrets were the last session's -------------------------
+
+async def _reopened_without_a_keyring(pilot, app) -> None:
+    """A profile whose credentials were accepted and tested in a session that kept its secrets in
+    memory (no keyring), opened again: where this session's secrets go is asked first."""
+    from tests.test_tui import press
+    from tests.tui_helpers import region_text, settle
+
+    assert app.screen.query("#notice-memory"), region_text(app, "#notice")
+    await press(app, pilot, "#notice-memory")
+    await settle(app, pilot, 3)
+
+
+async def test_answering_the_store_question_on_reopening_says_what_the_last_session_lost():
+    """Reopened on Adobe with no keyring: answered, the question said "press Next again" (no Next
+    had been pressed) and nothing said the client secret was gone; F5 then failed."""
+    from tests.test_tui import Broken
+    from tests.tui_helpers import region_text
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.app import WizardApp
+    from wizard.tui.state import WizardState
+
+    store = SecretStore(backend=Broken())
+    state = WizardState.open(secrets=store)
+    state.save_progress(state.progress.marked("organization", "credentials"),
+                        org_id="ABC@AdobeOrg", client_id="abc")
+    app = WizardApp(secrets=store)
+    async with driving(app, size=SMALL) as pilot:
+        await _reopened_without_a_keyring(pilot, app)
+        notice = region_text(app, "#notice")
+        assert "press Next again" not in notice
+        assert ("The client secret of profile 'default' is not in this session's memory (no "
+                "keyring was usable). Enter it again at step 2, Credentials.") in notice
+        assert app.current == "credentials"
+        assert app.focused is not None and app.focused.id == "client-secret"
+
+
+async def test_a_sandbox_secret_the_last_session_kept_in_memory_is_said_missing_in_plain_words(
+        sandbox):
+    """"The client secret of profile 'sandbox' is gone from memory: this session only (no keyring
+    was usable): the last test result no longer holds": this session lost nothing, and three
+    colons in a row left a reader to work out which was the reason."""
+    from tests.test_tui import Broken
+    from tests.test_wizard_traps_d import _credentials_accepted
+    from tests.tui_helpers import region_text
+
+    await _credentials_accepted(sandbox, tested=True)
+    app = make_app(sandbox, Broken())
+    async with driving(app, size=SMALL):
+        notice = region_text(app, "#notice")
+        assert ("The client secret of profile 'sandbox' is not in this session's memory (no "
+                "keyring was usable): the last test result no longer holds. The sandbox still has "
+                "the integration.") in notice
+        assert "this session only" not in notice
+        assert app.focused is not None and app.focused.id == "notice-recover"

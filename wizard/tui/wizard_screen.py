@@ -66,6 +66,7 @@ class WizardScreen(Screen[None]):
         self.parsed_css = parsed_css
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
         self._resume_check_waits = False  # for the sandbox to serve
+        self._store_asked_at_resume = False  # the store question came as a profile reopened
         self._resumed = False
         state.on_memory_fallback = self._memory_fallback
 
@@ -158,6 +159,7 @@ class WizardScreen(Screen[None]):
         try:
             await state.ensure_store()
         except SecretStoreError as exc:
+            self._store_asked_at_resume = True  # answered, the check goes on from here
             self.store_problem(exc)
             return
         missing = state.missing_secrets()
@@ -175,7 +177,9 @@ class WizardScreen(Screen[None]):
             return
         state.unmark(("credentials", "test"))
         names = " and ".join(k.replace("_", " ") for k in missing)
-        where = state.storage_description()
+        # in memory, not "gone from memory: this session only (...)": this session lost nothing
+        where = "this session's memory (no keyring was usable)" if state.memory_only \
+            else state.storage_description()
         stale = ": the last test result no longer holds" if state.tested else ""
         if gone:
             text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
@@ -183,8 +187,9 @@ class WizardScreen(Screen[None]):
             actions: tuple[tuple[NoticeAction, str], ...] = (
                 (NoticeAction.RECREATE, "Create the integration again"),)
         elif recoverable:
-            text = (f"The {names} of profile {state.profile.name!r} is gone from {where}"
-                    f"{stale}. The sandbox still has the integration.")
+            text = (f"The {names} of profile {state.profile.name!r} "
+                    f"is {'not in' if state.memory_only else 'gone from'} {where}{stale}. The "
+                    "sandbox still has the integration.")
             actions = ((NoticeAction.RECOVER, "Recover it from the sandbox"),
                        (NoticeAction.RECREATE, "Create the integration again"))
         else:
@@ -223,6 +228,19 @@ class WizardScreen(Screen[None]):
                          info=True)
         self.refresh_steps()
 
+    def _store_chosen(self, where: str, more: str = "") -> None:
+        """Where secrets go, chosen: said, with what to do next. A question Next raised is
+        answered by Next again; one raised as a profile reopened leads to the check it held up
+        (a secret the last session kept may be gone), not to a Next nobody pressed."""
+        again = "" if self._store_asked_at_resume else ": press Next again"
+        self.query_one(Notice).show(NoticeKind.STORE, f"{where}{again}.{more}", info=True)
+        self._resume_after_store_answer()
+
+    def _resume_after_store_answer(self) -> None:
+        if self._store_asked_at_resume:
+            self._store_asked_at_resume = False
+            self.check_resume()
+
     @on(Notice.Action)
     async def _notice_action(self, event: Notice.Action) -> None:
         state = self.state
@@ -230,15 +248,16 @@ class WizardScreen(Screen[None]):
         match event.action:
             case NoticeAction.MEMORY:
                 state.use_memory()
-                notice.show(NoticeKind.STORE, "Secrets stay in memory for this session only: press "
-                            "Next again. `launch-wizard` commands will not find them.", info=True)
+                self._store_chosen("Secrets stay in memory for this session only",
+                                   " `launch-wizard` commands will not find them.")
             case NoticeAction.PLAINTEXT:
                 state.use_plaintext_file()
-                notice.show(NoticeKind.STORE, "Secrets go to a plaintext file, mode 0600, in the "
-                            "config folder: press Next again.", info=True)
+                self._store_chosen("Secrets go to a plaintext file, mode 0600, in the config "
+                                   "folder")
             case NoticeAction.RETRY:
                 notice.clear(NoticeKind.STORE)
                 state.store_ready = False
+                self._resume_after_store_answer()
             case NoticeAction.GO_CREDENTIALS:
                 notice.clear(NoticeKind.RESUME)
                 await self.show_step("credentials")
