@@ -93,3 +93,43 @@ async def test_a_sandbox_secret_the_last_session_kept_in_memory_is_said_missing_
                 "the integration.") in notice
         assert "this session only" not in notice
         assert app.focused is not None and app.focused.id == "notice-recover"
+
+
+# --- F1 and F2 from a dialog: the footer under it names them, and they answer --------------------
+
+@pytest.mark.parametrize(("first", "then", "opens"), [
+    ("f1", "f2", "RolesScreen"), ("f2", "f1", "HelpScreen")], ids=["help-then-roles", "roles-then-help"])
+async def test_f1_and_f2_answer_from_a_dialog(sandbox, backend, first, then, opens):
+    """With the help open, the footer under it said "f2 Roles", and F2 did nothing: a dialog is a
+    modal screen, which takes no key bound on the app."""
+    from tests.tui_helpers import settle
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press(first)
+        await settle(app, pilot)
+        below = type(app.screen)
+        await pilot.press(then)
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == opens
+        await pilot.press("escape")  # back to the dialog it was opened from
+        await settle(app, pilot)
+        assert type(app.screen) is below
+
+
+async def test_f1_answers_from_the_quit_question(sandbox, backend):
+    from tests.tui_helpers import settle
+    from wizard.tui.screens import ConfirmQuit, HelpScreen
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await type_into(pilot, "#org-id", "ABC@AdobeOrg")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmQuit)  # the question is still asked
