@@ -133,3 +133,56 @@ async def test_f1_answers_from_the_quit_question(sandbox, backend):
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmQuit)  # the question is still asked
+
+
+# --- the sandbox's tested integration is not dropped by an arrow and Enter on the type -----------
+
+async def _tested_s2s_back_at_the_type(app, pilot) -> str:
+    """A sandbox S2S integration created and tested, then step 1 again with the keyboard on the
+    credential type; its client ID."""
+    from tests.tui_helpers import settle
+
+    app.screen.query_one("#create-integration").focus()
+    await pilot.press("enter")
+    await settle(app, pilot, 3)
+    await next_step(app, pilot)
+    await next_step(app, pilot)
+    await pilot.press("f5")
+    await settle(app, pilot, 4)
+    assert app.state.tested
+    await app.screen.show_step("organization")
+    await settle(app, pilot)
+    app.screen.query_one("#auth-type").focus()
+    await pilot.pause()
+    return app.state.profile.client_id
+
+
+async def test_choosing_the_other_type_asks_before_leaving_a_tested_integration(sandbox, backend):
+    """Down and Enter on the credential type, only to see the JWT flow, silently emptied the client
+    ID, dropped the client secret and every step's mark: the tested integration was gone, and
+    choosing OAuth Server-to-Server again did not bring it back."""
+    from tests.tui_helpers import region_text, settle
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        client_id = await _tested_s2s_back_at_the_type(app, pilot)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert app.state.profile.client_id == client_id and app.state.tested  # nothing dropped
+        question = region_text(app, "#switch-type")
+        assert f"Switch to JWT service account? This profile's OAuth Server-to-Server " \
+               f"integration ({client_id})" in question
+        assert app.focused is not None and app.focused.id == "switch-keep"
+        await pilot.press("enter")  # Keep
+        await settle(app, pilot)
+        assert not app.screen.query_one("#switch-type").display
+        assert app.state.profile.auth_type == "oauth-s2s" and app.state.tested
+        assert app.screen.query_one("#auth-oauth-s2s").value
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        await next_step(app, pilot)  # the question is answered first
+        assert app.current == "organization" and app.focused.id == "switch-keep"
+        await pilot.press("tab", "enter")  # the user's yes: now it switches
+        await settle(app, pilot)
+        assert app.state.profile.auth_type == "jwt" and app.state.profile.client_id == ""
+        assert app.screen.query_one("#auth-jwt").value
