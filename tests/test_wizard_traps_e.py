@@ -186,3 +186,35 @@ async def test_choosing_the_other_type_asks_before_leaving_a_tested_integration(
         await settle(app, pilot)
         assert app.state.profile.auth_type == "jwt" and app.state.profile.client_id == ""
         assert app.screen.query_one("#auth-jwt").value
+
+
+# --- an access token pasted where the client secret goes: refused, not saved -----------------------
+
+TOKEN_LIKE = "eyJhbGciOiJSUzI1NiJ9." + "A" * 900 + "." + "B" * 300  # one token, about 1200 long
+
+
+async def test_an_access_token_pasted_as_the_client_secret_is_refused_at_next(sandbox, backend):
+    """An access token (a thousand characters, no space) pasted into Client secret was saved, and
+    only the test said IMS refused the secret; a 5000-character client ID is refused at Next."""
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        kept = await app.state.secret("client_secret")
+        await type_into(pilot, "#client-secret", TOKEN_LIKE)
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        shown = screen_text(app)
+        assert f"Client secret too long: {len(TOKEN_LIKE)} characters, the limit is 256" in shown
+        assert "AAAA" not in shown  # never quoted
+        assert await app.state.secret("client_secret") == kept
+
+
+def test_configure_refuses_a_client_secret_far_too_long(tmp_path):
+    from tests.conftest import clean_env, run_main
+
+    env = clean_env(LAUNCH_WIZARD_CONFIG_DIR=str(tmp_path / "config"))
+    done = run_main("configure", "--client-id", "abc", "--client-secret-stdin",
+                    "--insecure-storage", env=env, input=TOKEN_LIKE + "\n")
+    assert done.returncode == 2
+    assert f"client secret too long: {len(TOKEN_LIKE)} characters, the limit is 256" in done.stderr
+    assert "AAAA" not in done.stderr
