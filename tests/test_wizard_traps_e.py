@@ -218,3 +218,39 @@ def test_configure_refuses_a_client_secret_far_too_long(tmp_path):
     assert done.returncode == 2
     assert f"client secret too long: {len(TOKEN_LIKE)} characters, the limit is 256" in done.stderr
     assert "AAAA" not in done.stderr
+
+
+# --- a client secret typed for an integration the sandbox has since replaced ------------------------
+
+async def test_a_secret_typed_for_the_replaced_integration_is_not_saved_for_the_new_one(
+        sandbox, backend):
+    """A secret typed at Credentials and left unsaved stayed in its field after the sandbox made a
+    new integration (created again, or of the other type): Next saved it for the new one, and the
+    test then failed on a secret nobody had typed for it."""
+    from tests.tui_helpers import settle
+
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL) as pilot:
+        await type_into(pilot, "#client-secret", "p8e-typed-for-the-old-one")
+        await type_into(pilot, "#tech-id", "not-an-account")
+        await next_step(app, pilot)  # refused (the ID); the client ID is saved meanwhile
+        await app.screen.show_step("organization")
+        await app.screen.show_step("credentials")
+        await settle(app, pilot)
+        assert app.screen.query_one("#client-secret").value == "p8e-typed-for-the-old-one"  # kept
+        await type_into(pilot, "#tech-id", "")
+        await app.screen.show_step("organization")
+        await settle(app, pilot)
+        app.screen.query_one("#create-integration").focus()
+        await pilot.press("enter")  # the sandbox makes a new integration
+        await settle(app, pilot, 3)
+        made = await app.state.secret("client_secret")
+        await next_step(app, pilot)
+        assert app.current == "credentials"
+        assert app.screen.query_one("#client-secret").value == ""
+        assert "was for the integration this profile no longer uses" in screen_text(app)
+        await next_step(app, pilot)
+        assert app.current == "test"
+        assert await app.state.secret("client_secret") == made  # the new integration's own
+
