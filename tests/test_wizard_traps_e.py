@@ -254,3 +254,25 @@ async def test_a_secret_typed_for_the_replaced_integration_is_not_saved_for_the_
         assert app.current == "test"
         assert await app.state.secret("client_secret") == made  # the new integration's own
 
+
+
+# --- no keyring: a test's failure points at the wizard's question, not at the command line --------
+
+async def test_f5_without_a_keyring_points_at_the_question_above_not_the_command_line():
+    """F5 on a new profile with no keyring: the question above offered "This session only" and
+    "A plaintext file", while the failed stage said to start a Secret Service, set
+    LAUNCH_WIZARD_CLIENT_SECRET or run `launch-wizard configure --insecure-storage`."""
+    from tests.test_tui import Broken
+    from tests.tui_helpers import region_text, settle
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.app import WizardApp
+
+    app = WizardApp(secrets=SecretStore(backend=Broken()))
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot, 3)
+        assert app.current == "test"
+        assert app.screen.query("#notice-memory")
+        stage = region_text(app, "#stage-token")
+        assert "fix: choose where secrets go in the notice above" in stage
+        assert "insecure-storage" not in stage and "LAUNCH_WIZARD_" not in stage
