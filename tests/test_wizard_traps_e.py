@@ -276,3 +276,24 @@ async def test_f5_without_a_keyring_points_at_the_question_above_not_the_command
         stage = region_text(app, "#stage-token")
         assert "fix: choose where secrets go in the notice above" in stage
         assert "insecure-storage" not in stage and "LAUNCH_WIZARD_" not in stage
+
+
+@pytest.mark.parametrize(("keys", "again"), [("f5", "run the test again (F5)"),
+                                             ("f3", "press F3 again")], ids=["f5", "f3"])
+async def test_the_store_answer_says_to_do_again_what_asked_not_next(keys, again):
+    """Answered after F5 (or F3), the notice said "press Next again": no Next had been pressed,
+    and Next on the Test step goes on to Done."""
+    from tests.test_tui import Broken, press
+    from tests.tui_helpers import region_text, settle
+    from wizard.core.secret_store import SecretStore
+    from wizard.tui.app import WizardApp
+
+    app = WizardApp(secrets=SecretStore(backend=Broken()))
+    async with driving(app, size=SMALL) as pilot:
+        await pilot.press(keys)
+        await settle(app, pilot, 3)
+        await press(app, pilot, "#notice-memory")
+        await settle(app, pilot)
+        notice = region_text(app, "#notice")
+        assert f"Secrets stay in memory for this session only: {again}." in notice
+        assert "Next" not in notice

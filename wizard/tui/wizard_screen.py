@@ -67,6 +67,7 @@ class WizardScreen(Screen[None]):
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
         self._resume_check_waits = False  # for the sandbox to serve
         self._store_asked_at_resume = False  # the store question came as a profile reopened
+        self._store_again = ""  # what to do again once it is answered ("press Next again")
         self._resumed = False
         state.on_memory_fallback = self._memory_fallback
 
@@ -160,7 +161,7 @@ class WizardScreen(Screen[None]):
             await state.ensure_store()
         except SecretStoreError as exc:
             self._store_asked_at_resume = True  # answered, the check goes on from here
-            self.store_problem(exc)
+            self.store_problem(exc, again="")
             return
         missing = state.missing_secrets()
         gone = False
@@ -214,8 +215,10 @@ class WizardScreen(Screen[None]):
         if answer and actions:
             notice.focus_answer()
 
-    def store_problem(self, exc: SecretStoreError) -> None:
-        """No usable keyring: offer the ways out, inside the wizard, once."""
+    def store_problem(self, exc: SecretStoreError, again: str = "press Next again") -> None:
+        """No usable keyring: offer the ways out, inside the wizard, once; `again`: what to do
+        once one is chosen (what asked for a secret: Next, the test, the copy)."""
+        self._store_again = again
         self.show_notice(NoticeKind.STORE, f"{sentence(exc.cause)}\nWhere should this session's "
                                            "secrets go?",
                          ((NoticeAction.MEMORY, "This session only"),
@@ -232,7 +235,7 @@ class WizardScreen(Screen[None]):
         """Where secrets go, chosen: said, with what to do next. A question Next raised is
         answered by Next again; one raised as a profile reopened leads to the check it held up
         (a secret the last session kept may be gone), not to a Next nobody pressed."""
-        again = "" if self._store_asked_at_resume else ": press Next again"
+        again = f": {self._store_again}" if self._store_again else ""
         self.query_one(Notice).show(NoticeKind.STORE, f"{where}{again}.{more}", info=True)
         self._resume_after_store_answer()
 
@@ -470,7 +473,8 @@ class WizardScreen(Screen[None]):
     @on(Step.Problem)
     def _problem(self, event: Step.Problem) -> None:
         if isinstance(event.error, SecretStoreError):
-            self.store_problem(event.error)
+            self.store_problem(event.error, again=f"run the test again ({key('test')})"
+                               if self.current == StepId.TEST else "try again")
         elif not self.offer_recovery(event.error):
             self.show_notice(NoticeKind.PROBLEM, self.view(self.current).explain(event.error))
 
@@ -501,7 +505,7 @@ class WizardScreen(Screen[None]):
                 await state.ensure_store()
                 result = await state.token()
             except SecretStoreError as exc:
-                self.store_problem(exc)
+                self.store_problem(exc, again=f"press {key('copy-token')} again")
                 return
             except WizardError as exc:
                 if self.offer_recovery(exc):  # the notice may already say so: F3 still answers
