@@ -297,3 +297,21 @@ async def test_the_store_answer_says_to_do_again_what_asked_not_next(keys, again
         notice = region_text(app, "#notice")
         assert f"Secrets stay in memory for this session only: {again}." in notice
         assert "Next" not in notice
+
+
+# --- Finish with steps left undone: which one, not "All steps done" -------------------------------
+
+async def test_finish_with_steps_left_undone_names_the_first_not_all_steps_done(sandbox, backend):
+    """Through the palette to Done on a new profile, Finish said "All steps done. ctrl+q quits":
+    nothing had been entered, and the step list showed no step done."""
+    from tests.tui_helpers import notifications, settle
+
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        await app.screen.show_step("done")
+        await settle(app, pilot)
+        await next_step(app, pilot)  # Finish
+        shown = notifications(app)
+        assert "All steps done" not in shown
+        assert ('Step 1, Organization and integration, is not done yet (ctrl+p, then "Step 1"; '
+                "or ctrl+b 3 times).") in shown

@@ -386,10 +386,25 @@ class WizardScreen(Screen[None]):
             await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            leave = f" {key('quit')} quits" + ("; the sandbox stops with the wizard."
-                                               if state.sandbox is not None else ".")
-            self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token.")
-                            + leave, markup=False)
+            self._say_finished()
+
+    def _say_finished(self) -> None:
+        """Finish: all done, and how to leave; or, reached through the palette with steps left
+        undone, which one comes first and the way there (not "All steps done")."""
+        from wizard.tui.remedy import way
+
+        state = self.state
+        undone = next((step for step in state.steps if step not in state.progress.done), None)
+        if undone is not None:
+            number = state.number(undone)
+            self.app.notify(f"Step {number}, {title(undone, state.profile.auth_type)}, is not done "
+                            f"yet ({way(state.steps, self.current, number)}).",
+                            title="Not finished", severity="warning", markup=False)
+            return
+        leave = f" {key('quit')} quits" + ("; the sandbox stops with the wizard."
+                                           if state.sandbox is not None else ".")
+        self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token.")
+                        + leave, markup=False)
 
     def for_scripts(self, sentence: str) -> str:
         """`sentence` with this profile's token command in it, where a shell would find the
