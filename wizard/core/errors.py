@@ -90,6 +90,11 @@ class UntrustedCertificate(NetworkError):
 
 
 class SecretStoreError(WizardError):
-    """The OS keyring (or the file fallback) cannot be used."""
+    """The OS keyring (or the file fallback) cannot be used: what to correct is the secret store,
+    whoever raises it (the wizard asks where secrets go instead of giving the command line's fix)."""
 
     exit_code = EXIT_SECRET_STORE
+
+    def __init__(self, cause: str, fix: str = "", *,
+                 subject: Subject | Literal[""] = Subject.SECRET_STORE) -> None:
+        super().__init__(cause, fix, subject=subject)

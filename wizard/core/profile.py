@@ -65,9 +65,16 @@ def _hidden_fault(label: str, text: str, shown: str) -> str | None:
     return None if ch is None else f"{label} contains the control character {character_name(ch)}{shown}"
 
 
+# Adobe's client secrets have about 40 characters; an access token pasted in their place, a
+# thousand (its length is checked here: a secret is no profile field, bounded with the others)
+SECRET_LONGEST = 256
+
+
 def token_fault(label: str, text: str, *, secret: bool = False) -> str | None:
     """Why `text` is not one token as Adobe issues them (a control or invisible character, a
-    space or a line break), or None; a secret's own text is never quoted."""
+    space or a line break; a secret far too long), or None; a secret's own text is never quoted."""
+    if secret and len(text) > SECRET_LONGEST:
+        return f"{label} too long: {len(text)} characters, the limit is {SECRET_LONGEST}"
     shown = "" if secret else f": '{terminal_safe(text)}'"
     fault = _hidden_fault(label, text, shown)
     if fault is None and any(ch.isspace() for ch in text):

@@ -37,11 +37,11 @@ def fix(exc: WizardError, steps: tuple[str, ...], auth_type: AuthType, current: 
         if step == current:
             return f"{what} here"
         number = steps.index(step) + 1
-        return f"{what} at step {number}, {title(step, auth_type)} ({_way(steps, current, number)})"
+        return f"{what} at step {number}, {title(step, auth_type)} ({way(steps, current, number)})"
     return _ELSEWHERE.get(exc.subject) or exc.fix
 
 
-def _way(steps: tuple[str, ...], current: str, number: int) -> str:
+def way(steps: tuple[str, ...], current: str, number: int) -> str:
     """The keys that lead from `current` to step `number`: back or on once, or the palette's
     entry for that step (or back or on as many times) when it is further away."""
     moves = steps.index(current) + 1 - number if current in steps else 0

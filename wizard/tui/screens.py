@@ -39,8 +39,15 @@ def key_lines(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     return rows + list(OTHER_KEYS)
 
 
+# F1 and F2 work from any dialog, as the footer under it says: a modal screen takes no key bound
+# on the app, so each dialog binds them itself (its own, help's F1 or the lookup's F2, closes it)
+DIALOG_KEYS: list[BindingType] = [Binding("f1", "app.help", show=False),
+                                  Binding("f2", "app.roles", show=False)]
+
+
 class Dialog(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close", id="dialog.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *DIALOG_KEYS, Binding("escape", "dismiss", "Close", id="dialog.close")]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss()
@@ -85,7 +92,8 @@ class RolesScreen(Dialog):
 
 class ConfirmQuit(ModalScreen[bool]):
     AUTO_FOCUS = "#stay"  # Enter keeps what was typed
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "Stay", id="quit.stay")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *DIALOG_KEYS, Binding("escape", "dismiss(False)", "Stay", id="quit.stay")]
 
     def __init__(self, unsaved: list[str], memory_only: bool = False) -> None:
         super().__init__()

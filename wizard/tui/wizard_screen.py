@@ -66,6 +66,8 @@ class WizardScreen(Screen[None]):
         self.parsed_css = parsed_css
         self._unsaved: dict[str, Step.Dirty] = {}  # by input id, in the order they were touched
         self._resume_check_waits = False  # for the sandbox to serve
+        self._store_asked_at_resume = False  # the store question came as a profile reopened
+        self._store_again = ""  # what to do again once it is answered ("press Next again")
         self._resumed = False
         state.on_memory_fallback = self._memory_fallback
 
@@ -158,7 +160,8 @@ class WizardScreen(Screen[None]):
         try:
             await state.ensure_store()
         except SecretStoreError as exc:
-            self.store_problem(exc)
+            self._store_asked_at_resume = True  # answered, the check goes on from here
+            self.store_problem(exc, again="")
             return
         missing = state.missing_secrets()
         gone = False
@@ -175,7 +178,9 @@ class WizardScreen(Screen[None]):
             return
         state.unmark(("credentials", "test"))
         names = " and ".join(k.replace("_", " ") for k in missing)
-        where = state.storage_description()
+        # in memory, not "gone from memory: this session only (...)": this session lost nothing
+        where = "this session's memory (no keyring was usable)" if state.memory_only \
+            else state.storage_description()
         stale = ": the last test result no longer holds" if state.tested else ""
         if gone:
             text = (f"The sandbox no longer knows the integration {state.profile.client_id} "
@@ -183,8 +188,9 @@ class WizardScreen(Screen[None]):
             actions: tuple[tuple[NoticeAction, str], ...] = (
                 (NoticeAction.RECREATE, "Create the integration again"),)
         elif recoverable:
-            text = (f"The {names} of profile {state.profile.name!r} is gone from {where}"
-                    f"{stale}. The sandbox still has the integration.")
+            text = (f"The {names} of profile {state.profile.name!r} "
+                    f"is {'not in' if state.memory_only else 'gone from'} {where}{stale}. The "
+                    "sandbox still has the integration.")
             actions = ((NoticeAction.RECOVER, "Recover it from the sandbox"),
                        (NoticeAction.RECREATE, "Create the integration again"))
         else:
@@ -209,8 +215,10 @@ class WizardScreen(Screen[None]):
         if answer and actions:
             notice.focus_answer()
 
-    def store_problem(self, exc: SecretStoreError) -> None:
-        """No usable keyring: offer the ways out, inside the wizard, once."""
+    def store_problem(self, exc: SecretStoreError, again: str = "press Next again") -> None:
+        """No usable keyring: offer the ways out, inside the wizard, once; `again`: what to do
+        once one is chosen (what asked for a secret: Next, the test, the copy)."""
+        self._store_again = again
         self.show_notice(NoticeKind.STORE, f"{sentence(exc.cause)}\nWhere should this session's "
                                            "secrets go?",
                          ((NoticeAction.MEMORY, "This session only"),
@@ -223,6 +231,19 @@ class WizardScreen(Screen[None]):
                          info=True)
         self.refresh_steps()
 
+    def _store_chosen(self, where: str, more: str = "") -> None:
+        """Where secrets go, chosen: said, with what to do next. A question Next raised is
+        answered by Next again; one raised as a profile reopened leads to the check it held up
+        (a secret the last session kept may be gone), not to a Next nobody pressed."""
+        again = f": {self._store_again}" if self._store_again else ""
+        self.query_one(Notice).show(NoticeKind.STORE, f"{where}{again}.{more}", info=True)
+        self._resume_after_store_answer()
+
+    def _resume_after_store_answer(self) -> None:
+        if self._store_asked_at_resume:
+            self._store_asked_at_resume = False
+            self.check_resume()
+
     @on(Notice.Action)
     async def _notice_action(self, event: Notice.Action) -> None:
         state = self.state
@@ -230,15 +251,16 @@ class WizardScreen(Screen[None]):
         match event.action:
             case NoticeAction.MEMORY:
                 state.use_memory()
-                notice.show(NoticeKind.STORE, "Secrets stay in memory for this session only: press "
-                            "Next again. `launch-wizard` commands will not find them.", info=True)
+                self._store_chosen("Secrets stay in memory for this session only",
+                                   " `launch-wizard` commands will not find them.")
             case NoticeAction.PLAINTEXT:
                 state.use_plaintext_file()
-                notice.show(NoticeKind.STORE, "Secrets go to a plaintext file, mode 0600, in the "
-                            "config folder: press Next again.", info=True)
+                self._store_chosen("Secrets go to a plaintext file, mode 0600, in the config "
+                                   "folder")
             case NoticeAction.RETRY:
                 notice.clear(NoticeKind.STORE)
                 state.store_ready = False
+                self._resume_after_store_answer()
             case NoticeAction.GO_CREDENTIALS:
                 notice.clear(NoticeKind.RESUME)
                 await self.show_step("credentials")
@@ -364,10 +386,25 @@ class WizardScreen(Screen[None]):
             await self.show_step(steps[steps.index(step) + 1])
         else:
             self.refresh_steps()
-            leave = f" {key('quit')} quits" + ("; the sandbox stops with the wizard."
-                                               if state.sandbox is not None else ".")
-            self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token.")
-                            + leave, markup=False)
+            self._say_finished()
+
+    def _say_finished(self) -> None:
+        """Finish: all done, and how to leave; or, reached through the palette with steps left
+        undone, which one comes first and the way there (not "All steps done")."""
+        from wizard.tui.remedy import way
+
+        state = self.state
+        undone = next((step for step in state.steps if step not in state.progress.done), None)
+        if undone is not None:
+            number = state.number(undone)
+            self.app.notify(f"Step {number}, {title(undone, state.profile.auth_type)}, is not done "
+                            f"yet ({way(state.steps, self.current, number)}).",
+                            title="Not finished", severity="warning", markup=False)
+            return
+        leave = f" {key('quit')} quits" + ("; the sandbox stops with the wizard."
+                                           if state.sandbox is not None else ".")
+        self.app.notify("All steps done." + self.for_scripts(" `{}` gives scripts a token.")
+                        + leave, markup=False)
 
     def for_scripts(self, sentence: str) -> str:
         """`sentence` with this profile's token command in it, where a shell would find the
@@ -451,7 +488,8 @@ class WizardScreen(Screen[None]):
     @on(Step.Problem)
     def _problem(self, event: Step.Problem) -> None:
         if isinstance(event.error, SecretStoreError):
-            self.store_problem(event.error)
+            self.store_problem(event.error, again=f"run the test again ({key('test')})"
+                               if self.current == StepId.TEST else "try again")
         elif not self.offer_recovery(event.error):
             self.show_notice(NoticeKind.PROBLEM, self.view(self.current).explain(event.error))
 
@@ -482,7 +520,7 @@ class WizardScreen(Screen[None]):
                 await state.ensure_store()
                 result = await state.token()
             except SecretStoreError as exc:
-                self.store_problem(exc)
+                self.store_problem(exc, again=f"press {key('copy-token')} again")
                 return
             except WizardError as exc:
                 if self.offer_recovery(exc):  # the notice may already say so: F3 still answers

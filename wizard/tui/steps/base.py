@@ -35,6 +35,16 @@ class TestPassed(Message):
     """The test passed: a notice about a problem it had, or about running it again, is old news."""
 
 
+def _typed_into(field: Field) -> Widget | None:
+    """Where the keyboard goes to correct `field`: its control, or the first control in it that
+    takes the keyboard (the client secret's input, beside its shown/hidden switch): a row of them
+    cannot take it, and the keyboard then stayed on Next, where a paste went nowhere."""
+    control = field.control
+    if control.focusable:
+        return control
+    return next((widget for widget in control.query("*") if widget.focusable), None)
+
+
 class Step(VerticalScroll, can_focus=False):
     """One step of the flow, built with the open state it reads and writes. The app calls the
     typed API below; the step answers in messages."""
@@ -131,8 +141,9 @@ class Step(VerticalScroll, can_focus=False):
         """After a refused Next: focus the field in error, or bring the first message into view."""
         for field in self._fields():
             if field.invalid:
-                target = field.control if field.control.focusable else field
-                target.focus(scroll_visible=False)
+                target = _typed_into(field)
+                if target is not None:
+                    target.focus(scroll_visible=False)
                 once_laid_out(self, partial(field.scroll_visible, animate=False))
                 return
         for widget in self.query(".-error"):

@@ -42,6 +42,8 @@ class CredentialsStep(Step):
     pending_key: str | None = None  # key text taken off the screen, saved on Next
     reading: Worker[None] | None = None  # a key file being read: Next waits for it
     key_error: str | None = None  # why the pending key cannot be used
+    _secret_typed_for = ""  # the client ID of the integration the typed client secret is for
+    _secret_dropped = False  # such a secret was cleared: said once the store has been asked
 
     def compose(self) -> ComposeResult:
         yield Field("Client ID (API key)", Entry(id="client-id"),
@@ -82,7 +84,16 @@ class CredentialsStep(Step):
         self.set_value("scopes", ",".join(profile.scopes))
         self.query_one("#use-generated").display = bool(profile.private_key_path)
         self.query_one("#reveal-secret", Switch).value = False  # shown only while asked, here
+        self._drop_a_secret_typed_for_another_integration()
         self.look_up_stored()
+
+    def _drop_a_secret_typed_for_another_integration(self) -> None:
+        """A client secret typed, not saved, for the integration the sandbox has since replaced
+        (created again, or of the other type): it is not this one's, and Next would save it."""
+        secret = self.query_one("#client-secret", Entry)
+        if secret.value and self._secret_typed_for != self.state.profile.client_id:
+            secret.value = ""
+            self._secret_dropped = True
 
     def default_focus(self) -> str:
         return "#client-id"
@@ -136,6 +147,11 @@ class CredentialsStep(Step):
                               if self._sandbox_made_secret() else "from the console's Credentials page")
         if stored:  # recovered or saved since a Next said it was missing
             self.field_of("client-secret").show_error(None)
+        if self._secret_dropped:
+            self._secret_dropped = False
+            self.field_of("client-secret").show_warning(
+                "The client secret typed here was for the integration this profile no longer "
+                "uses: it was cleared.")
         if state.has_secret(SecretKind.PRIVATE_KEY) and self.pending_key is None:
             self._status(f"✓ a private key is saved in {state.storage_description()}; "
                          "paste or load another to replace it", scroll=False)
@@ -175,6 +191,7 @@ class CredentialsStep(Step):
 
     @on(Input.Changed, "#client-secret")
     def _secret(self, event: Input.Changed) -> None:
+        self._secret_typed_for = self.state.profile.client_id
         self.mark_dirty("client-secret", bool(event.value))
 
     @on(Switch.Changed, "#reveal-secret")
@@ -286,6 +303,7 @@ class CredentialsStep(Step):
             if (secret_field := self.field_of("client-secret")).has_class("-warned"):
                 secret_field.show_warning("")  # the keyring's absence: asked now, or answered
         ok = self._save_fields()
+        self._secret_typed_for = self.state.profile.client_id  # for the client ID just saved
         secret = self.value("client-secret").strip()  # a copy often takes a space beside it
         ok = self._client_secret_given(secret) and ok
         passphrase = self.value("passphrase")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
@@ -52,6 +52,7 @@ class OrganizationStep(Step):
     _hinted = False  # the import result says how typed content is imported
     _tried_path = ""  # the import path last imported or tried: its result is on screen
     filling: Worker[None] | None = None  # the sandbox's organization being fetched: Next waits
+    _switching: AuthType | None = None  # the type asked for, waiting for the user's yes
 
     def compose(self) -> ComposeResult:
         yield Label("Credential type")
@@ -59,6 +60,11 @@ class OrganizationStep(Step):
             yield Choice("OAuth Server-to-Server (recommended: works with Adobe today)",
                          id="auth-oauth-s2s")
             yield Choice("JWT service account (Adobe's original guide)", id="auth-jwt")
+        with Vertical(id="switch-type"):
+            yield Plain("", id="switch-question")
+            with Horizontal(classes="row"):
+                yield Button("", id="switch-keep", compact=True)
+                yield Button("", id="switch-yes", compact=True)
         yield Static(JWT_NOTE, id="jwt-note", classes="note")
         yield Button("Have the credential already? Import the JSON the console downloaded",
                      id="import-open", compact=True)
@@ -71,8 +77,12 @@ class OrganizationStep(Step):
                                              id="org-id"),
                     "Shown in the console as Organization ID; it ends in @AdobeOrg.")
 
+    def on_mount(self) -> None:
+        self.query_one("#switch-type").display = False
+
     def on_show_step(self) -> None:
         profile = self.state.profile
+        self._ask_switch(None)
         self.query_one(f"#auth-{profile.auth_type}", Choice).value = True
         self.set_value("org-id", profile.org_id)
         self._show_flow()
@@ -105,8 +115,50 @@ class OrganizationStep(Step):
     @on(RadioSet.Changed, "#auth-type")
     def _auth_type(self, event: RadioSet.Changed) -> None:
         auth_type = AuthType((event.pressed.id or "").removeprefix("auth-"))
-        if auth_type == self.state.profile.auth_type:
+        profile = self.state.profile
+        if auth_type == profile.auth_type:
+            self._ask_switch(None)  # chosen back (or kept): nothing to ask
             return
+        if self.state.console.offers(Capability.CREATE_INTEGRATION) and profile.client_id:
+            # the sandbox's integration is of one type: the other type leaves it behind, with
+            # what was tested with it; an arrow and Enter on the choice must not do that unasked
+            self._ask_switch(auth_type)
+            return
+        self._switch(auth_type)
+
+    def _ask_switch(self, auth_type: AuthType | None) -> None:
+        """Ask before switching to `auth_type` (None: no longer ask)."""
+        from wizard.core.wording import credential_type
+
+        self._switching = auth_type
+        self.query_one("#switch-type").display = auth_type is not None
+        if auth_type is None:
+            return
+        profile = self.state.profile
+        self.query_one("#switch-question", Static).update(
+            f"Switch to {credential_type(auth_type)}? This profile's "
+            f"{credential_type(profile.auth_type)} integration ({profile.client_id}) and what "
+            "its test found would be left behind: the sandbox makes one integration per type, "
+            "so a new one is made.")
+        self.query_one("#switch-keep", Button).label = f"Keep {credential_type(profile.auth_type)}"
+        self.query_one("#switch-yes", Button).label = f"Switch to {credential_type(auth_type)}"
+        self.query_one("#switch-keep").focus()  # the safe answer, as the quit question's Stay
+
+    @on(Button.Pressed, "#switch-keep")
+    def _keep_type(self) -> None:
+        self._ask_switch(None)
+        self.query_one(f"#auth-{self.state.profile.auth_type}", Choice).value = True
+        self.query_one("#auth-type").focus()
+
+    @on(Button.Pressed, "#switch-yes")
+    def _switch_confirmed(self) -> None:
+        auth_type = self._switching
+        self._ask_switch(None)
+        if auth_type is not None:
+            self._switch(auth_type)
+            self.query_one("#auth-type").focus()
+
+    def _switch(self, auth_type: AuthType) -> None:
         self.state.set_auth_type(auth_type)
         self.query_one("#created", Static).update("")
         self._show_flow()
@@ -364,6 +416,9 @@ class OrganizationStep(Step):
         self.post_message(self.Changed())
 
     async def accept(self) -> bool:
+        if self._switching is not None:  # the type shown is not the profile's yet: asked first
+            self.query_one("#switch-keep").focus()
+            return False
         if path := self._untried_import_path():
             # typed and never imported: Next imports it, as Enter there does (nothing typed is
             # dropped); the import says what came of it, and moves on when it filled the profile
