@@ -10,7 +10,7 @@ from textual import events
 from tests.conftest import clean_env, run_main
 from tests.test_tui import SMALL, driving, make_app
 from tests.test_wizard_traps_b import _import_box
-from tests.tui_helpers import s2s_opens_at_credentials, screen_text, settle
+from tests.tui_helpers import notifications, s2s_opens_at_credentials, screen_text, settle
 from wizard.core.secret_store import MemoryBackend
 
 
@@ -154,6 +154,34 @@ async def test_a_paste_into_a_filled_field_replaces_its_value(sandbox, backend, 
         field.post_message(events.Paste(pasted))
         await settle(app, pilot)
         assert field.value == "new-client-id"
+
+
+async def test_after_typing_a_paste_goes_in_at_the_cursor_and_ctrl_v_follows_the_same_rules(
+        sandbox, backend):
+    """Replacing on every paste lost what was typed: Scopes holds Adobe's list, a "," typed at
+    its end and a scope pasted left only that scope. And ctrl+v (the app's own clipboard, after
+    Copy token) went in at the cursor, line breaks and all, whatever the field held."""
+    await s2s_opens_at_credentials(sandbox, backend)
+    app = make_app(sandbox, backend)
+    async with driving(app, size=SMALL, notifications=True) as pilot:
+        scopes = app.screen.query_one("#scopes")
+        listed = scopes.value
+        scopes.focus()
+        await pilot.pause()
+        scopes.cursor_position = len(listed)
+        await pilot.press("comma")
+        scopes.post_message(events.Paste("read_organizations\n"))
+        await settle(app, pilot)
+        assert scopes.value == f"{listed},read_organizations"
+
+        client_id = app.screen.query_one("#client-id")
+        client_id.focus()
+        await pilot.pause()
+        app.copy_to_clipboard("\nnew-client-id\nsecond line")
+        await pilot.press("ctrl+v")
+        await settle(app, pilot)
+        assert client_id.value == "new-client-id"  # the sandbox's replaced, the first line kept
+        assert "1 more line left out" in notifications(app)
 
 
 # --- the focused button stands out in a 256-colour terminal, in either theme ---------------------

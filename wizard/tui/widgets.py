@@ -73,10 +73,15 @@ class Plain(Static):
 
 class Entry(Input):
     """An Input whose value is not selected on focus: a returning user's first key must not
-    wipe what is there. A paste, one line or several, replaces the value (or the part of it
-    selected), as a paste into a box does: a value copied whole is pasted whole, never joined to
-    the old one. It may carry control characters: they are shown, not sent to the terminal (the
-    profile's validation then refuses them)."""
+    wipe what is there. A paste (the terminal's, or ctrl+v) of a value replaces what the wizard
+    filled in or what was pasted whole before (a fresh client ID over the sandbox's, never
+    joined to it); once the person has typed in the field, it goes in at the cursor, or over
+    the part selected, as in any field (a scope added to the list, a file name after a folder).
+    It may carry control characters: they are shown, not sent to the terminal (the profile's
+    validation then refuses them)."""
+
+    _editing = False  # inside `replace`: the value changes by an edit, not by the program
+    _typed = False  # the person edited the value since the program set it
 
     def __init__(self, value: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
@@ -109,18 +114,37 @@ class Entry(Input):
             cells += width
         return max(0, min(offset, len(self.value)))
 
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Every edit comes through here: keys, deletions and pastes."""
+        self._editing = True
+        try:
+            super().replace(text, start, end)
+        finally:
+            self._editing = False
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        self._typed = self._editing
+
     def _on_paste(self, event: events.Paste) -> None:
-        """One line is kept: the first that is not blank (a copy often brings a line break
-        before or after the value). A paste of several is told so, not cut silently."""
         event.prevent_default()  # Input's handler adds the first line, blank or not, at the cursor
         event.stop()
-        filled = [line for line in event.text.splitlines() if line.strip()]
+        self.paste(event.text)
+
+    def action_paste(self) -> None:
+        """ctrl+v: the app's own clipboard, pasted as the terminal's paste is."""
+        self.paste(self.app.clipboard)
+
+    def paste(self, text: str) -> None:
+        """One line is kept: the first that is not blank (a copy often brings a line break
+        before or after the value). A paste of several is told so, not cut silently."""
+        filled = [line for line in text.splitlines() if line.strip()]
         if not filled:
             return
         start, end = sorted(self.selection)
-        if start == end:  # nothing chosen to replace: the paste is the field's new value
-            start, end = 0, len(self.value)
-        self.replace(filled[0], start, end)
+        whole = start == end and not self._typed
+        self.replace(filled[0], *((0, len(self.value)) if whole else (start, end)))
+        self._typed = not whole and bool(self.value)
         left_out = len(filled) - 1
         if left_out:
             lines = "1 more line" if left_out == 1 else f"{left_out} more lines"
