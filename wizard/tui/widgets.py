@@ -52,10 +52,13 @@ class SteadyFooter(Footer):
                      for name, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
                      if binding.show or name == palette)
 
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:  # else it builds nothing yet
+            self._built = self._shown()  # what this build is made from, read as it reads it
+        yield from super().compose()
+
     async def recompose(self) -> None:
-        shown = self._shown()
-        if shown != self._built:
-            self._built = shown
+        if self.is_attached and self._shown() != self._built:
             await super().recompose()
 
 
