@@ -381,7 +381,10 @@ def test_tls_sandbox_and_the_corporate_proxy_case(env, tmp_path):
         assert "this integration works" in trusted.stdout
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        finally:
+            proc.kill()
 
 
 def test_status_names_the_legacy_role_of_a_metascope(env):

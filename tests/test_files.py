@@ -380,7 +380,10 @@ def test_sandbox_tls_writes_nothing_through_what_others_planted(tmp_path):
         assert mode_of(own / "server.key") == 0o600 and b"PRIVATE KEY" in (own / "server.key").read_bytes()
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        finally:  # one that does not stop fails the test, and is not left running
+            proc.kill()
     assert victim.read_text() == "theirs" and not (tmp_path / "created-through-link").exists()
     assert planted_key.read_text() == ""
     assert not own.exists()  # its throwaway CA goes with it
@@ -410,3 +413,22 @@ def test_an_interrupt_before_serving_began_still_removes_the_throwaway_ca(tmp_pa
             signal.signal(sig, handler)
     ca = Path(printed[0])
     assert ca.parent.parent == tmp_path and not ca.parent.exists()
+
+
+def test_tls_files_cut_short_leave_no_folder_behind(tmp_path, monkeypatch):
+    """Ctrl+C (or a full disk) while the throwaway CA and key are written leaves no half-made
+    folder holding a private key."""
+    from wizard.sandbox import tls
+
+    written = []
+
+    def interrupted(path, data, mode=0o600):
+        if written:
+            raise KeyboardInterrupt
+        written.append(path)
+        path.write_bytes(data)
+
+    monkeypatch.setattr(tls, "create_new", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tls.make_tls_files(tmp_path)
+    assert written and list(tmp_path.iterdir()) == []

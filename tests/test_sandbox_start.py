@@ -176,3 +176,27 @@ async def test_a_damaged_sandbox_state_file_is_named_with_its_fix_and_the_wizard
         assert "cannot be read" in notice and "fix: move it aside" in notice
         assert shown(app, "#banner") == "SANDBOX · the simulated Adobe did not start"
         assert not app.unexpected, app.unexpected
+
+
+def test_a_request_still_open_when_the_sandbox_stops_is_answered_and_no_traceback_shown(capfd):
+    """A slow answer (a fault's delay) still open at the stop was reported by uvicorn as a crash
+    of the application, with a traceback on the terminal: it is answered 503 instead."""
+    from wizard.sandbox.state import SandboxState
+
+    state = SandboxState()
+    sandbox = Sandbox(state=state).start()
+    httpx.post(f"{sandbox.console_url}/faults",
+               json={"path": "/console/organization", "delay_s": 30}).raise_for_status()
+    answers: list[int] = []
+    slow = threading.Thread(target=lambda: answers.append(
+        httpx.get(f"{sandbox.console_url}/organization", timeout=20).status_code))
+    slow.start()
+    for _ in range(1000):  # until the request took the fault: it is in, asleep
+        if not state.faults or not slow.is_alive():
+            break
+        slow.join(0.01)
+    assert not state.faults
+    sandbox.stop()  # uvicorn waits 2 s for it, then cancels it
+    slow.join(10)
+    assert answers == [503]
+    assert "Traceback" not in capfd.readouterr().err

@@ -286,7 +286,10 @@ def running_sandbox(env):
         yield json.loads(proc.stdout.readline())
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        finally:
+            proc.kill()
 
 
 def test_configure_sandbox_points_a_profile_at_a_running_sandbox(running_sandbox, env):

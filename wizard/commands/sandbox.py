@@ -42,7 +42,7 @@ def sandbox(args: Namespace) -> int:
                 say(f"trust it with: SSL_CERT_FILE={server.ca_path}")
             say("serving until interrupted (Ctrl+C)")
         server.serve_forever()
-    finally:  # whatever ends it, its throwaway CA goes
+    finally:  # whatever ends it from its first line on, its throwaway CA goes
         server.close()
     if not args.json:
         say("sandbox stopped")

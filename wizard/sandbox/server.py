@@ -8,6 +8,7 @@ import signal
 import socket
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Self
@@ -29,7 +30,11 @@ class FaultInjection:
         fault = self.state.take_fault(scope["path"]) if scope["type"] == "http" else None
         if fault is not None:
             if fault.delay_s:
-                await asyncio.sleep(fault.delay_s)
+                try:
+                    await asyncio.sleep(fault.delay_s)
+                except asyncio.CancelledError:  # the sandbox stops: the slow answer is cut short
+                    await _fault_response(replace(fault, status=503, delay_s=0.0))(scope, receive, send)
+                    return
             if fault.status is not None:
                 await _fault_response(fault)(scope, receive, send)
                 return
@@ -174,7 +179,8 @@ class Sandbox:
     def serve_forever(self) -> None:
         """In the foreground until SIGINT or SIGTERM (`stop_on_signals`, which this calls), also
         one that came before serving began. The caller closes it (`close`)."""
-        self.stop_on_signals()
+        if threading.current_thread() is threading.main_thread():  # signals are the main thread's
+            self.stop_on_signals()
         server = self._make_server()
         if self._stop_asked:  # before the server was there to hear it: it stops once it started
             server.should_exit = True

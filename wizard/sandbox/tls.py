@@ -64,9 +64,13 @@ def make_tls_files(folder: Path) -> tuple[Path, Path, Path]:
         raise ConfigError(f"cannot make a folder for the TLS files in {folder}: "
                           f"{exc.strerror or exc}", "give --tls-dir a folder you can write to") from None
     paths = fresh / "ca.pem", fresh / "server.pem", fresh / "server.key"
-    create_new(paths[0], ca.public_bytes(serialization.Encoding.PEM), 0o644)
-    create_new(paths[1], server.public_bytes(serialization.Encoding.PEM), 0o644)
-    create_new(paths[2], key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    try:
+        create_new(paths[0], ca.public_bytes(serialization.Encoding.PEM), 0o644)
+        create_new(paths[1], server.public_bytes(serialization.Encoding.PEM), 0o644)
+        create_new(paths[2], key.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    except BaseException:  # a full disk, or Ctrl+C before the sandbox took the signals
+        remove_tls_files(paths[0])
+        raise
     return paths
