@@ -42,6 +42,21 @@ def issued(sandbox, client_id: str) -> int:
     return sandbox.state.tokens_issued.get(client_id, 0)
 
 
+def test_a_secret_in_the_environment_that_cannot_be_used_is_one_problem_among_the_facts(sandbox, env):
+    """status stopped at a bad LAUNCH_WIZARD_CLIENT_SECRET with only the error: the diagnostic
+    command now shows the profile, and names the variable among its problems (never its value)."""
+    configure_s2s(sandbox, env, "bad-env", run=run_main)
+    bad = dict(env, LAUNCH_WIZARD_CLIENT_SECRET="p8e-half one")
+    shown = run_main("status", env=bad)
+    assert shown.returncode == 2, shown.stderr
+    assert "LAUNCH_WIZARD_CLIENT_SECRET: client secret must not contain spaces" in shown.stdout
+    assert "half" not in shown.stdout + shown.stderr
+    code, report = status(bad)
+    assert code == 2 and report["client_id"] and any(
+        "LAUNCH_WIZARD_CLIENT_SECRET" in problem for problem in report["problems"])
+    assert report["secrets"]["client_secret"].startswith("unusable: ")
+
+
 # --- item 4: a failed test is recorded, shown, and status exits as it did ----------------------
 
 def test_a_credential_deleted_in_the_console_fails_test_and_status_says_so(sandbox, env):

@@ -295,6 +295,8 @@ def _secret_facts(context: Session, report: dict[str, Any], problems: list[str])
     for where in locations:
         if where.unreachable:
             unreachable = where.unreachable
+        elif where.unusable:
+            problems.append(where.unusable)
         elif not where.found:
             problems.append(f"missing {where.kind.replace('_', ' ')}")
     report["unused_secrets"] = unused_secrets(profile, context.store)

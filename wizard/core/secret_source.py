@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import assert_never
 
-from wizard.core.errors import SecretStoreError
+from wizard.core.errors import ConfigError, KeyFileError, SecretStoreError
 from wizard.core.profile import ENV_SECRETS, Profile
 from wizard.core.secret_store import SecretStore
 from wizard.core.vocabulary import SecretKind, Subject
@@ -51,6 +51,7 @@ class SecretLocation:
     where: str  # in words: "environment (LAUNCH_WIZARD_CLIENT_SECRET)", "keyring (...)", "not set"
     found: bool
     unreachable: str = ""  # why the store could not be asked, if it could not
+    unusable: str = ""  # why the secret found cannot be used (a variable's bad value), if so
 
 
 def from_environment(kind: SecretKind, environ: Mapping[str, str]) -> str | None:
@@ -68,7 +69,6 @@ def from_environment(kind: SecretKind, environ: Mapping[str, str]) -> str | None
 
             return read_file(path, "private key")
         if len(value.strip()) < 1024:  # a path: an RSA key, even without its markers, is longer
-            from wizard.core.errors import KeyFileError
             from wizard.core.safe_text import describe_secret
 
             # never the value: it may be another secret put here by mistake
@@ -81,7 +81,6 @@ def from_environment(kind: SecretKind, environ: Mapping[str, str]) -> str | None
 
 def _client_secret(var: str, value: str) -> str:
     """The environment's client secret, held to the rule a typed or piped one is."""
-    from wizard.core.errors import ConfigError
     from wizard.core.profile import client_secret
 
     try:
@@ -144,6 +143,8 @@ class SecretSource:
             found = self._find(profile, kind, read=False)
         except SecretStoreError as exc:
             return SecretLocation(kind, f"unknown: {exc.cause}", False, exc.cause)
+        except (ConfigError, KeyFileError) as exc:  # found, and refused: `status` says so beside the rest
+            return SecretLocation(kind, f"unusable: {exc.cause}", False, unusable=exc.cause)
         if found is None:
             return SecretLocation(kind, "not set", False)
         return SecretLocation(kind, describe(found), True)
