@@ -16,8 +16,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from wizard.commands.output import read_input, say, warn
 from wizard.commands.session import load
 from wizard.core.errors import ConfigError, ReactorError, WizardError
-from wizard.core.files import parse_json
-from wizard.core.interop import json_fault
+from wizard.core.files import json_fault, parse_json
 from wizard.core.reactor import ACCEPT, PAGE_SIZE, Reactor, reactor_error, refusal, split_url
 from wizard.core.vocabulary import Subject
 from wizard.core.wording import mask

@@ -143,6 +143,29 @@ def parse_json(text: str | bytes) -> Any:
         raise NestedTooDeep("nested too deeply to be read") from None
 
 
+# What a JSON document may begin with (after blanks): an object, a list, a string, a number,
+# true, false or null.
+JSON_STARTS = frozenset('{["-0123456789tfn')
+
+
+def json_fault(exc: ValueError) -> str:
+    """Where text that is not JSON goes wrong, in our words (the parser's are "Expecting value:
+    line 1 column 1 (char 0)"): from the position it stopped at, never from its message."""
+    import json
+
+    if not isinstance(exc, json.JSONDecodeError):
+        return str(exc)  # ours already (nested too deeply to be read)
+    text, at = exc.doc, exc.pos
+    where = f"line {exc.lineno}, column {exc.colno}"
+    if not text.strip():
+        return "it is empty"
+    if at >= len(text.rstrip()):
+        return f"it ends before the JSON is complete ({where})"
+    if at == len(text) - len(text.lstrip()) and text[at] not in JSON_STARTS:
+        return f"it does not start as JSON does ({where})"
+    return f"it goes wrong at {where}"
+
+
 # --- creating -----------------------------------------------------------------------------------
 
 def make_folders(folder: Path) -> None:

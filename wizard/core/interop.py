@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.core.errors import ConfigError
-from wizard.core.files import parse_json, read_limited
+from wizard.core.files import json_fault, parse_json, read_limited
 from wizard.core.profile import (
     DEFAULT_SCOPES,
     ENDPOINTS,
@@ -117,27 +117,6 @@ def _credential_in(data: dict[str, Any], credential: str, origin: Origin) -> Imp
     if "client_id" in flat and _first_secret(flat) and "org_id" in flat:
         return _s2s_download(flat)
     raise _unknown(flat, origin)
-
-
-# What a JSON document may begin with (after blanks): an object, a list, a string, a number,
-# true, false or null.
-JSON_STARTS = frozenset('{["-0123456789tfn')
-
-
-def json_fault(exc: ValueError) -> str:
-    """Where text that is not JSON goes wrong, in our words (the parser's are "Expecting value:
-    line 1 column 1 (char 0)"): from the position it stopped at, never from its message."""
-    if not isinstance(exc, json.JSONDecodeError):
-        return str(exc)  # ours already (nested too deeply to be read)
-    text, at = exc.doc, exc.pos
-    where = f"line {exc.lineno}, column {exc.colno}"
-    if not text.strip():
-        return "it is empty"
-    if at >= len(text.rstrip()):
-        return f"it ends before the JSON is complete ({where})"
-    if at == len(text) - len(text.lstrip()) and text[at] not in JSON_STARTS:
-        return f"it does not start as JSON does ({where})"
-    return f"it goes wrong at {where}"
 
 
 def _give_download(origin: Origin) -> str:
