@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_tui import SMALL, driving, make_app
-from tests.tui_helpers import next_step, s2s_opens_at_credentials, screen_text, type_into
+from tests.tui_helpers import next_step, s2s_opens_at_credentials, screen_text, settle, type_into
 from wizard.core.secret_store import MemoryBackend
 
 
@@ -32,7 +32,7 @@ async def test_a_refused_client_secret_takes_the_keyboard(sandbox, backend, from
             await next_step(app, pilot)
         else:
             await pilot.press("enter")  # Enter in a Credentials field does what Next does
-            await pilot.pause()
+            await settle(app, pilot)
         assert app.current == "credentials"
         assert "Client secret must not contain spaces or line breaks" in screen_text(app)
         assert app.focused is not None and app.focused.id == "client-secret"
