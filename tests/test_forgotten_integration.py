@@ -31,9 +31,9 @@ def test_a_sandbox_restarted_without_its_state_is_named_with_the_fix(cli_env, tm
         again.stop()
     client_id = ProfileStore(tmp_path / "cfg" / "config.toml").load("sandbox").client_id
     assert done.returncode == EXIT_REFUSED
-    assert (f"error: the sandbox at {first.base_url} no longer knows this integration (client ID "
+    assert (f"error: the sandbox at {first.base_url} does not know this integration (client ID "
             f"{client_id}, refused as invalid_client): the sandbox was restarted without its "
-            "state, or the integration was deleted") in done.stderr
+            "state, the integration was deleted, or its client ID was changed here") in done.stderr
     assert f"launch-wizard configure --profile sandbox --sandbox {first.base_url}" in done.stderr
     assert "launch-wizard sandbox --state FILE" in done.stderr
     assert "check the client ID" not in done.stderr

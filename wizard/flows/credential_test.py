@@ -179,9 +179,10 @@ def forgotten_by_sandbox(profile: Profile, error: WizardError) -> IMSError | Non
     if not (isinstance(found, Done) and found.value is None):  # known, or a person would look
         return None
     base = profile.ims_url.rstrip("/")
-    return IMSError(f"the sandbox at {base} no longer knows this integration (client ID "
+    return IMSError(f"the sandbox at {base} does not know this integration (client ID "
                     f"{profile.client_id}, refused as {error.code}): the sandbox was restarted "
-                    "without its state, or the integration was deleted",
+                    "without its state, the integration was deleted, or its client ID was "
+                    "changed here",
                     f"create the integration again (`launch-wizard configure --profile "
                     f"{profile.name} --sandbox {base}`, or the wizard), or start the sandbox "
                     "with `launch-wizard sandbox --state FILE`, which keeps its integrations "
