@@ -60,11 +60,6 @@ class OrganizationStep(Step):
             yield Choice("OAuth Server-to-Server (recommended: works with Adobe today)",
                          id="auth-oauth-s2s")
             yield Choice("JWT service account (Adobe's original guide)", id="auth-jwt")
-        with Vertical(id="switch-type"):
-            yield Plain("", id="switch-question")
-            with Horizontal(classes="row"):
-                yield Button("", id="switch-keep", compact=True)
-                yield Button("", id="switch-yes", compact=True)
         yield Static(JWT_NOTE, id="jwt-note", classes="note")
         yield Button("Have the credential already? Import the JSON the console downloaded",
                      id="import-open", compact=True)
@@ -77,12 +72,9 @@ class OrganizationStep(Step):
                                              id="org-id"),
                     "Shown in the console as Organization ID; it ends in @AdobeOrg.")
 
-    def on_mount(self) -> None:
-        self.query_one("#switch-type").display = False
-
     def on_show_step(self) -> None:
         profile = self.state.profile
-        self._ask_switch(None)
+        self._no_switch_question()
         self.query_one(f"#auth-{profile.auth_type}", Choice).value = True
         self.set_value("org-id", profile.org_id)
         self._show_flow()
@@ -113,27 +105,37 @@ class OrganizationStep(Step):
         return super().first_focus()
 
     @on(RadioSet.Changed, "#auth-type")
-    def _auth_type(self, event: RadioSet.Changed) -> None:
+    async def _auth_type(self, event: RadioSet.Changed) -> None:
         auth_type = AuthType((event.pressed.id or "").removeprefix("auth-"))
         profile = self.state.profile
         if auth_type == profile.auth_type:
-            self._ask_switch(None)  # chosen back (or kept): nothing to ask
+            self._no_switch_question()  # chosen back (or kept): nothing to ask
             return
         if self.state.console.offers(Capability.CREATE_INTEGRATION) and profile.client_id:
             # the sandbox's integration is of one type: the other type leaves it behind, with
             # what was tested with it; an arrow and Enter on the choice must not do that unasked
-            self._ask_switch(auth_type)
+            await self._ask_switch(auth_type)
             return
         self._switch(auth_type)
 
-    def _ask_switch(self, auth_type: AuthType | None) -> None:
-        """Ask before switching to `auth_type` (None: no longer ask)."""
+    def _no_switch_question(self) -> None:
+        self._switching = None
+        for asked in self.query("#switch-type"):
+            asked.display = False
+
+    async def _ask_switch(self, auth_type: AuthType) -> None:
+        """Ask before switching to `auth_type`. The question is built when first asked: this
+        step is the first frame's, and the question is seldom asked."""
         from wizard.core.wording import credential_type
 
         self._switching = auth_type
-        self.query_one("#switch-type").display = auth_type is not None
-        if auth_type is None:
-            return
+        if not self.query("#switch-type"):
+            await self.mount(Vertical(Plain("", id="switch-question"),
+                                      Horizontal(Button("", id="switch-keep", compact=True),
+                                                 Button("", id="switch-yes", compact=True),
+                                                 classes="row"),
+                                      id="switch-type"), after="#auth-type")
+        self.query_one("#switch-type").display = True
         profile = self.state.profile
         self.query_one("#switch-question", Static).update(
             f"Switch to {credential_type(auth_type)}? This profile's "
@@ -146,14 +148,14 @@ class OrganizationStep(Step):
 
     @on(Button.Pressed, "#switch-keep")
     def _keep_type(self) -> None:
-        self._ask_switch(None)
+        self._no_switch_question()
         self.query_one(f"#auth-{self.state.profile.auth_type}", Choice).value = True
         self.query_one("#auth-type").focus()
 
     @on(Button.Pressed, "#switch-yes")
     def _switch_confirmed(self) -> None:
         auth_type = self._switching
-        self._ask_switch(None)
+        self._no_switch_question()
         if auth_type is not None:
             self._switch(auth_type)
             self.query_one("#auth-type").focus()
