@@ -26,8 +26,9 @@ async def test_a_refused_client_secret_takes_the_keyboard(sandbox, backend, from
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
         await type_into(pilot, "#client-secret", "p8e-abc def")
+        await settle(app, pilot)  # what typing changed is heard before the Enter (a person is slower)
         app.screen.query_one(from_where).focus()
-        await pilot.pause()
+        await settle(app, pilot)
         if from_where == "#next":
             await next_step(app, pilot)
         else:
@@ -315,3 +316,31 @@ async def test_finish_with_steps_left_undone_names_the_first_not_all_steps_done(
         assert "All steps done" not in shown
         assert ('Step 1, Organization and integration, is not done yet (ctrl+p, then "Step 1"; '
                 "or ctrl+b 3 times).") in shown
+
+
+# --- quitting with secrets held in memory only, which nothing can give back ------------------------
+
+async def test_quitting_asks_before_forgetting_secrets_only_memory_holds():
+    """With no keyring and nothing typed left unsaved, ctrl+q quit at once, and the secrets the
+    person had given, kept in memory for the session, were gone for good (no sandbox to give them
+    back)."""
+    from wizard.core.secret_store import SecretStore
+    from wizard.core.vocabulary import SecretKind
+    from wizard.tui.app import WizardApp
+    from wizard.tui.screens import ConfirmQuit
+
+    app = WizardApp(sandbox=None, secrets=SecretStore("launch-wizard", MemoryBackend()),
+                    profile="memory")
+    async with driving(app) as pilot:
+        app.state.use_memory()
+        await app.state.put_secret(SecretKind.CLIENT_SECRET, "p8e-kept-in-memory-only")
+        assert app.unsaved == []
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmQuit) and app.is_running
+        said = " ".join(str(text.render()) for text in app.screen.query("Static"))
+        assert "quitting forgets them" in said and "Not saved yet" not in said
+        assert "p8e-kept" not in said
+        await pilot.press("enter")  # Stay, the focused answer
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmQuit) and app.is_running

@@ -217,7 +217,8 @@ class WizardApp(App[None]):
     def action_quit_wizard(self) -> None:
         from wizard.tui.screens import ConfirmQuit
 
-        if not self.unsaved or isinstance(self.screen, ConfirmQuit):
+        forgets = isinstance(self.opened, WizardScreen) and self.state.forgets_on_quit
+        if not (self.unsaved or forgets) or isinstance(self.screen, ConfirmQuit):
             self.exit()
             return
 

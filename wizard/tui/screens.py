@@ -105,8 +105,10 @@ class ConfirmQuit(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="confirm", classes="dialog"):
             yield Label(Content.from_markup("[b]Quit?[/b]"))
-            yield Static("Not saved yet: " + ", ".join(self.unsaved) + "\n" + self.kept,
-                         markup=False)
+            said = f"Not saved yet: {', '.join(self.unsaved)}\n{self.kept}" if self.unsaved else \
+                "The secrets you gave are kept only until you quit (no keyring was usable): " \
+                "quitting forgets them."
+            yield Static(said, markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Stay", id="stay", variant="primary")
                 yield Button("Quit anyway", id="quit", variant="error")

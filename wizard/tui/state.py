@@ -361,6 +361,11 @@ class WizardState:
         self.stored = set(self.session)
         self.store_ready = True
 
+    @property
+    def forgets_on_quit(self) -> bool:
+        """Quitting loses secrets for good: held in memory only, and no sandbox to give them back."""
+        return self.memory_only and bool(self.session) and self.sandbox is None
+
     def use_plaintext_file(self) -> None:
         """The explicit, opt-in plaintext store (0600), as `configure --insecure-storage`."""
         self.update(storage="file")
