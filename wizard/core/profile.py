@@ -70,11 +70,15 @@ def _hidden_fault(label: str, text: str, shown: str) -> str | None:
 SECRET_LONGEST = 256
 
 
+def _too_long(label: str, length: int, longest: int) -> str:
+    return f"{label} too long: {length} characters, the limit is {longest}"
+
+
 def token_fault(label: str, text: str, *, secret: bool = False) -> str | None:
     """Why `text` is not one token as Adobe issues them (a control or invisible character, a
     space or a line break; a secret far too long), or None; a secret's own text is never quoted."""
     if secret and len(text) > SECRET_LONGEST:
-        return f"{label} too long: {len(text)} characters, the limit is {SECRET_LONGEST}"
+        return _too_long(label, len(text), SECRET_LONGEST)
     shown = "" if secret else f": '{terminal_safe(text)}'"
     fault = _hidden_fault(label, text, shown)
     if fault is None and any(ch.isspace() for ch in text):
@@ -394,7 +398,7 @@ def _bounded(label: str, longest: int, validator: Validator) -> Validator:
     def check(value: object) -> Any:
         text = _as_text(value)
         if text is not None and len(text) > longest:
-            raise ConfigError(f"{label} too long: {len(text)} characters, the limit is {longest} "
+            raise ConfigError(f"{_too_long(label, len(text), longest)} "
                               f"(it starts '{terminal_safe(text[:12])}…')",
                               "give the value alone: a paste may have brought more with it")
         return validator(value)
