@@ -127,14 +127,18 @@ async def _import_box(app, pilot):
 
 
 async def test_pasted_text_that_is_not_json_is_called_pasted_text_not_a_file(sandbox, backend):
+    """Said of pasted text, and in our words: the parser's own were "(Expecting value: line 1
+    column 1 (char 0))"."""
     app = make_app(sandbox, backend)
     async with driving(app, size=SMALL) as pilot:
         box = await _import_box(app, pilot)
         box.post_message(events.Paste("hello, not a download"))
         await settle(app, pilot, 3)
         shown = screen_text(app)
-        assert "the pasted text is not JSON" in shown
+        assert "the pasted text is not JSON: it does not start as JSON does (line 1, column 1)" \
+            in shown
         assert "the file is" not in shown
+        assert "Expecting" not in shown and "char 0" not in shown
         assert "paste the whole JSON file the Developer Console downloaded" in shown
 
 

@@ -9,8 +9,7 @@ from textual import events
 
 from tests.conftest import clean_env, run_main
 from tests.test_tui import SMALL, driving, make_app
-from tests.test_wizard_traps_b import _import_box
-from tests.tui_helpers import notifications, s2s_opens_at_credentials, screen_text, settle
+from tests.tui_helpers import notifications, s2s_opens_at_credentials, settle
 from wizard.core.secret_store import MemoryBackend
 
 
@@ -20,20 +19,7 @@ def backend():
 
 
 # --- text that is not JSON: where it goes wrong, in our words, not the parser's -------------------
-
-async def test_a_paste_that_is_not_json_says_where_in_our_words(sandbox, backend):
-    """"the pasted text is not JSON (Expecting value: line 1 column 1 (char 0))": the parser's
-    own message, in its own terms."""
-    app = make_app(sandbox, backend)
-    async with driving(app, size=SMALL) as pilot:
-        box = await _import_box(app, pilot)
-        box.post_message(events.Paste("hello, not a download"))
-        await settle(app, pilot, 3)
-        shown = screen_text(app)
-        assert "the pasted text is not JSON: it does not start as JSON does (line 1, column 1)" \
-            in shown
-        assert "Expecting" not in shown and "char 0" not in shown
-
+# (pasted in the wizard: tests/test_wizard_traps_b.py)
 
 @pytest.mark.parametrize(("content", "said"), [
     ("hello", "the file is not JSON: it does not start as JSON does (line 1, column 1)"),
